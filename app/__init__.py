@@ -1,0 +1,77 @@
+"""Ons Plan: create_app builds the Flask application."""
+
+from urllib.parse import urlencode
+
+from flask import Flask, g, request
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
+
+from app.config import load_config
+from app.extensions import babel, csrf, db, htmx, limiter
+
+
+def create_app(config: object | dict | None = None) -> Flask:
+    """Create the app from a Config class, a dict of overrides, or the environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    settings = load_config(config)
+    app.config.from_object(settings)
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 31_536_000  # static URLs carry a content hash
+
+    from app.web.security import configure_logging, install_security
+
+    configure_logging(app)
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+
+    from app.web.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    install_security(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_template_globals(app)
+
+    from app.web.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.core.migrate import cli as db_cli
+    from app.demo.cli import cli as demo_cli
+    from app.demo.routes import bp as demo_bp
+    from app.identity.routes import bp as identity_bp
+    from app.web.routes import bp as web_bp
+    from app.web.translate import cli as translate_cli
+
+    for blueprint in (web_bp, identity_bp, demo_bp, db_cli, demo_cli, translate_cli):
+        app.register_blueprint(blueprint)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from app.identity.auth import load_current_person
+
+    app.before_request(load_current_person)
+
+
+def _register_template_globals(app: Flask) -> None:
+    from app.web.i18n import AUTONYMS
+    from app.web.pwa import asset_url
+
+    app.jinja_env.globals.update(
+        asset_url=asset_url,
+        autonyms=AUTONYMS,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        format_decimal=format_decimal,
+        get_locale=get_locale,
+        ngettext=ngettext,
+    )
+
+    @app.context_processor
+    def _language_context() -> dict:
+        args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+        here = request.path + ("?" + urlencode(args) if args else "")
+        return {"current_lang": str(get_locale()), "here_without_lang": here, "person": g.get("person")}

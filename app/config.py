@@ -1,0 +1,126 @@
+"""Settings from the environment (12-factor); nothing secret lives in the code."""
+
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+LANGUAGES = ("nl", "fy", "en")
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Read a yes/no setting: 1, true, yes and on mean yes."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+class Config:
+    """Base settings shared by every environment."""
+
+    ENV_NAME = "base"
+
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    BABEL_TRANSLATION_DIRECTORIES = "../translations"
+    LANGUAGES = LANGUAGES
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_NAME = "onsplan_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    HSTS = True
+    RATELIMIT_HEADERS_ENABLED = True
+
+    def __init__(self) -> None:
+        env = os.environ
+        self.DEMO = env_flag("DEMO")
+        self.SECRET_KEY = env.get("SECRET_KEY") or None
+        self.DATABASE_URL = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'onsplan.db'}"
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
+        self.MAIL_DIR = env.get("MAIL_DIR") or str(INSTANCE_DIR / "mail")
+        self.PERMANENT_SESSION_LIFETIME = int(env.get("SESSION_LIFETIME_SECONDS", 12 * 3600))
+        self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.ENV_NAME == "production")
+        self.LOG_JSON = env_flag("LOG_JSON", self.ENV_NAME == "production")
+
+    def validate(self) -> None:
+        """Refuse settings that are unsafe for this environment."""
+        if not self.SECRET_KEY:
+            if not self.DEMO:
+                raise ConfigError("SECRET_KEY is required (set it in the environment).")
+            self.SECRET_KEY = demo_secret_key()
+
+
+class ProductionConfig(Config):
+    """Production: a real secret, no demo, HTTPS only."""
+
+    ENV_NAME = "production"
+
+    def validate(self) -> None:
+        """Refuse to run production with demo data or without a secret."""
+        if self.DEMO:
+            raise ConfigError("DEMO must be off in production.")
+        if not self.SECRET_KEY:
+            raise ConfigError("SECRET_KEY is required in production.")
+
+
+class DevelopmentConfig(Config):
+    """Local development and the quick start: plain HTTP on 127.0.0.1."""
+
+    ENV_NAME = "development"
+    HSTS = False
+
+
+class TestConfig(Config):
+    """Tests: an isolated database per test run, demo on, fixed secret."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    HSTS = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.DEMO = True
+        self.SECRET_KEY = "test-secret-not-for-production"
+        self.DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+        self.REDIS_URL = None
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.MAIL_DIR = None
+
+
+CONFIGS = {"production": ProductionConfig, "development": DevelopmentConfig, "test": TestConfig}
+
+
+def demo_secret_key() -> str:
+    """Return a per-installation secret for demo mode, kept under instance/."""
+    path = INSTANCE_DIR / "demo_secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(config: object | dict | None) -> Config:
+    """Build the settings object: a Config class, a mapping of overrides, or APP_ENV."""
+    if isinstance(config, type) and issubclass(config, Config):
+        cfg = config()
+    else:
+        base = CONFIGS.get(os.environ.get("APP_ENV", "production"), ProductionConfig)
+        cfg = base()
+        if isinstance(config, dict):
+            if "ENV_NAME" in config:
+                cfg = CONFIGS[config["ENV_NAME"]]()
+            for key, value in config.items():
+                setattr(cfg, key, value)
+    cfg.validate()
+    return cfg

@@ -1,0 +1,1 @@
+"""Shared building blocks: database access, domain errors, clock and ids."""

@@ -1,0 +1,108 @@
+"""The database: one engine per app, one session per request, UTC timestamps."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlmodel import Session, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Store aware datetimes as UTC and hand them back aware, on SQLite as on PostgreSQL."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use app.core.clock.utcnow()")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(url: str) -> sa.Engine:
+    """Create an engine with settings that suit the backend."""
+    if url.startswith("sqlite"):
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            engine = sa.create_engine(
+                "sqlite://", connect_args={"check_same_thread": False}, poolclass=sa.pool.StaticPool
+            )
+        else:
+            engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5,
+                            connect_args={"connect_timeout": 3})
+
+
+class Database:
+    """Holds each app's engine; hands out the request's session through `db.session`."""
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine from DATABASE_URL and close sessions after each request."""
+        app.extensions["db_engine"] = make_engine(app.config["DATABASE_URL"])
+        app.teardown_appcontext(self._close)
+
+    @property
+    def engine(self) -> sa.Engine:
+        """Return the current app's engine."""
+        return current_app.extensions["db_engine"]
+
+    @property
+    def session(self) -> Session:
+        """Return the session of the current app context, opening one on first use."""
+        if "db_session" not in g:
+            g.db_session = Session(self.engine, expire_on_commit=False)
+        return g.db_session
+
+    def _close(self, exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            if exc is not None:
+                session.rollback()
+            session.close()
+
+    @contextmanager
+    def new_session(self) -> Iterator[Session]:
+        """Open a session outside a request (CLI, workers); commit on success."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+            session.commit()
+
+    def ping(self) -> bool:
+        """Return True when the database answers a trivial query."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+            return True
+        except sa.exc.SQLAlchemyError:
+            return False
+
+
+# Deterministic constraint names, the same on SQLite and PostgreSQL (Alembic needs them to alter later).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}

@@ -1,0 +1,54 @@
+"""`flask db ...`: Alembic migrations against the app's own DATABASE_URL."""
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from flask import Blueprint, current_app
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent.parent / "migrations"
+
+cli = Blueprint("db_cli", __name__, cli_group="db")
+
+
+def alembic_config(url: str | None = None) -> AlembicConfig:
+    """Return an Alembic config for the migrations folder and a database URL."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", (url or current_app.config["DATABASE_URL"]).replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Bring the database schema up to `revision`."""
+    command.upgrade(alembic_config(url), revision)
+
+
+@cli.cli.command("upgrade")
+@click.argument("revision", default="head")
+def upgrade_command(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    upgrade(revision=revision)
+    click.echo("Database is up to date.")
+
+
+@cli.cli.command("downgrade")
+@click.argument("revision")
+def downgrade_command(revision: str) -> None:
+    """Undo migrations down to REVISION."""
+    command.downgrade(alembic_config(), revision)
+
+
+@cli.cli.command("revision")
+@click.option("-m", "--message", required=True)
+def revision_command(message: str) -> None:
+    """Generate a migration from the difference between the models and the database."""
+    command.revision(alembic_config(), message=message, autogenerate=True)
+
+
+@cli.cli.command("check")
+def check_command() -> None:
+    """Fail when the models and the migrations disagree."""
+    command.check(alembic_config())
+    click.echo("Models and migrations agree.")

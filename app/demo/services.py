@@ -1,0 +1,110 @@
+"""Create (or refresh) the demo family so the quick start shows real people."""
+
+from sqlmodel import Session, select
+
+from app.core.clock import years_ago
+from app.core.errors import NotFound
+from app.demo.personas import PERSONAS, Persona
+from app.identity.models import (
+    Family,
+    Membership,
+    Municipality,
+    Organisation,
+    Person,
+    StaffMembership,
+)
+from app.plans.models import Plan
+
+MUNICIPALITIES = {"0080": "Leeuwarden", "0090": "Smallingerland"}
+ORGANISATIONS = {
+    "team": ("Gebiedsteam Leeuwarden-Noord", "municipality"),
+    "backoffice": ("Gemeente Leeuwarden, team jeugd", "municipality"),
+    "provider": ("Kompas Jeugdhulp Fryslân", "provider"),
+}
+FAMILY_NAME = "De Boer-Hoekstra"
+
+
+def seed_demo(session: Session) -> dict[str, Person]:
+    """Create the demo family, its people and organisations; refresh birth dates so ages stay true."""
+    municipalities = {code: _municipality(session, code, name) for code, name in MUNICIPALITIES.items()}
+    leeuwarden = municipalities["0080"]
+    organisations = {key: _organisation(session, name, kind, leeuwarden) for key, (name, kind) in
+                     ORGANISATIONS.items()}
+    family = session.exec(select(Family).where(Family.name == FAMILY_NAME)).first()
+    if family is None:
+        family = Family(name=FAMILY_NAME, municipality_id=leeuwarden.id)
+        session.add(family)
+        session.flush()
+        session.add(Plan(family_id=family.id))
+    people = {}
+    for persona in PERSONAS:
+        person = _person(session, persona)
+        people[persona.key] = person
+        if persona.role:
+            _membership(session, family, person, persona)
+        if persona.staff_role:
+            _staff(session, organisations[persona.organisation], person, persona.staff_role)
+    session.flush()
+    return people
+
+
+def demo_person(session: Session, key: str) -> Person:
+    """Return the demo person with this persona key."""
+    person = session.exec(select(Person).where(Person.demo_key == key)).first()
+    if person is None:
+        raise NotFound(key)
+    return person
+
+
+def demo_people(session: Session) -> dict[str, Person]:
+    """Return the seeded demo people by persona key."""
+    rows = session.exec(select(Person).where(Person.demo_key.is_not(None))).all()
+    return {person.demo_key: person for person in rows}
+
+
+def _municipality(session: Session, code: str, name: str) -> Municipality:
+    found = session.exec(select(Municipality).where(Municipality.cbs_code == code)).first()
+    if found is None:
+        found = Municipality(cbs_code=code, name=name)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def _organisation(session: Session, name: str, kind: str, municipality: Municipality) -> Organisation:
+    found = session.exec(select(Organisation).where(Organisation.name == name)).first()
+    if found is None:
+        found = Organisation(name=name, kind=kind, municipality_id=municipality.id)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def _person(session: Session, persona: Persona) -> Person:
+    person = session.exec(select(Person).where(Person.demo_key == persona.key)).first()
+    if person is None:
+        person = Person(demo_key=persona.key, given_name=persona.given_name, family_name=persona.family_name,
+                        language=persona.language, email=f"{persona.key}@demo.onsplan.invalid")
+    if persona.age is not None and persona.role:
+        person.birthdate = years_ago(persona.age, days_extra=persona.days_past_birthday)
+    session.add(person)
+    session.flush()
+    return person
+
+
+def _membership(session: Session, family: Family, person: Person, persona: Persona) -> None:
+    found = session.exec(
+        select(Membership).where(Membership.family_id == family.id, Membership.person_id == person.id)
+    ).first()
+    if found is None:
+        session.add(Membership(family_id=family.id, person_id=person.id, role=persona.role,
+                               has_custody=persona.has_custody))
+
+
+def _staff(session: Session, organisation: Organisation, person: Person, role: str) -> None:
+    found = session.exec(
+        select(StaffMembership).where(StaffMembership.organisation_id == organisation.id,
+                                      StaffMembership.person_id == person.id, StaffMembership.role == role)
+    ).first()
+    if found is None:
+        session.add(StaffMembership(organisation_id=organisation.id, person_id=person.id, role=role))

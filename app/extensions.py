@@ -1,0 +1,15 @@
+"""Unbound extension singletons, bound to the app in create_app."""
+
+from flask_babel import Babel
+from flask_htmx import HTMX
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+from app.core.db import Database
+
+db = Database()
+babel = Babel()
+csrf = CSRFProtect()
+htmx = HTMX()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="fixed-window")

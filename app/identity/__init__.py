@@ -1,0 +1,1 @@
+"""Identity: people, families, organisations, memberships and roles."""

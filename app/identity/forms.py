@@ -1,0 +1,19 @@
+"""Forms of the identity feature."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, StringField
+from wtforms.validators import InputRequired, Length
+
+from app.web.forms import BaseForm
+from app.web.i18n import AUTONYMS
+
+
+class ProfileForm(BaseForm):
+    """What a person may change about themselves: the name others see, and their language."""
+
+    given_name = StringField(_l("Your first name, as others see it"),
+                             validators=[InputRequired(_l("Fill in your name.")),
+                                         Length(max=100, message=_l("Use at most %(max)d characters."))])
+    language = RadioField(_l("Language for pages, e-mails and documents"),
+                          choices=list(AUTONYMS.items()),
+                          validators=[InputRequired(_l("Choose a language."))])

@@ -1,0 +1,1 @@
+"""The gezinsplan: one plan per family."""

@@ -1,0 +1,1 @@
+"""Shared web plumbing: rendering, errors, security headers, languages, PWA and health."""

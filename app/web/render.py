@@ -1,0 +1,30 @@
+"""The one place that reads htmx's request headers and picks page or fragment."""
+
+from flask import Response, make_response, render_template
+from jinja2_fragments.flask import render_block
+
+from app.extensions import htmx
+
+
+def is_partial() -> bool:
+    """Return True for an htmx request that wants a fragment, not a whole page."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def render(template: str, *, block: str | None = None, status: int = 200, **context) -> Response:
+    """Render the whole page, or only `block` for an htmx partial request."""
+    if block and is_partial():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def htmx_target_alerts(response: Response) -> Response:
+    """Send an error answer to the page's alert region so the form keeps what was typed."""
+    if htmx:
+        response.headers["HX-Retarget"] = "#alerts"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response

@@ -1,0 +1,84 @@
+"""Pages every visitor can reach: home, help, language, offline, health and the PWA files."""
+
+from flask import Blueprint, Response, current_app, g, jsonify, redirect, request, session, url_for
+from flask_babel import get_locale
+
+
+from app.extensions import db
+from app.identity import services as identity
+from app.web import pwa
+from app.web.i18n import valid_language
+from app.web.render import render
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    """Show the home page: who you are and your family, or how to start."""
+    if g.person is None:
+        return render("web/welcome.html")
+    overview = identity.home_overview(db.session, person=g.person)
+    return render("web/home.html", overview=overview)
+
+
+@bp.get("/hulp")
+def help_lines() -> Response:
+    """List the help lines (112, Veilig Thuis, Kindertelefoon, 113) with what each is for."""
+    return render("web/help.html")
+
+
+@bp.post("/taal")
+def set_language() -> Response:
+    """Store the chosen language for this visitor (and the signed-in person) and go back."""
+    language = valid_language(request.form.get("lang")) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    session["lang"] = language
+    if g.person is not None:
+        identity.set_language(db.session, person=g.person, language=language)
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")), code=303)
+
+
+def safe_next(target: str | None) -> str:
+    """Return a same-site path to go back to, never another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("web.index")
+
+
+@bp.get("/offline")
+def offline() -> Response:
+    """Show the page the service worker serves when the network is gone."""
+    response = render("web/offline.html")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """Report whether the app and its database answer."""
+    if db.ping():
+        return jsonify(status="ok", database="ok")
+    response = jsonify(status="unavailable", database="down")
+    response.status_code = 503
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest() -> Response:
+    """Serve the web app manifest in the visitor's language."""
+    response = jsonify(pwa.manifest(str(get_locale())))
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/service-worker.js")
+def service_worker() -> Response:
+    """Serve the service worker from the root so its scope is the whole app."""
+    response = current_app.response_class(pwa.service_worker_source(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response

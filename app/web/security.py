@@ -1,0 +1,98 @@
+"""Security headers and request logging without personal data."""
+
+import json
+import logging
+import time
+import uuid
+
+from flask import Flask, Response, g, request
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "manifest-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line; only the fields we chose, never form data or query strings."""
+
+    FIELDS = ("request_id", "method", "endpoint", "status", "duration_ms")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict = {"level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
+        for key in self.FIELDS:
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
+        if record.exc_info:
+            entry["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+        return json.dumps(entry)
+
+
+class PlainFormatter(JsonFormatter):
+    """Readable one-line logs for development, with the same chosen fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = " ".join(f"{key}={getattr(record, key)}" for key in self.FIELDS if hasattr(record, key))
+        return f"{record.levelname} {record.name}: {record.getMessage()} {fields}".rstrip()
+
+
+def configure_logging(app: Flask) -> None:
+    """Send the app's logs to stderr, as JSON in production."""
+    handler = logging.StreamHandler()
+    if app.config.get("LOG_JSON"):
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(PlainFormatter())
+    logger = logging.getLogger("onsplan")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def install_security(app: Flask) -> None:
+    """Add security headers to every response and log each request without personal data."""
+    access = logging.getLogger("onsplan.request")
+
+    @app.before_request
+    def _start_timer() -> None:
+        g.request_started = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", PERMISSIONS)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config.get("HSTS"):
+            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if "Cache-Control" not in headers and response.mimetype == "text/html":
+            # Pages may hold family data: never store them in shared or browser caches.
+            headers["Cache-Control"] = "no-store"
+        headers["X-Request-Id"] = g.get("request_id", "")
+        started = g.get("request_started")
+        access.info(
+            "request",
+            extra={
+                "request_id": g.get("request_id"),
+                "method": request.method,
+                "endpoint": request.endpoint,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            },
+        )
+        return response
