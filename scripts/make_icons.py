@@ -72,7 +72,8 @@ def svg() -> str:
     for (hx, hy, hr), (bx, by, brx, bry), colour in FIGURES:
         fill = "#{:02x}{:02x}{:02x}".format(*colour)
         parts.append(f'<circle cx="{hx}" cy="{hy}" r="{hr}" fill="{fill}"/>')
-        parts.append(f'<ellipse cx="{bx}" cy="{by + bry}" rx="{brx}" ry="{bry}" fill="{fill}" clip-path="url(#ground)"/>')
+        ellipse = f'cx="{bx}" cy="{by + bry}" rx="{brx}" ry="{bry}"'
+        parts.append(f'<ellipse {ellipse} fill="{fill}" clip-path="url(#ground)"/>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 

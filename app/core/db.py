@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
@@ -45,6 +46,9 @@ def make_engine(url: str) -> sa.Engine:
                 "sqlite://", connect_args={"check_same_thread": False}, poolclass=sa.pool.StaticPool
             )
         else:
+            database = sa.engine.make_url(url).database
+            if database:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
             engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
             with engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from app.web.forms import BaseForm
@@ -15,5 +16,6 @@ class ProfileForm(BaseForm):
                              validators=[InputRequired(_l("Fill in your name.")),
                                          Length(max=100, message=_l("Use at most %(max)d characters."))])
     language = RadioField(_l("Language for pages, e-mails and documents"),
-                          choices=list(AUTONYMS.items()),
-                          validators=[InputRequired(_l("Choose a language."))])
+                          choices=[SelectChoice(code, name) for code, name in AUTONYMS.items()],
+                          validators=[InputRequired(_l("Choose a language."))],
+                          validate_choice=False)  # the service says "choose a language" in the right words

@@ -4,9 +4,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-
-from sqlmodel import Session, select
 from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
 
 from app.core.errors import ValidationFailed
 from app.identity.models import Family, Membership, Person, StaffMembership
@@ -69,6 +68,7 @@ def update_profile(session: Session, *, person: Person, given_name: str, languag
 def clean_name(value: str) -> str:
     """Normalise to NFC, drop control characters and squeeze spaces (Frysk ô, â, û, ê and emoji stay)."""
     value = unicodedata.normalize("NFC", value or "")
+    value = "".join(" " if ch.isspace() else ch for ch in value)
     value = "".join(ch for ch in value if unicodedata.category(ch)[0] != "C" or ch == "\u200d")
     return " ".join(value.split())
 

@@ -1,5 +1,6 @@
 """Friendly, localized error pages (and alert fragments for htmx requests)."""
 
+import contextlib
 import logging
 
 import sqlalchemy as sa
@@ -105,8 +106,6 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def _discard_session() -> None:
-    try:
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
         db.session.rollback()
-    except sa.exc.SQLAlchemyError:
-        pass
 

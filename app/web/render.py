@@ -13,10 +13,8 @@ def is_partial() -> bool:
 
 def render(template: str, *, block: str | None = None, status: int = 200, **context) -> Response:
     """Render the whole page, or only `block` for an htmx partial request."""
-    if block and is_partial():
-        body = render_block(template, block, **context)
-    else:
-        body = render_template(template, **context)
+    partial = block is not None and is_partial()
+    body = render_block(template, block, **context) if partial else render_template(template, **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response

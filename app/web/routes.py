@@ -3,7 +3,6 @@
 from flask import Blueprint, Response, current_app, g, jsonify, redirect, request, session, url_for
 from flask_babel import get_locale
 
-
 from app.extensions import db
 from app.identity import services as identity
 from app.web import pwa

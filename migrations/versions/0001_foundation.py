@@ -1,7 +1,7 @@
 """people, families, organisations, memberships and plans
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-22 11:06:46.223110
 """
 

@@ -1,0 +1,48 @@
+# Shared steps of the quick-start scripts: install what is missing, never more.
+# shellcheck shell=bash
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  # Install Debian/Ubuntu packages that are missing (one apt-get update per run).
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "==> Installing system packages: ${missing[*]}"
+    if [ -z "${APT_UPDATED:-}" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_python() {
+  # A Python 3.11+ with venv; Debian and Ubuntu ship venv separately.
+  if ! python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    apt_install python3 python3-venv python3-pip
+  fi
+}
+
+ensure_venv() {
+  # Create .venv and install the project (with the extras given, e.g. ".[test]").
+  ensure_python
+  if [ ! -x .venv/bin/python ]; then
+    echo "==> Creating .venv"
+    python3 -m venv .venv
+  fi
+  # shellcheck disable=SC1091
+  . .venv/bin/activate
+  local stamp=".venv/.installed-$1"
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "==> Installing Python packages ($1)"
+    python -m pip install -q --upgrade pip >/dev/null
+    python -m pip install -q -e "$1"
+    touch "$stamp"
+  fi
+}
+
+compile_translations() {
+  python -m babel.messages.frontend compile -d translations -f --statistics 2>&1 | grep -v '^compiling' || true
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Quick start 2: install everything the tests need (PostgreSQL, Redis, Chromium, Node packages,
+# Python packages) and run the whole suite. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+apt_install postgresql redis-server chromium fonts-dejavu-core nodejs npm
+ensure_venv ".[test]"
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> Installing Node packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+compile_translations
+
+echo "==> Lint"
+ruff check .
+
+echo "==> Tests"
+python -m pytest "$@"

@@ -1,0 +1,132 @@
+"""Pages every visitor reaches, as full pages and as htmx fragments."""
+
+import json
+
+from tests.conftest import csrf_token, sign_in
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_welcome_page_for_visitors_links_to_demo(client):
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Eén plan voor je gezin" in html
+    assert 'href="/demo"' in html
+    assert response.headers["Vary"].count("HX-Request") == 1
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_home_shows_name_role_and_family_of_signed_in_person(client):
+    sign_in(client, "erik")
+    html = client.get("/").get_data(as_text=True)
+    assert "Hallo Erik" in html
+    assert "De Boer-Hoekstra" in html
+    assert "Ouder · met gezag" in html
+
+
+def test_home_of_youth_shows_age_from_birthdate(client):
+    sign_in(client, "tom")
+    html = client.get("/").get_data(as_text=True)
+    assert "Jongere" in html
+    assert "14 jaar" in html
+
+
+def test_home_of_staff_shows_their_organisation(client):
+    sign_in(client, "karin")
+    html = client.get("/").get_data(as_text=True)
+    assert "Kompas Jeugdhulp Fryslân" in html
+    assert "Zorgaanbieder" in html
+    assert "De Boer-Hoekstra" not in html
+
+
+def test_help_page_has_all_help_lines_as_tel_links(client):
+    html = client.get("/hulp").get_data(as_text=True)
+    for number in ("tel:112", "tel:08002000", "tel:08000432", "tel:113", "tel:0885551000"):
+        assert f'href="{number}"' in html
+
+
+def test_every_page_has_help_entry_and_language_switcher(client):
+    for path in ("/", "/demo", "/hulp", "/offline", "/bestaat-niet"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Hulp nodig?" in html, path
+        assert 'href="tel:112"' in html, path
+        for autonym in ("Nederlands", "Frysk", "English"):
+            assert autonym in html, path
+
+
+def test_unknown_page_is_a_localized_404(client):
+    response = client.get("/bestaat-niet?lang=fy")
+    assert response.status_code == 404
+    assert "Wy kinne dizze side net fine" in response.get_data(as_text=True)
+
+
+def test_error_for_htmx_request_goes_to_alert_region(client):
+    response = client.get("/bestaat-niet", headers=HTMX)
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#alerts"
+    html = response.get_data(as_text=True)
+    assert "<html" not in html
+    assert 'role="alert"' in html
+
+
+def test_wrong_method_is_a_friendly_405(client):
+    response = client.get("/uitloggen")
+    assert response.status_code == 405
+    assert "Zo werkt dit niet" in response.get_data(as_text=True)
+
+
+def test_sign_out_ends_the_session_and_keeps_the_language(client):
+    sign_in(client, "sanne")
+    token = csrf_token(client, "/")
+    response = client.post("/uitloggen", data={"csrf_token": token})
+    assert response.status_code == 303
+    html = client.get("/").get_data(as_text=True)
+    assert "Do bist ôfmeld." in html
+    assert "Hoi Sanne" not in html
+    assert 'lang="fy"' in html
+
+
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_manifest_is_localized_and_installable_shape(client):
+    response = client.get("/manifest.webmanifest?lang=fy")
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.get_data(as_text=True))
+    assert manifest["name"] == "Ús Plan"
+    assert manifest["lang"] == "fy"
+    assert manifest["start_url"] == "/"
+    assert manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+
+
+def test_service_worker_is_served_from_root_with_shell_and_offline_pages(client):
+    response = client.get("/service-worker.js")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/"
+    for lang in ("nl", "fy", "en"):
+        assert f"/offline?lang={lang}" in body
+    assert "/static/css/app.css?v=" in body
+    assert "/static/vendor/htmx-2.0.11.min.js?v=" in body
+
+
+def test_offline_page_is_localized(client):
+    assert "Do bist offline" in client.get("/offline?lang=fy").get_data(as_text=True)
+    assert "You are offline" in client.get("/offline?lang=en").get_data(as_text=True)
+
+
+def test_static_assets_are_versioned_and_cached_long(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "/static/css/app.css?v=" in html
+    response = client.get("/static/css/app.css")
+    assert "max-age=31536000" in response.headers["Cache-Control"]
