@@ -49,6 +49,7 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = int(env.get("SESSION_LIFETIME_SECONDS", 12 * 3600))
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.ENV_NAME == "production")
         self.LOG_JSON = env_flag("LOG_JSON", self.ENV_NAME == "production")
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
 
     def validate(self) -> None:
         """Refuse settings that are unsafe for this environment."""

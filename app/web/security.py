@@ -56,7 +56,7 @@ def configure_logging(app: Flask) -> None:
         handler.setFormatter(PlainFormatter())
     logger = logging.getLogger("onsplan")
     logger.handlers[:] = [handler]
-    logger.setLevel(logging.INFO)
+    logger.setLevel(app.config.get("LOG_LEVEL", "INFO").upper())
     logger.propagate = False
 
 

@@ -1,0 +1,59 @@
+"""Shared benchmark helpers: start servers, time requests, print medians, p95 and ratios."""
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.servers import AppServer, free_port, wait_for_port  # noqa: E402
+
+
+def start_bare() -> tuple[subprocess.Popen, str]:
+    """Run bench/bare_app.py under gunicorn with the app's settings; return the process and URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.bare_app:app", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(port)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def start_app(database_url: str, extra_env: dict | None = None) -> AppServer:
+    """Run the real app under gunicorn on a migrated, seeded database."""
+    env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "bench-secret", "DATABASE_URL": database_url,
+           "SESSION_COOKIE_SECURE": "0", "LOG_LEVEL": "WARNING", **(extra_env or {})}
+    server = AppServer(env)
+    server.flask("db", "upgrade")
+    server.flask("demo", "seed")
+    return server.start()
+
+
+def time_requests(session: requests.Session, url: str, count: int) -> list[float]:
+    """Return the wall time in milliseconds of `count` sequential GETs (after 10 warm-up requests)."""
+    for _ in range(10):
+        session.get(url, timeout=10).raise_for_status()
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        response = session.get(url, timeout=10)
+        timings.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return timings
+
+
+def summary(name: str, timings: list[float], floor: float | None = None) -> dict:
+    """Print and return the median, p95 and the ratio of the median to the floor's median."""
+    median = statistics.median(timings)
+    p95 = statistics.quantiles(timings, n=20)[18]
+    ratio = f"{median / floor:5.1f}x" if floor else "   —  "
+    print(f"{name:<38} median {median:7.2f} ms   p95 {p95:7.2f} ms   ratio to bare {ratio}")
+    return {"name": name, "median_ms": round(median, 2), "p95_ms": round(p95, 2),
+            "ratio": round(median / floor, 2) if floor else None}
