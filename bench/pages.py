@@ -11,7 +11,7 @@ import re
 import tempfile
 
 import requests
-from common import ROOT, start_app, start_bare, summary, time_requests
+from common import start_app, start_bare, summary, time_requests
 
 PAGES = [("welcome page (visitor)", "/", False), ("demo persona picker", "/demo", False),
          ("help lines", "/hulp", False), ("home, signed in as Sanne", "/", True),

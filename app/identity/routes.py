@@ -55,4 +55,6 @@ def sign_out() -> Response:
     """End the session and go back to the start page."""
     end_session()
     flash(_("You are signed out."), "success")
-    return redirect(url_for("web.index"), code=303)
+    response = redirect(url_for("web.index"), code=303)
+    response.headers["Clear-Site-Data"] = '"cache"'  # nothing from this session stays in the browser cache
+    return response

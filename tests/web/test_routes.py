@@ -130,3 +130,46 @@ def test_static_assets_are_versioned_and_cached_long(client):
     assert "/static/css/app.css?v=" in html
     response = client.get("/static/css/app.css")
     assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_sign_out_clears_the_browser_cache(client):
+    sign_in(client, "tom")
+    response = client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
+    assert response.headers["Clear-Site-Data"] == '"cache"'
+
+
+def test_every_state_changing_route_refuses_a_missing_csrf_token(app):
+    client = app.test_client()
+    sign_in(client, "mark")
+    rules = [rule for rule in app.url_map.iter_rules() if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}]
+    assert rules, "expected state-changing routes"
+    for rule in rules:
+        path = rule.rule.replace("<key>", "sanne")
+        response = client.post(path, data={"lang": "fy", "given_name": "x", "language": "nl"})
+        assert response.status_code == 400, rule.rule
+
+
+def test_unexpected_error_is_a_friendly_localized_500(app):
+    app.config["FRIENDLY_ERRORS_IN_TESTS"] = True
+
+    @app.get("/test-crash")
+    def crash():
+        raise RuntimeError("boom")
+
+    response = app.test_client().get("/test-crash?lang=fy")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Der gie by ús wat mis" in html
+    assert "boom" not in html
+
+
+def test_not_allowed_is_a_friendly_403(app):
+    from app.core.errors import NotAllowed
+
+    @app.get("/test-forbidden")
+    def forbidden():
+        raise NotAllowed()
+
+    response = app.test_client().get("/test-forbidden?lang=en")
+    assert response.status_code == 403
+    assert "You may not see this page" in response.get_data(as_text=True)
