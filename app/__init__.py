@@ -24,6 +24,10 @@ def create_app(config: object | dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
+    from app.identity import oidc
+
+    oidc.init_app(app)  # before install_security: it adds the sign-in services to the CSP's form-action
+
     from app.web.i18n import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
@@ -39,14 +43,21 @@ def create_app(config: object | dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.audit.cli import cli as audit_cli
+    from app.audit.routes import bp as audit_bp
     from app.core.migrate import cli as db_cli
     from app.demo.cli import cli as demo_cli
     from app.demo.routes import bp as demo_bp
+    from app.identity.consent_routes import bp as consent_bp
+    from app.identity.family_routes import bp as families_bp
+    from app.identity.invitation_routes import bp as invitations_bp
+    from app.identity.login_routes import bp as login_bp
     from app.identity.routes import bp as identity_bp
     from app.web.routes import bp as web_bp
     from app.web.translate import cli as translate_cli
 
-    for blueprint in (web_bp, identity_bp, demo_bp, db_cli, demo_cli, translate_cli):
+    for blueprint in (web_bp, identity_bp, login_bp, families_bp, invitations_bp, consent_bp, audit_bp, demo_bp,
+                      db_cli, demo_cli, translate_cli, audit_cli):
         app.register_blueprint(blueprint)
 
 
@@ -57,7 +68,9 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _register_template_globals(app: Flask) -> None:
+    from app.core.clock import utcnow
     from app.web.i18n import AUTONYMS
+    from app.web.labels import TEMPLATE_GLOBALS
     from app.web.pwa import asset_url
 
     app.jinja_env.globals.update(
@@ -68,10 +81,12 @@ def _register_template_globals(app: Flask) -> None:
         format_decimal=format_decimal,
         get_locale=get_locale,
         ngettext=ngettext,
+        **TEMPLATE_GLOBALS,
     )
 
     @app.context_processor
     def _language_context() -> dict:
         args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
         here = request.path + ("?" + urlencode(args) if args else "")
-        return {"current_lang": str(get_locale()), "here_without_lang": here, "person": g.get("person")}
+        return {"current_lang": str(get_locale()), "here_without_lang": here, "person": g.get("person"),
+                "now": utcnow()}

@@ -1,11 +1,16 @@
 """Settings from the environment (12-factor); nothing secret lives in the code."""
 
 import os
+import re
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 LANGUAGES = ("nl", "fy", "en")
+OIDC_NAME = re.compile(r"^[a-z][a-z0-9_]{0,29}$")  # fits LoginIdentity.provider and a URL segment
+OIDC_DEFAULT_SCOPES = "openid profile email"
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -36,6 +41,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     HSTS = True
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_ENABLED = True  # set on every app: the limiter is a shared singleton that remembers the last value
 
     def __init__(self) -> None:
         env = os.environ
@@ -45,14 +51,25 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL") or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
-        self.MAIL_DIR = env.get("MAIL_DIR") or str(INSTANCE_DIR / "mail")
+        self.MAIL_DIR = env.get("MAIL_DIR") or (str(INSTANCE_DIR / "mail") if self.DEMO else None)
         self.PERMANENT_SESSION_LIFETIME = int(env.get("SESSION_LIFETIME_SECONDS", 12 * 3600))
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.ENV_NAME == "production")
         self.LOG_JSON = env_flag("LOG_JSON", self.ENV_NAME == "production")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        self.STAFF_IDLE_SECONDS = int(env.get("STAFF_IDLE_SECONDS", 30 * 60))
+        self.FAMILY_IDLE_SECONDS = int(env.get("FAMILY_IDLE_SECONDS", 4 * 3600))
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or None
+        self.MAIL_PORT = int(env.get("MAIL_PORT", 587))
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_TLS = env_flag("MAIL_USE_TLS", True)
+        self.MAIL_FROM = env.get("MAIL_FROM") or "Ons Plan <noreply@onsplan.invalid>"
+        self.PUBLIC_URL = (env.get("PUBLIC_URL") or "").rstrip("/") or None
+        self.OIDC = oidc_providers(env)
 
     def validate(self) -> None:
         """Refuse settings that are unsafe for this environment."""
+        validate_oidc(self.OIDC, https_only=False)
         if not self.SECRET_KEY:
             if not self.DEMO:
                 raise ConfigError("SECRET_KEY is required (set it in the environment).")
@@ -65,7 +82,8 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
 
     def validate(self) -> None:
-        """Refuse to run production with demo data or without a secret."""
+        """Refuse to run production with demo data, without a secret or with a sign-in service over http."""
+        validate_oidc(self.OIDC, https_only=True)
         if self.DEMO:
             raise ConfigError("DEMO must be off in production.")
         if not self.SECRET_KEY:
@@ -94,6 +112,39 @@ class TestConfig(Config):
         self.REDIS_URL = None
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.MAIL_DIR = None
+
+
+def oidc_providers(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Read OIDC_PROVIDERS (names) and per name OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _SCOPES."""
+    names = [name.strip().lower() for name in (env.get("OIDC_PROVIDERS") or "").split(",") if name.strip()]
+    providers = {}
+    for name in names:
+        prefix = f"OIDC_{name.upper()}_"
+        providers[name] = {
+            "issuer": (env.get(prefix + "ISSUER") or "").strip(),
+            "client_id": env.get(prefix + "CLIENT_ID") or "",
+            "client_secret": env.get(prefix + "CLIENT_SECRET") or "",
+            "scopes": " ".join((env.get(prefix + "SCOPES") or OIDC_DEFAULT_SCOPES).split()),
+        }
+    return providers
+
+
+def validate_oidc(providers: dict[str, dict[str, str]], *, https_only: bool) -> None:
+    """Refuse a sign-in service with a bad name, a missing setting, no openid scope, or plain http in production."""
+    for name, settings in providers.items():
+        prefix = f"OIDC_{name.upper()}_"
+        if not OIDC_NAME.match(name):
+            raise ConfigError(f"OIDC_PROVIDERS: {name!r} must be lower-case letters, digits or _ (at most 30).")
+        for key in ("issuer", "client_id", "client_secret"):
+            if not settings.get(key):
+                raise ConfigError(f"{prefix}{key.upper()} is required for the sign-in service {name!r}.")
+        issuer = urlsplit(settings["issuer"])
+        if issuer.scheme not in ("https", "http") or not issuer.netloc or issuer.query or issuer.fragment:
+            raise ConfigError(f"{prefix}ISSUER must be an http(s) URL without query or fragment.")
+        if https_only and issuer.scheme != "https":
+            raise ConfigError(f"{prefix}ISSUER must use https in production.")
+        if "openid" not in settings.get("scopes", "").split():
+            raise ConfigError(f"{prefix}SCOPES must include openid.")
 
 
 CONFIGS = {"production": ProductionConfig, "development": DevelopmentConfig, "test": TestConfig}

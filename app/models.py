@@ -1,7 +1,11 @@
 """Import every table model so SQLModel.metadata is complete (Alembic, tests)."""
 
+from app.audit.models import AccessLogEntry  # noqa: F401
 from app.identity.models import (  # noqa: F401
+    ConsentRecord,
     Family,
+    Invitation,
+    LoginIdentity,
     Membership,
     Municipality,
     Organisation,

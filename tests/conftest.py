@@ -82,3 +82,41 @@ def sign_in(client, key: str) -> None:
     token = csrf_token(client, "/demo")
     response = client.post(f"/demo/inloggen/{key}", data={"csrf_token": token})
     assert response.status_code == 303, response.status_code
+
+
+def sign_in_person(client, person_id: str, idle_limit: int = 3600) -> None:
+    """Put a person into the client's session the way sign_in does (for people who are not demo personas)."""
+    import time
+
+    with client.session_transaction() as session:
+        session.clear()
+        session.update(person_id=person_id, version=0, seen=int(time.time()), idle_limit=idle_limit,
+                       provider="test")
+
+
+def demo_id(flask_app, key: str) -> str:
+    """Return the id of a demo persona."""
+    from app.demo.services import demo_people
+
+    with flask_app.app_context(), db.new_session() as session:
+        return demo_people(session)[key].id
+
+
+def family_id(flask_app) -> str:
+    """Return the id of the demo family."""
+    from sqlmodel import select
+
+    from app.identity.models import Family
+
+    with flask_app.app_context(), db.new_session() as session:
+        return session.exec(select(Family).where(Family.name == "De Boer-Hoekstra")).one().id
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """A real OpenID Connect provider (npm oidc-provider on Node) for the whole run, with the test clients."""
+    from tests.support.oidc import TEST_CLIENTS, OidcProvider
+
+    provider = OidcProvider(TEST_CLIENTS).start()
+    yield provider
+    provider.stop()

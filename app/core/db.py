@@ -110,3 +110,23 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def append_only_sql(table: str, dialect: str) -> list[str]:
+    """SQL for triggers that refuse UPDATE and DELETE on an append-only table (used by migrations too)."""
+    if dialect == "sqlite":
+        return [f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END" for verb in ("update", "delete")]
+    if dialect == "postgresql":
+        return [f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION '{table} is append-only'; END $$ LANGUAGE plpgsql",
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"]
+    return []
+
+
+def protect_append_only(table: sa.Table) -> None:
+    """Attach the append-only triggers so create_all (tests) makes them just like the migration."""
+    for dialect in ("sqlite", "postgresql"):
+        for statement in append_only_sql(table.name, dialect):
+            sa.event.listen(table, "after_create", sa.DDL(statement.replace("%", "%%")).execute_if(dialect=dialect))

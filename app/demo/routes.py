@@ -2,6 +2,7 @@
 
 from flask import Blueprint, Response, abort, current_app, redirect, url_for
 
+from app.core.mail import read_folder
 from app.demo import services
 from app.demo.personas import PERSONAS
 from app.extensions import db, limiter
@@ -33,3 +34,9 @@ def sign_in_as(key: str) -> Response:
     person = services.demo_person(db.session, key)
     sign_in(person)
     return redirect(url_for("web.index"), code=303)
+
+
+@bp.get("/mail")
+def mailbox() -> Response:
+    """Show the e-mails the app would have sent (demo mode writes them to a folder)."""
+    return render("demo/mail.html", mails=read_folder(current_app.config.get("MAIL_DIR")))

@@ -1,11 +1,13 @@
-"""The signed-in person: loaded per request from the session cookie."""
+"""The signed-in person: loaded per request from the session cookie, with idle timeout and session version."""
 
+import time
 from functools import wraps
 
-from flask import flash, g, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.identity.access import is_professional, staff_roles
 from app.identity.models import Person
 from app.identity.services import get_person
 
@@ -14,34 +16,58 @@ SESSIONLESS_ENDPOINTS = {"static", "web.healthz", "web.service_worker"}
 
 
 def load_current_person() -> None:
-    """Put the signed-in person (or None) on `g.person` before anything else runs."""
-    if request.endpoint in SESSIONLESS_ENDPOINTS:
-        g.person = None
+    """Put the signed-in person (or None) on `g.person`; end sessions that are idle or signed out elsewhere."""
+    g.person = None
+    if request.endpoint in SESSIONLESS_ENDPOINTS or "person_id" not in session:
         return
-    g.person = get_person(db.session, session.get("person_id"))
-    if g.person is None and "person_id" in session:
-        session.pop("person_id")
+    person = get_person(db.session, session.get("person_id"))
+    now = int(time.time())
+    if person is None or session.get("version") != person.session_version:
+        _end(None)
+        return
+    if now - int(session.get("seen", 0)) > int(session.get("idle_limit", 0)):
+        _end(person)
+        flash(_("You were away for a while, so we signed you out. Please sign in again."), "info")
+        return
+    if now - int(session.get("seen", 0)) >= 30:  # rewrite the cookie at most twice a minute
+        session["seen"] = now
+    g.person = person
 
 
-def sign_in(person: Person) -> None:
-    """Start a fresh session for this person (no data carried over from before)."""
+def idle_limit(person: Person) -> int:
+    """Seconds of inactivity before a session ends: short for staff, longer for families."""
+    config = current_app.config
+    staff = is_professional(db.session, person) or bool(staff_roles(db.session, person.id))
+    return int(config["STAFF_IDLE_SECONDS"] if staff else config["FAMILY_IDLE_SECONDS"])
+
+
+def sign_in(person: Person, *, provider: str = "demo", id_token: str | None = None) -> None:
+    """Start a fresh session for this person (nothing carried over from before but the language)."""
     language = session.get("lang")
     session.clear()
     session.permanent = True
-    session["person_id"] = person.id
+    session.update(person_id=person.id, version=person.session_version, provider=provider,
+                   seen=int(time.time()), idle_limit=idle_limit(person))
+    if id_token:
+        session["id_token"] = id_token  # for the provider's logout (id_token_hint)
     if language:
         session["lang"] = language
     g.person = person
 
 
-def sign_out() -> None:
-    """End the local session completely, keeping only the language for the next page."""
-    person = getattr(g, "person", None)
+def _end(person: Person | None) -> None:
     language = person.language if person is not None else session.get("lang")
     session.clear()
     if language:
         session["lang"] = language
     g.person = None
+
+
+def sign_out() -> dict:
+    """End the local session, keeping only the language; return what the provider's logout needs."""
+    ended = {"provider": session.get("provider"), "id_token": session.get("id_token")}
+    _end(getattr(g, "person", None))
+    return ended
 
 
 def login_required(view):

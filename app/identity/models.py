@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.core.clock import age_on, today, utcnow
-from app.core.db import UTCDateTime
+from app.core.db import UTCDateTime, protect_append_only
 from app.core.ids import new_id
 
 
@@ -96,6 +96,7 @@ class Person(SQLModel, table=True):
     language: str = Field(default="nl", max_length=2)
     email: str | None = Field(default=None, max_length=254)
     demo_key: str | None = Field(default=None, max_length=30, unique=True)
+    session_version: int = 0  # raised by "sign out everywhere": older sessions stop working
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     memberships: list["Membership"] = Relationship(back_populates="person")
@@ -171,3 +172,106 @@ class StaffMembership(SQLModel, table=True):
     @property
     def role_label(self) -> str:
         return StaffRole(self.role).label
+
+
+class LoginIdentity(SQLModel, table=True):
+    """An OpenID Connect identity (issuer + subject) that signs in as a person."""
+
+    __tablename__ = "login_identity"
+    __table_args__ = (sa.UniqueConstraint("issuer", "subject", name="one_person_per_identity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True, max_length=20)
+    provider: str = Field(max_length=30)
+    issuer: str = Field(max_length=300)
+    subject: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class InvitationState(enum.StrEnum):
+    """Where an invitation is: open, used, expired or revoked."""
+
+    OPEN = "open"
+    REDEEMED = "redeemed"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+    @property
+    def label(self) -> str:
+        return str(_INVITATION_LABELS[self])
+
+
+_INVITATION_LABELS = {
+    InvitationState.OPEN: _l("Waiting"),
+    InvitationState.REDEEMED: _l("Accepted"),
+    InvitationState.EXPIRED: _l("Expired"),
+    InvitationState.REVOKED: _l("Withdrawn"),
+}
+
+
+class Invitation(SQLModel, table=True):
+    """An invitation into a family with a role: a link plus a short code, single use, 7 days."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('youth', 'parent', 'network')", name="role_known"),
+        sa.CheckConstraint("has_custody = false OR role = 'parent'", name="custody_only_for_parents"),
+        sa.CheckConstraint("role != 'youth' OR birthdate IS NOT NULL", name="youth_has_birthdate"),
+        sa.CheckConstraint(LANGUAGE_CHECK, name="language_known"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=20)
+    family_id: str = Field(foreign_key="family.id", index=True, max_length=20)
+    role: str = Field(max_length=20)
+    has_custody: bool = False
+    given_name: str = Field(max_length=100)
+    family_name: str = Field(default="", max_length=100)
+    birthdate: date | None = None
+    email: str | None = Field(default=None, max_length=254)
+    language: str = Field(default="nl", max_length=2)
+    code_hash: str = Field(max_length=64, unique=True)  # HMAC of the short code; the code itself is not stored
+    token_hash: str = Field(max_length=64, unique=True)  # HMAC of the link token
+    invited_by_id: str = Field(foreign_key="person.id", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    redeemed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    redeemed_by_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)
+
+    def state(self, now: datetime) -> InvitationState:
+        """Return the state at `now`."""
+        if self.redeemed_at is not None:
+            return InvitationState.REDEEMED
+        if self.revoked_at is not None:
+            return InvitationState.REVOKED
+        if now >= self.expires_at:
+            return InvitationState.EXPIRED
+        return InvitationState.OPEN
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+
+class ConsentRecord(SQLModel, table=True):
+    """One consent decision (given, refused or withdrawn); append-only, newest decision counts."""
+
+    __tablename__ = "consent_record"
+    __table_args__ = (
+        sa.CheckConstraint("decision IN ('given', 'refused', 'withdrawn')", name="decision_known"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id", index=True, max_length=20)  # who decides
+    family_id: str = Field(foreign_key="family.id", index=True, max_length=20)
+    youth_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)  # whom it concerns
+    scope: str = Field(max_length=60)  # e.g. "help", "share_with_parents", "plan_version:<id>"
+    subject_id: str | None = Field(default=None, max_length=40)  # the item or version the scope points at
+    decision: str = Field(max_length=20)
+    reason: str = Field(default="", max_length=2000)
+    recorded_by_id: str = Field(foreign_key="person.id", max_length=20)  # differs on a shared device
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+protect_append_only(ConsentRecord.__table__)

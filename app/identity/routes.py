@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from app.core.errors import ValidationFailed
 from app.extensions import db
-from app.identity import services
+from app.identity import oidc, services
 from app.identity.auth import login_required
 from app.identity.auth import sign_out as end_session
 from app.identity.forms import ProfileForm
@@ -52,9 +52,24 @@ def _profile_saved(form: ProfileForm, *, language_changed: bool) -> Response:
 
 @bp.post("/uitloggen")
 def sign_out() -> Response:
-    """End the session and go back to the start page."""
-    end_session()
+    """End the session and go back to the start page, through the sign-in service's logout when it has one."""
+    ended = end_session()
     flash(_("You are signed out."), "success")
-    response = redirect(url_for("web.index"), code=303)
+    home = url_for("web.index", _external=True)
+    response = redirect(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"), code=303)
     response.headers["Clear-Site-Data"] = '"cache"'  # nothing from this session stays in the browser cache
+    return response
+
+
+@bp.post("/uitloggen/overal")
+@login_required
+def sign_out_everywhere() -> Response:
+    """End every session of this person, on every device, and this one too."""
+    services.end_all_sessions(db.session, person=g.person)
+    db.session.commit()
+    ended = end_session()
+    flash(_("You are signed out on all your devices."), "success")
+    home = url_for("web.index", _external=True)
+    response = redirect(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"), code=303)
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response

@@ -80,3 +80,10 @@ def set_language(session: Session, *, person: Person, language: str) -> None:
     person.language = language
     session.add(person)
     session.flush()
+
+
+def end_all_sessions(session: Session, *, person: Person) -> None:
+    """Make every existing session of this person invalid (they carry the old version number)."""
+    person.session_version += 1
+    session.add(person)
+    session.flush()

@@ -14,10 +14,14 @@ def valid_language(code: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """Pick the language: ?lang=, the person's stored choice, the session, Accept-Language, nl."""
+    """Pick the language: ?lang=, the page's (htmx), the person's stored choice, the session, Accept-Language."""
     chosen = valid_language(request.args.get("lang"))
     if chosen:
         return chosen
+    if request.headers.get("HX-Request"):
+        page = valid_language(request.headers.get("X-Page-Lang"))
+        if page:
+            return page  # a fragment speaks the language of the page it lands in
     person = getattr(g, "person", None)
     if person is not None and valid_language(person.language):
         return person.language

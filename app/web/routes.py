@@ -5,6 +5,7 @@ from flask_babel import get_locale
 
 from app.extensions import db
 from app.identity import services as identity
+from app.identity.consent import needs_sixteen_review
 from app.web import pwa
 from app.web.i18n import valid_language
 from app.web.render import render
@@ -18,7 +19,8 @@ def index() -> Response:
     if g.person is None:
         return render("web/welcome.html")
     overview = identity.home_overview(db.session, person=g.person)
-    return render("web/home.html", overview=overview)
+    review = needs_sixteen_review(db.session, person=g.person)
+    return render("web/home.html", overview=overview, sixteen_review=review)
 
 
 @bp.get("/hulp")

@@ -63,6 +63,8 @@ def configure_logging(app: Flask) -> None:
 def install_security(app: Flask) -> None:
     """Add security headers to every response and log each request without personal data."""
     access = logging.getLogger("onsplan.request")
+    # Signing out of a sign-in service is a form post that ends in a redirect there; form-action covers redirects.
+    policy = CSP.replace("form-action 'self'", " ".join(["form-action 'self'", *app.config.get("CSP_FORM_ACTION", ())]))
 
     @app.before_request
     def _start_timer() -> None:
@@ -72,7 +74,7 @@ def install_security(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", PERMISSIONS)

@@ -1,0 +1,47 @@
+"""The family's own view of the access log: who viewed or changed our data."""
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, Response, g, request
+
+from app.audit.services import family_log
+from app.core.clock import AMSTERDAM, today
+from app.core.errors import NotFound
+from app.extensions import db
+from app.identity.access import family_access
+from app.identity.auth import login_required
+from app.identity.forms import PeriodForm
+from app.identity.policy import Role
+from app.web.render import render
+
+bp = Blueprint("audit", __name__)
+READERS = (Role.PROFESSIONAL, Role.PARENT, Role.YOUTH)
+
+
+@bp.get("/gezinnen/<family_id>/wie-heeft-gekeken")
+@login_required
+def family_log_page(family_id: str) -> Response:
+    """List who viewed or changed the family's data in a period, as far as the age rules let you see."""
+    access = family_access(db.session, person=g.person, family_id=family_id)
+    if access.actor.role not in READERS or (access.actor.role is Role.PARENT and not access.actor.has_custody):
+        raise NotFound(family_id)
+    form = PeriodForm(request.args)
+    form.validate()
+    first, last = _period(form)
+    lines = family_log(db.session, access=access, start=first, end=last + timedelta(days=1))
+    db.session.commit()
+    return render("audit/family_log.html", block="log_results", access=access, form=form, lines=lines,
+                  first=first, last=last)
+
+
+def _period(form: PeriodForm):
+    """Return (first, last) local dates; default the last 30 days, swapped when given the wrong way round."""
+    last = form.end.data or today()
+    first = form.start.data or (last - timedelta(days=30))
+    if first > last:
+        first, last = last, first
+    return _local(first), _local(last)
+
+
+def _local(day):
+    return datetime.combine(day, time.min, tzinfo=AMSTERDAM)

@@ -1,0 +1,179 @@
+"""Write and check the access log: one hash chain per family (and one for the system)."""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from app.audit.models import AccessLogChain, AccessLogEntry
+from app.core.clock import utcnow
+
+GENESIS = "0" * 64
+SYSTEM_CHAIN = "system"
+HASHED_FIELDS = ("created_at", "event", "action", "outcome", "actor_id", "actor_role", "on_behalf_of_id",
+                 "family_id", "youth_id", "object_type", "object_id", "detail", "chain", "seq", "prev_hash")
+
+
+@dataclass(frozen=True)
+class AuditActor:
+    """Who acted, in which role, and for whom (a kitchen-table speaker, or a parent for a child)."""
+
+    person_id: str | None
+    role: str = "none"
+    on_behalf_of_id: str | None = None
+
+
+def entry_hash(entry: AccessLogEntry) -> str:
+    """Return the SHA-256 of the entry's fields (the previous hash included)."""
+    values = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    values["created_at"] = entry.created_at.isoformat(timespec="microseconds")
+    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def record(session: Session, *, event: str, action: str, actor: AuditActor, family_id: str | None = None,
+           youth_id: str | None = None, object_type: str = "", object_id: str = "", outcome: str = "success",
+           detail: str = "") -> AccessLogEntry:
+    """Append one entry to its chain, in the caller's transaction (it commits with the change it logs)."""
+    chain = family_id or SYSTEM_CHAIN
+    head = _lock_head(session, chain)
+    entry = AccessLogEntry(
+        created_at=utcnow(), event=event, action=action, outcome=outcome, actor_id=actor.person_id,
+        actor_role=actor.role, on_behalf_of_id=actor.on_behalf_of_id, family_id=family_id, youth_id=youth_id,
+        object_type=object_type, object_id=str(object_id)[:40], detail=detail[:500], chain=chain,
+        seq=head.seq, prev_hash=head.last_hash,
+    )
+    entry.hash = entry_hash(entry)
+    head.last_hash = entry.hash
+    session.add(entry)
+    session.add(head)
+    session.flush()
+    return entry
+
+
+def _lock_head(session: Session, chain: str) -> AccessLogChain:
+    """Take the chain's head row for this transaction (row lock on PostgreSQL, write lock on SQLite)."""
+    bumped = session.execute(
+        sa.update(AccessLogChain).where(AccessLogChain.chain == chain).values(seq=AccessLogChain.seq + 1)
+    ).rowcount
+    if not bumped:
+        session.execute(_insert_ignore(session, chain))
+        session.execute(
+            sa.update(AccessLogChain).where(AccessLogChain.chain == chain).values(seq=AccessLogChain.seq + 1)
+        )
+    head = session.exec(select(AccessLogChain).where(AccessLogChain.chain == chain)).one()
+    session.refresh(head)
+    return head
+
+
+def _insert_ignore(session: Session, chain: str):
+    values = {"chain": chain, "seq": 0, "last_hash": GENESIS}
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert(AccessLogChain).values(**values).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert
+
+    return insert(AccessLogChain).values(**values).on_conflict_do_nothing()
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """Where a chain does not add up."""
+
+    chain: str
+    seq: int
+    problem: str
+
+
+def verify(session: Session) -> list[ChainProblem]:
+    """Recompute every chain; return the problems (empty when nothing was changed, removed or added)."""
+    problems: list[ChainProblem] = []
+    heads = {head.chain: head for head in session.exec(select(AccessLogChain)).all()}
+    entries = session.exec(select(AccessLogEntry).order_by(AccessLogEntry.chain, AccessLogEntry.seq)).all()
+    by_chain: dict[str, list[AccessLogEntry]] = {}
+    for entry in entries:
+        by_chain.setdefault(entry.chain, []).append(entry)
+    for chain in sorted(set(heads) | set(by_chain)):
+        problems.extend(_verify_chain(chain, by_chain.get(chain, []), heads.get(chain)))
+    return problems
+
+
+def _verify_chain(chain: str, entries: Iterable[AccessLogEntry], head: AccessLogChain | None) -> list[ChainProblem]:
+    problems = []
+    previous, expected_seq = GENESIS, 1
+    for entry in entries:
+        if entry.seq != expected_seq:
+            problems.append(ChainProblem(chain, entry.seq, f"missing entries before {entry.seq}"))
+        if entry.prev_hash != previous:
+            problems.append(ChainProblem(chain, entry.seq, "previous hash does not match"))
+        if entry_hash(entry) != entry.hash:
+            problems.append(ChainProblem(chain, entry.seq, "entry was changed"))
+        previous, expected_seq = entry.hash, entry.seq + 1
+    if head is None:
+        problems.append(ChainProblem(chain, 0, "chain head is missing"))
+    elif head.last_hash != previous or head.seq != expected_seq - 1:
+        problems.append(ChainProblem(chain, head.seq, "latest entries were removed"))
+    return problems
+
+
+def entries_between(session: Session, *, family_ids: list[str], start: datetime, end: datetime,
+                    limit: int = 500) -> list[AccessLogEntry]:
+    """Return the entries of these families in a period, newest first."""
+    if not family_ids:
+        return []
+    statement = (
+        select(AccessLogEntry)
+        .where(AccessLogEntry.family_id.in_(family_ids), AccessLogEntry.created_at >= start,
+               AccessLogEntry.created_at < end)
+        .order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc())
+        .limit(limit)
+    )
+    return list(session.exec(statement).all())
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One access-log entry as the family sees it: with names instead of ids."""
+
+    entry: AccessLogEntry
+    actor_name: str
+    youth_name: str | None
+    on_behalf_of_name: str | None
+
+
+def family_log(session: Session, *, access, start: datetime, end: datetime) -> list[LogLine]:
+    """Return a family's log entries in a period that this person may see (the age rules apply), and log the read."""
+    from app.identity.models import Person
+    from app.identity.policy import Item, Youth, can_view
+
+    family_id = access.family.id
+    entries = entries_between(session, family_ids=[family_id], start=start, end=end)
+    ids = {e.actor_id for e in entries} | {e.youth_id for e in entries} | {e.on_behalf_of_id for e in entries}
+    people = {p.id: p for p in session.exec(select(Person).where(Person.id.in_(ids - {None})))} if ids else {}
+    lines = []
+    for entry in entries:
+        youth = people.get(entry.youth_id)
+        item = Item(kind="log", youth=Youth(youth.id, youth.age) if youth and youth.age is not None else None)
+        if not can_view(access.actor, item):
+            continue
+        actor = people.get(entry.actor_id)
+        lines.append(LogLine(entry, actor.name if actor else "", youth.given_name if youth else None,
+                             people[entry.on_behalf_of_id].name if entry.on_behalf_of_id in people else None))
+    record(session, event="access_log.view", action="read",
+           actor=AuditActor(access.actor.person_id, access.actor.role), family_id=family_id,
+           object_type="access_log", object_id=family_id)
+    return lines
+
+
+def record_refusal(*, event: str, actor: AuditActor, family_id: str | None = None, youth_id: str | None = None,
+                   object_type: str = "", object_id: str = "", detail: str = "") -> None:
+    """Log a refused attempt in its own transaction, so it survives the rollback of the refused request."""
+    from app.extensions import db
+
+    with db.new_session() as session:
+        record(session, event=event, action="execute", actor=actor, family_id=family_id, youth_id=youth_id,
+               object_type=object_type, object_id=object_id, outcome="refused", detail=detail)

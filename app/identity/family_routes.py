@@ -1,0 +1,94 @@
+"""Families: a professional's list, opening a family, the family page, inviting and revoking."""
+
+from flask import Blueprint, Response, flash, g, redirect, session, url_for
+from flask_babel import gettext as _
+
+from app.core.errors import ValidationFailed
+from app.extensions import db
+from app.identity import families, invitations
+from app.identity.access import is_professional
+from app.identity.auth import login_required
+from app.identity.forms import FamilyForm, InviteForm
+from app.identity.mails import send_invitation
+from app.web.render import render
+
+bp = Blueprint("families", __name__, url_prefix="/gezinnen")
+
+
+@bp.get("")
+@login_required
+def index() -> Response:
+    """List the families of a professional (others go to their home page)."""
+    if not is_professional(db.session, g.person):
+        return redirect(url_for("web.index"), code=303)
+    return render("identity/families.html", families=families.families_of(db.session, person=g.person))
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+def new() -> Response:
+    """Open a family (and its plan) as its professional."""
+    form = FamilyForm()
+    if form.is_submitted():
+        if form.validate():
+            try:
+                family = families.create_family(db.session, person=g.person, name=form.name.data)
+                db.session.commit()
+                return redirect(url_for("families.show", family_id=family.id), code=303)
+            except ValidationFailed as failed:
+                db.session.rollback()
+                form.apply_errors(failed.reasons)
+        return render("identity/family_new.html", block="family_form", form=form, status=422)
+    if not is_professional(db.session, g.person):
+        return redirect(url_for("web.index"), code=303)
+    return render("identity/family_new.html", form=form)
+
+
+@bp.get("/<family_id>")
+@login_required
+def show(family_id: str) -> Response:
+    """Show the family: its members and, for the professional, the invitations."""
+    page = families.family_page(db.session, person=g.person, family_id=family_id)
+    db.session.commit()  # the read is in the access log
+    return render("identity/family.html", page=page, new_invitation=session.pop("new_invitation", None))
+
+
+@bp.route("/<family_id>/uitnodigen", methods=["GET", "POST"])
+@login_required
+def invite(family_id: str) -> Response:
+    """Invite a person into the family with a role; the code is shown once and mailed."""
+    access = families.professional_access(db.session, person=g.person, family_id=family_id)
+    form = InviteForm()
+    if form.is_submitted():
+        if form.validate():
+            try:
+                made = invitations.create_invitation(db.session, actor=access.actor, family_id=family_id,
+                                                     **_invite_fields(form))
+                db.session.commit()
+                link = url_for("invitations.open_link", token=made.token, _external=True)
+                mailed = send_invitation(made.invitation, code=made.code, link=link, family=access.family)
+                session["new_invitation"] = {"name": made.invitation.name, "code": made.code, "link": link,
+                                             "mailed_to": made.invitation.email if mailed else None}
+                return redirect(url_for("families.show", family_id=family_id), code=303)
+            except ValidationFailed as failed:
+                db.session.rollback()
+                form.apply_errors(failed.reasons)
+        return render("identity/invite.html", block="invite_form", form=form, family=access.family, status=422)
+    return render("identity/invite.html", form=form, family=access.family)
+
+
+def _invite_fields(form: InviteForm) -> dict:
+    return {"role": form.role.data, "has_custody": form.has_custody.data, "given_name": form.given_name.data,
+            "family_name": form.family_name.data or "", "birthdate": form.birthdate.data,
+            "email": form.email.data, "language": form.language.data}
+
+
+@bp.post("/<family_id>/uitnodigingen/<invitation_id>/intrekken")
+@login_required
+def revoke(family_id: str, invitation_id: str) -> Response:
+    """Withdraw an invitation that was not used yet."""
+    access = families.professional_access(db.session, person=g.person, family_id=family_id)
+    invitations.revoke_invitation(db.session, actor=access.actor, family_id=family_id, invitation_id=invitation_id)
+    db.session.commit()
+    flash(_("The invitation is withdrawn. The code and link no longer work."), "success")
+    return redirect(url_for("families.show", family_id=family_id), code=303)

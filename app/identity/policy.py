@@ -1,0 +1,200 @@
+"""Who may see, change and consent: the Jeugdwet age rules (§7.3) as pure functions, no I/O.
+
+Ages are whole years on today's date in Europe/Amsterdam, so a birthday changes rights without any job:
+  under 12  parents with custody consent and see everything; the child sees a child-friendly view;
+  12 to 15  the youth and the parents with custody consent; the professional may withhold an item
+            from parents when sharing conflicts with good care (recorded with a reason);
+  16 and up the youth alone consents and decides per item whether parents may see it.
+Network members see only actions assigned to them; parents without custody see only what the professional
+released; provider staff see only goals assigned to their organisation; municipality staff see no content.
+"""
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+CHILD_UNTIL = 12  # under 12: parents decide
+YOUTH_DECIDES_FROM = 16  # from 16: the youth alone decides
+
+
+class Role(enum.StrEnum):
+    """What an actor is to the family (or to the system) when asking a question."""
+
+    YOUTH = "youth"
+    PARENT = "parent"
+    NETWORK = "network"
+    PROFESSIONAL = "professional"
+    PROVIDER_STAFF = "provider_staff"
+    MUNICIPALITY_STAFF = "municipality_staff"
+    NONE = "none"
+
+
+class AgeBand(enum.StrEnum):
+    """The three bands of the law."""
+
+    CHILD = "child"  # under 12
+    YOUNG_TEEN = "young_teen"  # 12 to 15
+    DECIDES = "decides"  # 16 and older
+
+
+def age_band(age: int) -> AgeBand:
+    """Return the legal age band for an age in whole years."""
+    if age < CHILD_UNTIL:
+        return AgeBand.CHILD
+    if age < YOUTH_DECIDES_FROM:
+        return AgeBand.YOUNG_TEEN
+    return AgeBand.DECIDES
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone asking: their role in this family (or organisation), custody, age and organisation."""
+
+    person_id: str | None
+    role: Role
+    has_custody: bool = False
+    age: int | None = None
+    organisation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Youth:
+    """A young person of the family, with today's age."""
+
+    person_id: str
+    age: int
+
+
+@dataclass(frozen=True)
+class Item:
+    """The facts about one piece of family data that decide who may see or change it."""
+
+    kind: str  # strength, worry, goal, action, safety, evaluation, own_words, note, log
+    author_id: str | None = None
+    youth: Youth | None = None  # the youth it concerns; None: the whole family
+    author_youth_age: int | None = None  # the author's age when writing, if the author is a youth
+    withheld_from_parents: bool = False  # professional's decision for a 12-15 year old, with a reason
+    shared_with_parents: bool | None = None  # a 16+ youth's decision; None: not decided (not shared)
+    released_to_non_custody: bool = False  # professional released it to a parent without custody
+    assignee_ids: frozenset[str] = field(default_factory=frozenset)  # owners of an action
+    organisation_ids: frozenset[str] = field(default_factory=frozenset)  # providers assigned to a goal
+
+
+PROFESSIONAL_ONLY_KINDS = frozenset({"safety"})
+
+
+def can_view(actor: Actor, item: Item) -> bool:
+    """May this actor see this item?"""
+    match actor.role:
+        case Role.PROFESSIONAL:
+            return True
+        case Role.PROVIDER_STAFF:
+            return actor.organisation_id is not None and actor.organisation_id in item.organisation_ids
+        case Role.NETWORK:
+            return item.kind == "action" and actor.person_id in item.assignee_ids
+        case Role.YOUTH:
+            return _youth_can_view(actor, item)
+        case Role.PARENT:
+            if not actor.has_custody and not item.released_to_non_custody:
+                return False
+            return _parents_may_see(item)
+        case _:
+            return False
+
+
+def _youth_can_view(actor: Actor, item: Item) -> bool:
+    if item.youth is not None and item.youth.person_id != actor.person_id:
+        return actor.person_id in item.assignee_ids  # a sibling's item only when it is their own task
+    return True
+
+
+def _parents_may_see(item: Item) -> bool:
+    """The age rules for parents (with custody, or released to them)."""
+    written_at_16 = item.author_youth_age is not None and item.author_youth_age >= YOUTH_DECIDES_FROM
+    if written_at_16 and item.shared_with_parents is not True:
+        return False  # written at 16 or older: private until the youth shares it
+    if item.youth is None:
+        return True
+    band = age_band(item.youth.age)
+    if band is AgeBand.CHILD:
+        return True
+    if band is AgeBand.YOUNG_TEEN:
+        return not item.withheld_from_parents
+    return item.shared_with_parents is True
+
+
+def can_edit(actor: Actor, item: Item) -> bool:
+    """May this actor change this item? Only what they may see, and only in their part."""
+    if not can_view(actor, item):
+        return False
+    match actor.role:
+        case Role.PROFESSIONAL:
+            return True
+        case Role.PROVIDER_STAFF:
+            return item.kind == "note" and item.author_id == actor.person_id
+        case Role.NETWORK:
+            return item.kind == "action"  # tick off their own task
+        case Role.YOUTH:
+            if item.kind in PROFESSIONAL_ONLY_KINDS:
+                return False
+            if actor.age is not None and actor.age < CHILD_UNTIL:
+                return item.kind == "own_words" and item.author_id == actor.person_id
+            return item.kind != "own_words" or item.author_id == actor.person_id
+        case Role.PARENT:
+            if not actor.has_custody or item.kind in PROFESSIONAL_ONLY_KINDS:
+                return False
+            return item.kind != "own_words" or item.author_id == actor.person_id
+        case _:
+            return False
+
+
+def can_withhold_from_parents(actor: Actor, item: Item) -> bool:
+    """Only the professional withholds, and only for a youth of 12 to 15 (above that the youth decides)."""
+    return (actor.role is Role.PROFESSIONAL and item.youth is not None
+            and age_band(item.youth.age) is AgeBand.YOUNG_TEEN)
+
+
+def can_decide_sharing(actor: Actor, item: Item) -> bool:
+    """A youth of 16 or older decides whether parents may see an item about them or written by them."""
+    if actor.role is not Role.YOUTH or actor.age is None or actor.age < YOUTH_DECIDES_FROM:
+        return False
+    about_them = item.youth is not None and item.youth.person_id == actor.person_id
+    return about_them or item.author_id == actor.person_id
+
+
+@dataclass(frozen=True)
+class Member:
+    """A family member as the consent rules see them."""
+
+    person_id: str
+    role: Role
+    has_custody: bool = False
+    age: int | None = None
+
+
+def required_for_youth(youth: Youth, members: Iterable[Member]) -> frozenset[str]:
+    """Who must consent to help for this youth (Jeugdwet 7.3.4, 7.3.5, 7.3.15)."""
+    parents = frozenset(m.person_id for m in members if m.role is Role.PARENT and m.has_custody)
+    band = age_band(youth.age)
+    if band is AgeBand.CHILD:
+        return parents
+    if band is AgeBand.YOUNG_TEEN:
+        return parents | {youth.person_id}
+    return frozenset({youth.person_id})
+
+
+def required_consenters(members: Iterable[Member], youth_id: str | None = None) -> frozenset[str]:
+    """Who must agree: for one youth's goal, or (youth_id None) for the plan, the union over all youths."""
+    members = list(members)
+    youths = [Youth(m.person_id, m.age) for m in members if m.role is Role.YOUTH and m.age is not None]
+    if youth_id is not None:
+        youths = [y for y in youths if y.person_id == youth_id]
+    required: frozenset[str] = frozenset()
+    for youth in youths:
+        required |= required_for_youth(youth, members)
+    return required
+
+
+def has_voice_not_vote(member: Member) -> bool:
+    """A child under 12 is heard (their voice counts) but does not consent."""
+    return member.role is Role.YOUTH and member.age is not None and member.age < CHILD_UNTIL

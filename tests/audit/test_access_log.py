@@ -1,0 +1,156 @@
+"""The access log: every read and change recorded, append-only, tamper-evident, filtered by the age rules."""
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from app.audit.models import AccessLogEntry
+from app.audit.services import AuditActor, record, verify
+from app.extensions import db
+from tests.conftest import csrf_token, demo_id, family_id, sign_in
+
+
+def entries(app, **where):
+    with app.app_context():
+        statement = select(AccessLogEntry)
+        for key, value in where.items():
+            statement = statement.where(getattr(AccessLogEntry, key) == value)
+        return db.session.exec(statement.order_by(AccessLogEntry.id)).all()
+
+
+def test_viewing_the_family_page_is_logged_with_actor_and_role(app, client):
+    sign_in(client, "sanne")
+    fam = family_id(app)
+    assert client.get(f"/gezinnen/{fam}").status_code == 200
+    logged = entries(app, event="family.view")
+    assert len(logged) == 1
+    assert (logged[0].actor_id, logged[0].actor_role, logged[0].action) == (demo_id(app, "sanne"), "parent", "read")
+    assert logged[0].family_id == fam
+
+
+def test_refusals_are_logged_too(app, client):
+    sign_in(client, "sanne")
+    fam = family_id(app)
+    assert client.get(f"/gezinnen/{fam}/uitnodigen").status_code == 403
+    refused = entries(app, outcome="refused")
+    assert [e.event for e in refused] == ["family.professional_only"]
+
+
+def test_log_is_append_only_in_the_database(any_app):
+    with any_app.app_context(), db.new_session() as session:
+        record(session, event="test", action="read", actor=AuditActor("x", "parent"), family_id="f1")
+    with any_app.app_context():
+        for statement in ("UPDATE access_log SET detail = 'changed'", "DELETE FROM access_log"):
+            with db.engine.connect() as conn, pytest.raises(sa.exc.DatabaseError):
+                conn.execute(sa.text(statement))
+
+
+def test_verify_finds_a_changed_or_removed_entry(any_app):
+    with any_app.app_context(), db.new_session() as session:
+        for i in range(5):
+            record(session, event="test", action="read", actor=AuditActor(f"p{i}", "parent"), family_id="f1")
+        record(session, event="test", action="read", actor=AuditActor("sys"))
+    with any_app.app_context(), db.new_session() as session:
+        assert verify(session) == []
+    with any_app.app_context():
+        dialect = db.engine.dialect.name
+        with db.engine.begin() as conn:  # someone with database rights bypasses the triggers
+            if dialect == "sqlite":
+                conn.execute(sa.text("DROP TRIGGER access_log_no_update"))
+                conn.execute(sa.text("DROP TRIGGER access_log_no_delete"))
+            else:
+                conn.execute(sa.text("DROP TRIGGER access_log_append_only ON access_log"))
+            conn.execute(sa.text("UPDATE access_log SET actor_id = 'someone-else' WHERE seq = 2 AND chain = 'f1'"))
+            conn.execute(sa.text("DELETE FROM access_log WHERE seq = 5 AND chain = 'f1'"))
+    with any_app.app_context(), db.new_session() as session:
+        problems = {(p.chain, p.problem) for p in verify(session)}
+    assert ("f1", "entry was changed") in problems
+    assert ("f1", "latest entries were removed") in problems
+    assert not any(chain == "system" for chain, _ in problems)
+
+
+def test_flask_audit_verify_command(app):
+    runner = app.test_cli_runner()
+    with app.app_context(), db.new_session() as session:
+        record(session, event="test", action="read", actor=AuditActor("x"), family_id="f9")
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0
+    assert "intact" in result.output
+
+
+def test_family_log_page_lists_entries_in_the_readers_language(app, client):
+    fam = family_id(app)
+    sign_in(client, "mark")
+    client.get(f"/gezinnen/{fam}")
+    sign_in(client, "sanne")
+    html = client.get(f"/gezinnen/{fam}/wie-heeft-gekeken").get_data(as_text=True)
+    assert "Wa hat ús gegevens besjoen?" in html
+    assert "Mark Visser" in html
+    assert "seach de gesinsside" in html
+
+
+def test_parents_do_not_see_log_entries_about_a_youth_of_16(app, client):
+    fam = family_id(app)
+    with app.app_context(), db.new_session() as session:
+        record(session, event="family.view", action="read", actor=AuditActor(demo_id(app, "mark"), "professional"),
+               family_id=fam, youth_id=demo_id(app, "lisa"))
+        record(session, event="family.view", action="read", actor=AuditActor(demo_id(app, "mark"), "professional"),
+               family_id=fam, youth_id=demo_id(app, "tom"))
+    sign_in(client, "erik")
+    html = client.get(f"/gezinnen/{fam}/wie-heeft-gekeken").get_data(as_text=True)
+    assert "over Tom" in html
+    assert "over Lisa" not in html
+    sign_in(client, "lisa")
+    html = client.get(f"/gezinnen/{fam}/wie-heeft-gekeken").get_data(as_text=True)
+    assert "over Lisa" in html
+    assert "over Tom" not in html  # a sibling's data is not hers either
+
+
+def test_period_filter_with_bad_and_reversed_dates(app, client):
+    fam = family_id(app)
+    sign_in(client, "sanne")
+    response = client.get(f"/gezinnen/{fam}/wie-heeft-gekeken?start=2026-13-45&end=<script>")
+    assert response.status_code == 200
+    assert "Dit is gjin datum." in response.get_data(as_text=True)
+    response = client.get(f"/gezinnen/{fam}/wie-heeft-gekeken?start=2026-12-31&end=2026-01-01",
+                          headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert html.lstrip().startswith('<section id="log_results"')
+    assert "1 Jannewaris 2026" in html
+
+
+def test_network_and_parents_without_custody_cannot_open_the_log(app, client):
+    sign_in(client, "fenna")
+    assert client.get(f"/gezinnen/{family_id(app)}/wie-heeft-gekeken").status_code == 404
+
+
+def test_consent_decisions_are_logged(app, client):
+    sign_in(client, "sanne")
+    token = csrf_token(client, "/toestemming")
+    tom = demo_id(app, "tom")
+    response = client.post(f"/toestemming/{family_id(app)}/{tom}",
+                           data={"csrf_token": token, f"c-{tom}-decision": "given"})
+    assert response.status_code == 303
+    assert [e.youth_id for e in entries(app, event="consent.given")] == [tom]
+
+
+def test_another_professional_guessing_the_url_gets_404_and_is_logged(app, client):
+    from app.identity.models import Person, StaffMembership
+
+    fam = family_id(app)
+    with app.app_context(), db.new_session() as session:
+        mark_id = demo_id(app, "mark")
+        mark_staff = session.exec(select(StaffMembership).where(StaffMembership.person_id == mark_id)).one()
+        other = Person(given_name="Anna", family_name="Smit")
+        session.add(other)
+        session.flush()
+        session.add(StaffMembership(organisation_id=mark_staff.organisation_id, person_id=other.id,
+                                    role="professional"))
+        other_id = other.id
+    from tests.conftest import sign_in_person
+
+    sign_in_person(client, other_id)
+    assert client.get(f"/gezinnen/{fam}").status_code == 404
+    assert client.get("/gezinnen/doesnotexist").status_code == 404
+    refused = entries(app, event="family.no_access")
+    assert [(e.actor_id, e.family_id, e.outcome) for e in refused] == [(other_id, fam, "refused")]

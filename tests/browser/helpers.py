@@ -1,0 +1,93 @@
+"""Helpers for the browser tests: the phone we pretend to be, signing in, axe-core and page checks."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.support.servers import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+VIEWPORT = {"width": 390, "height": 844}
+# The phone the tests pretend to be (also for contexts made outside pytest-playwright's fixtures).
+PHONE = {"viewport": VIEWPORT, "is_mobile": True, "has_touch": True, "device_scale_factor": 2, "locale": "nl-NL"}
+LANGUAGES = ("nl", "fy", "en")
+PERSONA_NAMES = {
+    "sanne": "Sanne", "erik": "Erik", "tom": "Tom", "lisa": "Lisa", "noor": "Noor", "fenna": "Fenna",
+    "mark": "Mark", "karin": "Karin", "jeroen": "Jeroen",
+}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+SIGN_IN_LABEL = {"nl": "Inloggen als", "fy": "Oanmelde as", "en": "Sign in as"}
+
+
+def sign_in_on_demo_page(page: Page, key: str) -> None:
+    """Sign in the way a person does: open /demo and press the persona's button (in any of our languages)."""
+    name = PERSONA_NAMES[key]
+    page.goto("/demo")
+    labels = "|".join(SIGN_IN_LABEL.values())
+    button = page.get_by_role("button", name=re.compile(rf"^({labels}) {name}$"))
+    with page.expect_navigation():
+        button.click()
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
+    expect(page.locator(".site-footer__who")).to_contain_text(name)
+
+
+def language_button(page: Page, autonym: str):
+    """The switcher's button for a language (Nederlands, Frysk, English)."""
+    return page.locator("form.language-switch").get_by_role("button", name=autonym, exact=True)
+
+
+def switch_language(page: Page, autonym: str, code: str) -> None:
+    """Press a language button and wait for the page to come back in that language."""
+    with page.expect_navigation():
+        language_button(page, autonym).click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+_AXE_RUN = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => ({target: n.target.join(' '), summary: n.failureSummary})),
+  }));
+}"""
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Run axe-core on the page as it is now and return its violations (the context must bypass CSP)."""
+    assert AXE.exists(), f"axe-core not found at {AXE}: run npm ci"
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(_AXE_RUN, AXE_TAGS)
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:8]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    at {node['target']}: {summary[:300]}")
+    return "\n".join(lines)
+
+
+def focused(page: Page) -> dict:
+    """Describe the element that has focus now."""
+    return page.evaluate("""() => {
+      const el = document.activeElement;
+      return {tag: el.tagName.toLowerCase(), id: el.id, text: (el.textContent || '').trim().replace(/\\s+/g, ' '),
+              href: el.getAttribute('href'), cls: el.className,
+              outline: getComputedStyle(el).outlineStyle};
+    }""")

@@ -1,0 +1,105 @@
+"""axe-core (WCAG 2.0/2.1/2.2 A and AA, plus best practices) finds nothing on any page, in nl, fy and en.
+
+Tests that only read share one tab per visitor or persona (each test navigates afresh), which keeps the
+run short; tests that change something get a context of their own.
+"""
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.helpers import LANGUAGES, axe_violations, describe_violations, switch_language
+
+VISITOR_PAGES = {
+    "welcome": "/",
+    "demo": "/demo",
+    "help": "/hulp",
+    "offline": "/offline",
+    "not-found": "/bestaat-niet",
+}
+HOME_PERSONAS = ("sanne", "tom", "noor", "mark", "karin", "jeroen")
+NAME_REQUIRED = {"nl": "Vul je naam in.", "fy": "Folje dyn namme yn.", "en": "Fill in your name."}
+AUTONYM = {"nl": "Nederlands", "fy": "Frysk", "en": "English"}
+
+
+@pytest.fixture(scope="module")
+def tab_for(browser: Browser, browser_context_args: dict, signed_in_state) -> Iterator[Callable[..., Page]]:
+    """One tab (its own context, CSP bypassed so axe can be injected) per visitor or persona."""
+    tabs: dict[str | None, Page] = {}
+
+    def tab(persona: str | None = None) -> Page:
+        if persona not in tabs:
+            options = {**browser_context_args, "bypass_csp": True}
+            if persona:
+                options["storage_state"] = signed_in_state(persona)
+            tabs[persona] = browser.new_context(**options).new_page()
+        return tabs[persona]
+
+    yield tab
+    for page in tabs.values():
+        page.context.close()
+
+
+def assert_no_violations(page: Page, language: str) -> None:
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    violations = axe_violations(page)
+    assert violations == [], f"axe found problems on {page.url}:\n{describe_violations(violations)}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("path", VISITOR_PAGES.values(), ids=VISITOR_PAGES.keys())
+def test_visitor_page(tab_for, path: str, language: str):
+    page = tab_for()
+    response = page.goto(f"{path}?lang={language}")
+    assert response.status == (404 if path == "/bestaat-niet" else 200)
+    assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_help_panel_open(tab_for, language: str):
+    page = tab_for()
+    page.goto(f"/?lang={language}")
+    page.locator("summary.help-menu__toggle").click()
+    expect(page.locator("details.help-menu")).to_have_attribute("open", "")
+    expect(page.locator(".help-menu__panel a[href='tel:112']")).to_be_visible()
+    assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona", HOME_PERSONAS)
+def test_signed_in_home(tab_for, persona: str, language: str):
+    page = tab_for(persona)
+    page.goto(f"/?lang={language}")
+    expect(page.locator(".site-footer__who")).to_be_visible()
+    assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_profile(tab_for, language: str):
+    page = tab_for("tom")
+    page.goto(f"/profiel?lang={language}")
+    expect(page.locator("#profile_form")).to_be_visible()
+    assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_profile_with_an_error(signed_in, language: str):
+    # The htmx answer comes in the person's own language, so Erik chooses the language in the switcher
+    # (stored on him) and the whole page, error included, is in that language.
+    page = signed_in("erik", bypass_csp=True)
+    page.goto("/profiel")
+    try:
+        if page.locator("html").get_attribute("lang") != language:
+            switch_language(page, AUTONYM[language], language)
+        page.locator("#given_name").fill("")
+        with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/profiel")) as info:
+            page.locator("#profile_form button[type=submit]").click()
+        assert info.value.status == 422
+        expect(page.locator("#given_name-error")).to_have_text(NAME_REQUIRED[language])
+        expect(page.locator("#given_name")).to_have_attribute("aria-invalid", "true")
+        assert_no_violations(page, language)
+    finally:
+        page.goto("/profiel")
+        if page.locator("html").get_attribute("lang") != "nl":
+            switch_language(page, "Nederlands", "nl")

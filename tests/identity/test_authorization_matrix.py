@@ -1,0 +1,149 @@
+"""Every route × every kind of actor, with the expected status written out in one table.
+
+Another family's ids answer 404 (not 403): nobody learns that a family exists. A new route without a row here
+fails test_every_route_is_in_the_matrix.
+"""
+
+import pytest
+from sqlmodel import select
+
+from app.extensions import db
+from app.identity.invitations import create_invitation
+from app.identity.models import Family, Membership, Person, StaffMembership
+from app.identity.policy import Actor, Role
+from app.plans.models import Plan
+from tests.conftest import CSRF_FIELD, demo_id, family_id, sign_in_person
+
+ACTORS = ["anon", "noor", "tom", "lisa", "sanne", "pieter", "fenna", "mark", "anna", "karin", "jeroen"]
+# Who they are: noor 9, tom 14, lisa 16 (youths); sanne parent with custody; pieter parent without custody;
+# fenna network; mark this family's professional; anna another family's professional; karin provider staff
+# (no goal assigned to her organisation yet); jeroen municipality staff.
+
+ALL_200 = [200] * 11
+SIGNED_IN = [303] + [200] * 10
+PROFESSIONALS_ONLY_PAGE = [303, 303, 303, 303, 303, 303, 303, 200, 200, 303, 303]
+
+GET = {
+    "/": ALL_200,
+    "/hulp": ALL_200,
+    "/offline": ALL_200,
+    "/healthz": ALL_200,
+    "/manifest.webmanifest": ALL_200,
+    "/service-worker.js": ALL_200,
+    "/demo": ALL_200,
+    "/demo/mail": ALL_200,
+    "/uitnodiging": ALL_200,
+    "/uitnodiging/accepteren": [404] * 11,
+    "/uitnodiging/{token}": [303] * 11,
+    "/inloggen": ALL_200,
+    "/inloggen/{provider}": [404] * 11,
+    "/inloggen/{provider}/terug": [404] * 11,
+    "/profiel": SIGNED_IN,
+    "/toestemming": SIGNED_IN,
+    "/gezinnen": PROFESSIONALS_ONLY_PAGE,
+    "/gezinnen/nieuw": PROFESSIONALS_ONLY_PAGE,
+    #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen
+    "/gezinnen/{fam}":               [303, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404],
+    "/gezinnen/{fam}/uitnodigen":    [303, 403, 403, 403, 403, 403, 403, 200, 404, 404, 404],
+    "/gezinnen/{fam}/wie-heeft-gekeken": [303, 200, 200, 200, 200, 404, 404, 200, 404, 404, 404],
+    "/toestemming/zestien/{fam}":    [303, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404],
+    "/gezinnen/{other}":             [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
+    "/gezinnen/{other}/wie-heeft-gekeken": [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
+}
+POST = {
+    #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen
+    "/gezinnen/{fam}/uitnodigingen/{inv}/intrekken": [303, 403, 403, 403, 403, 403, 403, 303, 404, 404, 404],
+    "/gezinnen/{fam}/uitnodigen":    [303, 403, 403, 403, 403, 403, 403, 303, 404, 404, 404],
+    "/toestemming/{fam}/{tom}":      [303, 403, 303, 403, 303, 403, 403, 403, 404, 404, 404],
+    "/toestemming/{fam}/{lisa}":     [303, 403, 403, 303, 403, 403, 403, 403, 404, 404, 404],
+    "/toestemming/zestien/{fam}":    [303, 404, 404, 303, 404, 404, 404, 404, 404, 404, 404],
+    "/gezinnen/nieuw":               [303, 403, 403, 403, 403, 403, 403, 303, 303, 403, 403],
+    "/profiel":                      [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
+    "/taal":                         [303] * 11,
+    "/uitloggen/overal":             [303] * 11,
+    "/uitloggen":                    [303] * 11,
+    "/uitnodiging":                  [422] * 11,
+    "/uitnodiging/accepteren":       [404] * 11,
+    "/uitnodiging/accepteren-demo":  [404] * 11,
+    "/demo/inloggen/{key}":          [303] * 11,
+}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """The demo family plus a parent without custody, another family with its own professional, an invitation."""
+    from tests.conftest import make_app
+
+    app = make_app(MAIL_DIR=str(tmp_path_factory.mktemp("mail")), RATELIMIT_ENABLED=False)
+    ids = {key: demo_id(app, key) for key in ("noor", "tom", "lisa", "sanne", "fenna", "mark", "karin", "jeroen")}
+    fam = family_id(app)
+    with app.test_request_context(), db.new_session() as session:
+        pieter = Person(given_name="Pieter", family_name="Bos")
+        anna = Person(given_name="Anna", family_name="Smit")
+        session.add_all([pieter, anna])
+        session.flush()
+        session.add(Membership(family_id=fam, person_id=pieter.id, role="parent", has_custody=False))
+        team = session.exec(select(StaffMembership).where(StaffMembership.person_id == ids["mark"])).one()
+        session.add(StaffMembership(organisation_id=team.organisation_id, person_id=anna.id, role="professional"))
+        other = Family(name="Other family", municipality_id=session.get(Family, fam).municipality_id)
+        session.add(other)
+        session.flush()
+        session.add(Plan(family_id=other.id))
+        session.add(Membership(family_id=other.id, person_id=anna.id, role="professional"))
+        made = create_invitation(session, actor=Actor(ids["mark"], Role.PROFESSIONAL), family_id=fam, role="network",
+                                 has_custody=False, given_name="Jikke", family_name="", birthdate=None, email=None,
+                                 language="nl")
+        ids.update(pieter=pieter.id, anna=anna.id)
+        values = {"fam": fam, "other": other.id, "inv": made.invitation.id, "token": made.token,
+                  "tom": ids["tom"], "lisa": ids["lisa"], "key": "tom", "provider": "citizens"}
+    return app, ids, values
+
+
+def client_for(app, ids, actor):
+    client = app.test_client()
+    if actor != "anon":
+        sign_in_person(client, ids[actor])
+    return client
+
+
+def token(client) -> str:
+    return CSRF_FIELD.search(client.get("/hulp").get_data(as_text=True)).group(1)
+
+
+POST_DATA = {"lang": "fy", "next": "/", "given_name": "Naam", "language": "nl", "name": "Gezin Test",
+             "code": "AAAA-AAAA", "role": "network"}
+
+
+@pytest.mark.parametrize(("route", "actor"), [(r, a) for r in GET for a in ACTORS])
+def test_get(world, route, actor):
+    app, ids, values = world
+    client = client_for(app, ids, actor)
+    response = client.get(route.format(**values))
+    assert response.status_code == GET[route][ACTORS.index(actor)], f"GET {route} as {actor}"
+
+
+@pytest.mark.parametrize(("route", "actor"), [(r, a) for r in POST for a in ACTORS])
+def test_post(world, route, actor):
+    app, ids, values = world
+    client = client_for(app, ids, actor)
+    data = {**POST_DATA, "csrf_token": token(client)}
+    for youth in (values["tom"], values["lisa"]):
+        data[f"c-{youth}-decision"] = "given"
+    response = client.post(route.format(**values), data=data)
+    assert response.status_code == POST[route][ACTORS.index(actor)], f"POST {route} as {actor}"
+
+
+def test_every_route_is_in_the_matrix(world):
+    app, _, _ = world
+    names = {"fam": "{fam}", "other": "{other}"}
+    listed_get = {r.replace("{other}", "{fam}") for r in GET}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        path = (rule.rule.replace("<family_id>", names["fam"]).replace("<invitation_id>", "{inv}")
+                .replace("<youth_id>", "{tom}").replace("<token>", "{token}").replace("<key>", "{key}")
+                .replace("<name>", "{provider}").replace("<provider>", "{provider}"))
+        if "GET" in rule.methods:
+            assert path in listed_get, f"GET {rule.rule} is not in the matrix"
+        if "POST" in rule.methods:
+            assert path in POST or path.replace("{tom}", "{lisa}") in POST, f"POST {rule.rule} is not in the matrix"

@@ -1,0 +1,206 @@
+"""Invitations: made by the professional, a link and a readable code, single use, 7 days, revocable."""
+
+import re
+from datetime import date, timedelta
+from email import policy
+from email.parser import BytesParser
+
+import pytest
+from sqlmodel import select
+
+from app.core.clock import today, utcnow
+from app.core.errors import NotAllowed, ValidationFailed
+from app.extensions import db
+from app.identity import invitations
+from app.identity.invitations import CODE_ALPHABET
+from app.identity.models import Invitation, Membership, Person
+from app.identity.policy import Actor, Role
+from tests.conftest import csrf_token, demo_id, family_id, sign_in
+
+
+def make(app, **overrides):
+    fields = {"role": "parent", "has_custody": True, "given_name": "Pieter", "family_name": "Bos",
+              "birthdate": None, "email": "pieter@example.test", "language": "fy"}
+    fields.update(overrides)
+    with app.test_request_context():
+        session = db.session
+        actor = Actor(demo_id(app, "mark"), Role.PROFESSIONAL)
+        made = invitations.create_invitation(session, actor=actor, family_id=family_id(app), **fields)
+        session.commit()
+        return made
+
+
+def test_code_is_eight_readable_characters_in_two_groups(any_app):
+    made = make(any_app)
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", made.code)
+    assert set(made.code.replace("-", "")) <= set(CODE_ALPHABET)
+    assert not set(made.code) & set("0O1IL25SZ8B")
+    assert made.invitation.expires_at - made.invitation.created_at == timedelta(days=7)
+
+
+def test_code_and_token_are_stored_only_as_hashes(any_app):
+    made = make(any_app)
+    with any_app.app_context():
+        stored = db.session.get(Invitation, made.invitation.id)
+        assert made.code.replace("-", "") not in stored.code_hash
+        assert made.token not in stored.token_hash
+
+
+def test_code_is_found_whatever_the_case_spaces_or_dash(any_app):
+    made = make(any_app)
+    typed = " " + made.code.lower().replace("-", " ") + " "
+    with any_app.test_request_context():
+        assert invitations.find_open_invitation(db.session, code=typed).id == made.invitation.id
+        assert invitations.find_open_invitation(db.session, token=made.token).id == made.invitation.id
+
+
+@pytest.mark.parametrize("code", ["", "ACDE-FGH", "ACDE-FGHJK", "AAAA-0000", "'; DROP TABLE invitation;--", "🙂" * 8])
+def test_wrong_codes_get_the_same_message(app, code):
+    make(app)
+    with app.test_request_context(), pytest.raises(ValidationFailed) as failed:
+        invitations.find_open_invitation(db.session, code=code)
+    assert failed.value.reasons[0][0] == "code"
+
+
+def test_an_invitation_works_once(any_app):
+    made = make(any_app)
+    with any_app.test_request_context():
+        person = invitations.redeem_invitation(db.session, invitation=db.session.get(Invitation, made.invitation.id))
+        db.session.commit()
+        assert person.language == "fy"
+        membership = db.session.exec(select(Membership).where(Membership.person_id == person.id)).one()
+        assert (membership.role, membership.has_custody) == ("parent", True)
+        with pytest.raises(ValidationFailed):
+            invitations.find_open_invitation(db.session, code=made.code)
+
+
+def test_expired_and_revoked_invitations_no_longer_work(app):
+    expired, revoked = make(app), make(app, given_name="Jan")
+    with app.test_request_context():
+        row = db.session.get(Invitation, expired.invitation.id)
+        row.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        invitations.revoke_invitation(db.session, actor=Actor(demo_id(app, "mark"), Role.PROFESSIONAL),
+                                      family_id=family_id(app), invitation_id=revoked.invitation.id)
+        db.session.commit()
+        for made in (expired, revoked):
+            with pytest.raises(ValidationFailed):
+                invitations.find_open_invitation(db.session, code=made.code)
+        listed = invitations.list_invitations(db.session, family_id=family_id(app))
+        states = {i.given_name: i.state(utcnow()).value for i in listed}
+        assert states == {"Pieter": "expired", "Jan": "revoked"}
+
+
+def test_only_the_professional_invites(app):
+    with app.test_request_context(), pytest.raises(NotAllowed):
+        invitations.create_invitation(db.session, actor=Actor(demo_id(app, "sanne"), Role.PARENT, has_custody=True),
+                                      family_id=family_id(app), role="network", has_custody=False, given_name="X",
+                                      family_name="", birthdate=None, email=None, language="nl")
+
+
+@pytest.mark.parametrize(("birthdate", "message_part"), [
+    (None, "geboortedatum"), (today() + timedelta(days=1), "toekomst"), (date(1899, 12, 31), "23"),
+    (date(1990, 1, 1), "23"),
+])
+def test_youth_birthdate_must_be_plausible(app, birthdate, message_part):
+    with pytest.raises(ValidationFailed) as failed:
+        make(app, role="youth", has_custody=False, birthdate=birthdate)
+    field, message = failed.value.reasons[0]
+    assert field == "birthdate"
+    assert message_part in message
+
+
+def test_invite_page_shows_the_code_once_and_mails_it_in_the_invitees_language(app, client, tmp_path):
+    sign_in(client, "mark")
+    fam = family_id(app)
+    token = csrf_token(client, f"/gezinnen/{fam}/uitnodigen")
+    response = client.post(f"/gezinnen/{fam}/uitnodigen", data={
+        "csrf_token": token, "role": "network", "given_name": "Buurvrouw Jikke 🙂", "family_name": "de Vries",
+        "email": "jikke@example.test", "language": "fy"})
+    assert response.status_code == 303
+    page = client.get(f"/gezinnen/{fam}").get_data(as_text=True)
+    code = re.search(r'class="invitation-code"[^>]*>([A-Z0-9]{4}-[A-Z0-9]{4})<', page).group(1)
+    assert "jikke@example.test" in page
+    assert code not in client.get(f"/gezinnen/{fam}").get_data(as_text=True)  # shown once
+    mails = list((tmp_path / "mail").glob("*.eml"))
+    assert len(mails) == 1
+    message = BytesParser(policy=policy.default).parsebytes(mails[0].read_bytes())
+    assert message["Subject"] == "Dyn útnoeging foar Ús Plan"
+    assert message["Content-Language"] == "fy"
+    body = message.get_content()
+    assert "Hoi Buurvrouw Jikke 🙂," in body
+    assert code in body
+    assert "/uitnodiging/" in body
+
+
+def test_invite_form_keeps_input_and_explains_errors(app, client):
+    sign_in(client, "mark")
+    fam = family_id(app)
+    token = csrf_token(client, f"/gezinnen/{fam}/uitnodigen")
+    response = client.post(f"/gezinnen/{fam}/uitnodigen", data={
+        "csrf_token": token, "role": "youth", "given_name": "<b>Sietske</b>", "birthdate": "2040-01-01",
+        "email": "not an address", "language": "nl"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "De geboortedatum kan niet in de toekomst liggen." in html
+    assert "Dit is geen e-mailadres." in html
+    assert 'value="&lt;b&gt;Sietske&lt;/b&gt;"' in html
+    assert 'value="not an address"' in html
+
+
+def test_malformed_birthdate_gets_a_clear_message(app, client):
+    sign_in(client, "mark")
+    fam = family_id(app)
+    token = csrf_token(client, f"/gezinnen/{fam}/uitnodigen")
+    response = client.post(f"/gezinnen/{fam}/uitnodigen", data={
+        "csrf_token": token, "role": "youth", "given_name": "Sietske", "birthdate": "31-31-2010", "language": "nl"})
+    assert response.status_code == 422
+    assert "Dit is geen datum." in response.get_data(as_text=True)
+
+
+def test_accepting_by_code_in_demo_mode_makes_a_member(app, client):
+    thirteen = today().replace(year=today().year - 13) - timedelta(days=3)
+    made = make(app, role="youth", has_custody=False, given_name="Sietske", birthdate=thirteen, language="nl")
+    token = csrf_token(client, "/uitnodiging")
+    response = client.post("/uitnodiging", data={"csrf_token": token, "code": made.code.lower()})
+    assert response.status_code == 303
+    page = client.get("/uitnodiging/accepteren").get_data(as_text=True)
+    assert "Welkom, Sietske" in page
+    assert "Mark Visser" in page
+    token = csrf_token(client, "/uitnodiging/accepteren")
+    assert client.post("/uitnodiging/accepteren-demo", data={"csrf_token": token}).status_code == 303
+    home = client.get("/").get_data(as_text=True)
+    assert "Hallo Sietske" in home
+    assert "13 jaar" in home
+    with app.app_context():
+        assert db.session.exec(select(Person).where(Person.given_name == "Sietske")).one().birthdate is not None
+
+
+def test_link_from_the_mail_opens_the_invitation(app, client):
+    made = make(app)
+    response = client.get(f"/uitnodiging/{made.token}")
+    assert response.status_code == 303
+    assert "Pieter" in client.get("/uitnodiging/accepteren").get_data(as_text=True)
+    assert client.get("/uitnodiging/not-a-token").status_code == 404
+
+
+def test_used_invitation_cannot_be_accepted_twice(app, client):
+    made = make(app)
+    client.get(f"/uitnodiging/{made.token}")
+    token = csrf_token(client, "/uitnodiging/accepteren")
+    other = app.test_client()
+    other.get(f"/uitnodiging/{made.token}")
+    other_token = csrf_token(other, "/uitnodiging/accepteren")
+    assert client.post("/uitnodiging/accepteren-demo", data={"csrf_token": token}).status_code == 303
+    response = other.post("/uitnodiging/accepteren-demo", data={"csrf_token": other_token})
+    assert response.status_code == 410
+    assert "al gebruikt" in response.get_data(as_text=True)
+
+
+def test_guessing_codes_is_rate_limited(client):
+    statuses = []
+    for _ in range(12):
+        token = csrf_token(client, "/uitnodiging")
+        statuses.append(client.post("/uitnodiging", data={"csrf_token": token, "code": "ACDE-FGHJ"}).status_code)
+    assert statuses[:10] == [422] * 10
+    assert statuses[10:] == [429, 429]

@@ -1,0 +1,50 @@
+// A real OpenID Connect provider (npm oidc-provider) for the tests, on http://127.0.0.1:PORT. Test use only.
+//
+//   OIDC_CLIENTS='[{"client_id": "...", "client_secret": "...", "redirect_uris": [...], ...}]' \
+//   OIDC_CODE_TTL=60 node tests/oidc/provider.mjs PORT
+//
+// The built-in development pages (devInteractions) accept any login name, which becomes the `sub`, and any
+// password. PKCE is required for every client. Prints "ready <issuer>" once it listens.
+import Provider from 'oidc-provider';
+
+const port = Number(process.argv[2] || process.env.OIDC_PORT);
+if (!Number.isInteger(port) || port <= 0) {
+  console.error('usage: node tests/oidc/provider.mjs PORT  (or OIDC_PORT)');
+  process.exit(2);
+}
+const issuer = `http://127.0.0.1:${port}`;
+const clients = JSON.parse(process.env.OIDC_CLIENTS || '[]');
+
+const provider = new Provider(issuer, {
+  clients,
+  pkce: { required: () => true },
+  features: {
+    devInteractions: { enabled: true },
+    rpInitiatedLogout: { enabled: true },
+    clientCredentials: { enabled: true },
+  },
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  ttl: {
+    AuthorizationCode: Number(process.env.OIDC_CODE_TTL || 60),
+    AccessToken: 600,
+    ClientCredentials: 600,
+    IdToken: 600,
+    Interaction: 600,
+    Session: 3600,
+    Grant: 3600,
+  },
+  cookies: { keys: ['test-provider-cookie-key-not-secret'] },
+  async findAccount(_ctx, sub) {
+    return {
+      accountId: sub,
+      async claims() {
+        return { sub, email: `${sub}@example.test`, email_verified: true, name: `Test ${sub}` };
+      },
+    };
+  },
+});
+
+const server = provider.listen(port, '127.0.0.1', () => console.log(`ready ${issuer}`));
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => server.close(() => process.exit(0)));
+}

@@ -1,0 +1,182 @@
+"""A real OpenID Connect provider for the tests (npm oidc-provider), and a robot that signs in through it."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from html import unescape
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from tests.support.servers import ROOT, AppServer, free_port
+
+PROVIDER_SCRIPT = ROOT / "tests" / "oidc" / "provider.mjs"
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+INPUT = re.compile(r"<input\b([^>]*)>", re.I)
+CANCEL_LINK = re.compile(r'<a href="([^"]+/abort)"')
+
+
+def web_client(client_id: str, secret: str, *, callback_path: str, logout_path: str = "/") -> dict:
+    """A confidential client for the code flow on any port of 127.0.0.1.
+
+    Registered as `native` only because the test provider starts before the app, whose port it cannot know:
+    oidc-provider then accepts the loopback redirect on any port (RFC 8252, 7.3). Path and host must still match.
+    """
+    return {
+        "client_id": client_id, "client_secret": secret, "application_type": "native",
+        "redirect_uris": [f"http://127.0.0.1{callback_path}"],
+        "post_logout_redirect_uris": [f"http://127.0.0.1{logout_path}"],
+        "grant_types": ["authorization_code"], "response_types": ["code"],
+    }
+
+
+def machine_client(client_id: str, secret: str) -> dict:
+    """A client for the client credentials grant (server to server, no person)."""
+    return {"client_id": client_id, "client_secret": secret, "grant_types": ["client_credentials"],
+            "redirect_uris": [], "response_types": []}
+
+
+# The clients of the session-wide test provider (the `oidc_provider` fixture).
+CITIZENS_CLIENT = web_client("onsplan-citizens", "citizens-test-secret", callback_path="/inloggen/citizens/terug")
+OTHER_CLIENT = web_client("another-app", "another-test-secret", callback_path="/callback")
+SYNC_CLIENT = machine_client("onsplan-sync", "sync-test-secret")
+TEST_CLIENTS = [CITIZENS_CLIENT, OTHER_CLIENT, SYNC_CLIENT]
+
+
+class OidcProvider:
+    """`node tests/oidc/provider.mjs` on its own port, with static clients; issuer http://127.0.0.1:PORT."""
+
+    def __init__(self, clients: list[dict], *, code_ttl: int = 60) -> None:
+        self.clients = clients
+        self.code_ttl = code_ttl
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.log = Path(tempfile.mkstemp(prefix="onsplan-oidc-", suffix=".log")[1])
+
+    @property
+    def issuer(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "OidcProvider":
+        node = shutil.which("node")
+        assert node, "node not found: Node 20+ is needed for the test OpenID provider"
+        assert (ROOT / "node_modules" / "oidc-provider").exists(), "oidc-provider not installed: run npm ci"
+        env = {**os.environ, "OIDC_CLIENTS": json.dumps(self.clients), "OIDC_CODE_TTL": str(self.code_ttl)}
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen([node, str(PROVIDER_SCRIPT), str(self.port)], cwd=ROOT, env=env,
+                                            stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"{self.issuer}/.well-known/openid-configuration", timeout=1) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the OpenID provider did not start:\n{self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.log.unlink(missing_ok=True)
+
+
+def app_env(tmpdir: Path, providers: dict[str, tuple[str, dict]], *, secret: str) -> dict[str, str]:
+    """Environment for an AppServer with these sign-in services: {name: (issuer, client)}, demo on, SQLite."""
+    env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": secret, "SESSION_COOKIE_SECURE": "0",
+           "LOG_JSON": "0", "DATABASE_URL": f"sqlite:///{tmpdir}/app.db", "OIDC_PROVIDERS": ",".join(providers)}
+    for name, (issuer, client) in providers.items():
+        prefix = f"OIDC_{name.upper()}_"
+        env |= {prefix + "ISSUER": issuer, prefix + "CLIENT_ID": client["client_id"],
+                prefix + "CLIENT_SECRET": client["client_secret"]}
+    return env
+
+
+def start_app(env: dict[str, str]) -> AppServer:
+    """Migrate, seed the demo family and start the app under gunicorn."""
+    server = AppServer(env)
+    server.flask("db", "upgrade")
+    server.flask("demo", "seed")
+    return server.start()
+
+
+def link_identity(database_url: str, *, persona: str, issuer: str, subject: str) -> None:
+    """Link an identity at a provider to a demo persona, straight in the app's database."""
+    from app import create_app
+    from app.demo.services import demo_people
+    from app.extensions import db
+    from app.identity.models import LoginIdentity
+
+    flask_app = create_app({"ENV_NAME": "test", "DATABASE_URL": database_url})
+    with flask_app.app_context():
+        with db.new_session() as session:
+            person = demo_people(session)[persona]
+            session.add(LoginIdentity(person_id=person.id, provider="citizens", issuer=issuer, subject=subject))
+            session.commit()
+        db.engine.dispose()
+
+
+def _forms(html: str) -> list[tuple[dict, dict]]:
+    """Return (form attributes, hidden and preset input values) for each form on a page."""
+    found = []
+    for attributes, body in FORM.findall(html):
+        inputs = {}
+        for field in INPUT.findall(body):
+            attrs = {key: unescape(value) for key, value in ATTRIBUTE.findall(field)}
+            if "name" in attrs:
+                inputs[attrs["name"]] = attrs.get("value", "")
+        found.append(({key: unescape(value) for key, value in ATTRIBUTE.findall(attributes)}, inputs))
+    return found
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def authorize(http: requests.Session, start_url: str, *, login: str = "erik-digid", cancel: bool = False,
+              return_to: str | None = None) -> str:
+    """Walk from `start_url` through the provider's login and consent pages; return where it sends the browser back.
+
+    `return_to` is the origin of the client (default: the origin of `start_url`, the app). With `cancel` the
+    person presses the provider's cancel link instead of signing in. Pages are answered as a person would:
+    login form (any password), then the consent form; an existing provider session skips them.
+    """
+    client_origin = return_to or _origin(start_url)
+    response = http.get(start_url, allow_redirects=False)
+    for _step in range(20):
+        if response.is_redirect:
+            target = urljoin(response.url, response.headers["Location"])
+            if _origin(response.url) != client_origin and _origin(target) == client_origin:
+                return target
+            response = http.get(target, allow_redirects=False)
+            continue
+        assert response.status_code == 200, f"{response.status_code} from {response.url}: {response.text[:300]}"
+        forms = [(attrs, fields) for attrs, fields in _forms(response.text) if fields.get("prompt")]
+        assert forms, f"no login or consent form at {response.url}"
+        attrs, fields = forms[0]
+        if cancel:
+            link = CANCEL_LINK.search(response.text)
+            assert link, "no cancel link on the provider's page"
+            response = http.get(urljoin(response.url, unescape(link.group(1))), allow_redirects=False)
+            continue
+        if fields["prompt"] == "login":
+            fields |= {"login": login, "password": "any password"}
+        response = http.post(urljoin(response.url, attrs["action"]), data=fields, allow_redirects=False)
+    raise AssertionError("the sign-in did not come back to the client")
+
+
+def complete_login(http: requests.Session, start_url: str, *, login: str = "erik-digid") -> requests.Response:
+    """Sign in through the provider from the app's /inloggen/<name>; return the app callback's own response."""
+    return http.get(authorize(http, start_url, login=login), allow_redirects=False)
