@@ -15,6 +15,11 @@ def create_app(config: object | dict | None = None) -> Flask:
     settings = load_config(config)
     app.config.from_object(settings)
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 31_536_000  # static URLs carry a content hash
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     from app.web.security import configure_logging, install_security
 

@@ -64,7 +64,7 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
         self.MAIL_USE_TLS = env_flag("MAIL_USE_TLS", True)
         self.MAIL_FROM = env.get("MAIL_FROM") or "Ons Plan <noreply@onsplan.invalid>"
-        self.PUBLIC_URL = (env.get("PUBLIC_URL") or "").rstrip("/") or None
+        self.PROXY_HOPS = int(env.get("PROXY_HOPS", 0))  # load balancers in front that set X-Forwarded-*
         self.OIDC = oidc_providers(env)
 
     def validate(self) -> None:

@@ -63,6 +63,9 @@ def decide(session: Session, *, person: Person, family_id: str, youth_id: str, d
         raise ValidationFailed([("reason", _("Tell us briefly why. Your professional reads this."))])
     if len(reason) > 2000:
         raise ValidationFailed([("reason", _("Use at most %(max)d characters.", max=2000))])
+    latest = _latest(session, person.id, family_id, youth_id)
+    if decision == "refused" and latest is not None and latest.decision == "given":
+        decision = "withdrawn"  # saying no after yes withdraws the consent given before
     entry = ConsentRecord(person_id=person.id, family_id=family_id, youth_id=youth_id, scope="help",
                           decision=decision, reason=reason, recorded_by_id=person.id)
     session.add(entry)
@@ -116,3 +119,10 @@ def record_sixteen_review(session: Session, *, person: Person, family_id: str, s
     session.flush()
     record(session, event="consent.sixteen_review", action="create", actor=AuditActor(person.id, "youth"),
            family_id=family_id, youth_id=person.id, object_type="consent")
+
+
+def log_view(session: Session, *, person: Person, questions: list[ConsentQuestion]) -> None:
+    """Record in each family's access log that this person read the consent questions about its youths."""
+    for question in questions:
+        record(session, event="consent.view", action="read", actor=AuditActor(person.id),
+               family_id=question.family.id, youth_id=question.youth.id, object_type="consent")

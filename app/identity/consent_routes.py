@@ -18,6 +18,8 @@ bp = Blueprint("consent", __name__, url_prefix="/toestemming")
 def index() -> Response:
     """List the consents asked of you and your decisions (and those about you)."""
     questions = consent.open_questions(db.session, person=g.person)
+    consent.log_view(db.session, person=g.person, questions=questions)
+    db.session.commit()
     return render("identity/consent.html", questions=questions, history=consent.history(db.session, person=g.person),
                   forms={(q.family.id, q.youth.id): ConsentForm(prefix=f"c-{q.youth.id}") for q in questions})
 

@@ -24,6 +24,8 @@ EVENTS = {
     "consent.given": _l("agreed to help"),
     "consent.refused": _l("did not agree to help"),
     "consent.withdrawn": _l("withdrew consent"),
+    "consent.view": _l("read the consent questions"),
+    "consent.sixteen_review": _l("chose what parents may see"),
 }
 DECISIONS = {"given": _l("yes, agreed"), "refused": _l("no, did not agree"), "withdrawn": _l("consent withdrawn")}
 PROVIDERS = {"citizens": _l("Sign in with DigiD"), "staff": _l("Sign in as a professional")}

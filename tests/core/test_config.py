@@ -58,3 +58,20 @@ def test_default_database_is_sqlite_under_instance(monkeypatch):
     app = create_app()
     assert app.config["DATABASE_URL"].startswith("sqlite:///")
     assert app.config["DATABASE_URL"].endswith("instance/onsplan.db")
+
+
+def test_behind_a_proxy_the_forwarded_scheme_and_host_are_used(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "development")
+    monkeypatch.setenv("SECRET_KEY", "p" * 40)
+    monkeypatch.setenv("PROXY_HOPS", "1")
+    app = create_app()
+
+    @app.get("/test-external")
+    def external():
+        from flask import url_for
+
+        return url_for("web.index", _external=True)
+
+    response = app.test_client().get("/test-external", headers={"X-Forwarded-Proto": "https",
+                                                                 "X-Forwarded-Host": "onsplan.example.nl"})
+    assert response.get_data(as_text=True) == "https://onsplan.example.nl/"
