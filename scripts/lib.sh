@@ -18,6 +18,22 @@ apt_install() {
   fi
 }
 
+have_postgres_server() {
+  compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || command -v pg_ctl >/dev/null
+}
+
+ensure_tools() {
+  # Install only what is missing, judged by the command (Node may come from elsewhere than Debian).
+  local wanted=()
+  have_postgres_server || wanted+=(postgresql)
+  command -v redis-server >/dev/null || wanted+=(redis-server)
+  command -v chromium >/dev/null || wanted+=(chromium)
+  command -v node >/dev/null || wanted+=(nodejs)
+  command -v npm >/dev/null || wanted+=(npm)
+  [ -d /usr/share/fonts/truetype/dejavu ] || wanted+=(fonts-dejavu-core)
+  if [ ${#wanted[@]} -gt 0 ]; then apt_install "${wanted[@]}"; fi
+}
+
 ensure_python() {
   # A Python 3.11+ with venv; Debian and Ubuntu ship venv separately.
   if ! python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
