@@ -58,11 +58,15 @@ def _register_blueprints(app: Flask) -> None:
     from app.identity.invitation_routes import bp as invitations_bp
     from app.identity.login_routes import bp as login_bp
     from app.identity.routes import bp as identity_bp
+    from app.plans.export_routes import bp as plan_export_bp
+    from app.plans.routes import bp as plans_bp
+    from app.plans.routes import overview_bp
     from app.web.routes import bp as web_bp
     from app.web.translate import cli as translate_cli
 
-    for blueprint in (web_bp, identity_bp, login_bp, families_bp, invitations_bp, consent_bp, audit_bp, demo_bp,
-                      db_cli, demo_cli, translate_cli, audit_cli):
+    blueprints = (web_bp, identity_bp, login_bp, plans_bp, overview_bp, families_bp, invitations_bp, consent_bp,
+                  audit_bp, demo_bp, plan_export_bp, db_cli, demo_cli, translate_cli, audit_cli)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -56,6 +56,7 @@ class Config:
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.ENV_NAME == "production")
         self.LOG_JSON = env_flag("LOG_JSON", self.ENV_NAME == "production")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        self.LIVE_HEARTBEAT_SECONDS = float(env.get("LIVE_HEARTBEAT_SECONDS", 15))
         self.STAFF_IDLE_SECONDS = int(env.get("STAFF_IDLE_SECONDS", 30 * 60))
         self.FAMILY_IDLE_SECONDS = int(env.get("FAMILY_IDLE_SECONDS", 4 * 3600))
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None

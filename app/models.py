@@ -10,6 +10,8 @@ from app.identity.models import (  # noqa: F401
     Municipality,
     Organisation,
     Person,
+    RevokedSession,
     StaffMembership,
 )
-from app.plans.models import Plan  # noqa: F401
+from app.plans.models import Agreement, Draft, ItemVersion, Plan, PlanItem, PlanVisit  # noqa: F401
+from app.sync.models import OutboxEvent  # noqa: F401

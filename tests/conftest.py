@@ -16,13 +16,13 @@ from tests.support.servers import PostgresServer, RedisServer
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def make_app(database_url: str = "sqlite://", **overrides) -> Flask:
-    """Create a test app with its tables and the demo family."""
+def make_app(database_url: str = "sqlite://", *, with_plan: bool = False, **overrides) -> Flask:
+    """Create a test app with its tables and the demo family (and, when asked, the demo plan's content)."""
     flask_app = create_app({"ENV_NAME": "test", "DATABASE_URL": database_url, **overrides})
     with flask_app.app_context():
         SQLModel.metadata.create_all(db.engine)
-        with db.new_session() as session:
-            seed_demo(session)
+    with flask_app.test_request_context(), db.new_session() as session:
+        seed_demo(session, with_plan=with_plan)
     return flask_app
 
 

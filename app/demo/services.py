@@ -24,7 +24,7 @@ ORGANISATIONS = {
 FAMILY_NAME = "De Boer-Hoekstra"
 
 
-def seed_demo(session: Session) -> dict[str, Person]:
+def seed_demo(session: Session, *, with_plan: bool = True) -> dict[str, Person]:
     """Create the demo family, its people and organisations; refresh birth dates so ages stay true."""
     municipalities = {code: _municipality(session, code, name) for code, name in MUNICIPALITIES.items()}
     leeuwarden = municipalities["0080"]
@@ -45,6 +45,13 @@ def seed_demo(session: Session) -> dict[str, Person]:
         if persona.staff_role:
             _staff(session, organisations[persona.organisation], person, persona.staff_role)
     session.flush()
+    if with_plan:
+        from app.demo.plan_content import seed_plan
+
+        seed_plan(session, people, session.exec(select(Plan).where(Plan.family_id == family.id)).one().id)
+        from app.demo.plan_content import seed_caseload
+
+        seed_caseload(session, people["mark"], leeuwarden.id)
     return people
 
 

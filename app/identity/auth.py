@@ -1,5 +1,6 @@
 """The signed-in person: loaded per request from the session cookie, with idle timeout and session version."""
 
+import secrets
 import time
 from functools import wraps
 
@@ -8,7 +9,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.identity.access import is_professional, staff_roles
-from app.identity.models import Person
+from app.identity.models import Person, RevokedSession
 from app.identity.services import get_person
 
 # Answered without looking up the person: health checks and files must work when the database does not.
@@ -22,7 +23,8 @@ def load_current_person() -> None:
         return
     person = get_person(db.session, session.get("person_id"))
     now = int(time.time())
-    if person is None or session.get("version") != person.session_version:
+    revoked = db.session.get(RevokedSession, session.get("sid") or "") is not None
+    if person is None or revoked or session.get("version") != person.session_version:
         _end(None)
         return
     if now - int(session.get("seen", 0)) > int(session.get("idle_limit", 0)):
@@ -47,7 +49,7 @@ def sign_in(person: Person, *, provider: str = "demo", id_token: str | None = No
     session.clear()
     session.permanent = True
     session.update(person_id=person.id, version=person.session_version, provider=provider,
-                   seen=int(time.time()), idle_limit=idle_limit(person))
+                   seen=int(time.time()), idle_limit=idle_limit(person), sid=secrets.token_urlsafe(24))
     if id_token:
         session["id_token"] = id_token  # for the provider's logout (id_token_hint)
     if language:
@@ -66,6 +68,9 @@ def _end(person: Person | None) -> None:
 def sign_out() -> dict:
     """End the local session, keeping only the language; return what the provider's logout needs."""
     ended = {"provider": session.get("provider"), "id_token": session.get("id_token")}
+    if session.get("sid"):
+        db.session.merge(RevokedSession(sid=session["sid"]))  # the old cookie stops working everywhere
+        db.session.commit()
     _end(getattr(g, "person", None))
     return ended
 

@@ -109,8 +109,10 @@ def record_sixteen_review(session: Session, *, person: Person, family_id: str, s
 
     if family_id not in {f.id for f in needs_sixteen_review(session, person=person)}:
         raise NotAllowed(family_id)
-    for item_id, _title, _item in items_about(session, person.id):
+    for item_id, _title, item in items_about(session, person.id):
         decision = "given" if item_id in shared_item_ids else "refused"
+        item.shared_with_parents = item_id in shared_item_ids
+        session.add(item)
         session.add(ConsentRecord(person_id=person.id, family_id=family_id, youth_id=person.id,
                                   scope="share_with_parents", subject_id=item_id, decision=decision,
                                   recorded_by_id=person.id))

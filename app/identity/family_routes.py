@@ -10,7 +10,7 @@ from app.identity.access import is_professional
 from app.identity.auth import login_required
 from app.identity.forms import FamilyForm, InviteForm
 from app.identity.mails import send_invitation
-from app.web.render import render
+from app.web.render import render, see_other
 
 bp = Blueprint("families", __name__, url_prefix="/gezinnen")
 
@@ -34,7 +34,7 @@ def new() -> Response:
             try:
                 family = families.create_family(db.session, person=g.person, name=form.name.data)
                 db.session.commit()
-                return redirect(url_for("families.show", family_id=family.id), code=303)
+                return see_other(url_for("families.show", family_id=family.id))
             except ValidationFailed as failed:
                 db.session.rollback()
                 form.apply_errors(failed.reasons)
@@ -69,7 +69,7 @@ def invite(family_id: str) -> Response:
                 mailed = send_invitation(made.invitation, code=made.code, link=link, family=access.family)
                 session["new_invitation"] = {"name": made.invitation.name, "code": made.code, "link": link,
                                              "mailed_to": made.invitation.email if mailed else None}
-                return redirect(url_for("families.show", family_id=family_id), code=303)
+                return see_other(url_for("families.show", family_id=family_id))
             except ValidationFailed as failed:
                 db.session.rollback()
                 form.apply_errors(failed.reasons)

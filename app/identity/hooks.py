@@ -13,9 +13,16 @@ def provider_family_ids(session: Session, organisation_id: str) -> set[str]:
 
 
 def items_about(session: Session, youth_id: str) -> list:
-    """Plan items about this youth or written by them, as (id, title, policy Item) tuples.
+    """Plan items about this youth or written by them, as (id, title, item) tuples, oldest first."""
+    from sqlmodel import or_, select
 
-    The plan's content arrives with the plan issue; the 16th-birthday review already asks about whatever
-    items exist.
-    """
-    return []
+    from app.plans.models import PlanItem
+
+    rows = session.exec(select(PlanItem).where(or_(PlanItem.youth_id == youth_id, PlanItem.author_id == youth_id),
+                                               PlanItem.deleted_at.is_(None)).order_by(PlanItem.created_at)).all()
+    return [(item.id, item.text[:200], item) for item in rows]
+
+
+def goal_organisations(session: Session, plan_id: str) -> dict[str, set[str]]:
+    """Provider organisations assigned to each goal of a plan (filled by the catalog's assignments; none yet)."""
+    return {}

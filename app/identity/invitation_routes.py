@@ -10,7 +10,7 @@ from app.identity import invitations
 from app.identity.auth import sign_in
 from app.identity.forms import CodeForm
 from app.identity.models import Family, Invitation, InvitationState, Person
-from app.web.render import render
+from app.web.render import render, see_other
 
 bp = Blueprint("invitations", __name__, url_prefix="/uitnodiging")
 GUESS_LIMIT = "10 per minute;50 per day"
@@ -31,7 +31,7 @@ def check_code() -> Response:
         try:
             invitation = invitations.find_open_invitation(db.session, code=form.code.data)
             session["pending_invitation"] = invitation.id
-            return redirect(url_for("invitations.accept_page"), code=303)
+            return see_other(url_for("invitations.accept_page"))
         except ValidationFailed as failed:
             form.apply_errors(failed.reasons)
     return render("identity/invitation_code.html", block="code_form", form=form, status=422)
@@ -48,6 +48,7 @@ def open_link(token: str) -> Response:
         form.apply_errors(failed.reasons)
         return render("identity/invitation_code.html", form=form, status=404)
     session["pending_invitation"] = invitation.id
+    session.setdefault("lang", invitation.language)  # read on in the invitation's language unless chosen
     return redirect(url_for("invitations.accept_page"), code=303)
 
 

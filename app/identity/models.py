@@ -275,3 +275,12 @@ class ConsentRecord(SQLModel, table=True):
 
 
 protect_append_only(ConsentRecord.__table__)
+
+
+class RevokedSession(SQLModel, table=True):
+    """A signed-out session: its cookie no longer works, even if a browser or a thief still has it."""
+
+    __tablename__ = "revoked_session"
+
+    sid: str = Field(primary_key=True, max_length=43)
+    revoked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -198,3 +198,24 @@ def required_consenters(members: Iterable[Member], youth_id: str | None = None) 
 def has_voice_not_vote(member: Member) -> bool:
     """A child under 12 is heard (their voice counts) but does not consent."""
     return member.role is Role.YOUTH and member.age is not None and member.age < CHILD_UNTIL
+
+
+CREATABLE = {
+    Role.PROFESSIONAL: frozenset({"strength", "worry", "goal", "action", "safety", "evaluation", "own_words"}),
+    Role.PARENT: frozenset({"strength", "worry", "goal", "action"}),
+    Role.YOUTH: frozenset({"strength", "worry", "goal", "action", "own_words"}),
+}
+
+
+def can_create(actor: Actor, kind: str) -> bool:
+    """May this actor add an item of this kind? Children under 12 add only their own words."""
+    if actor.role is Role.PARENT and not actor.has_custody:
+        return False
+    if actor.role is Role.YOUTH and actor.age is not None and actor.age < CHILD_UNTIL:
+        return kind == "own_words"
+    return kind in CREATABLE.get(actor.role, frozenset())
+
+
+def can_release_to_non_custody(actor: Actor) -> bool:
+    """Only the professional releases items to a parent without custody."""
+    return actor.role is Role.PROFESSIONAL

@@ -9,7 +9,7 @@ from app.identity import oidc, services
 from app.identity.auth import login_required
 from app.identity.auth import sign_out as end_session
 from app.identity.forms import ProfileForm
-from app.web.render import is_partial, render
+from app.web.render import is_partial, render, see_other
 
 bp = Blueprint("identity", __name__)
 
@@ -43,10 +43,7 @@ def update_profile() -> Response:
 def _profile_saved(form: ProfileForm, *, language_changed: bool) -> Response:
     if not is_partial() or language_changed:
         flash(_("Your changes are saved."), "success")
-        response = redirect(url_for("identity.edit_profile"), code=303)
-        if is_partial():
-            response = Response(status=204, headers={"HX-Redirect": url_for("identity.edit_profile")})
-        return response
+        return see_other(url_for("identity.edit_profile"))
     return render("identity/profile.html", block="profile_form", form=form, saved=True)
 
 
@@ -57,7 +54,7 @@ def sign_out() -> Response:
     flash(_("You are signed out."), "success")
     home = url_for("web.index", _external=True)
     response = redirect(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"), code=303)
-    response.headers["Clear-Site-Data"] = '"cache"'  # nothing from this session stays in the browser cache
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'  # no cached pages or drafts outlive the session
     return response
 
 
@@ -71,5 +68,5 @@ def sign_out_everywhere() -> Response:
     flash(_("You are signed out on all your devices."), "success")
     home = url_for("web.index", _external=True)
     response = redirect(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"), code=303)
-    response.headers["Clear-Site-Data"] = '"cache"'
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response

@@ -1,7 +1,7 @@
 """Rules about people and their roles; callers pass the session and commit."""
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -20,6 +20,7 @@ class HomeOverview:
     person: Person
     memberships: list[Membership]
     staff_memberships: list[StaffMembership]
+    plans: dict = field(default_factory=dict)  # family id -> Plan
 
 
 def get_person(session: Session, person_id: str | None) -> Person | None:
@@ -43,7 +44,12 @@ def home_overview(session: Session, *, person: Person) -> HomeOverview:
         .where(StaffMembership.person_id == person.id)
         .options(selectinload(StaffMembership.organisation))
     ).all()
-    return HomeOverview(person=person, memberships=list(memberships), staff_memberships=list(staff))
+    from app.plans.models import Plan
+
+    family_ids = [m.family_id for m in memberships]
+    found = session.exec(select(Plan).where(Plan.family_id.in_(family_ids))).all() if family_ids else []
+    plans = {plan.family_id: plan for plan in found}
+    return HomeOverview(person=person, memberships=list(memberships), staff_memberships=list(staff), plans=plans)
 
 
 def update_profile(session: Session, *, person: Person, given_name: str, language: str) -> Person:

@@ -1,7 +1,7 @@
-"""The plan itself; its goals, actions and versions come with the plan issue."""
+"""The gezinsplan: one plan per family, its items (each versioned), agreements and visits."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -40,9 +40,157 @@ class Plan(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=20)
     family_id: str = Field(foreign_key="family.id", unique=True, max_length=20)
     status: str = Field(default=PlanStatus.DRAFT, max_length=20)
+    content_version: int = 1  # raised by every change outside goals: plan-wide agreement is for this version
+    fixed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    fixed_count: int = 0  # how many times the plan was fixed (each fixing is one event for the municipality)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     @property
     def status_label(self) -> str:
         return PlanStatus(self.status).label
+
+
+class ItemKind(enum.StrEnum):
+    """The parts of a plan, in the order the plan shows them."""
+
+    STRENGTH = "strength"  # wat gaat goed
+    WORRY = "worry"  # waar maken we ons zorgen over
+    GOAL = "goal"  # doel met het afgesproken resultaat
+    ACTION = "action"  # wie doet wat
+    SAFETY = "safety"  # veiligheidsafspraak
+    EVALUATION = "evaluation"  # evaluatiemoment
+    OWN_WORDS = "own_words"  # in mijn eigen woorden
+
+
+class LifeDomain(enum.StrEnum):
+    """The life domains a goal belongs to."""
+
+    PARENTING = "parenting"
+    HEALTH = "health"
+    SCHOOL = "school"
+    LEISURE = "leisure"
+    HOUSING = "housing"
+    SAFETY = "safety"
+
+    @property
+    def label(self) -> str:
+        return str(DOMAIN_LABELS[self])
+
+
+DOMAIN_LABELS = {
+    LifeDomain.PARENTING: _l("Parenting and family"),
+    LifeDomain.HEALTH: _l("Health and well-being"),
+    LifeDomain.SCHOOL: _l("School and work"),
+    LifeDomain.LEISURE: _l("Free time and friends"),
+    LifeDomain.HOUSING: _l("Housing and money"),
+    LifeDomain.SAFETY: _l("Safety"),
+}
+KINDS_SQL = "kind IN ('strength', 'worry', 'goal', 'action', 'safety', 'evaluation', 'own_words')"
+CONTENT_FIELDS = ("text", "result", "domain", "due_date", "helpers", "owner_id", "youth_id", "goal_id", "is_done")
+
+
+class PlanItem(SQLModel, table=True):
+    """One part of the plan, said by its author and typed by someone (on a shared device: the professional)."""
+
+    __tablename__ = "plan_item"
+    __table_args__ = (
+        sa.CheckConstraint(KINDS_SQL, name="kind_known"),
+        sa.Index("ix_plan_item_plan_kind", "plan_id", "kind", "position"),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=20)
+    plan_id: str = Field(foreign_key="plan.id", max_length=20)
+    kind: str = Field(max_length=20)
+    youth_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)  # whom it is about
+    goal_id: str | None = Field(default=None, foreign_key="plan_item.id", max_length=20)  # an action's goal
+    text: str = Field(default="", max_length=10_000)
+    result: str = Field(default="", max_length=10_000)  # a goal's agreed result, in plain words
+    domain: str | None = Field(default=None, max_length=20)
+    due_date: date | None = None  # goal: target date; action: due date; evaluation: the date
+    helpers: str = Field(default="", max_length=500)  # a goal's helpers, in words
+    owner_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)  # an action's owner
+    is_done: bool = False
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    author_id: str = Field(foreign_key="person.id", max_length=20)
+    typed_by_id: str = Field(foreign_key="person.id", max_length=20)
+    author_youth_age: int | None = None
+    withheld_from_parents: bool = False
+    withheld_reason: str = Field(default="", max_length=1000)
+    shared_with_parents: bool | None = None
+    released_to_non_custody: bool = False
+    version: int = 1
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    def snapshot(self) -> dict:
+        """The content fields as JSON-ready values (for history and conflicts)."""
+        values = {name: getattr(self, name) for name in CONTENT_FIELDS}
+        values["due_date"] = self.due_date.isoformat() if self.due_date else None
+        return values
+
+
+class ItemVersion(SQLModel, table=True):
+    """One version of an item: who changed what, when (old → new is this version against the one before)."""
+
+    __tablename__ = "item_version"
+    __table_args__ = (
+        sa.UniqueConstraint("item_id", "version", name="one_row_per_version"),
+        sa.CheckConstraint("change IN ('create', 'update', 'delete', 'restore')", name="change_known"),
+        sa.Index("ix_item_version_plan_time", "plan_id", "changed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: str = Field(foreign_key="plan_item.id", max_length=20)
+    plan_id: str = Field(foreign_key="plan.id", max_length=20)
+    version: int
+    change: str = Field(max_length=10)
+    author_id: str = Field(foreign_key="person.id", max_length=20)  # who said it
+    typed_by_id: str = Field(foreign_key="person.id", max_length=20)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    data: dict = Field(default_factory=dict, sa_type=sa.JSON)
+
+
+class Agreement(SQLModel, table=True):
+    """One person's akkoord or niet akkoord, on a goal's version or on the plan's content version."""
+
+    __tablename__ = "agreement"
+    __table_args__ = (
+        sa.CheckConstraint("decision IN ('agree', 'disagree')", name="decision_known"),
+        sa.Index("ix_agreement_plan", "plan_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: str = Field(foreign_key="plan.id", max_length=20)
+    goal_id: str | None = Field(default=None, foreign_key="plan_item.id", max_length=20)  # None: the whole plan
+    subject_version: int
+    person_id: str = Field(foreign_key="person.id", max_length=20)
+    recorded_by_id: str = Field(foreign_key="person.id", max_length=20)
+    decision: str = Field(max_length=10)
+    reason: str = Field(default="", max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PlanVisit(SQLModel, table=True):
+    """When a person last opened the plan (for "what changed since my last visit")."""
+
+    __tablename__ = "plan_visit"
+
+    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=20)
+    plan_id: str = Field(foreign_key="plan.id", primary_key=True, max_length=20)
+    previous_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Draft(SQLModel, table=True):
+    """Text typed but not yet saved, per person and field, so a reload or a crash loses nothing."""
+
+    __tablename__ = "draft"
+
+    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=20)
+    key: str = Field(primary_key=True, max_length=80)  # "<plan>:<item or new-kind>:<field>"
+    text: str = Field(default="", max_length=10_000)
+    base_version: int | None = None
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

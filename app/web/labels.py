@@ -26,6 +26,23 @@ EVENTS = {
     "consent.withdrawn": _l("withdrew consent"),
     "consent.view": _l("read the consent questions"),
     "consent.sixteen_review": _l("chose what parents may see"),
+    "plan.view": _l("viewed the plan"),
+    "plan.ask_agreement": _l("asked everyone to agree to the plan"),
+    "plan.fixed": _l("the plan was fixed"),
+    "item.create": _l("added something to the plan"),
+    "item.update": _l("changed something in the plan"),
+    "item.delete": _l("removed something from the plan"),
+    "item.restore": _l("brought back an old version"),
+    "item.view": _l("viewed a part of the plan"),
+    "item.history": _l("viewed the history of a part of the plan"),
+    "item.withhold": _l("kept a part of the plan from the parents"),
+    "item.unwithhold": _l("shared a part of the plan with the parents again"),
+    "item.share": _l("shared a part of the plan with the parents"),
+    "item.unshare": _l("stopped sharing a part of the plan with the parents"),
+    "item.release": _l("shared a part of the plan with a parent without authority"),
+    "item.unrelease": _l("stopped sharing a part with a parent without authority"),
+    "agreement.agree": _l("agreed"),
+    "agreement.disagree": _l("did not agree"),
 }
 DECISIONS = {"given": _l("yes, agreed"), "refused": _l("no, did not agree"), "withdrawn": _l("consent withdrawn")}
 PROVIDERS = {"citizens": _l("Sign in with DigiD"), "staff": _l("Sign in as a professional")}
@@ -57,5 +74,14 @@ def invitation_role_label(invitation) -> str:
     return f"{label} · {_('with parental authority')}" if invitation.has_custody else label
 
 
+from app.plans import diff as _diff  # noqa: E402
+from app.plans import labels as _plan_labels  # noqa: E402
+from app.plans.help_words import mentions_danger  # noqa: E402
+
 TEMPLATE_GLOBALS = {"role_label": role_label, "event_label": event_label, "decision_label": decision_label,
-                    "provider_label": provider_label, "invitation_role_label": invitation_role_label}
+                    "provider_label": provider_label, "invitation_role_label": invitation_role_label,
+                    "section_label": _plan_labels.section_label, "section_intro": _plan_labels.section_intro,
+                    "add_label": _plan_labels.add_label, "change_label": _plan_labels.change_label,
+                    "field_label": _plan_labels.field_label, "domain_label": _plan_labels.domain_label,
+                    "diff_fields": _diff.diff_fields, "word_diff": _diff.word_diff,
+                    "mentions_danger": mentions_danger}

@@ -1,6 +1,6 @@
 """The one place that reads htmx's request headers and picks page or fragment."""
 
-from flask import Response, make_response, render_template
+from flask import Response, make_response, redirect, render_template
 from jinja2_fragments.flask import render_block
 
 from app.extensions import htmx
@@ -20,9 +20,24 @@ def render(template: str, *, block: str | None = None, status: int = 200, **cont
     return response
 
 
+def see_other(location: str) -> Response:
+    """Go on to another page after a form: htmx would follow a 303 and swap the whole page into the form."""
+    if is_partial():
+        return Response(status=204, headers={"HX-Redirect": location})
+    return redirect(location, code=303)
+
+
 def htmx_target_alerts(response: Response) -> Response:
     """Send an error answer to the page's alert region so the form keeps what was typed."""
     if htmx:
         response.headers["HX-Retarget"] = "#alerts"
         response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def retarget(response: Response, selector: str, swap: str = "outerHTML") -> Response:
+    """For htmx: put this (error) answer somewhere else than the request's target."""
+    if htmx:
+        response.headers["HX-Retarget"] = selector
+        response.headers["HX-Reswap"] = swap
     return response

@@ -49,6 +49,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         "DATABASE_URL": f"sqlite:///{tmpdir}/browser.db",
         "SESSION_COOKIE_SECURE": "0",
         "LOG_JSON": "0",
+        "MAIL_DIR": f"{tmpdir}/mail",  # the demo mailbox of this run only, not the repository's instance folder
     })
     server.flask("db", "upgrade")
     server.flask("demo", "seed")
@@ -98,6 +99,29 @@ def signed_in_state(browser: Browser, browser_context_args: dict, tmp_path_facto
         return states[key]
 
     return state
+
+
+@pytest.fixture(scope="module")
+def tab_for(browser: Browser, browser_context_args: dict, signed_in_state: Callable[[str], Path]
+            ) -> Iterator[Callable[..., Page]]:
+    """One tab (its own context, CSP bypassed so axe can be injected) per visitor or persona, for a module.
+
+    Tests that only read share these tabs (each test navigates afresh), which keeps the run short.
+    `tab_for()` is a visitor; `tab_for(None, "name")` is another visitor with cookies of its own.
+    """
+    tabs: dict[tuple[str | None, str], Page] = {}
+
+    def tab(persona: str | None = None, name: str = "") -> Page:
+        if (persona, name) not in tabs:
+            options = {**browser_context_args, "bypass_csp": True}
+            if persona:
+                options["storage_state"] = signed_in_state(persona)
+            tabs[(persona, name)] = browser.new_context(**options).new_page()
+        return tabs[(persona, name)]
+
+    yield tab
+    for page in tabs.values():
+        page.context.close()
 
 
 @pytest.fixture

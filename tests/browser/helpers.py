@@ -24,6 +24,7 @@ VIEWPORT = {"width": 390, "height": 844}
 # The phone the tests pretend to be (also for contexts made outside pytest-playwright's fixtures).
 PHONE = {"viewport": VIEWPORT, "is_mobile": True, "has_touch": True, "device_scale_factor": 2, "locale": "nl-NL"}
 LANGUAGES = ("nl", "fy", "en")
+AUTONYM = {"nl": "Nederlands", "fy": "Frysk", "en": "English"}
 PERSONA_NAMES = {
     "sanne": "Sanne", "erik": "Erik", "tom": "Tom", "lisa": "Lisa", "noor": "Noor", "fenna": "Fenna",
     "mark": "Mark", "karin": "Karin", "jeroen": "Jeroen",
@@ -42,6 +43,26 @@ def sign_in_on_demo_page(page: Page, key: str) -> None:
         button.click()
     expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
     expect(page.locator(".site-footer__who")).to_contain_text(name)
+
+
+def open_family(page: Page, name: str) -> str:
+    """Open a family the way a professional does (their families, then its link) and return its id."""
+    page.goto("/gezinnen")
+    with page.expect_navigation():
+        page.get_by_role("link", name=name, exact=True).click()
+    found = re.search(r"/gezinnen/([^/?#]+)$", page.url)
+    assert found, f"not on a family page: {page.url}"
+    return found.group(1)
+
+
+def tab_to(page: Page, element_id: str, limit: int = 40) -> dict:
+    """Press Tab until the element with this id has focus (failing when it is not reached) and describe it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now["id"] == element_id:
+            return now
+    raise AssertionError(f"#{element_id} not reached with {limit} presses of Tab; focus is on {now}")
 
 
 def language_button(page: Page, autonym: str):
@@ -71,6 +92,13 @@ def axe_violations(page: Page) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     return page.evaluate(_AXE_RUN, AXE_TAGS)
+
+
+def assert_no_violations(page: Page, language: str) -> None:
+    """The page is in `language` and axe-core finds nothing (AXE_TAGS: WCAG 2.x A and AA, best practices)."""
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    violations = axe_violations(page)
+    assert violations == [], f"axe found problems on {page.url}:\n{describe_violations(violations)}"
 
 
 def describe_violations(violations: list[dict]) -> str:

@@ -4,12 +4,10 @@ Tests that only read share one tab per visitor or persona (each test navigates a
 run short; tests that change something get a context of their own.
 """
 
-from collections.abc import Callable, Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 
-from tests.browser.helpers import LANGUAGES, axe_violations, describe_violations, switch_language
+from tests.browser.helpers import AUTONYM, LANGUAGES, assert_no_violations, switch_language
 
 VISITOR_PAGES = {
     "welcome": "/",
@@ -20,31 +18,6 @@ VISITOR_PAGES = {
 }
 HOME_PERSONAS = ("sanne", "tom", "noor", "mark", "karin", "jeroen")
 NAME_REQUIRED = {"nl": "Vul je naam in.", "fy": "Folje dyn namme yn.", "en": "Fill in your name."}
-AUTONYM = {"nl": "Nederlands", "fy": "Frysk", "en": "English"}
-
-
-@pytest.fixture(scope="module")
-def tab_for(browser: Browser, browser_context_args: dict, signed_in_state) -> Iterator[Callable[..., Page]]:
-    """One tab (its own context, CSP bypassed so axe can be injected) per visitor or persona."""
-    tabs: dict[str | None, Page] = {}
-
-    def tab(persona: str | None = None) -> Page:
-        if persona not in tabs:
-            options = {**browser_context_args, "bypass_csp": True}
-            if persona:
-                options["storage_state"] = signed_in_state(persona)
-            tabs[persona] = browser.new_context(**options).new_page()
-        return tabs[persona]
-
-    yield tab
-    for page in tabs.values():
-        page.context.close()
-
-
-def assert_no_violations(page: Page, language: str) -> None:
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    violations = axe_violations(page)
-    assert violations == [], f"axe found problems on {page.url}:\n{describe_violations(violations)}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -11,7 +11,7 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 def test_demo_sign_in_limit_is_shared_by_two_instances_through_redis(redis_server, tmp_path):
     env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "limit-test-secret",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}", "REDIS_URL": redis_server.url,
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}", "REDIS_URL": redis_server.fresh_url(),
            "SESSION_COOKIE_SECURE": "0"}
     first, second = AppServer(env), AppServer(env)
     first.flask("db", "upgrade")

@@ -233,7 +233,7 @@ def test_sign_out_ends_the_session_and_the_provider_session(server, erik_linked,
     token = CSRF_FIELD.search(home(http, server)).group(1)
     response = http.post(server.url + "/uitloggen", data={"csrf_token": token}, allow_redirects=False)
     assert response.status_code == 303
-    assert response.headers["Clear-Site-Data"] == '"cache"'
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     location = response.headers["Location"]
     assert location.startswith(oidc_provider.issuer + "/session/end?")
     query = parse_qs(urlsplit(location).query)

@@ -73,3 +73,13 @@ def test_demo_sign_in_is_rate_limited(client):
         statuses.append(client.post("/demo/inloggen/tom", data={"csrf_token": token}).status_code)
     assert statuses[-1] == 429
     assert statuses[:30] == [303] * 30
+
+
+def test_a_copied_cookie_stops_working_after_sign_out(app):
+    phone = app.test_client()
+    sign_in(phone, "sanne")
+    stolen = phone.get_cookie("onsplan_session").value
+    phone.post("/uitloggen", data={"csrf_token": csrf_token(phone)})
+    thief = app.test_client()
+    thief.set_cookie("onsplan_session", stolen)
+    assert "Hoi Sanne" not in thief.get("/").get_data(as_text=True)

@@ -3,6 +3,7 @@
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -100,6 +101,15 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def fresh_url(self) -> str:
+        """A Redis database of its own for one test (rate-limit counters must not leak between tests)."""
+        import redis
+
+        RedisServer._next_db = getattr(RedisServer, "_next_db", 0) + 1
+        url = f"redis://127.0.0.1:{self.port}/{RedisServer._next_db % 16}"
+        redis.Redis.from_url(url).flushdb()
+        return url
+
     def stop(self) -> None:
         if self.process:
             self.process.terminate()
@@ -152,6 +162,11 @@ class AppServer:
         raise RuntimeError("the app did not start")
 
     def stop(self) -> None:
+        """Quick shutdown (SIGINT): open live streams must not hold the test up."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)

@@ -1,0 +1,72 @@
+"""A plan as one person may reach it: the plan, the family, their role and the members (with today's ages)."""
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from app.core.errors import NotFound
+from app.identity.access import FamilyAccess, family_access, family_members, policy_members
+from app.identity.models import Membership, Person
+from app.identity.policy import Actor, Item, Member, Role, Youth
+from app.plans.models import Plan, PlanItem
+
+
+@dataclass
+class PlanContext:
+    """Everything the plan's rules need about one request, loaded with a fixed number of queries."""
+
+    plan: Plan
+    access: FamilyAccess
+    rows: list[tuple[Membership, Person]]
+    people: dict[str, Person] = field(default_factory=dict)
+    members: list[Member] = field(default_factory=list)
+    goal_organisations: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def actor(self) -> Actor:
+        return self.access.actor
+
+    @property
+    def youths(self) -> list[Person]:
+        return [person for membership, person in self.rows if membership.role == "youth"]
+
+    def role_of(self, person_id: str | None) -> str | None:
+        return next((m.role for m, p in self.rows if p.id == person_id), None)
+
+    def actor_for(self, person_id: str) -> Actor:
+        """The policy Actor of another family member (a kitchen-table speaker)."""
+        for membership, person in self.rows:
+            if person.id == person_id:
+                return Actor(person.id, Role(membership.role), has_custody=membership.has_custody, age=person.age)
+        raise NotFound(person_id)
+
+    def policy_item(self, item: PlanItem) -> Item:
+        """The facts the age rules need about one item."""
+        youth = self.people.get(item.youth_id) if item.youth_id else None
+        organisations = self.goal_organisations.get(item.goal_id or item.id, set())
+        return Item(
+            kind=item.kind, author_id=item.author_id,
+            youth=Youth(youth.id, youth.age) if youth is not None and youth.age is not None else None,
+            author_youth_age=item.author_youth_age, withheld_from_parents=item.withheld_from_parents,
+            shared_with_parents=item.shared_with_parents, released_to_non_custody=item.released_to_non_custody,
+            assignee_ids=frozenset({item.owner_id}) if item.owner_id else frozenset(),
+            organisation_ids=frozenset(organisations),
+        )
+
+
+def plan_context(session: Session, *, person: Person | None, plan_id: str) -> PlanContext:
+    """Load the plan and the person's access to its family, or raise NotFound (also for other families)."""
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound(plan_id)
+    access = family_access(session, person=person, family_id=plan.family_id)
+    rows = family_members(session, plan.family_id)
+    from app.identity.hooks import goal_organisations
+
+    return PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},
+                       members=policy_members(rows), goal_organisations=goal_organisations(session, plan.id))
+
+
+def plan_of_family(session: Session, family_id: str) -> Plan | None:
+    """Return the family's plan."""
+    return session.exec(select(Plan).where(Plan.family_id == family_id)).first()

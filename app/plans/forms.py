@@ -1,0 +1,98 @@
+"""Forms of the plan: one item form whose fields depend on the kind, agreement, visibility and speaker."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from app.identity.forms import at_most
+from app.plans.models import DOMAIN_LABELS
+from app.web.forms import BaseForm, DateInput
+
+TEXT_LABELS = {
+    "strength": _l("What goes well?"),
+    "worry": _l("What are you worried about? Use your own words."),
+    "goal": _l("The goal: what do you want to reach?"),
+    "action": _l("What needs to be done?"),
+    "safety": _l("The safety agreement"),
+    "evaluation": _l("What will you look at together?"),
+    "own_words": _l("In my own words"),
+}
+DATE_LABELS = {"goal": _l("Reached by (date)"), "action": _l("Done by (date)"), "evaluation": _l("Date")}
+
+
+class ItemForm(BaseForm):
+    """Add or change one item; the view removes the fields a kind does not use."""
+
+    version = HiddenField()
+    text = TextAreaField(_l("Text"), validators=[at_most(10_000)])
+    result = TextAreaField(_l("The result we agree on, in plain words"), validators=[at_most(10_000)])
+    domain = SelectField(_l("Part of life"), choices=[SelectChoice("", "—")] + [
+        SelectChoice(code.value, label) for code, label in DOMAIN_LABELS.items()], validate_choice=False)
+    youth_id = SelectField(_l("About"), choices=[], validate_choice=False)
+    owner_id = SelectField(_l("Who does it?"), choices=[], validate_choice=False)
+    goal_id = SelectField(_l("For which goal?"), choices=[], validate_choice=False)
+    due_date = DateInput(_l("Date"), validators=[Optional()])
+    helpers = StringField(_l("Who helps?"), validators=[at_most(500)])
+
+    KIND_FIELDS = {
+        "strength": ("text", "youth_id"),
+        "worry": ("text", "youth_id"),
+        "goal": ("domain", "youth_id", "text", "result", "due_date", "helpers"),
+        "action": ("text", "owner_id", "goal_id", "due_date"),
+        "safety": ("text", "youth_id"),
+        "evaluation": ("text", "due_date"),
+        "own_words": ("text",),
+    }
+
+    def for_kind(self, kind: str, *, youths, members, goals) -> "ItemForm":
+        """Keep only the fields of this kind, with labels and choices that fit."""
+        keep = set(self.KIND_FIELDS[kind]) | {"version", "csrf_token"}
+        for name in [f.name for f in self if f.name not in keep]:
+            delattr(self, name)
+        self.text.label.text = TEXT_LABELS[kind]
+        if "due_date" in keep:
+            self.due_date.label.text = DATE_LABELS[kind]
+        everyone = _l("The whole family")
+        if "youth_id" in keep:
+            self.youth_id.choices = [SelectChoice("", everyone)] + [SelectChoice(p.id, p.given_name) for p in youths]
+        if "owner_id" in keep:
+            self.owner_id.choices = [SelectChoice("", "—")] + [SelectChoice(p.id, p.name) for p in members]
+        if "goal_id" in keep:
+            self.goal_id.choices = [SelectChoice("", _l("No goal"))] + [
+                SelectChoice(g.id, g.text[:60]) for g in goals]
+        return self
+
+    def values(self) -> dict:
+        """The submitted content fields."""
+        return {f.name: f.data for f in self if f.name not in ("version", "csrf_token")}
+
+
+class AgreementForm(BaseForm):
+    """Akkoord or niet akkoord, with a reason when not."""
+
+    person_id = HiddenField()
+    goal_id = HiddenField()
+    decision = RadioField(_l("Do you agree?"), choices=[SelectChoice("agree", _l("Yes, I agree")),
+                                                        SelectChoice("disagree", _l("No, I do not agree"))],
+                          validate_choice=False)
+    reason = TextAreaField(_l("What do you not agree with?"), validators=[at_most(2000)])
+
+
+class VisibilityForm(BaseForm):
+    """Withhold, share or release one item."""
+
+    change = HiddenField()
+    reason = TextAreaField(_l("Why is sharing with the parents not good care now?"), validators=[at_most(1000)])
+
+
+class SpeakerForm(BaseForm):
+    """On a shared device: who is speaking now."""
+
+    speaker_id = SelectField(_l("Who is speaking now?"), choices=[], validate_choice=False)
+
+
+class RestoreForm(BaseForm):
+    """Bring back an old version."""
+
+    version = IntegerField(validators=[Optional()])

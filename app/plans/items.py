@@ -1,0 +1,274 @@
+"""Changing the plan's items: add, edit (optimistic concurrency), delete, restore, tick off, visibility."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from app.audit.services import AuditActor, record
+from app.core.clock import today, utcnow
+from app.core.errors import DomainError, NotAllowed, NotFound, ValidationFailed
+from app.identity.policy import (
+    Actor,
+    Role,
+    can_create,
+    can_decide_sharing,
+    can_edit,
+    can_release_to_non_custody,
+    can_view,
+    can_withhold_from_parents,
+)
+from app.identity.services import clean_name
+from app.plans import live
+from app.plans.context import PlanContext
+from app.plans.models import ItemKind, ItemVersion, LifeDomain, PlanItem, PlanStatus
+
+MAX_TEXT = 10_000
+TEXT_FIELDS = ("text", "result", "helpers")
+
+
+class StaleEdit(DomainError):
+    """Someone else saved this item after you opened it; `current` is what they saved."""
+
+    def __init__(self, current: PlanItem, typed: dict, saved_by_id: str | None = None):
+        super().__init__("stale")
+        self.current = current
+        self.typed = typed
+        self.saved_by_id = saved_by_id or current.author_id  # who said the version that is saved now
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who is speaking (the author) and who is typing (the signed-in person); the same person off the kitchen table."""
+
+    author: Actor
+    typed_by: Actor
+
+    @property
+    def audit(self) -> AuditActor:
+        on_behalf = self.author.person_id if self.author.person_id != self.typed_by.person_id else None
+        return AuditActor(self.typed_by.person_id, self.typed_by.role, on_behalf_of_id=on_behalf)
+
+
+def speaker_for(ctx: PlanContext, speaker_id: str | None) -> Speaker:
+    """The professional may type for a family member at the kitchen table; everyone else speaks for themselves."""
+    if speaker_id and speaker_id != ctx.actor.person_id and ctx.actor.role is Role.PROFESSIONAL:
+        return Speaker(author=ctx.actor_for(speaker_id), typed_by=ctx.actor)
+    return Speaker(author=ctx.actor, typed_by=ctx.actor)
+
+
+def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: str, fields: dict) -> PlanItem:
+    """Add an item said by the speaker; the plan goes back to agreement when it was fixed."""
+    if kind not in set(ItemKind) or not (can_create(speaker.author, kind) or can_create(speaker.typed_by, kind)):
+        raise NotAllowed(kind)
+    values = _validated(ctx, kind, fields)
+    author = ctx.people[speaker.author.person_id]
+    if kind == ItemKind.OWN_WORDS and ctx.role_of(author.id) == "youth":
+        values["youth_id"] = author.id
+    item = PlanItem(plan_id=ctx.plan.id, kind=kind, author_id=author.id, typed_by_id=speaker.typed_by.person_id,
+                    author_youth_age=author.age if ctx.role_of(author.id) == "youth" else None,
+                    position=_next_position(ctx, kind), **values)
+    session.add(item)
+    session.flush()
+    _after_change(session, ctx, item, speaker, "create")
+    return item
+
+
+def update_item(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id: str, expected_version: int,
+                fields: dict) -> PlanItem:
+    """Save new content if nobody saved in between; otherwise raise StaleEdit with both texts."""
+    item = _editable(session, ctx, speaker, item_id)
+    values = _validated(ctx, item.kind, fields)
+    if item.version != expected_version:
+        raise StaleEdit(item, values, _last_author(session, item))
+    if all(getattr(item, key) == value for key, value in values.items()):
+        return item  # nothing changed: no new version
+    _claim(session, item, expected_version, values)
+    for key, value in values.items():
+        setattr(item, key, value)
+    _after_change(session, ctx, item, speaker, "update")
+    return item
+
+
+def delete_item(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id: str, expected_version: int) -> None:
+    """Remove an item from the plan (it stays in the history and can be restored)."""
+    item = _editable(session, ctx, speaker, item_id)
+    _claim(session, item, expected_version, {})
+    item.deleted_at = utcnow()
+    _after_change(session, ctx, item, speaker, "delete")
+
+
+def restore_version(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id: str, version: int) -> PlanItem:
+    """Bring back an old version; the restore is itself a new version."""
+    item = session.get(PlanItem, item_id)
+    if item is None or item.plan_id != ctx.plan.id or not can_edit(ctx.actor, ctx.policy_item(item)):
+        raise NotFound(item_id)
+    old = session.exec(select(ItemVersion).where(ItemVersion.item_id == item_id,
+                                                 ItemVersion.version == version)).first()
+    if old is None:
+        raise NotFound(f"{item_id}@{version}")
+    _claim(session, item, item.version, {})
+    for key, value in old.data.items():
+        setattr(item, key, date.fromisoformat(value) if key == "due_date" and value else value)
+    item.deleted_at = None
+    _after_change(session, ctx, item, speaker, "restore")
+    return item
+
+
+def set_done(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id: str, done: bool) -> PlanItem:
+    """Tick an action off (or on again); its owner and the family may."""
+    item = _editable(session, ctx, speaker, item_id)
+    if item.kind != ItemKind.ACTION:
+        raise NotAllowed(item_id)
+    if item.is_done != done:
+        _claim(session, item, item.version, {})
+        item.is_done, item.done_at = done, utcnow() if done else None
+        _after_change(session, ctx, item, speaker, "update")
+    return item
+
+
+def set_visibility(session: Session, *, ctx: PlanContext, item_id: str, change: str, reason: str = "") -> PlanItem:
+    """Withhold from parents (professional, 12-15, with a reason), share (youth 16+), or release (no custody)."""
+    item = session.get(PlanItem, item_id)
+    if item is None or item.plan_id != ctx.plan.id or not can_view(ctx.actor, ctx.policy_item(item)):
+        raise NotFound(item_id)
+    facts, reason = ctx.policy_item(item), " ".join((reason or "").split())
+    if change in ("withhold", "unwithhold") and can_withhold_from_parents(ctx.actor, facts):
+        if change == "withhold" and not reason:
+            raise ValidationFailed([("reason", _("Write down why sharing with the parents is not good care now."))])
+        item.withheld_from_parents, item.withheld_reason = change == "withhold", reason[:1000]
+    elif change in ("share", "unshare") and can_decide_sharing(ctx.actor, facts):
+        item.shared_with_parents = change == "share"
+    elif change in ("release", "unrelease") and can_release_to_non_custody(ctx.actor):
+        item.released_to_non_custody = change == "release"
+    else:
+        raise NotAllowed(item_id)
+    session.add(item)
+    session.flush()
+    record(session, event=f"item.{change}", action="update", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
+           family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id)
+    live.publish_after_commit(session, ctx.plan.id, {"type": "item", "item": item.id, "kind": item.kind,
+                                                     "version": item.version, "event_id": None,
+                                                     "by": ctx.actor.person_id})
+    return item
+
+
+def _editable(session: Session, ctx: PlanContext, speaker: Speaker, item_id: str) -> PlanItem:
+    item = session.get(PlanItem, item_id)
+    if item is None or item.plan_id != ctx.plan.id or item.deleted_at is not None:
+        raise NotFound(item_id)
+    facts = ctx.policy_item(item)
+    if not can_view(ctx.actor, facts):
+        raise NotFound(item_id)  # what you may not see does not exist for you
+    if not (can_edit(speaker.typed_by, facts) or can_edit(speaker.author, facts)):
+        raise NotAllowed(item_id)
+    return item
+
+
+def _claim(session: Session, item: PlanItem, expected: int, typed: dict) -> None:
+    """Take the next version number only if nobody took it first (a conditional UPDATE closes the race)."""
+    claimed = session.execute(
+        sa.update(PlanItem).where(PlanItem.id == item.id, PlanItem.version == expected)
+        .values(version=expected + 1).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        session.refresh(item)
+        raise StaleEdit(item, typed, _last_author(session, item))
+    item.version = expected + 1
+    item.updated_at = utcnow()
+    session.add(item)
+
+
+def _last_author(session: Session, item: PlanItem) -> str | None:
+    latest = session.exec(select(ItemVersion).where(ItemVersion.item_id == item.id)
+                          .order_by(ItemVersion.version.desc())).first()
+    return latest.author_id if latest else None
+
+
+def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: Speaker, change: str) -> None:
+    """History, plan status, access log and live update: all in the same transaction as the change."""
+    history = ItemVersion(item_id=item.id, plan_id=ctx.plan.id, version=item.version, change=change,
+                          author_id=speaker.author.person_id, typed_by_id=speaker.typed_by.person_id,
+                          data=item.snapshot())
+    session.add(history)
+    plan = ctx.plan
+    if item.kind != ItemKind.GOAL:
+        plan.content_version += 1
+    if plan.status == PlanStatus.FIXED:
+        plan.status = PlanStatus.AGREEING  # only the changed part needs agreement again
+    plan.updated_at = utcnow()
+    session.add(plan)
+    session.flush()
+    record(session, event=f"item.{change}", action="create" if change == "create" else "update",
+           actor=speaker.audit, family_id=plan.family_id, youth_id=item.youth_id, object_type=item.kind,
+           object_id=item.id)
+    live.publish_after_commit(session, plan.id, {"type": "item", "item": item.id, "kind": item.kind,
+                                                 "version": item.version, "event_id": history.id,
+                                                 "by": speaker.typed_by.person_id})
+
+
+def _next_position(ctx: PlanContext, kind: str) -> int:
+    return int(utcnow().timestamp() * 1000) % 2_000_000_000  # newest last; stable across devices
+
+
+def _validated(ctx: PlanContext, kind: str, fields: dict) -> dict:
+    """Check and clean the fields for this kind; raise ValidationFailed with every problem at once."""
+    reasons: list[tuple[str, str]] = []
+    values: dict = {}
+    for name in TEXT_FIELDS:
+        if name in fields:
+            value = _clean_text(fields.get(name) or "")
+            limit = 500 if name == "helpers" else MAX_TEXT
+            if len(value) > limit:
+                reasons.append((name, _("This is too long: at most %(max)d characters. You have %(count)d.",
+                                        max=limit, count=len(value))))
+            values[name] = value
+    if not values.get("text"):
+        reasons.append(("text", str(EMPTY_MESSAGES[kind])))
+    if "domain" in fields:
+        values["domain"] = fields.get("domain") or None
+        if kind == ItemKind.GOAL and values["domain"] not in set(LifeDomain):
+            reasons.append(("domain", _("Choose the part of life this goal is about.")))
+    if "due_date" in fields:
+        values["due_date"] = fields.get("due_date")
+        reasons.extend(_date_problems(values["due_date"]))
+    for name, role in (("youth_id", "youth"), ("owner_id", None)):
+        if name in fields:
+            values[name] = fields.get(name) or None
+            if values[name] and (ctx.role_of(values[name]) is None or (role and ctx.role_of(values[name]) != role)):
+                reasons.append((name, _("Choose someone from the list.")))
+    if "goal_id" in fields:
+        values["goal_id"] = fields.get("goal_id") or None
+    if reasons:
+        raise ValidationFailed(reasons)
+    return values
+
+
+EMPTY_MESSAGES = {
+    "strength": _l("Write down what goes well."),
+    "worry": _l("Write down what you are worried about."),
+    "goal": _l("Write down the goal."),
+    "action": _l("Write down what needs to be done."),
+    "safety": _l("Write down the safety agreement."),
+    "evaluation": _l("Write down what you will look at together."),
+    "own_words": _l("Write something in your own words."),
+}
+
+
+def _clean_text(value: str) -> str:
+    """Keep line breaks, drop control characters, trim; Frysk letters and emoji stay as typed."""
+    lines = [clean_name(line) for line in value.replace("\r\n", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def _date_problems(value: date | None) -> list[tuple[str, str]]:
+    if value is None:
+        return []
+    if value < today() - timedelta(days=366):
+        return [("due_date", _("Choose a date from last year onwards."))]
+    if value > today() + timedelta(days=3660):
+        return [("due_date", _("Choose a date within the next ten years."))]
+    return []

@@ -1,0 +1,328 @@
+"""The plan pages: read, add, edit (with conflicts shown in place), history, agreement, kitchen-table speaker."""
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+
+from app.core.errors import ValidationFailed
+from app.extensions import db
+from app.identity.auth import login_required
+from app.plans import agreement, items, live, view
+from app.plans.context import PlanContext, plan_context
+from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm
+from app.plans.items import StaleEdit
+from app.plans.models import ItemKind
+from app.web.render import is_partial, render, retarget
+
+bp = Blueprint("plans", __name__, url_prefix="/plan")
+
+
+def _ctx(plan_id: str) -> PlanContext:
+    return plan_context(db.session, person=g.person, plan_id=plan_id)
+
+
+def _speaker(ctx: PlanContext) -> items.Speaker:
+    return items.speaker_for(ctx, session.get(f"speaker:{ctx.plan.id}"))
+
+
+def item_form(ctx: PlanContext, kind: str, *, formdata=None, obj=None) -> ItemForm:
+    """An item form for one kind, with the family's people and goals as choices."""
+    form = ItemForm(formdata=formdata, obj=obj) if formdata is not None else ItemForm(obj=obj)
+    members = [person for _, person in ctx.rows]
+    goals = agreement.live_goals(db.session, ctx.plan.id)
+    return form.for_kind(kind, youths=ctx.youths, members=members, goals=goals)
+
+
+@bp.get("/<plan_id>")
+@login_required
+def show(plan_id: str) -> Response:
+    """Show the whole plan, as far as the age rules let this person see it."""
+    ctx = _ctx(plan_id)
+    plan_view = view.build(db.session, ctx=ctx)
+    db.session.commit()
+    return render("plans/show.html", pv=plan_view, speaker=_speaker(ctx), forms=_new_forms(ctx, plan_view),
+                  speaker_form=_speaker_form(ctx))
+
+
+def _new_forms(ctx: PlanContext, plan_view) -> dict[str, ItemForm]:
+    return {kind: item_form(ctx, kind, formdata=None) for kind in plan_view.creatable}
+
+
+def _speaker_form(ctx: PlanContext) -> SpeakerForm | None:
+    if ctx.actor.role.value != "professional":
+        return None
+    form = SpeakerForm(speaker_id=session.get(f"speaker:{ctx.plan.id}") or ctx.actor.person_id)
+    form.speaker_id.choices = [(p.id, p.name) for m, p in ctx.rows if m.role != "network"]
+    return form
+
+
+@bp.post("/<plan_id>/spreker")
+@login_required
+def set_speaker(plan_id: str) -> Response:
+    """At the kitchen table: say who is speaking, so what is typed is theirs."""
+    ctx = _ctx(plan_id)
+    speaker_id = request.form.get("speaker_id") or ctx.actor.person_id
+    if ctx.actor.role.value != "professional" or ctx.role_of(speaker_id) is None:
+        abort(403)
+    session[f"speaker:{plan_id}"] = speaker_id
+    return redirect(url_for("plans.show", plan_id=plan_id) + "#speaker", code=303)
+
+
+@bp.post("/<plan_id>/onderdelen/<kind>")
+@login_required
+def create(plan_id: str, kind: str) -> Response:
+    """Add an item to a section of the plan."""
+    ctx = _ctx(plan_id)
+    if kind not in set(ItemKind):
+        abort(404)
+    form = item_form(ctx, kind, formdata=request.form)
+    if form.validate():
+        try:
+            item = items.create_item(db.session, ctx=ctx, speaker=_speaker(ctx), kind=kind, fields=form.values())
+            db.session.commit()
+            if is_partial():
+                return render("plans/_item.html", iv=view.view_of(ctx, item), names=_names(ctx), ctx=ctx)
+            return redirect(url_for("plans.show", plan_id=plan_id) + f"#item-{item.id}", code=303)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            form.apply_errors(failed.reasons)
+    response = render("plans/item_new.html", block="add_form", ctx=ctx, kind=kind, form=form, status=422)
+    return retarget(response, f"#add-{kind}", "outerHTML")
+
+
+@bp.get("/<plan_id>/onderdelen/<item_id>")
+@login_required
+def item(plan_id: str, item_id: str) -> Response:
+    """One item as this person sees it (live updates fetch it after a change); 404 when gone or not theirs."""
+    ctx = _ctx(plan_id)
+    iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
+    db.session.commit()
+    if iv is None:
+        abort(404)
+    return render("plans/_item.html", iv=iv, names=_names(ctx), ctx=ctx)
+
+
+@bp.route("/<plan_id>/onderdelen/<item_id>/bewerken", methods=["GET", "POST"])
+@login_required
+def edit(plan_id: str, item_id: str) -> Response:
+    """Change an item; when someone else saved in between, show both texts and let the person choose."""
+    ctx = _ctx(plan_id)
+    iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
+    if iv is None:
+        abort(404)
+    if not iv.can_edit:
+        abort(403)
+    if request.method == "GET":
+        db.session.commit()
+        form = item_form(ctx, iv.item.kind, obj=iv.item)
+        form.version.data = iv.item.version
+        return render("plans/item_edit.html", block="item_form", ctx=ctx, iv=iv, form=form)
+    return _save(ctx, iv)
+
+
+def _save(ctx: PlanContext, iv) -> Response:
+    form = item_form(ctx, iv.item.kind, formdata=request.form)
+    conflict = None
+    if form.validate():
+        try:
+            version = int(form.version.data or 0)
+            if request.form.get("delete"):
+                items.delete_item(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=iv.item.id,
+                                  expected_version=version)
+            else:
+                items.update_item(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=iv.item.id,
+                                  expected_version=version, fields=form.values())
+            db.session.commit()
+            return _saved(ctx, iv.item.id)
+        except StaleEdit as stale:
+            db.session.rollback()
+            conflict = {"item": stale.current, "saved_by": stale.saved_by_id}
+            form.version.data = stale.current.version  # saving again now means: keep my text
+        except ValidationFailed as failed:
+            db.session.rollback()
+            form.apply_errors(failed.reasons)
+    return render("plans/item_edit.html", block="item_form", ctx=ctx, iv=iv, form=form, conflict=conflict,
+                  names=_names(ctx), status=422)
+
+
+def _saved(ctx: PlanContext, item_id: str) -> Response:
+    if not is_partial():
+        return redirect(url_for("plans.show", plan_id=ctx.plan.id) + f"#item-{item_id}", code=303)
+    iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
+    db.session.commit()
+    if iv is None:
+        return Response("", status=200)  # deleted: the element is swapped for nothing
+    return render("plans/_item.html", iv=iv, names=_names(ctx), ctx=ctx)
+
+
+@bp.post("/<plan_id>/onderdelen/<item_id>/klaar")
+@login_required
+def toggle_done(plan_id: str, item_id: str) -> Response:
+    """Tick an action off, or on again."""
+    ctx = _ctx(plan_id)
+    items.set_done(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=item_id, done=request.form.get("done") == "1")
+    db.session.commit()
+    return _saved(ctx, item_id)
+
+
+@bp.post("/<plan_id>/onderdelen/<item_id>/zichtbaarheid")
+@login_required
+def visibility(plan_id: str, item_id: str) -> Response:
+    """Withhold from parents, share with parents, or release to a parent without custody."""
+    ctx = _ctx(plan_id)
+    form = VisibilityForm()
+    try:
+        items.set_visibility(db.session, ctx=ctx, item_id=item_id, change=form.change.data or "",
+                             reason=form.reason.data or "")
+        db.session.commit()
+    except ValidationFailed as failed:
+        db.session.rollback()
+        form.apply_errors(failed.reasons)
+        return render("plans/visibility.html", ctx=ctx, iv=view.item_view(db.session, ctx=ctx, item_id=item_id),
+                      form=form, status=422)
+    return _saved(ctx, item_id)
+
+
+@bp.get("/<plan_id>/onderdelen/<item_id>/zichtbaarheid")
+@login_required
+def visibility_form(plan_id: str, item_id: str) -> Response:
+    """Ask the professional for the reason to withhold an item from the parents."""
+    ctx = _ctx(plan_id)
+    iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
+    db.session.commit()
+    if iv is None or not iv.can_withhold:
+        abort(404)
+    return render("plans/visibility.html", ctx=ctx, iv=iv, form=VisibilityForm(change="withhold"))
+
+
+@bp.get("/<plan_id>/onderdelen/<item_id>/geschiedenis")
+@login_required
+def history(plan_id: str, item_id: str) -> Response:
+    """Every version of an item: who, when, what changed; old versions can be brought back."""
+    ctx = _ctx(plan_id)
+    found = view.history(db.session, ctx=ctx, item_id=item_id)
+    db.session.commit()
+    if found is None:
+        abort(404)
+    item_, versions = found
+    return render("plans/history.html", ctx=ctx, item=item_, versions=versions, names=_names(ctx),
+                  can_edit=view.view_of(ctx, item_).can_edit)
+
+
+@bp.post("/<plan_id>/onderdelen/<item_id>/terugzetten/<int:version>")
+@login_required
+def restore(plan_id: str, item_id: str, version: int) -> Response:
+    """Bring back an old version (a new version of its own)."""
+    ctx = _ctx(plan_id)
+    items.restore_version(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=item_id, version=version)
+    db.session.commit()
+    return redirect(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}", code=303)
+
+
+@bp.post("/<plan_id>/akkoord-vragen")
+@login_required
+def ask_agreement(plan_id: str) -> Response:
+    """The professional asks the family to agree."""
+    ctx = _ctx(plan_id)
+    agreement.ask_for_agreement(db.session, ctx=ctx)
+    db.session.commit()
+    return redirect(url_for("plans.show", plan_id=plan_id) + "#agreement", code=303)
+
+
+@bp.post("/<plan_id>/akkoord")
+@login_required
+def decide(plan_id: str) -> Response:
+    """Record akkoord or niet akkoord (for yourself, or for the speaker at the kitchen table)."""
+    ctx = _ctx(plan_id)
+    form = AgreementForm()
+    person_id = _speaker(ctx).author.person_id
+    anchor = f"#agreement-{form.goal_id.data}" if form.goal_id.data else "#agreement"
+    try:
+        agreement.decide(db.session, ctx=ctx, person_id=person_id, goal_id=form.goal_id.data or None,
+                         decision=form.decision.data or "", reason=form.reason.data or "")
+        db.session.commit()
+    except ValidationFailed as failed:
+        db.session.rollback()
+        form.apply_errors(failed.reasons)
+        plan_view = view.build(db.session, ctx=ctx, record_visit=False)
+        return render("plans/show.html", pv=plan_view, speaker=_speaker(ctx), forms=_new_forms(ctx, plan_view),
+                      speaker_form=_speaker_form(ctx), agreement_form=form, status=422)
+    return redirect(url_for("plans.show", plan_id=plan_id) + anchor, code=303)
+
+
+def _names(ctx: PlanContext) -> dict[str, str]:
+    return {p.id: p.name for p in ctx.people.values()}
+
+
+def render_item(ctx: PlanContext, iv) -> str:
+    """The HTML of one item (used by live updates)."""
+    return render_template("plans/_item.html", iv=iv, names=_names(ctx), ctx=ctx)
+
+
+@bp.get("/<plan_id>/live")
+@login_required
+def stream(plan_id: str) -> Response:
+    """Server-sent events: ids of changed items (never content), presence, and a ping every 15 seconds."""
+    ctx = _ctx(plan_id)
+    missed = view.missed_events(db.session, plan_id=plan_id, after=request.headers.get("Last-Event-ID"))
+    db.session.commit()
+    db.session.close()  # no database connection is held while the stream stays open
+    redis_url, person_id = current_app.config.get("REDIS_URL"), ctx.actor.person_id
+    heartbeat = float(current_app.config.get("LIVE_HEARTBEAT_SECONDS", 15))
+
+    def events():
+        messages = live.listen(plan_id, redis_url=redis_url, heartbeat=heartbeat)  # subscribed from here on
+        yield "retry: 3000\n\n"
+        yield from (live.sse(message) for message in missed)
+        live.join(plan_id, person_id, redis_url=redis_url)
+        try:
+            for body in messages:
+                if body is None:
+                    live.touch_presence(plan_id, person_id, redis_url=redis_url)
+                    yield ": ping\n\n"
+                else:
+                    yield live.sse(json.loads(body))
+        finally:
+            live.leave(plan_id, person_id, redis_url=redis_url)
+
+    return Response(stream_with_context(events()), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"})
+
+
+@bp.get("/<plan_id>/aanwezig")
+@login_required
+def presence(plan_id: str) -> Response:
+    """Who else has the plan open right now."""
+    ctx = _ctx(plan_id)
+    here = live.present(plan_id, redis_url=current_app.config.get("REDIS_URL")) - {ctx.actor.person_id}
+    names = [p.given_name for pid, p in ctx.people.items() if pid in here]
+    return render("plans/_presence.html", names=sorted(names))
+
+
+overview_bp = Blueprint("overview", __name__)
+
+
+@overview_bp.get("/overzicht")
+@login_required
+def overview() -> Response:
+    """The professional's families at a glance: next evaluation, goals waiting, overdue tasks, last change."""
+    from app.identity.access import is_professional
+    from app.plans.overview import SORTS, caseload
+
+    if not is_professional(db.session, g.person):
+        return redirect(url_for("web.index"), code=303)
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "evaluation"
+    rows = caseload(db.session, person=g.person, sort=sort)
+    return render("plans/overview.html", block="caseload", rows=rows, sort=sort)

@@ -1,0 +1,166 @@
+"""The plan as one person sees it: only what the age rules let them see, with a fixed number of queries."""
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from app.audit.services import AuditActor, record
+from app.core.clock import utcnow
+from app.identity.policy import (
+    Role,
+    can_create,
+    can_decide_sharing,
+    can_edit,
+    can_release_to_non_custody,
+    can_view,
+    can_withhold_from_parents,
+)
+from app.plans.agreement import AgreementState, load_agreements, states
+from app.plans.context import PlanContext
+from app.plans.models import ItemKind, ItemVersion, PlanItem, PlanVisit
+
+SECTION_ORDER = [ItemKind.STRENGTH, ItemKind.WORRY, ItemKind.GOAL, ItemKind.ACTION, ItemKind.SAFETY,
+                 ItemKind.EVALUATION, ItemKind.OWN_WORDS]
+
+
+@dataclass
+class ItemView:
+    """One item with what this viewer may do with it."""
+
+    item: PlanItem
+    can_edit: bool
+    can_withhold: bool
+    can_share: bool
+    can_release: bool
+    hidden_from_parents: bool
+
+
+@dataclass
+class Change:
+    """One change since the viewer's last visit."""
+
+    item: PlanItem
+    version: ItemVersion
+
+
+@dataclass
+class PlanView:
+    """Everything the plan page shows one person."""
+
+    ctx: PlanContext
+    sections: dict[str, list[ItemView]]
+    actions_by_goal: dict[str | None, list[ItemView]]
+    agreement: dict[str | None, AgreementState]
+    changes: list[Change]
+    creatable: set[str]
+    previous_visit: object = None
+    names: dict[str, str] = field(default_factory=dict)
+
+    def item_view(self, item_id: str) -> ItemView | None:
+        for views in self.sections.values():
+            for view in views:
+                if view.item.id == item_id:
+                    return view
+        return None
+
+
+def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> PlanView:
+    """Load the plan's items, agreements and recent changes, filtered for this viewer; log the read."""
+    items = list(session.exec(select(PlanItem).where(PlanItem.plan_id == ctx.plan.id, PlanItem.deleted_at.is_(None))
+                              .order_by(PlanItem.position, PlanItem.created_at)).all())
+    visible = [view_of(ctx, item) for item in items if can_view(ctx.actor, ctx.policy_item(item))]
+    sections: dict[str, list[ItemView]] = {kind: [] for kind in SECTION_ORDER}
+    for view in visible:
+        sections[view.item.kind].append(view)
+    actions_by_goal: dict[str | None, list[ItemView]] = {}
+    goal_ids = {view.item.id for view in sections[ItemKind.GOAL]}
+    for view in sections[ItemKind.ACTION]:
+        actions_by_goal.setdefault(view.item.goal_id if view.item.goal_id in goal_ids else None, []).append(view)
+    all_goals = [item for item in items if item.kind == ItemKind.GOAL]
+    agreement = states(ctx, all_goals, load_agreements(session, ctx.plan.id))
+    agreement = {key: state for key, state in agreement.items() if key is None or key in goal_ids}
+    previous = _visit(session, ctx) if record_visit else None
+    changes = _changes_since(session, ctx, previous, {view.item.id: view.item for view in visible})
+    if record_visit:
+        record(session, event="plan.view", action="read", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
+               family_id=ctx.plan.family_id, object_type="plan", object_id=ctx.plan.id)
+    names = {person.id: person.name for person in ctx.people.values()}
+    creatable = {kind for kind in SECTION_ORDER if can_create(ctx.actor, kind)}
+    return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names)
+
+
+def view_of(ctx: PlanContext, item: PlanItem) -> ItemView:
+    """What this viewer may do with one item."""
+    facts = ctx.policy_item(item)
+    parents_see = can_view_as_parent(ctx, item)
+    return ItemView(item=item, can_edit=can_edit(ctx.actor, facts),
+                    can_withhold=can_withhold_from_parents(ctx.actor, facts),
+                    can_share=can_decide_sharing(ctx.actor, facts),
+                    can_release=can_release_to_non_custody(ctx.actor) and ctx.actor.role is Role.PROFESSIONAL,
+                    hidden_from_parents=not parents_see)
+
+
+def can_view_as_parent(ctx: PlanContext, item: PlanItem) -> bool:
+    """Would a parent with custody see this item? (Shown as a marker, so nobody is surprised.)"""
+    from app.identity.policy import Actor
+
+    return can_view(Actor(None, Role.PARENT, has_custody=True), ctx.policy_item(item))
+
+
+def _visit(session: Session, ctx: PlanContext):
+    """Remember this visit; return when the person was here before (None the first time)."""
+    visit = session.get(PlanVisit, (ctx.actor.person_id, ctx.plan.id))
+    now = utcnow()
+    if visit is None:
+        session.add(PlanVisit(person_id=ctx.actor.person_id, plan_id=ctx.plan.id, previous_at=None, last_at=now))
+        return None
+    if (now - visit.last_at).total_seconds() > 15 * 60:  # a new visit, not a reload
+        visit.previous_at = visit.last_at
+    visit.last_at = now
+    session.add(visit)
+    return visit.previous_at
+
+
+def _changes_since(session: Session, ctx: PlanContext, since, visible: dict[str, PlanItem]) -> list[Change]:
+    if since is None or not visible:
+        return []
+    rows = session.exec(select(ItemVersion).where(ItemVersion.plan_id == ctx.plan.id, ItemVersion.changed_at > since,
+                                                  ItemVersion.author_id != ctx.actor.person_id)
+                        .order_by(ItemVersion.changed_at.desc()).limit(50)).all()
+    return [Change(visible[row.item_id], row) for row in rows if row.item_id in visible]
+
+
+def item_view(session: Session, *, ctx: PlanContext, item_id: str) -> ItemView | None:
+    """One item for this viewer (for live updates), or None when it is gone or not theirs to see."""
+    item = session.get(PlanItem, item_id)
+    if item is None or item.plan_id != ctx.plan.id or item.deleted_at is not None:
+        return None
+    if not can_view(ctx.actor, ctx.policy_item(item)):
+        return None
+    record(session, event="item.view", action="read", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
+           family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id)
+    return view_of(ctx, item)
+
+
+def history(session: Session, *, ctx: PlanContext, item_id: str) -> tuple[PlanItem, list[ItemVersion]] | None:
+    """An item's versions, newest first, if the viewer may see the item."""
+    item = session.get(PlanItem, item_id)
+    if item is None or item.plan_id != ctx.plan.id or not can_view(ctx.actor, ctx.policy_item(item)):
+        return None
+    versions = list(session.exec(select(ItemVersion).where(ItemVersion.item_id == item_id)
+                                 .order_by(ItemVersion.version.desc())).all())
+    record(session, event="item.history", action="read", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
+           family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id)
+    return item, versions
+
+
+def missed_events(session: Session, *, plan_id: str, after: str | None) -> list[dict]:
+    """The changes after a stream's last event id (a reconnecting page catches up on what it missed)."""
+    if not after or not after.isdigit():
+        return []
+    rows = session.exec(select(ItemVersion).where(ItemVersion.plan_id == plan_id, ItemVersion.id > int(after))
+                        .order_by(ItemVersion.id).limit(500)).all()
+    kinds = {item.id: item.kind for item in session.exec(
+        select(PlanItem).where(PlanItem.id.in_({row.item_id for row in rows}))).all()} if rows else {}
+    return [{"type": "item", "item": row.item_id, "kind": kinds.get(row.item_id), "version": row.version,
+             "event_id": row.id, "by": row.typed_by_id} for row in rows]

@@ -1,0 +1,33 @@
+"""The outbox: events for the municipality, written in the same transaction as the change they describe."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.core.clock import utcnow
+from app.core.db import UTCDateTime
+
+
+class OutboxEvent(SQLModel, table=True):
+    """One event to deliver exactly once, in order per aggregate (a plan)."""
+
+    __tablename__ = "outbox_event"
+    __table_args__ = (
+        sa.UniqueConstraint("aggregate_id", "sequence", name="one_event_per_position"),
+        sa.CheckConstraint("status IN ('pending', 'delivered', 'dead')", name="status_known"),
+        sa.Index("ix_outbox_event_pending", "status", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_type: str = Field(max_length=60)  # e.g. "plan.fixed"
+    schema_id: str = Field(max_length=120)  # the JSON Schema the payload follows
+    aggregate_type: str = Field(max_length=30)
+    aggregate_id: str = Field(max_length=40)
+    sequence: int  # order within the aggregate
+    idempotency_key: str = Field(max_length=64, unique=True)
+    payload: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    status: str = Field(default="pending", max_length=10)
+    attempts: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,0 +1,49 @@
+"""JSON Schemas of the events for the municipality; every outbox payload is validated before it is written."""
+
+from jsonschema import Draft202012Validator
+
+BASE = "https://onsplan.invalid/schemas/events"
+ID = {"type": "string", "minLength": 1, "maxLength": 40}
+DATE = {"type": "string", "format": "date"}
+DATETIME = {"type": "string", "format": "date-time"}
+
+PLAN_FIXED = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": f"{BASE}/plan.fixed/1",
+    "title": "Gezinsplan vastgesteld",
+    "description": "The family plan was agreed by everyone whose consent the age rules require. In West-Brabant "
+                   "West the plan is the decision (beschikking). Carries references, no names or free text.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["plan_id", "family_id", "municipality_code", "fixed_at", "fixed_count", "youths", "goals",
+                 "agreements"],
+    "properties": {
+        "plan_id": ID,
+        "family_id": ID,
+        "municipality_code": {"type": "string", "pattern": "^[0-9]{4}$", "description": "CBS gemeentecode"},
+        "fixed_at": DATETIME,
+        "fixed_count": {"type": "integer", "minimum": 1},
+        "youths": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["reference", "age_band"],
+            "properties": {"reference": ID, "age_band": {"enum": ["0-11", "12-15", "16+"]}}}},
+        "goals": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["goal_id", "version", "life_domain", "youth_reference", "target_date"],
+            "properties": {
+                "goal_id": ID, "version": {"type": "integer", "minimum": 1},
+                "life_domain": {"enum": ["parenting", "health", "school", "leisure", "housing", "safety", None]},
+                "youth_reference": {"oneOf": [ID, {"type": "null"}]},
+                "target_date": {"oneOf": [DATE, {"type": "null"}]}}}},
+        "agreements": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["person_reference", "role", "scope", "at"],
+            "properties": {"person_reference": ID, "role": {"enum": ["youth", "parent"]},
+                           "scope": {**ID, "description": "'plan', or the id of a goal"}, "at": DATETIME}}},
+    },
+}
+
+SCHEMAS = {"plan.fixed": PLAN_FIXED}
+
+
+def validator(event_type: str) -> Draft202012Validator:
+    """Return the validator of an event type (format checks on: dates must be dates)."""
+    return Draft202012Validator(SCHEMAS[event_type], format_checker=Draft202012Validator.FORMAT_CHECKER)

@@ -1,0 +1,43 @@
+"""Help lines appear next to text that mentions violence, abuse, self-harm or suicide; nothing is reported."""
+
+import pytest
+
+from app.plans.help_words import mentions_danger
+from tests.conftest import csrf_token, sign_in
+from tests.plans.conftest import PlanWorld
+
+
+@pytest.mark.parametrize("text", [
+    "Mijn vader slaat mij soms", "Er is huiselijk geweld", "Ik denk aan zelfmoord", "Ik wil mezelf pijn doen",
+    "Hy sloech my", "Ik tink oan selsmoard", "Ik fiel my ûnfeilich thús", "He hits me", "I want to kill myself",
+    "ZELFMOORD", "Ik ben bang voor   huiselijk\ngeweld",
+])
+def test_danger_is_recognised_in_three_languages(text):
+    assert mentions_danger(text)
+
+
+@pytest.mark.parametrize("text", ["", None, "Ik slaap slecht", "We slaan een dag over", "Tom sla(at) de bal",
+                                  "Geweldig gedaan!", "Wy meitsje alle sneonen tegearre iten", "Selsmoard"[:3]])
+def test_ordinary_words_do_not_trigger_it(text):
+    assert not mentions_danger(text)
+
+
+def test_geweldig_does_not_count_as_geweld():
+    assert mentions_danger("geweld")
+    assert mentions_danger("Hij was gewelddadig")
+    assert not mentions_danger("Geweldig gedaan!")
+
+
+def test_help_lines_show_next_to_a_worry_about_violence(plan_app):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "tom")
+    token = csrf_token(client, f"/plan/{world.plan_id}")
+    response = client.post(f"/plan/{world.plan_id}/onderdelen/worry", headers={"HX-Request": "true",
+                                                                               "X-CSRFToken": token},
+                           data={"text": "Soms slaat mijn vader mij", "youth_id": world.people["tom"]})
+    html = response.get_data(as_text=True)
+    assert 'href="tel:08002000"' in html
+    assert 'href="tel:08000432"' in html
+    calm = client.post(f"/plan/{world.plan_id}/onderdelen/worry", headers={"HX-Request": "true", "X-CSRFToken": token},
+                       data={"text": "Ik vind wiskunde moeilijk", "youth_id": world.people["tom"]})
+    assert "tel:08002000" not in calm.get_data(as_text=True)

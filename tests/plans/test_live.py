@@ -1,0 +1,158 @@
+"""Live updates over real HTTP under gunicorn: a change reaches another open plan in under a second,
+a reconnecting page catches up, and Redis carries it across app instances."""
+
+import json
+import re
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.support.servers import AppServer
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def browser(server: AppServer, key: str) -> tuple[requests.Session, str]:
+    """A signed-in HTTP session and the demo plan's URL."""
+    http = requests.Session()
+    page = http.get(f"{server.url}/demo", timeout=10)
+    http.post(f"{server.url}/demo/inloggen/{key}", data={"csrf_token": TOKEN.search(page.text).group(1)},
+              timeout=10).raise_for_status()
+    home = http.get(f"{server.url}/", timeout=10).text
+    return http, re.search(r'href="(/plan/\w+)"', home).group(1)
+
+
+def read_events(response: requests.Response, found: list, stop: threading.Event) -> None:
+    """Collect server-sent events until the test stops or closes the connection."""
+    try:
+        _read(response, found, stop)
+    except (requests.RequestException, AttributeError, ValueError):
+        return  # the test closed the stream
+
+
+def _read(response: requests.Response, found: list, stop: threading.Event) -> None:
+    event = {}
+    for line in response.iter_lines(chunk_size=1, decode_unicode=True):
+        if stop.is_set():
+            return
+        if line.startswith("id: "):
+            event["id"] = line[4:]
+        elif line.startswith("event: "):
+            event["event"] = line[7:]
+        elif line.startswith("data: "):
+            event["data"] = json.loads(line[6:])
+        elif line == "" and event:
+            event["at"] = time.perf_counter()
+            found.append(event)
+            event = {}
+
+
+def add_worry(server: AppServer, http: requests.Session, plan: str, text: str) -> float:
+    token = TOKEN.search(http.get(f"{server.url}{plan}", timeout=10).text).group(1)
+    started = time.perf_counter()
+    response = http.post(f"{server.url}{plan}/onderdelen/worry", data={"csrf_token": token, "text": text},
+                         allow_redirects=False, timeout=10)
+    assert response.status_code == 303
+    return started
+
+
+def wait_for(found: list, predicate, seconds: float = 5.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for event in found:
+            if predicate(event):
+                return event
+        time.sleep(0.01)
+    raise AssertionError(f"no matching event in {found}")
+
+
+def start(env_extra: dict, database: str) -> AppServer:
+    env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "live-test-secret", "SESSION_COOKIE_SECURE": "0",
+           "DATABASE_URL": database, "LOG_LEVEL": "WARNING", "LIVE_HEARTBEAT_SECONDS": "1", **env_extra}
+    return AppServer(env).start()
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> str:
+    """One migrated and seeded database for the module's servers."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
+    seeder = AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "live-test-secret", "DATABASE_URL": url})
+    seeder.flask("db", "upgrade")
+    seeder.flask("demo", "seed")
+    return url
+
+
+@pytest.fixture(scope="module")
+def one_server(database):
+    server = start({}, database)
+    yield server
+    server.stop()
+
+
+def test_a_change_reaches_another_open_plan_within_a_second(one_server):
+    sanne, plan = browser(one_server, "sanne")
+    erik, _ = browser(one_server, "erik")
+    found, stop = [], threading.Event()
+    stream = sanne.get(f"{one_server.url}{plan}/live", stream=True, timeout=30)
+    assert stream.headers["Content-Type"].startswith("text/event-stream")
+    threading.Thread(target=read_events, args=(stream, found, stop), daemon=True).start()
+    wait_for(found, lambda e: e.get("event") == "presence")
+    started = add_worry(one_server, erik, plan, "Live vanuit Drachten")
+    event = wait_for(found, lambda e: e.get("event") == "item")
+    delay = event["at"] - started
+    stop.set()
+    stream.close()
+    assert delay < 1.0, f"the change took {delay:.3f} s"
+    assert "Live vanuit Drachten" not in json.dumps(event)  # ids only, never content
+    fragment = sanne.get(f"{one_server.url}{plan}/onderdelen/{event['data']['item']}", headers={"HX-Request": "true"})
+    assert "Live vanuit Drachten" in fragment.text
+
+
+def test_a_reconnecting_page_catches_up_on_what_it_missed(one_server):
+    sanne, plan = browser(one_server, "sanne")
+    erik, _ = browser(one_server, "erik")
+    found, stop = [], threading.Event()
+    stream = sanne.get(f"{one_server.url}{plan}/live", stream=True, timeout=30)
+    threading.Thread(target=read_events, args=(stream, found, stop), daemon=True).start()
+    wait_for(found, lambda e: e.get("event") == "presence")
+    add_worry(one_server, erik, plan, "Eerste")
+    first = wait_for(found, lambda e: e.get("event") == "item")
+    stop.set()
+    stream.close()  # the connection drops
+    add_worry(one_server, erik, plan, "Gemist 1")
+    add_worry(one_server, erik, plan, "Gemist 2")
+    again, stop2 = [], threading.Event()
+    resumed = sanne.get(f"{one_server.url}{plan}/live", stream=True, timeout=30,
+                        headers={"Last-Event-ID": first["id"]})
+    threading.Thread(target=read_events, args=(resumed, again, stop2), daemon=True).start()
+    wait_for(again, lambda e: e.get("event") == "presence")
+    caught = [e for e in again if e.get("event") == "item"]
+    stop2.set()
+    resumed.close()
+    assert len(caught) == 2
+    assert all(int(e["id"]) > int(first["id"]) for e in caught)
+
+
+def test_redis_carries_changes_between_two_app_instances(redis_server, database):
+    redis_url = redis_server.fresh_url()
+    first = start({"REDIS_URL": redis_url}, database)
+    second = start({"REDIS_URL": redis_url}, database)
+    try:
+        sanne, plan = browser(first, "sanne")
+        erik, _ = browser(second, "erik")
+        found, stop = [], threading.Event()
+        stream = sanne.get(f"{first.url}{plan}/live", stream=True, timeout=30)
+        threading.Thread(target=read_events, args=(stream, found, stop), daemon=True).start()
+        wait_for(found, lambda e: e.get("event") == "presence")
+        started = add_worry(second, erik, plan, "Via de andere server")
+        event = wait_for(found, lambda e: e.get("event") == "item")
+        stop.set()
+        stream.close()
+        assert event["at"] - started < 1.0
+        presence = sanne.get(f"{first.url}{plan}/aanwezig", headers={"HX-Request": "true"}).text
+        assert isinstance(presence, str)
+    finally:
+        first.stop()
+        second.stop()

@@ -1,0 +1,134 @@
+"""The plan pages over HTTP: full pages and htmx fragments, conflicts shown in place, bad input kept."""
+
+import re
+
+from tests.conftest import csrf_token, sign_in
+from tests.plans.conftest import PlanWorld
+
+HTMX = {"HX-Request": "true"}
+
+
+def plan_url(world):
+    return f"/plan/{world.plan_id}"
+
+
+def test_plan_page_shows_sections_in_the_readers_language(plan_app):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "sanne")
+    html = client.get(plan_url(world)).get_data(as_text=True)
+    assert '<html lang="fy"' in html
+    assert "Wy meitsje alle sneonen tegearre iten." in html
+    assert "Ik word heel onrustig voor toetsen" not in html  # Lisa (16) did not share it
+    assert "Soms durf ik niet te zeggen" not in html  # withheld from parents by the professional
+
+
+def test_tom_sees_his_withheld_words_and_not_his_sisters_worry(plan_app):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "tom")
+    html = client.get(plan_url(world)).get_data(as_text=True)
+    assert "Soms durf ik niet te zeggen" in html
+    assert "Ik word heel onrustig voor toetsen" not in html
+
+
+def test_adding_with_htmx_returns_only_the_new_item(plan_app):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "erik")
+    token = csrf_token(client, plan_url(world))
+    response = client.post(f"{plan_url(world)}/onderdelen/strength", headers={**HTMX, "X-CSRFToken": token},
+                           data={"text": "Tom kookt op woensdag 🍝", "youth_id": world.people["tom"]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<article class="item item--strength"')
+    assert "Tom kookt op woensdag 🍝" in html
+
+
+def test_adding_empty_text_keeps_the_form_and_says_why(plan_app):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "erik")
+    token = csrf_token(client, plan_url(world))
+    response = client.post(f"{plan_url(world)}/onderdelen/goal", headers={**HTMX, "X-CSRFToken": token},
+                           data={"text": "", "result": "<b>Mijn resultaat</b>", "domain": "school"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#add-goal"
+    assert "&lt;b&gt;Mijn resultaat&lt;/b&gt;" in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_without_javascript_adding_redirects_to_the_new_item(plan_app):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "tom")
+    token = csrf_token(client, plan_url(world))
+    response = client.post(f"{plan_url(world)}/onderdelen/own_words", data={"csrf_token": token, "text": "Hoi"})
+    assert response.status_code == 303
+    assert re.search(r"/plan/\w+#item-\w+$", response.headers["Location"])
+
+
+def test_a_conflict_shows_both_texts_and_keeps_mine(plan_app):
+    world = PlanWorld(plan_app)
+    sanne, erik = plan_app.test_client(), plan_app.test_client()
+    sign_in(sanne, "sanne")
+    sign_in(erik, "erik")
+    with plan_app.app_context():
+        worry = world.item("worry", author_id=world.people["erik"])
+        url = f"{plan_url(world)}/onderdelen/{worry.id}/bewerken"
+        version = worry.version
+    for client, text in ((sanne, "Wat Sanne bewaarde"), (erik, "Wat Erik typte")):
+        token = csrf_token(client, url)
+        response = client.post(url, data={"csrf_token": token, "version": version, "text": text})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Wat Sanne bewaarde" in html  # theirs, next to
+    assert "Wat Erik typte</textarea>" in html  # mine, still in the form
+    assert "Sanne Hoekstra" in html
+
+
+def test_history_page_shows_a_readable_diff(plan_app):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "mark")
+    with plan_app.app_context():
+        goal = world.item("goal", youth_id=world.people["tom"], domain="school")
+    html = client.get(f"{plan_url(world)}/onderdelen/{goal.id}/geschiedenis").get_data(as_text=True)
+    assert "<ins>" in html
+    assert "ziek." in html
+
+
+def test_kitchen_table_speaker_is_shown_and_used(plan_app):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "mark")
+    token = csrf_token(client, plan_url(world))
+    client.post(f"{plan_url(world)}/spreker", data={"csrf_token": token, "speaker_id": world.people["tom"]})
+    html = client.get(plan_url(world)).get_data(as_text=True)
+    assert "Tom de Boer" in html
+    client.post(f"{plan_url(world)}/onderdelen/worry", data={"csrf_token": token, "text": "Gezegd door Tom"})
+    assert "Gezegd door Tom" in client.get(plan_url(world)).get_data(as_text=True)
+
+
+def test_a_100000_character_worry_is_refused_and_kept(plan_app):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "erik")
+    token = csrf_token(client, plan_url(world))
+    response = client.post(f"{plan_url(world)}/onderdelen/worry", data={"csrf_token": token, "text": "z" * 100_000})
+    assert response.status_code == 422
+    assert "z" * 100_000 in response.get_data(as_text=True)
+
+
+def test_professional_overview_lists_and_sorts_the_caseload(plan_app):
+    from app.demo.plan_content import seed_caseload
+    from app.demo.services import demo_people
+    from app.extensions import db
+
+    with plan_app.test_request_context():
+        people = demo_people(db.session)
+        seed_caseload(db.session, people["mark"], 1)
+        db.session.commit()
+    client = plan_app.test_client()
+    sign_in(client, "mark")
+    html = client.get("/overzicht?sort=overdue").get_data(as_text=True)
+    names = re.findall(r'<th scope="row"><a href="/plan/\w+">([^<]+)</a>', html)
+    assert len(names) == 6
+    assert names[0] == "De Boer-Hoekstra"  # most overdue tasks (and, by name, first of the ties)
+    fragment = client.get("/overzicht?sort=name", headers=HTMX).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="caseload"')
+    sign_in(client, "sanne")
+    assert client.get("/overzicht").status_code == 303

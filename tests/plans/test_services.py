@@ -1,0 +1,271 @@
+"""The plan's rules: who writes what, nothing typed is lost, history, age rules per item, agreement and fixing."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from app.audit.models import AccessLogEntry
+from app.core.errors import NotAllowed, NotFound, ValidationFailed
+from app.extensions import db
+from app.plans import agreement, items, view
+from app.plans.items import StaleEdit
+from app.plans.models import ItemVersion, PlanStatus
+from app.sync.models import OutboxEvent
+from app.sync.schemas import validator
+from tests.plans.conftest import PlanWorld
+
+
+def test_kitchen_table_contribution_is_the_speakers_and_typed_by_the_professional(any_plan_app):
+    world = PlanWorld(any_plan_app)
+    with any_plan_app.test_request_context():
+        ctx = world.ctx("mark")
+        speaker = items.speaker_for(ctx, world.people["tom"])
+        item = items.create_item(db.session, ctx=ctx, speaker=speaker, kind="worry",
+                                 fields={"text": "Ik mis mijn vrienden 🙂 ôâûê", "youth_id": world.people["tom"]})
+        db.session.commit()
+        expected = (world.people["tom"], world.people["mark"], 14)
+        assert (item.author_id, item.typed_by_id, item.author_youth_age) == expected
+        entry = db.session.exec(select(AccessLogEntry).where(AccessLogEntry.object_id == item.id)).one()
+        assert (entry.actor_id, entry.on_behalf_of_id) == (world.people["mark"], world.people["tom"])
+
+
+def test_only_the_professional_sets_the_speaker(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        ctx = world.ctx("sanne")
+        speaker = items.speaker_for(ctx, world.people["tom"])
+        assert speaker.author.person_id == world.people["sanne"]
+
+
+@pytest.mark.parametrize(("key", "kind"), [("fenna", "goal"), ("noor", "worry"), ("sanne", "safety"),
+                                           ("lisa", "evaluation")])
+def test_who_may_not_add_what(plan_app, key, kind):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        ctx = world.ctx(key)
+        with pytest.raises(NotAllowed):
+            items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind=kind,
+                              fields={"text": "x", "domain": "school"})
+
+
+def test_a_child_adds_own_words(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        ctx = world.ctx("noor")
+        item = items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="own_words",
+                                 fields={"text": "Ik wil op turnen 🤸"})
+        assert item.youth_id == world.people["noor"]
+
+
+@pytest.mark.parametrize(("kind", "fields", "field", "message"), [
+    ("goal", {"text": "   ", "domain": "school"}, "text", "Write down the goal."),
+    ("goal", {"text": "Doel", "domain": ""}, "domain", "Choose the part of life"),
+    ("worry", {"text": "x" * 100_000}, "text", "at most 10000 characters"),
+    ("action", {"text": "Bellen", "due_date": date(1900, 1, 1)}, "due_date", "Choose a date from last year"),
+    ("action", {"text": "Bellen", "owner_id": "somebody-else"}, "owner_id", "Choose someone from the list."),
+])
+def test_bad_input_is_refused_with_a_reason(plan_app, kind, fields, field, message):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context(headers={"Accept-Language": "en"}):
+        ctx = world.ctx("mark")
+        with pytest.raises(ValidationFailed) as failed:
+            items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind=kind, fields=fields)
+        reasons = dict(failed.value.reasons)
+        assert field in reasons
+        assert message in reasons[field]
+
+
+def test_two_saves_of_the_same_version_keep_both_texts(any_plan_app):
+    world = PlanWorld(any_plan_app)
+    with any_plan_app.test_request_context():
+        worry = world.item("worry", author_id=world.people["erik"])
+        version = worry.version
+        sanne, erik = world.ctx("sanne"), world.ctx("erik")
+        items.update_item(db.session, ctx=sanne, speaker=items.speaker_for(sanne, None), item_id=worry.id,
+                          expected_version=version, fields={"text": "Sanne's tekst", "youth_id": None})
+        db.session.commit()
+        with pytest.raises(StaleEdit) as stale:
+            items.update_item(db.session, ctx=erik, speaker=items.speaker_for(erik, None), item_id=worry.id,
+                              expected_version=version, fields={"text": "Eriks tekst", "youth_id": None})
+        assert stale.value.current.text == "Sanne's tekst"
+        assert stale.value.typed["text"] == "Eriks tekst"
+        db.session.rollback()
+        items.update_item(db.session, ctx=erik, speaker=items.speaker_for(erik, None), item_id=worry.id,
+                          expected_version=stale.value.current.version,
+                          fields={"text": "Sanne's tekst\nEriks tekst", "youth_id": None})
+        db.session.commit()
+        texts = [v.data["text"] for v in db.session.exec(select(ItemVersion).where(ItemVersion.item_id == worry.id)
+                                                         .order_by(ItemVersion.version))]
+        assert texts[-2:] == ["Sanne's tekst", "Sanne's tekst\nEriks tekst"]
+
+
+def test_a_raced_save_with_a_stale_version_in_the_database_is_refused(any_plan_app):
+    world = PlanWorld(any_plan_app)
+    with any_plan_app.test_request_context():
+        worry = world.item("worry", author_id=world.people["erik"])
+        ctx = world.ctx("erik")
+        with db.engine.begin() as conn:  # another process saved in between our read and our write
+            conn.execute(sa.text("UPDATE plan_item SET version = version + 1 WHERE id = :id"), {"id": worry.id})
+        with pytest.raises(StaleEdit):
+            items.update_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=worry.id,
+                              expected_version=worry.version, fields={"text": "te laat", "youth_id": None})
+
+
+def test_history_and_restore(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        ctx = world.ctx("mark")
+        goal = world.item("goal", youth_id=world.people["tom"], domain="school")
+        item, versions = view.history(db.session, ctx=ctx, item_id=goal.id)
+        assert [v.version for v in versions] == [2, 1]
+        restored = items.restore_version(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None),
+                                         item_id=goal.id, version=1)
+        db.session.commit()
+        assert restored.version == 3
+        assert restored.result == "Tom haalt voor wiskunde minstens een 6."
+        assert db.session.exec(select(ItemVersion).where(ItemVersion.item_id == goal.id,
+                                                         ItemVersion.version == 3)).one().change == "restore"
+
+
+def test_parents_do_not_see_what_lisa_16_did_not_share_until_she_shares_it(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        private = world.item("worry", youth_id=world.people["lisa"])
+        sanne_view = view.build(db.session, ctx=world.ctx("sanne"), record_visit=False)
+        assert sanne_view.item_view(private.id) is None
+        assert not any(v.item.youth_id == world.people["lisa"] for v in sanne_view.sections["goal"])
+        items.set_visibility(db.session, ctx=world.ctx("lisa"), item_id=private.id, change="share")
+        db.session.commit()
+        assert view.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(private.id) is not None
+        with pytest.raises(NotFound):  # a parent cannot reach it by URL either
+            items.set_visibility(db.session, ctx=world.ctx("erik"), item_id=world.item(
+                "goal", youth_id=world.people["lisa"]).id, change="share")
+
+
+def test_withholding_from_parents_needs_a_reason_and_hides_the_item(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        worry = world.item("worry", youth_id=world.people["tom"])
+        with pytest.raises(ValidationFailed):
+            items.set_visibility(db.session, ctx=world.ctx("mark"), item_id=worry.id, change="withhold", reason=" ")
+        items.set_visibility(db.session, ctx=world.ctx("mark"), item_id=worry.id, change="withhold",
+                             reason="Eerst met Tom bespreken")
+        db.session.commit()
+        assert view.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(worry.id) is None
+        assert view.build(db.session, ctx=world.ctx("tom"), record_visit=False).item_view(worry.id) is not None
+        with pytest.raises(NotAllowed):
+            items.set_visibility(db.session, ctx=world.ctx("tom"), item_id=worry.id, change="unwithhold")
+
+
+def test_network_member_sees_only_her_own_task_and_cannot_edit_a_goal(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        fenna = view.build(db.session, ctx=world.ctx("fenna"), record_visit=False)
+        visible = [v.item for views in fenna.sections.values() for v in views]
+        assert [i.kind for i in visible] == ["action"]
+        assert visible[0].owner_id == world.people["fenna"]
+        goal = world.item("goal", youth_id=world.people["noor"])
+        with pytest.raises(NotFound):
+            items.update_item(db.session, ctx=world.ctx("fenna"), speaker=items.speaker_for(world.ctx("fenna"), None),
+                              item_id=goal.id, expected_version=goal.version, fields={"text": "x", "domain": "leisure"})
+
+
+def test_the_plan_is_fixed_when_everyone_required_agrees_and_the_municipality_gets_one_event(any_plan_app):
+    world = PlanWorld(any_plan_app)
+    with any_plan_app.test_request_context():
+        school = world.item("goal", youth_id=world.people["tom"], domain="school")
+        switch = world.item("goal", youth_id=world.people["tom"], domain="parenting")
+        calls = [("erik", school), ("tom", school), ("erik", switch), ("erik", None), ("tom", None), ("lisa", None)]
+        for key, goal in calls:
+            ctx = world.ctx("mark")
+            agreement.decide(db.session, ctx=ctx, person_id=world.people[key], goal_id=goal.id if goal else None,
+                             decision="agree")
+            db.session.commit()
+        plan = world.ctx("mark").plan
+        assert plan.status == PlanStatus.FIXED
+        events = db.session.exec(select(OutboxEvent)).all()
+        assert [(e.event_type, e.sequence) for e in events] == [("plan.fixed", 1)]
+        validator("plan.fixed").validate(events[0].payload)
+        assert "Tom" not in str(events[0].payload)  # references, no names
+
+
+def test_a_change_after_fixing_reopens_agreement_only_for_that_goal(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        school = world.item("goal", youth_id=world.people["tom"], domain="school")
+        switch = world.item("goal", youth_id=world.people["tom"], domain="parenting")
+        for key, goal in [("erik", school), ("tom", school), ("erik", switch), ("erik", None), ("tom", None),
+                          ("lisa", None)]:
+            agreement.decide(db.session, ctx=world.ctx("mark"), person_id=world.people[key],
+                             goal_id=goal.id if goal else None, decision="agree")
+        db.session.commit()
+        ctx = world.ctx("mark")
+        items.update_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=switch.id,
+                          expected_version=switch.version,
+                          fields={"text": switch.text, "result": "Nieuw rooster", "domain": "parenting",
+                                  "youth_id": switch.youth_id, "due_date": switch.due_date, "helpers": ""})
+        db.session.commit()
+        pv = view.build(db.session, ctx=world.ctx("mark"), record_visit=False)
+        assert pv.ctx.plan.status == PlanStatus.AGREEING
+        assert not pv.agreement[switch.id].complete
+        assert pv.agreement[school.id].complete
+        assert pv.agreement[None].complete
+
+
+def test_disagreeing_needs_a_reason_and_only_required_people_decide(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context(headers={"Accept-Language": "nl"}):
+        ctx = world.ctx("mark")
+        with pytest.raises(ValidationFailed) as failed:
+            agreement.decide(db.session, ctx=ctx, person_id=world.people["sanne"], goal_id=None, decision="disagree")
+        assert failed.value.reasons[0][0] == "reason"
+        for key in ("noor", "fenna", "mark"):
+            with pytest.raises(NotAllowed):
+                agreement.decide(db.session, ctx=ctx, person_id=world.people[key], goal_id=None, decision="agree")
+
+
+def test_plan_page_uses_the_same_number_of_queries_whatever_the_size(plan_app):
+    world = PlanWorld(plan_app)
+
+    def count_queries() -> int:
+        statements = []
+        with plan_app.test_request_context():
+            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            sa.event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                view.build(db.session, ctx=world.ctx("sanne"))
+                db.session.commit()
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    small = count_queries()
+    with plan_app.test_request_context():
+        ctx = world.ctx("mark")
+        for n in range(40):
+            items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="action",
+                              fields={"text": f"Taak {n}", "owner_id": world.people["erik"]})
+        db.session.commit()
+    assert count_queries() == small
+
+
+def test_the_sixteen_review_lists_lisas_items_and_shares_only_what_she_chose(plan_app):
+    from app.identity.consent import record_sixteen_review
+    from app.identity.hooks import items_about
+    from app.identity.models import Person
+
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        lisa = db.session.get(Person, world.people["lisa"])
+        listed = items_about(db.session, lisa.id)
+        texts = [title for _, title, _ in listed]
+        assert any(t.startswith("Ik word heel onrustig") for t in texts)
+        goal = world.item("goal", youth_id=lisa.id)
+        plan = world.ctx("lisa").plan
+        record_sixteen_review(db.session, person=lisa, family_id=plan.family_id, shared_item_ids={goal.id})
+        db.session.commit()
+        sanne = view.build(db.session, ctx=world.ctx("sanne"), record_visit=False)
+        assert sanne.item_view(goal.id) is not None
+        assert sanne.item_view(world.item("worry", youth_id=lisa.id).id) is None
