@@ -22,6 +22,21 @@ have_postgres_server() {
   compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || command -v pg_ctl >/dev/null
 }
 
+pdf_libs_missing() {
+  # The PDF export: WeasyPrint loads Pango and HarfBuzz at run time; emoji in family texts need a font too.
+  local -n into=$1
+  [[ "$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null)" == *libpangoft2-1.0.so.0* ]] \
+    || into+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b)
+  [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || into+=(fonts-noto-color-emoji)
+  [ -d /usr/share/fonts/truetype/dejavu ] || into+=(fonts-dejavu-core)
+}
+
+ensure_pdf_libs() {
+  local wanted=()
+  pdf_libs_missing wanted
+  if [ ${#wanted[@]} -gt 0 ]; then apt_install "${wanted[@]}"; fi
+}
+
 ensure_tools() {
   # Install only what is missing, judged by the command (Node may come from elsewhere than Debian).
   local wanted=()
@@ -31,6 +46,8 @@ ensure_tools() {
   command -v node >/dev/null || wanted+=(nodejs)
   command -v npm >/dev/null || wanted+=(npm)
   [ -d /usr/share/fonts/truetype/dejavu ] || wanted+=(fonts-dejavu-core)
+  pdf_libs_missing wanted
+  command -v pdftotext >/dev/null || wanted+=(poppler-utils)  # the tests read the PDF's text
   if [ ${#wanted[@]} -gt 0 ]; then apt_install "${wanted[@]}"; fi
 }
 

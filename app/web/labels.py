@@ -27,6 +27,7 @@ EVENTS = {
     "consent.view": _l("read the consent questions"),
     "consent.sixteen_review": _l("chose what parents may see"),
     "plan.view": _l("viewed the plan"),
+    "plan.export": _l("printed or downloaded the plan"),
     "plan.ask_agreement": _l("asked everyone to agree to the plan"),
     "plan.fixed": _l("the plan was fixed"),
     "item.create": _l("added something to the plan"),
