@@ -19,6 +19,7 @@ from flask import (
 from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
+from app.identity.policy import can_view
 from app.plans import agreement, items, live, view
 from app.plans.context import PlanContext, plan_context
 from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm
@@ -37,11 +38,13 @@ def _speaker(ctx: PlanContext) -> items.Speaker:
     return items.speaker_for(ctx, session.get(f"speaker:{ctx.plan.id}"))
 
 
-def item_form(ctx: PlanContext, kind: str, *, formdata=None, obj=None) -> ItemForm:
+def item_form(ctx: PlanContext, kind: str, *, formdata=None, obj=None, goals=None) -> ItemForm:
     """An item form for one kind, with the family's people and goals as choices."""
     form = ItemForm(formdata=formdata, obj=obj) if formdata is not None else ItemForm(obj=obj)
     members = [person for _, person in ctx.rows]
-    goals = agreement.live_goals(db.session, ctx.plan.id)
+    if goals is None and kind == "action":  # only goals this person may see (the select shows their text)
+        goals = [goal for goal in agreement.live_goals(db.session, ctx.plan.id)
+                 if can_view(ctx.actor, ctx.policy_item(goal))]
     return form.for_kind(kind, youths=ctx.youths, members=members, goals=goals)
 
 
@@ -57,7 +60,8 @@ def show(plan_id: str) -> Response:
 
 
 def _new_forms(ctx: PlanContext, plan_view) -> dict[str, ItemForm]:
-    return {kind: item_form(ctx, kind, formdata=None) for kind in plan_view.creatable}
+    goals = [view.item for view in plan_view.sections["goal"]]
+    return {kind: item_form(ctx, kind, formdata=None, goals=goals) for kind in plan_view.creatable}
 
 
 def _speaker_form(ctx: PlanContext) -> SpeakerForm | None:

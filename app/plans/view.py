@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, record
 from app.core.clock import utcnow
 from app.identity.policy import (
+    Actor,
     Role,
     can_create,
     can_decide_sharing,
@@ -17,6 +18,7 @@ from app.identity.policy import (
 )
 from app.plans.agreement import AgreementState, load_agreements, states
 from app.plans.context import PlanContext
+from app.plans.help_words import mentions_danger
 from app.plans.models import ItemKind, ItemVersion, PlanItem, PlanVisit
 
 SECTION_ORDER = [ItemKind.STRENGTH, ItemKind.WORRY, ItemKind.GOAL, ItemKind.ACTION, ItemKind.SAFETY,
@@ -33,6 +35,7 @@ class ItemView:
     can_share: bool
     can_release: bool
     hidden_from_parents: bool
+    needs_help: bool = False
 
 
 @dataclass
@@ -68,7 +71,11 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
     """Load the plan's items, agreements and recent changes, filtered for this viewer; log the read."""
     items = list(session.exec(select(PlanItem).where(PlanItem.plan_id == ctx.plan.id, PlanItem.deleted_at.is_(None))
                               .order_by(PlanItem.position, PlanItem.created_at)).all())
-    visible = [view_of(ctx, item) for item in items if can_view(ctx.actor, ctx.policy_item(item))]
+    visible = []
+    for item in items:
+        facts = ctx.policy_item(item)
+        if can_view(ctx.actor, facts):
+            visible.append(view_of(ctx, item, facts))
     sections: dict[str, list[ItemView]] = {kind: [] for kind in SECTION_ORDER}
     for view in visible:
         sections[view.item.kind].append(view)
@@ -89,22 +96,18 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
     return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names)
 
 
-def view_of(ctx: PlanContext, item: PlanItem) -> ItemView:
-    """What this viewer may do with one item."""
-    facts = ctx.policy_item(item)
-    parents_see = can_view_as_parent(ctx, item)
+def view_of(ctx: PlanContext, item: PlanItem, facts=None) -> ItemView:
+    """What this viewer may do with one item (the policy facts are worked out once per item)."""
+    facts = facts or ctx.policy_item(item)
     return ItemView(item=item, can_edit=can_edit(ctx.actor, facts),
                     can_withhold=can_withhold_from_parents(ctx.actor, facts),
                     can_share=can_decide_sharing(ctx.actor, facts),
                     can_release=can_release_to_non_custody(ctx.actor) and ctx.actor.role is Role.PROFESSIONAL,
-                    hidden_from_parents=not parents_see)
+                    hidden_from_parents=not can_view(PARENT_WITH_CUSTODY, facts),
+                    needs_help=mentions_danger(item.text) or mentions_danger(item.result))
 
 
-def can_view_as_parent(ctx: PlanContext, item: PlanItem) -> bool:
-    """Would a parent with custody see this item? (Shown as a marker, so nobody is surprised.)"""
-    from app.identity.policy import Actor
-
-    return can_view(Actor(None, Role.PARENT, has_custody=True), ctx.policy_item(item))
+PARENT_WITH_CUSTODY = Actor(None, Role.PARENT, has_custody=True)  # for the "parents do not see this" marker
 
 
 def _visit(session: Session, ctx: PlanContext):

@@ -19,6 +19,7 @@ def test_plan_page_shows_sections_in_the_readers_language(plan_app):
     assert '<html lang="fy"' in html
     assert "Wy meitsje alle sneonen tegearre iten." in html
     assert "Ik word heel onrustig voor toetsen" not in html  # Lisa (16) did not share it
+    assert "Beter omgaan met spanning" not in html  # not even as a choice in the task form's goal list
     assert "Soms durf ik niet te zeggen" not in html  # withheld from parents by the professional
 
 
