@@ -64,7 +64,7 @@ def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: s
     """Add an item said by the speaker; the plan goes back to agreement when it was fixed."""
     if kind not in set(ItemKind) or not (can_create(speaker.author, kind) or can_create(speaker.typed_by, kind)):
         raise NotAllowed(kind)
-    values = _validated(ctx, kind, fields)
+    values = _inherit_youth(session, _validated(ctx, kind, fields))
     author = ctx.people[speaker.author.person_id]
     if kind == ItemKind.OWN_WORDS and ctx.role_of(author.id) == "youth":
         values["youth_id"] = author.id
@@ -81,7 +81,7 @@ def update_item(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id
                 fields: dict) -> PlanItem:
     """Save new content if nobody saved in between; otherwise raise StaleEdit with both texts."""
     item = _editable(session, ctx, speaker, item_id)
-    values = _validated(ctx, item.kind, fields)
+    values = _inherit_youth(session, _validated(ctx, item.kind, fields))
     if item.version != expected_version:
         raise StaleEdit(item, values, _last_author(session, item))
     if all(getattr(item, key) == value for key, value in values.items()):
@@ -180,6 +180,15 @@ def _claim(session: Session, item: PlanItem, expected: int, typed: dict) -> None
     item.version = expected + 1
     item.updated_at = utcnow()
     session.add(item)
+
+
+def _inherit_youth(session: Session, values: dict) -> dict:
+    """A task under a goal is about the goal's young person, so the same age rules protect it."""
+    if values.get("goal_id") and not values.get("youth_id"):
+        goal = session.get(PlanItem, values["goal_id"])
+        if goal is not None:
+            values["youth_id"] = goal.youth_id
+    return values
 
 
 def _last_author(session: Session, item: PlanItem) -> str | None:

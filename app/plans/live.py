@@ -99,15 +99,18 @@ def _redis_messages(pubsub, heartbeat: float) -> Iterator[str | None]:
         pubsub.close()
 
 
-def touch_presence(plan_id: str, person_id: str, *, redis_url: str | None) -> None:
-    """Say this person has the plan open now."""
+def touch_presence(plan_id: str, person_id: str, *, redis_url: str | None) -> bool:
+    """Say this person has the plan open now; return True when they were missing (others should hear it)."""
     if redis_url:
         client = _redis(redis_url)
-        client.hset(f"presence:{plan_id}", person_id, time.time())
+        added = client.hset(f"presence:{plan_id}", person_id, time.time())
         client.expire(f"presence:{plan_id}", PRESENCE_TTL * 4)
-        return
+        return bool(added)
     with _local_lock:
-        _local_presence.setdefault(plan_id, {})[person_id] = time.time()
+        people = _local_presence.setdefault(plan_id, {})
+        missing = person_id not in people
+        people[person_id] = time.time()
+        return missing
 
 
 def leave_presence(plan_id: str, person_id: str, *, redis_url: str | None) -> None:

@@ -294,7 +294,8 @@ def stream(plan_id: str) -> Response:
         try:
             for body in messages:
                 if body is None:
-                    live.touch_presence(plan_id, person_id, redis_url=redis_url)
+                    if live.touch_presence(plan_id, person_id, redis_url=redis_url):
+                        live.publish(plan_id, {"type": "presence"}, redis_url=redis_url)  # back after a reload
                     yield ": ping\n\n"
                 else:
                     yield live.sse(json.loads(body))

@@ -50,6 +50,9 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
         "SESSION_COOKIE_SECURE": "0",
         "LOG_JSON": "0",
         "MAIL_DIR": f"{tmpdir}/mail",  # the demo mailbox of this run only, not the repository's instance folder
+        # A plan page holds one of gunicorn's 16 threads for its live stream; the server only notices a page has
+        # gone when its next ping fails, so ping often and let the tests open many plan pages in a row.
+        "LIVE_HEARTBEAT_SECONDS": "2",
     })
     server.flask("db", "upgrade")
     server.flask("demo", "seed")

@@ -77,7 +77,8 @@ POST = {
     "/plan/{plan}/spreker":          [303, 403, 403, 403, 403, 403, 403, 303, 404, 404, 404],
     "/plan/{plan}/onderdelen/{kind}": [303, 403, 303, 303, 303, 403, 403, 303, 404, 404, 404],
     "/plan/{plan}/onderdelen/{item}/bewerken": [303, 403, 422, 422, 422, 404, 404, 422, 404, 404, 404],
-    "/plan/{plan}/onderdelen/{action}/klaar": [303, 403, 303, 303, 303, 404, 303, 303, 404, 404, 404],
+    # Fenna's task under Noor's goal: it is about Noor, so her brother and sister do not reach it
+    "/plan/{plan}/onderdelen/{action}/klaar": [303, 403, 404, 404, 303, 404, 303, 303, 404, 404, 404],
     "/plan/{plan}/onderdelen/{item}/terugzetten/1": [303, 404, 303, 303, 303, 404, 404, 303, 404, 404, 404],
     "/plan/{plan}/onderdelen/{tom_item}/zichtbaarheid": [303, 404, 403, 404, 403, 404, 404, 303, 404, 404, 404],
     "/plan/{plan}/akkoord-vragen":   [303, 403, 403, 403, 403, 403, 403, 303, 404, 404, 404],

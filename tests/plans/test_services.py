@@ -269,3 +269,19 @@ def test_the_sixteen_review_lists_lisas_items_and_shares_only_what_she_chose(pla
         sanne = view.build(db.session, ctx=world.ctx("sanne"), record_visit=False)
         assert sanne.item_view(goal.id) is not None
         assert sanne.item_view(world.item("worry", youth_id=lisa.id).id) is None
+
+
+def test_a_task_under_a_goal_is_protected_like_the_goal(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        ctx = world.ctx("mark")
+        calm = world.item("goal", youth_id=world.people["lisa"])
+        task = items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="action",
+                                 fields={"text": "Ademhalingsoefening voor de toets", "owner_id": world.people["mark"],
+                                         "goal_id": calm.id})
+        db.session.commit()
+        assert task.youth_id == world.people["lisa"]
+        assert view.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(task.id) is None
+        school_task = world.item("action", owner_id=world.people["tom"])
+        assert school_task.youth_id == world.people["tom"]
+        assert view.build(db.session, ctx=world.ctx("noor"), record_visit=False).item_view(school_task.id) is None
