@@ -50,6 +50,8 @@ def create_app(config: object | dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.audit.cli import cli as audit_cli
     from app.audit.routes import bp as audit_bp
+    from app.catalog.cli import cli as catalog_cli
+    from app.catalog.routes import bp as catalog_bp
     from app.core.migrate import cli as db_cli
     from app.demo.cli import cli as demo_cli
     from app.demo.routes import bp as demo_bp
@@ -58,6 +60,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.identity.invitation_routes import bp as invitations_bp
     from app.identity.login_routes import bp as login_bp
     from app.identity.routes import bp as identity_bp
+    from app.notifications.cli import cli as notifications_cli
+    from app.notifications.routes import bp as notifications_bp
     from app.plans.export_routes import bp as plan_export_bp
     from app.plans.routes import bp as plans_bp
     from app.plans.routes import overview_bp
@@ -65,7 +69,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.web.translate import cli as translate_cli
 
     blueprints = (web_bp, identity_bp, login_bp, plans_bp, overview_bp, families_bp, invitations_bp, consent_bp,
-                  audit_bp, demo_bp, plan_export_bp, db_cli, demo_cli, translate_cli, audit_cli)
+                  audit_bp, demo_bp, plan_export_bp, notifications_bp, catalog_bp, catalog_cli, db_cli, demo_cli,
+                  translate_cli, audit_cli,
+                  notifications_cli)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -80,6 +86,7 @@ def _register_template_globals(app: Flask) -> None:
     from app.core.clock import utcnow
     from app.web.i18n import AUTONYMS
     from app.web.labels import TEMPLATE_GLOBALS
+    from app.web.offline import copy_key, queue_key
     from app.web.pwa import asset_url
 
     app.jinja_env.globals.update(
@@ -90,6 +97,8 @@ def _register_template_globals(app: Flask) -> None:
         format_decimal=format_decimal,
         get_locale=get_locale,
         ngettext=ngettext,
+        offline_copy_key=copy_key,
+        offline_queue_key=queue_key,
         **TEMPLATE_GLOBALS,
     )
 

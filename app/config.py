@@ -65,6 +65,7 @@ class Config:
         self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
         self.MAIL_USE_TLS = env_flag("MAIL_USE_TLS", True)
         self.MAIL_FROM = env.get("MAIL_FROM") or "Ons Plan <noreply@onsplan.invalid>"
+        self.SITE_URL = env.get("SITE_URL") or None  # links in e-mails sent by jobs (digest, reminders)
         self.PROXY_HOPS = int(env.get("PROXY_HOPS", 0))  # load balancers in front that set X-Forwarded-*
         self.OIDC = oidc_providers(env)
 

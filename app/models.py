@@ -1,6 +1,7 @@
 """Import every table model so SQLModel.metadata is complete (Alembic, tests)."""
 
 from app.audit.models import AccessLogEntry  # noqa: F401
+from app.catalog.models import Location, Offer, OfferTheme, Provider, ProviderContract, ProviderLanguage  # noqa: F401
 from app.identity.models import (  # noqa: F401
     ConsentRecord,
     Family,
@@ -13,5 +14,6 @@ from app.identity.models import (  # noqa: F401
     RevokedSession,
     StaffMembership,
 )
+from app.notifications.models import GoalFollow, Notification, NotificationPreference  # noqa: F401
 from app.plans.models import Agreement, Draft, ItemVersion, Plan, PlanItem, PlanVisit  # noqa: F401
 from app.sync.models import OutboxEvent  # noqa: F401

@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table)
+from app.core.db import include_in_migrations
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -12,7 +13,8 @@ target_metadata = SQLModel.metadata
 
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True, compare_type=True)
+                      literal_binds=True, render_as_batch=True, compare_type=True,
+                      include_name=include_in_migrations)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -30,7 +32,7 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, include_name=include_in_migrations)
     with context.begin_transaction():
         context.run_migrations()
 

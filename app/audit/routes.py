@@ -28,6 +28,9 @@ def family_log_page(family_id: str) -> Response:
     form = PeriodForm(request.args)
     form.validate()
     first, last = _period(form)
+    for field, day in ((form.start, first), (form.end, last)):
+        if not field.errors:  # show the period the list covers (a wrong date stays as typed, with its error)
+            field.data, field.raw_data = day.date(), None
     lines = family_log(db.session, access=access, start=first, end=last + timedelta(days=1))
     db.session.commit()
     return render("audit/family_log.html", block="log_results", access=access, form=form, lines=lines,

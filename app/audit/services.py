@@ -64,9 +64,8 @@ def _lock_head(session: Session, chain: str) -> AccessLogChain:
         session.execute(
             sa.update(AccessLogChain).where(AccessLogChain.chain == chain).values(seq=AccessLogChain.seq + 1)
         )
-    head = session.exec(select(AccessLogChain).where(AccessLogChain.chain == chain)).one()
-    session.refresh(head)
-    return head
+    return session.exec(select(AccessLogChain).where(AccessLogChain.chain == chain)
+                        .execution_options(populate_existing=True)).one()
 
 
 def _insert_ignore(session: Session, chain: str):

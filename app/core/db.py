@@ -130,3 +130,26 @@ def protect_append_only(table: sa.Table) -> None:
     for dialect in ("sqlite", "postgresql"):
         for statement in append_only_sql(table.name, dialect):
             sa.event.listen(table, "after_create", sa.DDL(statement.replace("%", "%%")).execute_if(dialect=dialect))
+
+
+_UNMANAGED: dict[str, set[str]] = {"table_prefix": set(), "column": set(), "index": set()}
+
+
+def leave_out_of_migrations(*, table_prefix: str = "", column: str = "", index: str = "") -> None:
+    """Register schema objects made with raw SQL (FTS tables, generated columns) that Alembic must not compare."""
+    for kind, name in (("table_prefix", table_prefix), ("column", column), ("index", index)):
+        if name:
+            _UNMANAGED[kind].add(name)
+
+
+def include_in_migrations(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's include_name hook: skip the raw-SQL objects registered with leave_out_of_migrations."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not any(name.startswith(prefix) for prefix in _UNMANAGED["table_prefix"])
+    if type_ == "column":
+        return f"{parent_names.get('table_name')}.{name}" not in _UNMANAGED["column"]
+    if type_ == "index":
+        return name not in _UNMANAGED["index"]
+    return True

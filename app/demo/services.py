@@ -52,6 +52,12 @@ def seed_demo(session: Session, *, with_plan: bool = True) -> dict[str, Person]:
         from app.demo.plan_content import seed_caseload
 
         seed_caseload(session, people["mark"], leeuwarden.id)
+        from app.catalog.demo import seed_catalog
+
+        seed_catalog(session)
+        from app.notifications.services import actions_due
+
+        actions_due(session)  # today's reminders (the plan's changes already notified the family)
     return people
 
 

@@ -26,16 +26,22 @@ def provider_families(session: Session, organisation_id: str) -> set[str]:
     return hooks.provider_family_ids(session, organisation_id)
 
 
-def family_access(session: Session, *, person: Person | None, family_id: str) -> FamilyAccess:
-    """Return the person's way into the family, or raise NotFound whether it exists or not."""
+def family_access(session: Session, *, person: Person | None, family_id: str,
+                  members: list[tuple[Membership, Person]] | None = None) -> FamilyAccess:
+    """Return the person's way into the family, or raise NotFound whether it exists or not.
+
+    `members` are the family's memberships when the caller loaded them already (saves a query)."""
     if person is None:
         raise NotFound(family_id)
     family = session.get(Family, family_id)
     if family is None:
         raise NotFound(family_id)
-    membership = session.exec(
-        select(Membership).where(Membership.family_id == family_id, Membership.person_id == person.id)
-    ).first()
+    if members is not None:
+        membership = next((m for m, p in members if p.id == person.id), None)
+    else:
+        membership = session.exec(
+            select(Membership).where(Membership.family_id == family_id, Membership.person_id == person.id)
+        ).first()
     if membership is not None:
         actor = Actor(person.id, Role(membership.role), has_custody=membership.has_custody, age=person.age)
         return FamilyAccess(family, actor, membership)

@@ -119,6 +119,7 @@ class Family(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=20)
     name: str = Field(max_length=200)
     municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    postcode: str | None = Field(default=None, max_length=7)  # home postcode: the catalog measures distance from it
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     memberships: list["Membership"] = Relationship(back_populates="family")

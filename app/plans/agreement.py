@@ -10,6 +10,7 @@ from app.core.clock import utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Municipality
 from app.identity.policy import Role, age_band, required_consenters
+from app.notifications import services as notifications
 from app.plans import live
 from app.plans.context import PlanContext
 from app.plans.models import Agreement, ItemKind, PlanItem, PlanStatus
@@ -77,6 +78,7 @@ def ask_for_agreement(session: Session, *, ctx: PlanContext) -> None:
                actor=AuditActor(ctx.actor.person_id, "professional"), family_id=ctx.plan.family_id,
                object_type="plan", object_id=ctx.plan.id)
         _refresh(session, ctx)
+        notifications.agreement_asked(session, ctx=ctx)
 
 
 def decide(session: Session, *, ctx: PlanContext, person_id: str, goal_id: str | None, decision: str,
@@ -130,6 +132,7 @@ def _refresh(session: Session, ctx: PlanContext) -> None:
          payload=fixed_payload(session, ctx, goals, all_states))
     record(session, event="plan.fixed", action="update", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
            family_id=plan.family_id, object_type="plan", object_id=plan.id)
+    notifications.plan_fixed(session, ctx=ctx)
 
 
 def fixed_payload(session: Session, ctx: PlanContext, goals: list[PlanItem], all_states: dict) -> dict:

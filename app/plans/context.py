@@ -21,6 +21,10 @@ class PlanContext:
     people: dict[str, Person] = field(default_factory=dict)
     members: list[Member] = field(default_factory=list)
     goal_organisations: dict[str, set[str]] = field(default_factory=dict)
+    youth_facts: dict[str, Youth] = field(default_factory=dict)  # each youth's age, worked out once
+
+    def __post_init__(self) -> None:
+        self.youth_facts = {p.id: Youth(p.id, p.age) for p in self.people.values() if p.birthdate is not None}
 
     @property
     def actor(self) -> Actor:
@@ -42,11 +46,10 @@ class PlanContext:
 
     def policy_item(self, item: PlanItem) -> Item:
         """The facts the age rules need about one item."""
-        youth = self.people.get(item.youth_id) if item.youth_id else None
-        organisations = self.goal_organisations.get(item.goal_id or item.id, set())
+        organisations = self.goal_organisations.get(item.goal_id or item.id, ())
         return Item(
             kind=item.kind, author_id=item.author_id,
-            youth=Youth(youth.id, youth.age) if youth is not None and youth.age is not None else None,
+            youth=self.youth_facts.get(item.youth_id) if item.youth_id else None,
             author_youth_age=item.author_youth_age, withheld_from_parents=item.withheld_from_parents,
             shared_with_parents=item.shared_with_parents, released_to_non_custody=item.released_to_non_custody,
             assignee_ids=frozenset({item.owner_id}) if item.owner_id else frozenset(),
@@ -59,8 +62,8 @@ def plan_context(session: Session, *, person: Person | None, plan_id: str) -> Pl
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise NotFound(plan_id)
-    access = family_access(session, person=person, family_id=plan.family_id)
     rows = family_members(session, plan.family_id)
+    access = family_access(session, person=person, family_id=plan.family_id, members=rows)
     from app.identity.hooks import goal_organisations
 
     return PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},

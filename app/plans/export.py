@@ -24,6 +24,10 @@ from app.plans.view import PlanView, build
 from app.web.labels import role_label
 
 ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+# Parts the parents may not see (a 16-year-old's private item, or withheld by the professional) are labelled
+# restricted, so a receiving system keeps them from the parents too; the CarePlan takes the highest label.
+RESTRICTED = {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R",
+                            "display": "restricted"}]}
 CAREPLAN_STATUS = {PlanStatus.DRAFT: "draft", PlanStatus.AGREEING: "draft", PlanStatus.FIXED: "active"}
 PERSON_RESOURCE = {"youth": "Patient", "professional": "Practitioner"}  # parents and network: RelatedPerson
 NOTE_KINDS = (ItemKind.STRENGTH, ItemKind.WORRY, ItemKind.SAFETY, ItemKind.EVALUATION, ItemKind.OWN_WORDS)
@@ -53,21 +57,24 @@ def pdf(session: Session, *, ctx: PlanContext, language: str) -> bytes:
 def fhir_bundle(session: Session, *, ctx: PlanContext) -> dict:
     """Return the plan as a FHIR R4 Bundle of type collection: CarePlan, Goals and CareTeam."""
     plan_view = printable(session, ctx=ctx, channel="fhir")
-    goals = [_goal(plan_view, view.item) for view in plan_view.sections[ItemKind.GOAL]]
+    goals = [_goal(plan_view, view.item, restricted=view.hidden_from_parents)
+             for view in plan_view.sections[ItemKind.GOAL]]
     team = _care_team(plan_view)
-    resources = [_care_plan(plan_view, goals, team), *goals, team]
+    restricted = any(view.hidden_from_parents for views in plan_view.sections.values() for view in views)
+    resources = [_care_plan(plan_view, goals, team, restricted=restricted), *goals, team]
     return {"resourceType": "Bundle", "type": "collection", "timestamp": utcnow().isoformat(timespec="seconds"),
             "entry": [{"fullUrl": _urn(resource["resourceType"], resource["id"]), "resource": resource}
                       for resource in resources]}
 
 
-def _care_plan(pv: PlanView, goals: list[dict], team: dict) -> dict:
+def _care_plan(pv: PlanView, goals: list[dict], team: dict, *, restricted: bool) -> dict:
     plan, family = pv.ctx.plan, pv.ctx.access.family
     visible = [view.item for views in pv.sections.values() for view in views]
     authors = list(dict.fromkeys(item.author_id for item in visible))
     professional = next((p.id for m, p in pv.ctx.rows if m.role == "professional"), None)
     return _clean({
-        "resourceType": "CarePlan", "id": plan.id, "language": _language(),
+        "resourceType": "CarePlan", "id": plan.id, "meta": RESTRICTED if restricted else None,
+        "language": _language(),
         "status": CAREPLAN_STATUS[PlanStatus(plan.status)], "intent": "plan",
         "title": _("Family plan %(name)s", name=family.name),
         "subject": {"reference": f"Group/{family.id}", "display": family.name},
@@ -92,13 +99,14 @@ def _activity(pv: PlanView, action: PlanItem) -> dict:
     })}
 
 
-def _goal(pv: PlanView, goal: PlanItem) -> dict:
+def _goal(pv: PlanView, goal: PlanItem, *, restricted: bool) -> dict:
     state = pv.agreement.get(goal.id)
     subject = _person(pv, goal.youth_id) if goal.youth_id in pv.ctx.people else _family(pv)
     notes = [{"authorReference": _person(pv, goal.author_id), "text": goal.result} if goal.result else None,
              {"text": f"{_('Who helps')}: {goal.helpers}"} if goal.helpers else None]
     return _clean({
-        "resourceType": "Goal", "id": goal.id, "language": _language(),
+        "resourceType": "Goal", "id": goal.id, "meta": RESTRICTED if restricted else None,
+        "language": _language(),
         "lifecycleStatus": "accepted" if state is not None and state.complete else "proposed",
         "achievementStatus": {"coding": [{"system": ACHIEVEMENT, "code": "in-progress", "display": "In Progress"}]},
         "category": [{"text": domain_label(goal.domain)}],

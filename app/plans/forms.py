@@ -1,6 +1,7 @@
 """Forms of the plan: one item form whose fields depend on the kind, agreement, visibility and speaker."""
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -44,6 +45,7 @@ class ItemForm(BaseForm):
         "evaluation": ("text", "due_date"),
         "own_words": ("text",),
     }
+    KIND_FIELD_NAMES = frozenset(name for names in KIND_FIELDS.values() for name in names)
 
     def for_kind(self, kind: str, *, youths, members, goals) -> "ItemForm":
         """Keep only the fields of this kind, with labels and choices that fit."""
@@ -66,6 +68,16 @@ class ItemForm(BaseForm):
     def values(self) -> dict:
         """The submitted content fields."""
         return {f.name: f.data for f in self if f.name not in ("version", "csrf_token")}
+
+
+def posted_over_saved(saved: dict, formdata: MultiDict) -> MultiDict:
+    """The posted fields over the saved ones: a form that sends only some fields (the offline editor sends the
+    text) leaves the others as they are saved."""
+    merged = MultiDict({name: "" if value is None else str(value) for name, value in saved.items()
+                        if name in ItemForm.KIND_FIELD_NAMES})
+    for name in formdata:
+        merged.setlist(name, formdata.getlist(name))
+    return merged
 
 
 class AgreementForm(BaseForm):

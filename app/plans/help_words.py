@@ -19,17 +19,35 @@ WORDS = {
 }
 
 
+_WORD = re.compile(r"\w+")
+_SINGLE = [word for words in WORDS.values() for word in words if _WORD.fullmatch(word.rstrip("*"))]
+_EXACT = frozenset(word for word in _SINGLE if not word.endswith("*"))
+_PREFIXES = tuple(word.rstrip("*") for word in _SINGLE if word.endswith("*"))
+_PHRASES = [word for words in WORDS.values() for word in words if word not in _SINGLE]  # "dood wil*", "self-harm*"
+_PHRASE_STARTS = frozenset(_WORD.match(word).group() for word in _PHRASES)
+
+
 def _pattern(words: list[str]) -> re.Pattern:
     parts = []
     for word in words:
         stem = re.escape(word.rstrip("*")).replace(r"\ ", r"\s+")
-        parts.append(rf"\b{stem}\w*" if word.endswith("*") else rf"\b{stem}\b")
-    return re.compile("|".join(parts), re.IGNORECASE)
+        parts.append(rf"{stem}\w*" if word.endswith("*") else rf"{stem}\b")
+    return re.compile(r"\b(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
 
-PATTERN = _pattern([word for words in WORDS.values() for word in words])
+PATTERN = _pattern([word for words in WORDS.values() for word in words])  # the whole list as one expression
+_PHRASE_PATTERN = _pattern(_PHRASES)
 
 
 def mentions_danger(text: str | None) -> bool:
-    """True when the text mentions violence, abuse, self-harm or suicide in Dutch, Frysk or English."""
-    return bool(text) and PATTERN.search(text) is not None
+    """True when the text mentions violence, abuse, self-harm or suicide in Dutch, Frysk or English.
+
+    Matches the same as PATTERN, faster: single words are looked up per word, and the few phrases are only
+    searched for when a word they start with occurs (a big plan checks 150 texts per page).
+    """
+    if not text:
+        return False
+    words = _WORD.findall(text.lower())
+    if any(word in _EXACT or word.startswith(_PREFIXES) for word in words):
+        return True
+    return not _PHRASE_STARTS.isdisjoint(words) and _PHRASE_PATTERN.search(text) is not None

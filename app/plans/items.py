@@ -1,5 +1,6 @@
 """Changing the plan's items: add, edit (optimistic concurrency), delete, restore, tick off, visibility."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,11 +23,13 @@ from app.identity.policy import (
     can_withhold_from_parents,
 )
 from app.identity.services import clean_name
+from app.notifications import services as notifications
 from app.plans import live
 from app.plans.context import PlanContext
-from app.plans.models import ItemKind, ItemVersion, LifeDomain, PlanItem, PlanStatus
+from app.plans.models import CONTENT_FIELDS, ItemKind, ItemVersion, LifeDomain, PlanItem, PlanStatus
 
 MAX_TEXT = 10_000
+CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 TEXT_FIELDS = ("text", "result", "helpers")
 
 
@@ -60,10 +63,18 @@ def speaker_for(ctx: PlanContext, speaker_id: str | None) -> Speaker:
     return Speaker(author=ctx.actor, typed_by=ctx.actor)
 
 
-def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: str, fields: dict) -> PlanItem:
-    """Add an item said by the speaker; the plan goes back to agreement when it was fixed."""
+def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: str, fields: dict,
+                client_id: str | None = None) -> PlanItem:
+    """Add an item said by the speaker; the plan goes back to agreement when it was fixed.
+
+    `client_id` is the device's name for this add: sent again (an offline queue replayed twice, an answer lost on
+    the way), it returns the item made the first time instead of a second copy.
+    """
     if kind not in set(ItemKind) or not (can_create(speaker.author, kind) or can_create(speaker.typed_by, kind)):
         raise NotAllowed(kind)
+    client_id = client_id if client_id and CLIENT_ID.fullmatch(client_id) else None
+    if client_id and (earlier := _created_with(session, ctx, speaker, client_id)) is not None:
+        return earlier
     values = _inherit_youth(session, _validated(ctx, kind, fields))
     author = ctx.people[speaker.author.person_id]
     if kind == ItemKind.OWN_WORDS and ctx.role_of(author.id) == "youth":
@@ -73,8 +84,16 @@ def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: s
                     position=_next_position(ctx, kind), **values)
     session.add(item)
     session.flush()
-    _after_change(session, ctx, item, speaker, "create")
+    _after_change(session, ctx, item, speaker, "create", client_id=client_id)
     return item
+
+
+def _created_with(session: Session, ctx: PlanContext, speaker: Speaker, client_id: str) -> PlanItem | None:
+    first = session.exec(select(ItemVersion).where(
+        ItemVersion.plan_id == ctx.plan.id, ItemVersion.change == "create",
+        ItemVersion.typed_by_id == speaker.typed_by.person_id,
+        ItemVersion.data["client_id"].as_string() == client_id)).first()
+    return session.get(PlanItem, first.item_id) if first is not None else None
 
 
 def update_item(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id: str, expected_version: int,
@@ -82,10 +101,12 @@ def update_item(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id
     """Save new content if nobody saved in between; otherwise raise StaleEdit with both texts."""
     item = _editable(session, ctx, speaker, item_id)
     values = _inherit_youth(session, _validated(ctx, item.kind, fields))
+    if all(getattr(item, key) == value for key, value in values.items()):
+        # Nothing to change, whatever the version: what is saved already says exactly this (e.g. an offline
+        # edit sent twice, or someone else typed the same). No conflict to show, no new version.
+        return item
     if item.version != expected_version:
         raise StaleEdit(item, values, _last_author(session, item))
-    if all(getattr(item, key) == value for key, value in values.items()):
-        return item  # nothing changed: no new version
     _claim(session, item, expected_version, values)
     for key, value in values.items():
         setattr(item, key, value)
@@ -112,6 +133,8 @@ def restore_version(session: Session, *, ctx: PlanContext, speaker: Speaker, ite
         raise NotFound(f"{item_id}@{version}")
     _claim(session, item, item.version, {})
     for key, value in old.data.items():
+        if key not in CONTENT_FIELDS:
+            continue  # e.g. the client_id of an add
         setattr(item, key, date.fromisoformat(value) if key == "due_date" and value else value)
     item.deleted_at = None
     _after_change(session, ctx, item, speaker, "restore")
@@ -197,11 +220,13 @@ def _last_author(session: Session, item: PlanItem) -> str | None:
     return latest.author_id if latest else None
 
 
-def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: Speaker, change: str) -> None:
+def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: Speaker, change: str,
+                  client_id: str | None = None) -> None:
     """History, plan status, access log and live update: all in the same transaction as the change."""
+    data = item.snapshot() | ({"client_id": client_id} if client_id else {})
     history = ItemVersion(item_id=item.id, plan_id=ctx.plan.id, version=item.version, change=change,
                           author_id=speaker.author.person_id, typed_by_id=speaker.typed_by.person_id,
-                          data=item.snapshot())
+                          data=data)
     session.add(history)
     plan = ctx.plan
     if item.kind != ItemKind.GOAL:
@@ -217,6 +242,8 @@ def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: S
     live.publish_after_commit(session, plan.id, {"type": "item", "item": item.id, "kind": item.kind,
                                                  "version": item.version, "event_id": history.id,
                                                  "by": speaker.typed_by.person_id})
+    notifications.item_changed(session, ctx=ctx, item=item, author_id=speaker.author.person_id,
+                               typed_by_id=speaker.typed_by.person_id, change=change)
 
 
 def _next_position(ctx: PlanContext, kind: str) -> int:

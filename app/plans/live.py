@@ -4,6 +4,7 @@ Messages carry only ids and versions, never content: each page fetches the chang
 permission-checked request, so what a person may not see never reaches their browser.
 """
 
+import functools
 import json
 import queue
 import threading
@@ -38,7 +39,9 @@ def publish_after_commit(session: Session, plan_id: str, message: dict) -> None:
     pending.append((plan_id, message))
 
 
+@functools.lru_cache(maxsize=8)
 def _redis(url: str):
+    """One client (with its connection pool) per Redis URL and process, not a new connection per message."""
     import redis
 
     return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=30)
@@ -99,27 +102,30 @@ def _redis_messages(pubsub, heartbeat: float) -> Iterator[str | None]:
         pubsub.close()
 
 
-def touch_presence(plan_id: str, person_id: str, *, redis_url: str | None) -> bool:
-    """Say this person has the plan open now; return True when they were missing (others should hear it)."""
+def touch_presence(plan_id: str, person_id: str, *, redis_url: str | None, stream: str = "") -> bool:
+    """Say this person has the plan open now (in one stream: a tab or a device); return True when that stream was
+    missing (others should hear it)."""
+    key = f"{person_id}:{stream}"
     if redis_url:
         client = _redis(redis_url)
-        added = client.hset(f"presence:{plan_id}", person_id, time.time())
+        added = client.hset(f"presence:{plan_id}", key, time.time())
         client.expire(f"presence:{plan_id}", PRESENCE_TTL * 4)
         return bool(added)
     with _local_lock:
         people = _local_presence.setdefault(plan_id, {})
-        missing = person_id not in people
-        people[person_id] = time.time()
+        missing = key not in people
+        people[key] = time.time()
         return missing
 
 
-def leave_presence(plan_id: str, person_id: str, *, redis_url: str | None) -> None:
-    """Say this person closed the plan."""
+def leave_presence(plan_id: str, person_id: str, *, redis_url: str | None, stream: str = "") -> None:
+    """Say this person closed the plan in one stream (they stay present in their other tabs and devices)."""
+    key = f"{person_id}:{stream}"
     if redis_url:
-        _redis(redis_url).hdel(f"presence:{plan_id}", person_id)
+        _redis(redis_url).hdel(f"presence:{plan_id}", key)
         return
     with _local_lock:
-        _local_presence.get(plan_id, {}).pop(person_id, None)
+        _local_presence.get(plan_id, {}).pop(key, None)
 
 
 def present(plan_id: str, *, redis_url: str | None) -> set[str]:
@@ -130,9 +136,10 @@ def present(plan_id: str, *, redis_url: str | None) -> set[str]:
             entries = _redis(redis_url).hgetall(f"presence:{plan_id}")
         except Exception:  # noqa: BLE001
             return set()
-        return {key.decode() for key, stamp in entries.items() if now - float(stamp) < PRESENCE_TTL}
+        return {key.decode().split(":")[0] for key, stamp in entries.items() if now - float(stamp) < PRESENCE_TTL}
     with _local_lock:
-        return {pid for pid, stamp in _local_presence.get(plan_id, {}).items() if now - stamp < PRESENCE_TTL}
+        return {key.split(":")[0] for key, stamp in _local_presence.get(plan_id, {}).items()
+                if now - stamp < PRESENCE_TTL}
 
 
 def sse(message: dict) -> str:
@@ -142,16 +149,16 @@ def sse(message: dict) -> str:
     return f"{head}event: {message.get('type', 'item')}\ndata: {json.dumps(message)}\n\n"
 
 
-def join(plan_id: str, person_id: str, *, redis_url: str | None) -> None:
+def join(plan_id: str, person_id: str, *, redis_url: str | None, stream: str = "") -> None:
     """Mark the person present and tell the others."""
-    touch_presence(plan_id, person_id, redis_url=redis_url)
+    touch_presence(plan_id, person_id, redis_url=redis_url, stream=stream)
     publish(plan_id, {"type": "presence"}, redis_url=redis_url)
 
 
-def leave(plan_id: str, person_id: str, *, redis_url: str | None) -> None:
-    """Mark the person gone and tell the others."""
+def leave(plan_id: str, person_id: str, *, redis_url: str | None, stream: str = "") -> None:
+    """Mark the person's stream gone and tell the others."""
     try:
-        leave_presence(plan_id, person_id, redis_url=redis_url)
+        leave_presence(plan_id, person_id, redis_url=redis_url, stream=stream)
         publish(plan_id, {"type": "presence"}, redis_url=redis_url)
     except Exception:  # noqa: BLE001 - a closing stream must not raise
         pass

@@ -1,6 +1,7 @@
 """The plan pages: read, add, edit (with conflicts shown in place), history, agreement, kitchen-table speaker."""
 
 import json
+import secrets
 
 from flask import (
     Blueprint,
@@ -20,11 +21,13 @@ from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
 from app.identity.policy import can_view
+from app.notifications import services as notifications
 from app.plans import agreement, items, live, view
 from app.plans.context import PlanContext, plan_context
-from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm
+from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm, posted_over_saved
 from app.plans.items import StaleEdit
 from app.plans.models import ItemKind
+from app.web.offline import allow_offline_copy
 from app.web.render import is_partial, render, retarget
 
 bp = Blueprint("plans", __name__, url_prefix="/plan")
@@ -54,9 +57,12 @@ def show(plan_id: str) -> Response:
     """Show the whole plan, as far as the age rules let this person see it."""
     ctx = _ctx(plan_id)
     plan_view = view.build(db.session, ctx=ctx)
+    followed = notifications.followed_goal_ids(db.session, person_id=ctx.actor.person_id,
+                                               goals=[goal.item for goal in plan_view.sections["goal"]])
     db.session.commit()
-    return render("plans/show.html", pv=plan_view, speaker=_speaker(ctx), forms=_new_forms(ctx, plan_view),
-                  speaker_form=_speaker_form(ctx))
+    return allow_offline_copy(render("plans/show.html", pv=plan_view, speaker=_speaker(ctx),
+                                     forms=_new_forms(ctx, plan_view), speaker_form=_speaker_form(ctx),
+                                     followed=followed))
 
 
 def _new_forms(ctx: PlanContext, plan_view) -> dict[str, ItemForm]:
@@ -94,7 +100,8 @@ def create(plan_id: str, kind: str) -> Response:
     form = item_form(ctx, kind, formdata=request.form)
     if form.validate():
         try:
-            item = items.create_item(db.session, ctx=ctx, speaker=_speaker(ctx), kind=kind, fields=form.values())
+            item = items.create_item(db.session, ctx=ctx, speaker=_speaker(ctx), kind=kind, fields=form.values(),
+                                     client_id=request.form.get("client_id"))
             db.session.commit()
             if is_partial():
                 return render("plans/_item.html", iv=view.view_of(ctx, item), names=_names(ctx), ctx=ctx)
@@ -137,7 +144,7 @@ def edit(plan_id: str, item_id: str) -> Response:
 
 
 def _save(ctx: PlanContext, iv) -> Response:
-    form = item_form(ctx, iv.item.kind, formdata=request.form)
+    form = item_form(ctx, iv.item.kind, formdata=posted_over_saved(iv.item.snapshot(), request.form))
     conflict = None
     if form.validate():
         try:
@@ -284,23 +291,24 @@ def stream(plan_id: str) -> Response:
     db.session.commit()
     db.session.close()  # no database connection is held while the stream stays open
     redis_url, person_id = current_app.config.get("REDIS_URL"), ctx.actor.person_id
+    stream_id = secrets.token_hex(6)  # presence per open page: closing one tab leaves the person in the others
     heartbeat = float(current_app.config.get("LIVE_HEARTBEAT_SECONDS", 15))
 
     def events():
         messages = live.listen(plan_id, redis_url=redis_url, heartbeat=heartbeat)  # subscribed from here on
         yield "retry: 3000\n\n"
         yield from (live.sse(message) for message in missed)
-        live.join(plan_id, person_id, redis_url=redis_url)
+        live.join(plan_id, person_id, redis_url=redis_url, stream=stream_id)
         try:
             for body in messages:
                 if body is None:
-                    if live.touch_presence(plan_id, person_id, redis_url=redis_url):
+                    if live.touch_presence(plan_id, person_id, redis_url=redis_url, stream=stream_id):
                         live.publish(plan_id, {"type": "presence"}, redis_url=redis_url)  # back after a reload
                     yield ": ping\n\n"
                 else:
                     yield live.sse(json.loads(body))
         finally:
-            live.leave(plan_id, person_id, redis_url=redis_url)
+            live.leave(plan_id, person_id, redis_url=redis_url, stream=stream_id)
 
     return Response(stream_with_context(events()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"})

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import DateField
 
 
@@ -32,3 +33,39 @@ class DateInput(DateField):
         except ValueError:
             self.data = None
             raise ValueError(_("This is not a date. Use the date picker or type it as 2026-03-31.")) from None
+
+
+_TYPES = {"StringField": "text", "DateInput": "date"}
+_VALIDATION_FLAGS = ("required", "maxlength", "minlength", "max", "min", "step")
+
+
+def _attrs(values: dict) -> str:
+    return " ".join(f'{name}="{escape(value)}"' for name, value in values.items())
+
+
+def field_input(field, field_id: str, error_id: str) -> Markup:
+    """A text, text area, date or select field's control, as WTForms draws it but without its per-call overhead.
+
+    A plan page draws dozens of fields and options; WTForms' widgets look up every flag and translate every
+    option label on each call. Other field types are left to WTForms.
+    """
+    attrs = {"class": "field__input", "id": field_id}
+    if field.errors:
+        attrs.update({"aria-invalid": "true", "aria-describedby": error_id})
+    flags = vars(field.flags)
+    attrs.update((name, flags[name]) for name in _VALIDATION_FLAGS if flags.get(name) not in (None, False))
+    if "required" in attrs:
+        attrs["required"] = "required"
+    attrs["name"] = field.name
+    kind = field.type
+    if kind == "TextAreaField":
+        return Markup(f"<textarea {_attrs(attrs)}>\r\n{escape(field._value())}</textarea>")
+    if kind in _TYPES:
+        return Markup(f'<input {_attrs(attrs)} type="{_TYPES[kind]}" value="{escape(field._value())}">')
+    if kind == "SelectField":
+        options = "".join(
+            f'<option{" selected" if selected else ""} value="{escape(value)}">{escape(label)}</option>'
+            for value, label, selected, _ in field.iter_choices())
+        return Markup(f"<select {_attrs(attrs)}>{options}</select>")
+    return field(**{("class_" if key == "class" else key.replace("-", "_")): value for key, value in attrs.items()
+                    if key != "name"})

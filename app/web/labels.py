@@ -78,6 +78,8 @@ def invitation_role_label(invitation) -> str:
 from app.plans import diff as _diff  # noqa: E402
 from app.plans import labels as _plan_labels  # noqa: E402
 from app.plans.help_words import mentions_danger  # noqa: E402
+from app.plans.kit import plan_kit  # noqa: E402
+from app.web.forms import field_input  # noqa: E402
 
 TEMPLATE_GLOBALS = {"role_label": role_label, "event_label": event_label, "decision_label": decision_label,
                     "provider_label": provider_label, "invitation_role_label": invitation_role_label,
@@ -85,4 +87,5 @@ TEMPLATE_GLOBALS = {"role_label": role_label, "event_label": event_label, "decis
                     "add_label": _plan_labels.add_label, "change_label": _plan_labels.change_label,
                     "field_label": _plan_labels.field_label, "domain_label": _plan_labels.domain_label,
                     "diff_fields": _diff.diff_fields, "word_diff": _diff.word_diff,
-                    "mentions_danger": mentions_danger}
+                    "mentions_danger": mentions_danger, "plan_kit": plan_kit,
+                    "field_input": field_input}

@@ -1,5 +1,7 @@
 """The access log: every read and change recorded, append-only, tamper-evident, filtered by the age rules."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import select
@@ -117,6 +119,18 @@ def test_period_filter_with_bad_and_reversed_dates(app, client):
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith('<section id="log_results"')
     assert "1 Jannewaris 2026" in html
+
+
+def test_the_period_fields_show_the_period_listed(app, client):
+    from app.core.clock import today
+
+    fam = family_id(app)
+    sign_in(client, "sanne")
+    html = client.get(f"/gezinnen/{fam}/wie-heeft-gekeken").get_data(as_text=True)
+    assert f'value="{(today() - timedelta(days=30)).isoformat()}"' in html
+    assert f'value="{today().isoformat()}"' in html
+    html = client.get(f"/gezinnen/{fam}/wie-heeft-gekeken?start=2026-13-45").get_data(as_text=True)
+    assert 'value="2026-13-45"' in html  # a wrong date stays as typed, next to its message
 
 
 def test_network_and_parents_without_custody_cannot_open_the_log(app, client):

@@ -7,10 +7,12 @@ fails test_every_route_is_in_the_matrix.
 import pytest
 from sqlmodel import select
 
+from app.catalog.models import Offer
 from app.extensions import db
 from app.identity.invitations import create_invitation
 from app.identity.models import Family, Membership, Person, StaffMembership
 from app.identity.policy import Actor, Role
+from app.notifications.models import Notification
 from app.plans.models import Plan, PlanItem
 from tests.conftest import CSRF_FIELD, demo_id, family_id, sign_in_person
 
@@ -66,6 +68,15 @@ GET = {
     # a worry about Lisa (16), not shared with her parents
     "/plan/{plan}/onderdelen/{lisa_item}":         [303, 404, 404, 200, 404, 404, 404, 200, 404, 404, 404],
     "/gezinnen/{other}/wie-heeft-gekeken": [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
+    "/meldingen": SIGNED_IN,
+    "/meldingen/instellingen": SIGNED_IN,
+    # Sanne's notification that her agreement is asked: opening it leads her to the plan; for others it does not exist
+    "/meldingen/{note}":             [303, 404, 404, 404, 303, 404, 404, 404, 404, 404, 404],
+    # the catalog is public: a family may look before it has an account
+    "/catalogus":                    ALL_200,
+    "/catalogus/aanbod/{offer}":     ALL_200,
+    "/catalogus/aanbieders/{provider_id}": ALL_200,
+    "/catalogus/vergelijken":        ALL_200,
 }
 POST = {
     #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen
@@ -83,6 +94,12 @@ POST = {
     "/plan/{plan}/onderdelen/{tom_item}/zichtbaarheid": [303, 404, 403, 404, 403, 404, 404, 303, 404, 404, 404],
     "/plan/{plan}/akkoord-vragen":   [303, 403, 403, 403, 403, 403, 403, 303, 404, 404, 404],
     "/plan/{plan}/akkoord":          [303, 403, 303, 303, 303, 403, 403, 403, 404, 404, 404],
+    # (before "sign out everywhere" below, which ends the sessions these clients use)
+    "/meldingen/instellingen":       [303] * 11,
+    "/meldingen/alles-gelezen":      [303] * 11,
+    "/meldingen/{note}/gelezen":     [303, 404, 404, 404, 303, 404, 404, 404, 404, 404, 404],
+    # following Tom's school goal: whoever may see it (not his sisters, the network or a parent without custody)
+    "/plan/{plan}/onderdelen/{goal}/volgen": [303, 404, 303, 404, 303, 404, 404, 303, 404, 404, 404],
     "/gezinnen/nieuw":               [303, 403, 403, 403, 403, 403, 403, 303, 303, 403, 403],
     "/profiel":                      [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
     "/taal":                         [303] * 11,
@@ -127,10 +144,16 @@ def world(tmp_path_factory):
         tom_item = next(i for i in plan_items if i.kind == "worry" and i.youth_id == ids["tom"])
         lisa_item = next(i for i in plan_items if i.kind == "worry" and i.youth_id == ids["lisa"])
         action = next(i for i in plan_items if i.kind == "action" and i.owner_id == ids["fenna"])
+        goal = next(i for i in plan_items if i.kind == "goal" and i.youth_id == ids["tom"] and i.domain == "school")
+        note = session.exec(select(Notification).where(Notification.person_id == ids["sanne"],
+                                                       Notification.topic == "agreement_asked")).one()
         values = {"fam": fam, "other": other.id, "inv": made.invitation.id, "token": made.token,
                   "tom": ids["tom"], "lisa": ids["lisa"], "key": "tom", "provider": "citizens",
                   "plan": plan.id, "other_plan": other_plan.id, "item": strength.id, "tom_item": tom_item.id,
-                  "lisa_item": lisa_item.id, "action": action.id, "kind": "worry"}
+                  "lisa_item": lisa_item.id, "action": action.id, "kind": "worry",
+                  "goal": goal.id, "note": note.id}
+        offer = session.exec(select(Offer)).first()
+        values.update(offer=offer.id, provider_id=offer.provider_id)
     return app, ids, values
 
 
@@ -178,15 +201,16 @@ def test_every_route_is_in_the_matrix(world):
     listed_get = {r.replace("{other}", "{fam}").replace("{other_plan}", "{plan}").replace("{tom_item}", "{item}")
                   .replace("{lisa_item}", "{item}") for r in GET}
     listed_post = {r.replace("{tom_item}", "{item}").replace("{action}", "{item}").replace("{lisa}", "{tom}")
-                   for r in POST}
+                   .replace("{goal}", "{item}") for r in POST}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
         path = (rule.rule.replace("<family_id>", names["fam"]).replace("<invitation_id>", "{inv}")
                 .replace("<plan_id>", "{plan}").replace("<item_id>", "{item}").replace("<kind>", "{kind}")
-                .replace("<int:version>", "1")
+                .replace("<int:version>", "1").replace("<int:notification_id>", "{note}")
                 .replace("<youth_id>", "{tom}").replace("<token>", "{token}").replace("<key>", "{key}")
-                .replace("<name>", "{provider}").replace("<provider>", "{provider}"))
+                .replace("<name>", "{provider}").replace("<provider>", "{provider}")
+                .replace("<int:offer_id>", "{offer}").replace("<int:provider_id>", "{provider_id}"))
         if "GET" in rule.methods:
             assert path in listed_get, f"GET {rule.rule} is not in the matrix"
         if "POST" in rule.methods:

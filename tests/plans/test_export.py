@@ -101,6 +101,20 @@ def test_parent_export_leaves_out_what_parents_may_not_see(plan_app):
         assert text in mark
 
 
+def test_what_parents_may_not_see_is_labelled_restricted(plan_app):
+    def labels(key):
+        resources = [entry["resource"] for entry in json.loads(fhir_text(plan_app, key))["entry"]]
+        return {(r["resourceType"], r.get("description", {}).get("text")): [
+            c["code"] for c in r.get("meta", {}).get("security", [])] for r in resources}
+
+    mark = labels("mark")
+    assert mark["Goal", LISA_GOAL] == ["R"]
+    assert mark["CarePlan", None] == ["R"]  # it holds restricted parts, so the whole plan is restricted
+    assert all(codes == [] for (kind, text), codes in mark.items() if kind == "Goal" and text != LISA_GOAL)
+    sanne = labels("sanne")
+    assert all(codes == [] for codes in sanne.values())  # the parents' own export holds nothing restricted
+
+
 def test_export_has_no_birth_dates_and_speaks_the_readers_language(plan_app):
     text = fhir_text(plan_app, "sanne")
     with plan_app.app_context():

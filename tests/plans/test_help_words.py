@@ -1,8 +1,10 @@
 """Help lines appear next to text that mentions violence, abuse, self-harm or suicide; nothing is reported."""
 
+import random
+
 import pytest
 
-from app.plans.help_words import mentions_danger
+from app.plans.help_words import PATTERN, mentions_danger
 from tests.conftest import csrf_token, sign_in
 from tests.plans.conftest import PlanWorld
 
@@ -20,6 +22,17 @@ def test_danger_is_recognised_in_three_languages(text):
                                   "Geweldig gedaan!", "Wy meitsje alle sneonen tegearre iten", "Selsmoard"[:3]])
 def test_ordinary_words_do_not_trigger_it(text):
     assert not mentions_danger(text)
+
+
+def test_the_fast_check_finds_exactly_what_the_whole_word_list_finds():
+    words = ("ik jij slaat slaan geslagen sloeg geweld Gewelddadig MISHANDELD misbruikt dood wil niet meer leven "
+             "zelfmoordgedachten suïcidaal self-harm selfharm hurt myself beats me abused violent unsafe onveilig "
+             "ûnfeilich selsmoard mysels sear dea wol net mear libje raped grape huiselijk de . , ! - \n")
+    vocabulary = words.split(" ")
+    rng = random.Random(7)
+    for _ in range(5000):
+        text = " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 8)))
+        assert mentions_danger(text) == (PATTERN.search(text) is not None), text
 
 
 def test_geweldig_does_not_count_as_geweld():

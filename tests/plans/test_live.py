@@ -156,3 +156,19 @@ def test_redis_carries_changes_between_two_app_instances(redis_server, database)
     finally:
         first.stop()
         second.stop()
+
+
+@pytest.mark.parametrize("fan_out", ["in-process", "redis"])
+def test_closing_one_tab_keeps_the_person_present_in_the_other(fan_out, request):
+    from app.plans import live
+
+    redis_url = request.getfixturevalue("redis_server").fresh_url() if fan_out == "redis" else None
+    plan = f"plan-{fan_out}"
+    live.join(plan, "sanne", redis_url=redis_url, stream="phone")
+    live.join(plan, "sanne", redis_url=redis_url, stream="tablet")
+    live.join(plan, "erik", redis_url=redis_url, stream="phone")
+    assert live.present(plan, redis_url=redis_url) == {"sanne", "erik"}
+    live.leave(plan, "sanne", redis_url=redis_url, stream="phone")
+    assert live.present(plan, redis_url=redis_url) == {"sanne", "erik"}  # still there on the tablet
+    live.leave(plan, "sanne", redis_url=redis_url, stream="tablet")
+    assert live.present(plan, redis_url=redis_url) == {"erik"}

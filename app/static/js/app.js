@@ -2,20 +2,29 @@
 (function () {
   "use strict";
 
-  // Register the service worker and tell it the page language for the offline page.
+  // Who is signed in, as opaque keys (never the person's id): offline copies are per sign-in, the queue per person.
+  // The offline page has no keys: it is shown for any page and must not make the worker forget anything.
+  var offlineMeta = document.querySelector('meta[name="onsplan-offline"]');
+  var queueOwner = offlineMeta ? offlineMeta.getAttribute("data-queue") || "" : "";
+
+  // Register the service worker; tell it the page language (for the offline page) and who is signed in now
+  // (it keeps only that person's offline copies, none when nobody is signed in).
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/service-worker.js", { scope: "/" }).catch(function () {});
       navigator.serviceWorker.ready.then(function (registration) {
         if (registration.active) {
           registration.active.postMessage({ type: "lang", lang: document.documentElement.lang });
+          if (offlineMeta) { registration.active.postMessage({ type: "person", key: offlineMeta.content }); }
         }
       });
     });
   }
 
-  // When a request cannot reach the server, say so in the alert region; the form keeps its text.
-  document.addEventListener("htmx:sendError", function () {
+  // When a request cannot reach the server, a plan edit goes into the offline queue; anything else is said in the
+  // alert region, and the form keeps its text.
+  document.addEventListener("htmx:sendError", function (event) {
+    if (offline.onSendError(event.detail)) { return; }
     var alerts = document.getElementById("alerts");
     var template = document.getElementById("offline-alert");
     if (alerts && template) {
@@ -81,7 +90,9 @@
     source.addEventListener("item", function (event) {
       var msg = JSON.parse(event.data);
       var current = document.getElementById("item-" + msg.item);
-      if (current && current.classList.contains("item--editing")) { return; }  // saving will show both texts
+      if (current && (current.classList.contains("item--editing") || current.classList.contains("item--pending"))) {
+        return;  // saving (now, or when the offline queue is sent) will show both texts
+      }
       if (current && current.dataset.version === String(msg.version)) { return; }
       getHtml(live.dataset.itemUrl.replace("ITEM", msg.item)).then(function (html) {
         if (html === null) { return; }
@@ -121,6 +132,288 @@
       });
     });
   });
+
+  // Offline edits: plan changes made without a connection wait in a queue on this device (per person) and are
+  // sent, in order, when the connection is back. Each is shown in place as "waiting to be sent"; the server's
+  // answer then takes its place, exactly as htmx would have put it: the saved item, or the conflict view.
+  var offline = (function () {
+    var QUEUEABLE = /^\/plan\/([^\/?#]+)\/onderdelen\/([^\/?#]+)(\/bewerken|\/klaar)?$/;
+    var EDIT_FORM = /^\/plan\/[^\/?#]+\/onderdelen\/([^\/?#]+)\/bewerken$/;
+    var PREFIX = "onsplan-queue:";
+    var sending = false;
+
+    function storeName() { return PREFIX + queueOwner; }
+    function read() {
+      try { return JSON.parse(localStorage.getItem(storeName()) || "[]"); } catch (e) { return []; }
+    }
+    function write(queue) {
+      try {
+        if (queue.length) { localStorage.setItem(storeName(), JSON.stringify(queue)); }
+        else { localStorage.removeItem(storeName()); }
+      } catch (e) { /* storage full or off: the edit stays on screen */ }
+    }
+    function remove(id) { write(read().filter(function (e) { return e.id !== id; })); }
+    function newId() {
+      var bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+    }
+    function pathOf(url) { return new URL(url, location.href).pathname; }
+    function statusBox() { return document.getElementById("offline-status"); }
+    function say(what) {
+      var box = statusBox();
+      if (box && box.dataset[what]) { box.textContent = box.dataset[what]; }
+    }
+    function pageHeaders() {
+      try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}"); } catch (e) { return {}; }
+    }
+    function fromHtml(html) {
+      var t = document.createElement("template");
+      t.innerHTML = html.trim();
+      return t.content.firstElementChild;
+    }
+    function enhance(el) {
+      if (window.htmx) { window.htmx.process(el); }
+      watchDrafts(el);
+    }
+
+    // Another person signed in on this device: forget what the one before left here (queue and drafts).
+    function forgetOthers() {
+      if (!queueOwner) { return; }
+      try {
+        var before = localStorage.getItem("onsplan-owner");
+        for (var i = localStorage.length - 1; i >= 0; i -= 1) {
+          var key = localStorage.key(i) || "";
+          var otherQueue = key.indexOf(PREFIX) === 0 && key !== storeName();
+          if (otherQueue || (before && before !== queueOwner && key.indexOf("onsplan-draft:") === 0)) {
+            localStorage.removeItem(key);
+          }
+        }
+        localStorage.setItem("onsplan-owner", queueOwner);
+      } catch (e) { /* storage off */ }
+    }
+
+    function entryFor(detail) {
+      var path = pathOf(detail.path), found = QUEUEABLE.exec(path);
+      if (!found || detail.verb !== "post" || !queueOwner) { return null; }
+      var kind = found[3] === "/bewerken" ? "edit" : (found[3] === "/klaar" ? "done" : "create");
+      if (kind === "create") { detail.parameters.client_id = newId(); }  // the server ignores a second send
+      var fields = new URLSearchParams();
+      detail.formData.forEach(function (value, name) { if (typeof value === "string") { fields.append(name, value); } });
+      return { id: newId(), plan: found[1], kind: kind, path: path, body: fields.toString(),
+               item: kind === "create" ? null : found[2], section: kind === "create" ? found[2] : null,
+               at: Date.now() };
+    }
+
+    function badge() {
+      var t = document.getElementById("offline-pending");
+      return t ? t.content.firstElementChild.cloneNode(true) : null;
+    }
+    function mark(el, entry) {
+      el.classList.add("item--pending");
+      el.setAttribute("data-pending", entry.id);
+      if (!el.querySelector(".badge--pending")) { var b = badge(); if (b) { el.appendChild(b); } }
+    }
+    function textOf(entry) { return new URLSearchParams(entry.body).get("text") || ""; }
+
+    // Show a queued edit in place, marked "waiting to be sent" (also after a reload, on the offline copy).
+    function show(entry) {
+      var fields = new URLSearchParams(entry.body), el;
+      if (entry.kind === "create") {
+        var list = document.getElementById("items-" + entry.section);
+        if (!list || document.getElementById("pending-" + entry.id)) { return; }
+        el = document.createElement("article");
+        el.className = "item item--" + entry.section;
+        el.id = "pending-" + entry.id;
+        var p = document.createElement("p");
+        p.className = "item__text";
+        p.textContent = textOf(entry);
+        el.appendChild(p);
+        list.appendChild(el);
+      } else {
+        el = document.getElementById("item-" + entry.item);
+        if (!el) { return; }
+        if (entry.kind === "edit" && !fields.get("delete")) {
+          var fresh = document.createElement("article");
+          fresh.className = "item";
+          fresh.id = el.id;
+          var text = document.createElement("p");
+          text.className = "item__text";
+          text.textContent = textOf(entry);
+          fresh.appendChild(text);
+          el.replaceWith(fresh);
+          el = fresh;
+        } else if (entry.kind === "done") {
+          var done = fields.get("done") === "1", button = el.querySelector(".item__done button");
+          el.classList.toggle("item--done", done);
+          if (button) { button.setAttribute("aria-pressed", done ? "true" : "false"); }
+          var box = el.querySelector(".check__box"), next = el.querySelector(".item__done input[name=done]");
+          if (box) { box.textContent = done ? "\u2713" : ""; }
+          if (next) { next.value = done ? "0" : "1"; }
+        }
+      }
+      mark(el, entry);
+    }
+
+    function enqueue(entry, elt) {
+      write(read().concat([entry]));
+      show(entry);
+      if (elt && elt.tagName === "FORM") {
+        clearDrafts(elt);  // the text now lives in the queue
+        if (elt.classList.contains("js-reset-on-success")) { elt.reset(); }
+      }
+      say("queued");
+    }
+
+    // The Edit link while offline: a small editor for the text (the rest can be changed when back online).
+    function openEditor(path) {
+      var found = EDIT_FORM.exec(pathOf(path)), t = document.getElementById("offline-editor");
+      var item = found && document.getElementById("item-" + found[1]);
+      if (!item || !t) { return false; }
+      var editor = t.content.firstElementChild.cloneNode(true), form = editor.querySelector("form");
+      var area = editor.querySelector("textarea"), label = editor.querySelector("label");
+      var shown = item.querySelector(".item__title, .item__text");
+      editor.id = item.id;
+      form.setAttribute("action", pathOf(path));
+      form.setAttribute("hx-post", pathOf(path));
+      form.setAttribute("hx-target", "#" + item.id);
+      form.setAttribute("hx-swap", "outerHTML");
+      form.querySelector("input[name=version]").value = item.getAttribute("data-version") || "";
+      area.id = "offline-text-" + found[1];
+      label.setAttribute("for", area.id);
+      area.value = shown ? shown.textContent.trim() : "";
+      editor.querySelector("[data-cancel]").addEventListener("click", function () { editor.replaceWith(item); });
+      item.replaceWith(editor);
+      if (window.htmx) { window.htmx.process(editor); }
+      area.focus();
+      return true;
+    }
+
+    document.addEventListener("htmx:configRequest", function (event) {
+      var detail = event.detail;
+      if (detail.verb === "get" && !navigator.onLine && EDIT_FORM.test(pathOf(detail.path)) && queueOwner) {
+        if (openEditor(detail.path)) { event.preventDefault(); }
+        return;
+      }
+      var entry = entryFor(detail);
+      detail.elt._onsplanQueued = null;
+      if (!entry) { return; }
+      if (!navigator.onLine) {
+        event.preventDefault();
+        enqueue(entry, detail.elt);
+      } else {
+        detail.elt._onsplanQueued = entry;  // queued only if the request cannot reach the server
+      }
+    });
+
+    document.addEventListener("htmx:afterRequest", function (event) {
+      if (event.detail.successful) { send(); }  // the server answers: anything still queued can go too
+    });
+
+    // Put the server's answer where htmx would have put it; return what happened.
+    function place(entry, response, html) {
+      var spot = document.getElementById(entry.kind === "create" ? "pending-" + entry.id : "item-" + entry.item);
+      if (response.status === 404 || response.status === 403 || response.status === 410) {
+        if (spot) { spot.remove(); }  // removed, or hidden from this person, in the meantime
+        var t = document.getElementById("offline-gone"), alerts = document.getElementById("alerts");
+        if (t && alerts && textOf(entry)) {
+          var gone = t.content.firstElementChild.cloneNode(true);
+          gone.querySelector(".offline-gone__text").textContent = textOf(entry);
+          alerts.appendChild(gone);
+        }
+        return "gone";
+      }
+      var retarget = response.headers.get("HX-Retarget");
+      var fresh = html.trim() ? fromHtml(html) : null;
+      if (retarget) {
+        var target = document.querySelector(retarget);
+        if (target && fresh) { target.replaceWith(fresh); enhance(fresh); }
+        if (spot && entry.kind === "create") { spot.remove(); }
+      } else if (!fresh) {
+        if (spot) { spot.remove(); }  // removed: swapped for nothing
+      } else {
+        var twin = fresh.id && document.getElementById(fresh.id);
+        if (twin && twin !== spot) { twin.replaceWith(fresh); if (spot) { spot.remove(); } }
+        else if (spot) { spot.replaceWith(fresh); }
+        else if (entry.kind === "create" && document.getElementById("items-" + entry.section)) {
+          document.getElementById("items-" + entry.section).appendChild(fresh);
+        }
+        enhance(fresh);
+      }
+      return response.status === 422 ? "conflict" : "sent";
+    }
+
+    function sendNext(plan, outcomes) {
+      var entry = read().filter(function (e) { return e.plan === plan; })[0];  // read again: another tab may send
+      if (!entry) {
+        say(outcomes.conflict ? "conflict" : "sent");
+        return Promise.resolve();
+      }
+      var headers = pageHeaders(), body = new URLSearchParams(entry.body);
+      if (headers["X-CSRFToken"]) { body.set("csrf_token", headers["X-CSRFToken"]); }  // this session's token
+      return fetch(entry.path, {
+        method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+        headers: { "HX-Request": "true", "X-Page-Lang": document.documentElement.lang,
+                   "X-CSRFToken": headers["X-CSRFToken"] || "", "HX-Current-URL": location.href },
+      }).then(function (response) {
+        if (response.type === "opaqueredirect" || response.status === 400 || response.status === 401) {
+          say("signIn");  // signed out in the meantime: keep the queue until they sign in again
+          return null;
+        }
+        if (!(response.ok || response.status === 422 || response.status === 403 || response.status === 404
+              || response.status === 410)) {
+          return null;  // the server has trouble: try again later
+        }
+        return response.text().then(function (html) {
+          remove(entry.id);
+          outcomes[place(entry, response, html)] = true;
+          return sendNext(plan, outcomes);
+        });
+      }, function () { return null; });  // still no connection
+    }
+
+    // Send the queue of this plan, in order, once at a time (also across tabs).
+    function send() {
+      var box = statusBox();
+      if (sending || !navigator.onLine || !queueOwner || !box) { return; }
+      var plan = box.getAttribute("data-plan");
+      if (!read().some(function (e) { return e.plan === plan; })) { return; }
+      sending = true;
+      var run = function () { return sendNext(plan, {}); };
+      var finish = function () { sending = false; };
+      (navigator.locks ? navigator.locks.request("onsplan-queue", run) : run()).then(finish, finish);
+    }
+
+    forgetOthers();  // before the drafts are put back into the forms (DOMContentLoaded)
+
+    function start() {
+      var box = statusBox();
+      if (!box || !queueOwner) { return; }
+      var plan = box.getAttribute("data-plan"), waiting = read().filter(function (e) { return e.plan === plan; });
+      waiting.forEach(show);
+      if (waiting.length && !navigator.onLine) { say("queued"); }
+      send();
+      setInterval(send, 20000);  // "online" is not always told (a weak signal on the bus): try now and then
+    }
+
+    return {
+      start: start,
+      send: send,
+      onSendError: function (detail) {
+        var elt = detail.elt, config = detail.requestConfig || {};
+        if (config.verb === "get" && EDIT_FORM.test(pathOf(config.path || "")) && queueOwner) {
+          return openEditor(config.path);
+        }
+        var entry = elt && elt._onsplanQueued;
+        if (!entry) { return false; }
+        delete elt._onsplanQueued;
+        enqueue(entry, elt);
+        return true;
+      },
+    };
+  })();
+  document.addEventListener("DOMContentLoaded", offline.start);
+  window.addEventListener("online", offline.send);
 
   // Close the help panel with Escape and give focus back to its button.
   document.addEventListener("keydown", function (event) {

@@ -1,0 +1,1 @@
+"""The Jeugdhulpcatalogus: providers, offers, search, import, compare."""

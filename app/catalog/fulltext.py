@@ -1,0 +1,109 @@
+"""Dutch full-text search: SQLite FTS5 over text stemmed in Python, PostgreSQL tsvector('dutch') with a GIN index.
+
+SQLite has no Dutch stemmer, so the Snowball Dutch stemmer (the algorithm PostgreSQL's `dutch` configuration uses)
+stems each word here before it goes into the FTS5 table; queries are stemmed the same way. Every query term is
+made of letters and digits only and quoted, so nothing a person types reaches FTS5 or tsquery syntax.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import snowballstemmer
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from app.core.db import leave_out_of_migrations
+
+FTS_TABLE = "offer_fts"
+MAX_TERMS = 8
+_WORD = re.compile(r"[^\W_]+")
+
+SQLITE_DDL = [f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, "
+              "tokenize = 'unicode61 remove_diacritics 2')"]
+SQLITE_DROP = [f"DROP TABLE IF EXISTS {FTS_TABLE}"]
+POSTGRES_DDL = [
+    "ALTER TABLE offer ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('dutch', coalesce(name, '')), 'A') || "
+    "setweight(to_tsvector('dutch', coalesce(search_text, '')), 'B')) STORED",
+    "CREATE INDEX ix_offer_search_vector ON offer USING gin (search_vector)",
+]
+POSTGRES_DROP = ["DROP INDEX IF EXISTS ix_offer_search_vector", "ALTER TABLE offer DROP COLUMN IF EXISTS search_vector"]
+
+# Made with raw SQL (here and in migration 0005): Alembic's comparison must not try to drop them.
+leave_out_of_migrations(table_prefix=FTS_TABLE, column="offer.search_vector", index="ix_offer_search_vector")
+
+
+def ddl(dialect: str) -> list[str]:
+    """The statements that create the search index for a database dialect."""
+    return {"sqlite": SQLITE_DDL, "postgresql": POSTGRES_DDL}.get(dialect, [])
+
+
+def attach(table: sa.Table) -> None:
+    """Create the search index with the offer table, so create_all (tests) builds what the migration builds."""
+    for dialect in ("sqlite", "postgresql"):
+        for statement in ddl(dialect):
+            sa.event.listen(table, "after_create", sa.DDL(statement).execute_if(dialect=dialect))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("dutch")
+
+
+def words(text: str) -> list[str]:
+    """Split text into lower-case words of letters and digits (emoji and punctuation drop out)."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """The Dutch Snowball stem of one lower-case word (cached: the pure-Python stemmer is slow, words repeat)."""
+    return _stemmer().stemWord(word)
+
+
+def stem_text(text: str) -> str:
+    """Each word's Dutch stem, followed by the word itself when it differs (typing "begel" still finds it)."""
+    out = []
+    for word in words(text):
+        root = stem(word)
+        out.append(root if root == word else f"{root} {word}")
+    return " ".join(out)
+
+
+def query_terms(text: str) -> list[str]:
+    """The words of a search, at most MAX_TERMS, each at most 40 characters."""
+    return [word[:40] for word in words(text)][:MAX_TERMS]
+
+
+def sqlite_match(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: every term, as its stem or as the start of a word."""
+    parts = []
+    for term in terms:
+        options = {f'"{stem(term)}"', f'"{term}"*' if len(term) >= 3 else f'"{term}"'}
+        parts.append("(" + " OR ".join(sorted(options)) + ")")
+    return " AND ".join(parts)
+
+
+def postgres_tsquery(terms: list[str]) -> str:
+    """A to_tsquery('dutch', ...) text: every term as the Snowball stem or as a prefix (PostgreSQL stems both
+    again; its older Dutch stemmer keeps "angstig" where the Python one gives "angst")."""
+    return " & ".join(f"({stem(term)} | {term}:*)" for term in terms)
+
+
+def reindex(session: Session, offers: Iterable) -> None:
+    """Refresh the SQLite search rows of these offers (PostgreSQL computes its column itself)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    rows = [{"id": offer.id, "title": stem_text(offer.name), "body": stem_text(offer.search_text)} for offer in offers]
+    if not rows:
+        return
+    session.execute(sa.text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), [{"id": row["id"]} for row in rows])
+    session.execute(sa.text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"), rows)
+
+
+def remove(session: Session, offer_ids: list[int]) -> None:
+    """Drop search rows of deleted offers (SQLite)."""
+    if offer_ids and session.get_bind().dialect.name == "sqlite":
+        session.execute(sa.text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), [{"id": i} for i in offer_ids])

@@ -1,0 +1,144 @@
+"""The Jeugdhulpcatalogus: providers, their locations, languages and contracts, and their offers."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from app.catalog import fulltext
+from app.core.clock import today, utcnow
+from app.core.db import UTCDateTime
+
+FORM_CHECK = "form IN ('home', 'provider', 'day', 'stay', 'online')"
+
+
+class Provider(SQLModel, table=True):
+    """A care provider (jeugdhulpaanbieder) in the catalog; its staff belong to its Organisation."""
+
+    __tablename__ = "provider"
+    __table_args__ = (
+        sa.CheckConstraint("complaint_regime IN ('jeugdwet', 'wkkgz')", name="regime_known"),
+        sa.CheckConstraint("length(agb_code) = 8", name="agb_has_8_digits"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str = Field(max_length=64, unique=True)
+    organisation_id: str = Field(foreign_key="organisation.id", index=True, max_length=20)
+    name: str = Field(max_length=200)
+    agb_code: str = Field(max_length=8, index=True)
+    kvk_number: str = Field(default="", max_length=8)
+    website: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=30)
+    complaint_regime: str = Field(default="jeugdwet", max_length=10)
+    complaint_officer: str = Field(default="", max_length=200)  # name of the officer or committee
+    complaint_phone: str = Field(default="", max_length=30)
+    complaint_email: str = Field(default="", max_length=254)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    locations: list["Location"] = Relationship(back_populates="provider")
+    offers: list["Offer"] = Relationship(back_populates="provider")
+    languages: list["ProviderLanguage"] = Relationship()
+    contracts: list["ProviderContract"] = Relationship()
+
+    @property
+    def language_codes(self) -> list[str]:
+        return sorted(row.language for row in self.languages)
+
+
+class Location(SQLModel, table=True):
+    """A place a provider works from: its address, municipality (CBS code) and coordinates."""
+
+    __tablename__ = "provider_location"
+    __table_args__ = (sa.UniqueConstraint("provider_id", "postcode", "address", name="one_per_address"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    address: str = Field(max_length=200)
+    postcode: str = Field(max_length=7)
+    city: str = Field(max_length=100)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    latitude: float
+    longitude: float
+
+    provider: Provider = Relationship(back_populates="locations")
+
+
+class ProviderLanguage(SQLModel, table=True):
+    """A language the provider's staff speak with families (ISO 639-1: nl, fy, en ...)."""
+
+    __tablename__ = "provider_language"
+
+    provider_id: int = Field(foreign_key="provider.id", primary_key=True)
+    language: str = Field(max_length=3, primary_key=True, index=True)
+
+
+class ProviderContract(SQLModel, table=True):
+    """A municipality that has a contract with the provider."""
+
+    __tablename__ = "provider_contract"
+
+    provider_id: int = Field(foreign_key="provider.id", primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True, index=True)
+
+
+class Offer(SQLModel, table=True):
+    """One offer (aanbod) of a provider; an assignment request will point at it by id."""
+
+    __tablename__ = "offer"
+    __table_args__ = (
+        sa.CheckConstraint(FORM_CHECK, name="form_known"),
+        sa.CheckConstraint("funding IN ('result', 'effort', 'task')", name="funding_known"),
+        sa.CheckConstraint("age_min >= 0 AND age_max >= age_min AND age_max <= 27", name="ages_make_sense"),
+        sa.CheckConstraint("waiting_weeks >= 0", name="waiting_not_negative"),
+        sa.Index("ix_offer_category_waiting", "product_category", "waiting_weeks"),
+        sa.Index("ix_offer_waiting_name", "waiting_weeks", "name"),  # the default order, read without sorting
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str = Field(max_length=64, unique=True)
+    provider_id: int = Field(foreign_key="provider.id", index=True)
+    location_id: int = Field(foreign_key="provider_location.id", index=True)
+    name: str = Field(max_length=200)
+    description_nl: str = Field(sa_type=sa.Text)
+    description_fy: str = Field(default="", sa_type=sa.Text)
+    description_en: str = Field(default="", sa_type=sa.Text)
+    product_category: str = Field(max_length=2)  # JZ020
+    product_code: str = Field(default="", max_length=5)  # regional product code
+    form: str = Field(max_length=10)
+    age_min: int = 0
+    age_max: int = 18
+    method: str = Field(default="", max_length=200)
+    is_effective_intervention: bool = False  # recognised by the Databank Effectieve Jeugdinterventies
+    intensity: str = Field(default="", max_length=20)
+    waiting_weeks: int
+    waiting_updated_on: date = Field(default_factory=today)
+    funding: str = Field(default="result", max_length=10)
+    search_text: str = Field(default="", sa_type=sa.Text)  # names, themes and descriptions, for full text search
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    provider: Provider = Relationship(back_populates="offers")
+    location: Location = Relationship()
+    themes: list["OfferTheme"] = Relationship()
+
+    def description(self, language: str) -> tuple[str, str]:
+        """Return the description in `language` when the provider gave one, else the Dutch; and its language."""
+        text = {"fy": self.description_fy, "en": self.description_en}.get(language, "")
+        return (text, language) if text else (self.description_nl, "nl")
+
+    @property
+    def theme_codes(self) -> list[str]:
+        return sorted(theme.theme for theme in self.themes)
+
+
+class OfferTheme(SQLModel, table=True):
+    """A theme an offer helps with (angst, autisme, opvoeden ...)."""
+
+    __tablename__ = "offer_theme"
+
+    offer_id: int = Field(foreign_key="offer.id", primary_key=True)
+    theme: str = Field(max_length=20, primary_key=True, index=True)
+
+
+fulltext.attach(Offer.__table__)

@@ -1,0 +1,1 @@
+"""Notifications: what each person hears about (agreement asked, plan fixed, action due, goal changed), and how."""

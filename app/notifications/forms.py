@@ -1,0 +1,47 @@
+"""Forms of the notifications feature."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, StringField
+
+from app.identity.forms import at_most
+from app.notifications.models import DEFAULTS, Channel, Topic
+from app.web.forms import BaseForm
+
+CHANNEL_LABELS = {Channel.APP: _l("In the app"), Channel.EMAIL: _l("By e-mail")}
+
+
+class PreferencesForm(BaseForm):
+    """What a person hears about (per topic) and how (in the app, by e-mail)."""
+
+    email = StringField(_l("Your e-mail address"), validators=[at_most(254)],
+                        render_kw={"type": "email", "inputmode": "email", "spellcheck": "false"})
+
+    def choices(self) -> dict[tuple[Topic, Channel], bool]:
+        """The ticked boxes as (topic, channel) → on."""
+        return {(topic, channel): bool(self[field_name(topic, channel)].data) for topic, channel in DEFAULTS}
+
+    def rows(self) -> list[tuple[Topic, list]]:
+        """Per topic its checkboxes, in the order of the channels."""
+        return [(topic, [self[field_name(topic, channel)] for channel in Channel]) for topic in Topic]
+
+    def fill(self, choices: dict[tuple[Topic, Channel], bool], email: str | None) -> "PreferencesForm":
+        """Show the saved choices."""
+        for (topic, channel), on in choices.items():
+            self[field_name(topic, channel)].data = on
+        self.email.data = email or ""
+        return self
+
+
+def field_name(topic: Topic, channel: Channel) -> str:
+    """The checkbox of one topic and channel."""
+    return f"{topic.value}_{channel.value}"
+
+
+for _topic, _channel in DEFAULTS:
+    setattr(PreferencesForm, field_name(_topic, _channel), BooleanField(CHANNEL_LABELS[_channel]))
+
+
+class FollowForm(BaseForm):
+    """Follow a goal, or stop following it."""
+
+    follow = HiddenField()

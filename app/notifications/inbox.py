@@ -1,0 +1,153 @@
+"""Reading notifications: the text is made now, from the item as it is now, and only when the reader may see it."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from app.audit.services import AuditActor, record
+from app.core.clock import utcnow
+from app.core.errors import NotFound
+from app.identity.models import Person
+from app.notifications.models import Notification, Topic
+from app.notifications.services import family_context, may_see
+from app.plans.context import PlanContext
+from app.plans.models import PlanItem
+
+LIMIT = 100
+SHORT = 80  # characters of an item's text in a notification
+
+
+@dataclass
+class NotificationView:
+    """One notification as its reader sees it now."""
+
+    notification: Notification
+    text: str
+    family_name: str
+    anchor: str  # where in the plan it points: "item-<id>", "agreement" or ""
+
+    @property
+    def is_unread(self) -> bool:
+        return self.notification.read_at is None
+
+
+def inbox(session: Session, *, person: Person, limit: int = LIMIT) -> list[NotificationView]:
+    """The person's notifications in the app, newest first, as far as they may still see them; log the read."""
+    rows = session.exec(select(Notification).where(Notification.person_id == person.id, Notification.in_app)
+                        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
+    views, contexts = _visible(session, person, rows)
+    for plan_id in {view.notification.plan_id for view in views}:
+        ctx = contexts[plan_id]
+        record(session, event="notifications.view", action="read",
+               actor=AuditActor(person.id, ctx.role_of(person.id) or "none"), family_id=ctx.plan.family_id,
+               object_type="plan", object_id=plan_id)
+    return views
+
+
+def unread_count(session: Session, *, person: Person) -> int:
+    """How many unread notifications the person may still see (for the header)."""
+    unread = [Notification.person_id == person.id, Notification.in_app, Notification.read_at.is_(None)]
+    if not session.exec(select(sa.func.count()).select_from(Notification).where(*unread)).one():
+        return 0
+    rows = session.exec(select(Notification).where(*unread).order_by(Notification.id.desc()).limit(LIMIT)).all()
+    return len(_still_theirs(session, person, rows)[0])
+
+
+def open_notification(session: Session, *, person: Person, notification_id: int) -> NotificationView:
+    """Mark one notification read and return it, or NotFound when it is not theirs or no longer theirs to see."""
+    row = session.get(Notification, notification_id)
+    if row is None or row.person_id != person.id or not row.in_app:
+        raise NotFound(str(notification_id))
+    views, contexts = _visible(session, person, [row])
+    if not views:
+        raise NotFound(str(notification_id))
+    if row.read_at is None:
+        row.read_at = utcnow()
+        session.add(row)
+    ctx, item = contexts[row.plan_id], session.get(PlanItem, row.item_id) if row.item_id else None
+    record(session, event="notification.open", action="read",
+           actor=AuditActor(person.id, ctx.role_of(person.id) or "none"), family_id=ctx.plan.family_id,
+           youth_id=item.youth_id if item else None, object_type=item.kind if item else "plan",
+           object_id=item.id if item else ctx.plan.id)
+    return views[0]
+
+
+def mark_read(session: Session, *, person: Person, notification_id: int) -> None:
+    """Mark one of the person's notifications read."""
+    row = session.get(Notification, notification_id)
+    if row is None or row.person_id != person.id:
+        raise NotFound(str(notification_id))
+    row.read_at = row.read_at or utcnow()
+    session.add(row)
+    session.flush()
+
+
+def mark_all_read(session: Session, *, person: Person) -> int:
+    """Mark every unread notification of the person read; return how many."""
+    return session.execute(sa.update(Notification).where(Notification.person_id == person.id,
+                                                         Notification.read_at.is_(None))
+                           .values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+
+
+def _visible(session: Session, person: Person, rows: list[Notification]) -> tuple[list[NotificationView], dict]:
+    """Keep the notifications whose plan and item the person may see today; make their text."""
+    kept, contexts = _still_theirs(session, person, rows)
+    views = []
+    for row, item in kept:
+        ctx = contexts[row.plan_id]
+        actor = ctx.people.get(row.actor_id)
+        views.append(NotificationView(row, describe(row, item, actor.given_name if actor else _("Someone")),
+                                      ctx.access.family.name, _anchor(row, item)))
+    return views, contexts
+
+
+def _still_theirs(session: Session, person: Person, rows: list[Notification]) -> tuple[list[tuple], dict]:
+    """The notifications (with their items) whose plan and item the person may see today."""
+    contexts: dict[str, PlanContext] = {}
+    for plan_id in {row.plan_id for row in rows}:
+        contexts[plan_id] = family_context(session, plan_id)
+    item_ids = {row.item_id for row in rows if row.item_id}
+    items = {i.id: i for i in session.exec(select(PlanItem).where(PlanItem.id.in_(item_ids))).all()} if item_ids else {}
+    kept = []
+    for row in rows:
+        ctx, item = contexts[row.plan_id], items.get(row.item_id)
+        if (row.item_id and item is None) or not may_see(ctx, person.id, item):
+            continue
+        kept.append((row, item))
+    return kept, contexts
+
+
+def _anchor(row: Notification, item: PlanItem | None) -> str:
+    if row.topic == Topic.AGREEMENT_ASKED:
+        return "agreement"
+    if item is not None and item.deleted_at is None:
+        return f"item-{item.id}"
+    return ""
+
+
+def describe(row: Notification, item: PlanItem | None, actor_name: str) -> str:
+    """What happened, in the reader's language, with the item's text as it is now."""
+    text = _short(item.text) if item is not None else ""
+    if row.topic == Topic.AGREEMENT_ASKED:
+        return _("%(name)s asks you to agree to the family plan.", name=actor_name)
+    if row.topic == Topic.PLAN_FIXED:
+        return _("The family plan is fixed: everyone who had to agree said yes.")
+    if row.topic == Topic.ACTION_DUE:
+        if row.detail == "tomorrow":
+            return _("Due tomorrow: %(text)s", text=text)
+        if row.detail == "today":
+            return _("Due today: %(text)s", text=text)
+        return _("Late: %(text)s (was due %(date)s)", text=text, date=format_date(row.due_date, "d MMMM"))
+    return {
+        "create": _("%(name)s added a goal: %(text)s", name=actor_name, text=text),
+        "delete": _("%(name)s removed the goal: %(text)s", name=actor_name, text=text),
+        "restore": _("%(name)s brought back an earlier version of the goal: %(text)s", name=actor_name, text=text),
+    }.get(row.detail) or _("%(name)s changed the goal: %(text)s", name=actor_name, text=text)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SHORT else text[:SHORT - 1].rstrip() + "…"

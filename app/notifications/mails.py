@@ -1,0 +1,183 @@
+"""Notification e-mails in the recipient's language: at once for family members, a daily digest for professionals.
+
+No e-mail contains the family's own words: it says what happened and links to Ons Plan, where the reader signs
+in and sees what the age rules let them see.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from contextlib import nullcontext
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from app.core import mail
+from app.core.clock import utcnow
+from app.identity.models import Family, Person
+from app.notifications.models import MailMode, Notification, Topic
+from app.notifications.services import family_context, may_see
+from app.plans.models import PlanItem
+
+
+def send_after_commit(session: Session, notification_ids: list[int]) -> None:
+    """Send these e-mails once the transaction commits (a rollback sends nothing; failures wait for a retry)."""
+    if not notification_ids:
+        return
+    pending = session.info.setdefault("notification_mails", [])
+    if not pending:
+        app = current_app._get_current_object()
+
+        def _send(_session) -> None:
+            ids = session.info.pop("notification_mails", [])
+            from app.extensions import db
+
+            with app.app_context(), db.new_session() as fresh:
+                send_pending(fresh, ids=ids)
+
+        def _forget(_session) -> None:
+            session.info.pop("notification_mails", None)
+
+        sa.event.listen(session, "after_commit", _send, once=True)
+        sa.event.listen(session, "after_rollback", _forget, once=True)
+    pending.extend(notification_ids)
+
+
+def send_pending(session: Session, *, ids: Iterable[int] | None = None) -> int:
+    """Send the instant e-mails not yet sent (these ids, or all); each is claimed first so none goes out twice."""
+    statement = select(Notification.id).where(Notification.mail == MailMode.INSTANT, Notification.emailed_at.is_(None))
+    if ids is not None:
+        statement = statement.where(Notification.id.in_(list(ids)))
+    sent = 0
+    for notification_id in session.exec(statement.order_by(Notification.id)).all():
+        claimed = session.execute(sa.update(Notification).where(Notification.id == notification_id,
+                                                                Notification.emailed_at.is_(None))
+                                  .values(emailed_at=utcnow())).rowcount
+        session.commit()
+        if not claimed:
+            continue  # another process took it
+        try:
+            sent += _send_one(session, session.get(Notification, notification_id))
+        except Exception:  # noqa: BLE001 - the mail server is away: leave it for `flask notifications send`
+            current_app.logger.warning("notification mail not sent; will retry")
+            session.execute(sa.update(Notification).where(Notification.id == notification_id)
+                            .values(emailed_at=None))
+            session.commit()
+    return sent
+
+
+def _send_one(session: Session, row: Notification) -> int:
+    """Write and send one notification's e-mail, if the person may still see what it is about."""
+    person = session.get(Person, row.person_id)
+    item = session.get(PlanItem, row.item_id) if row.item_id else None
+    ctx = family_context(session, row.plan_id)
+    if not person.email or (row.item_id and item is None) or not may_see(ctx, person.id, item):
+        return 0
+    with _mail_context(), force_locale(person.language):
+        subject = subject_for(row)
+        values = {"person": person, "subject": subject, "body": body_for(row),
+                  "link": _link("notifications.show", notification_id=row.id),
+                  "settings": _link("notifications.edit_settings")}
+        text = render_template("notifications/mail/notification.txt", **values)
+        html = render_template("notifications/mail/notification.html", **values)
+    return _deliver(person, subject, text, html)
+
+
+def subject_for(row: Notification) -> str:
+    """The e-mail's subject: what happened, without any of the family's words."""
+    if row.topic == Topic.AGREEMENT_ASKED:
+        return _("Your agreement is asked for the family plan")
+    if row.topic == Topic.PLAN_FIXED:
+        return _("The family plan is fixed")
+    if row.topic == Topic.ACTION_DUE:
+        return {"today": _("Something you do in the family plan is due today"),
+                "tomorrow": _("Something you do in the family plan is due tomorrow")}.get(
+            row.detail, _("Something you do in the family plan is late"))
+    return _("A goal you follow in the family plan has changed")
+
+
+def body_for(row: Notification) -> str:
+    """The e-mail's one sentence about what happened, without names or the family's words."""
+    if row.topic == Topic.AGREEMENT_ASKED:
+        return _("The family plan is ready. Your yes or no is needed.")
+    if row.topic == Topic.PLAN_FIXED:
+        return _("Everyone who had to agree said yes. The family plan is now fixed.")
+    if row.topic == Topic.ACTION_DUE:
+        return {"today": _("Something you said you would do is due today."),
+                "tomorrow": _("Something you said you would do is due tomorrow.")}.get(
+            row.detail, _("Something you said you would do is late."))
+    return _("Someone changed a goal you follow.")
+
+
+def send_digests(session: Session) -> int:
+    """One e-mail per professional with, per family, what happened since the last digest; return how many went."""
+    rows = session.exec(select(Notification).where(Notification.mail == MailMode.DIGEST,
+                                                   Notification.digested_at.is_(None))
+                        .order_by(Notification.person_id, Notification.id)).all()
+    by_person: dict[str, list[Notification]] = defaultdict(list)
+    for row in rows:
+        by_person[row.person_id].append(row)
+    sent = 0
+    for person_id, notes in by_person.items():
+        now = utcnow()
+        for row in notes:
+            row.digested_at = now
+            session.add(row)
+        session.flush()
+        sent += _send_digest(session, session.get(Person, person_id), notes)
+        session.commit()
+    return sent
+
+
+def _send_digest(session: Session, person: Person, notes: list[Notification]) -> int:
+    families = {f.id: f for f in session.exec(select(Family).where(Family.id.in_({n.family_id for n in notes})))}
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for note in notes:
+        counts[note.family_id][note.topic] += 1
+    if not person.email:
+        return 0
+    with _mail_context(), force_locale(person.language):
+        subject = _("Your daily summary from Ons Plan")
+        summary = [(families[fid].name, [digest_line(Topic(topic), count) for topic, count in sorted(kinds.items())])
+                   for fid, kinds in sorted(counts.items(), key=lambda pair: families[pair[0]].name)]
+        values = {"person": person, "summary": summary, "subject": subject,
+                  "link": _link("notifications.index"), "settings": _link("notifications.edit_settings")}
+        text = render_template("notifications/mail/digest.txt", **values)
+        html = render_template("notifications/mail/digest.html", **values)
+    return _deliver(person, subject, text, html)
+
+
+def digest_line(topic: Topic, count: int) -> str:
+    """One line of the digest: how many of one kind."""
+    from flask_babel import ngettext
+
+    return {
+        Topic.AGREEMENT_ASKED: ngettext("%(num)d time your agreement was asked", "%(num)d times your agreement "
+                                        "was asked", count),
+        Topic.PLAN_FIXED: ngettext("the plan was fixed", "the plan was fixed %(num)d times", count),
+        Topic.ACTION_DUE: ngettext("%(num)d reminder about something you do", "%(num)d reminders about things "
+                                   "you do", count),
+        Topic.GOAL_CHANGED: ngettext("%(num)d change to a goal you follow", "%(num)d changes to goals you follow",
+                                     count),
+    }[topic]
+
+
+def _deliver(person: Person, subject: str, text: str, html: str) -> int:
+    message = mail.build_message(to=person.email, subject=subject, text=text, language=person.language)
+    message.add_alternative(html, subtype="html")
+    del message["Content-Language"]  # add_alternative moved it into the text part; the demo mailbox reads it here
+    message["Content-Language"] = person.language
+    return 1 if mail.send(message) != "not sent" else 0
+
+
+def _link(endpoint: str, **values) -> str:
+    return url_for(endpoint, _external=True, **values)
+
+
+def _mail_context():
+    """Mails are written as in a request (templates and links need one); jobs take the site's address from SITE_URL."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config.get("SITE_URL") or "http://127.0.0.1:5000")

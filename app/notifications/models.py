@@ -1,0 +1,124 @@
+"""Notifications and the choices each person makes about them; rows hold references, never the family's text."""
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Field, SQLModel
+
+from app.core.clock import utcnow
+from app.core.db import UTCDateTime
+
+
+class Topic(enum.StrEnum):
+    """What a person can hear about."""
+
+    AGREEMENT_ASKED = "agreement_asked"
+    PLAN_FIXED = "plan_fixed"
+    ACTION_DUE = "action_due"
+    GOAL_CHANGED = "goal_changed"
+
+    @property
+    def label(self) -> str:
+        return str(TOPIC_LABELS[self])
+
+    @property
+    def hint(self) -> str:
+        return str(TOPIC_HINTS[self])
+
+
+TOPIC_LABELS = {
+    Topic.AGREEMENT_ASKED: _l("You are asked to agree"),
+    Topic.PLAN_FIXED: _l("The plan is fixed"),
+    Topic.ACTION_DUE: _l("Something you do is due"),
+    Topic.GOAL_CHANGED: _l("A goal you follow changes"),
+}
+TOPIC_HINTS = {
+    Topic.AGREEMENT_ASKED: _l("When the plan is ready and your yes or no is needed."),
+    Topic.PLAN_FIXED: _l("When everyone agreed and the plan is final."),
+    Topic.ACTION_DUE: _l("The day before, on the day, and once when it is late."),
+    Topic.GOAL_CHANGED: _l("Goals you wrote, that are about you, with a task of yours, or that you agreed on."),
+}
+
+
+class Channel(enum.StrEnum):
+    """How a person hears about it."""
+
+    APP = "app"
+    EMAIL = "email"
+
+
+# Everything in the app; e-mail for what asks something of you or is final; goal changes only in the app.
+DEFAULTS = {
+    (Topic.AGREEMENT_ASKED, Channel.APP): True, (Topic.AGREEMENT_ASKED, Channel.EMAIL): True,
+    (Topic.PLAN_FIXED, Channel.APP): True, (Topic.PLAN_FIXED, Channel.EMAIL): True,
+    (Topic.ACTION_DUE, Channel.APP): True, (Topic.ACTION_DUE, Channel.EMAIL): True,
+    (Topic.GOAL_CHANGED, Channel.APP): True, (Topic.GOAL_CHANGED, Channel.EMAIL): False,
+}
+TOPICS_SQL = "topic IN ('agreement_asked', 'plan_fixed', 'action_due', 'goal_changed')"
+
+
+class MailMode(enum.StrEnum):
+    """How a notification goes out by e-mail: not, at once (family), or in the daily digest (professionals)."""
+
+    NONE = "none"
+    INSTANT = "instant"
+    DIGEST = "digest"
+
+
+class NotificationPreference(SQLModel, table=True):
+    """One person's choice for one topic and channel (no row: the default)."""
+
+    __tablename__ = "notification_preference"
+    __table_args__ = (
+        sa.CheckConstraint(TOPICS_SQL, name="topic_known"),
+        sa.CheckConstraint("channel IN ('app', 'email')", name="channel_known"),
+    )
+
+    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=20)
+    topic: str = Field(primary_key=True, max_length=20)
+    channel: str = Field(primary_key=True, max_length=10)
+    is_on: bool
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Notification(SQLModel, table=True):
+    """Something a person should hear about: who, which plan and item, what kind; the text is made when read."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        sa.CheckConstraint(TOPICS_SQL, name="topic_known"),
+        sa.CheckConstraint("mail IN ('none', 'instant', 'digest')", name="mail_known"),
+        sa.UniqueConstraint("person_id", "dedupe_key", name="once_per_key"),
+        sa.Index("ix_notification_person_created", "person_id", "created_at"),
+        sa.Index("ix_notification_mail_pending", "mail", "emailed_at", "digested_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(foreign_key="person.id", max_length=20)
+    family_id: str = Field(foreign_key="family.id", max_length=20)
+    plan_id: str = Field(foreign_key="plan.id", max_length=20)
+    topic: str = Field(max_length=20)
+    item_id: str | None = Field(default=None, foreign_key="plan_item.id", max_length=20)
+    actor_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)  # who made the change
+    detail: str = Field(default="", max_length=20)  # a code: create/update/delete/restore, today/tomorrow/overdue
+    due_date: date | None = None  # an action's due date when it was announced
+    dedupe_key: str | None = Field(default=None, max_length=80)  # "due:<item>:<date>:<when>": once only
+    in_app: bool = True
+    mail: str = Field(default=MailMode.NONE, max_length=10)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    emailed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    digested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class GoalFollow(SQLModel, table=True):
+    """A person's own choice to follow a goal or not (overrides following it automatically)."""
+
+    __tablename__ = "goal_follow"
+
+    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=20)
+    item_id: str = Field(foreign_key="plan_item.id", primary_key=True, max_length=20)
+    is_following: bool
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

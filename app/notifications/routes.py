@@ -1,0 +1,127 @@
+"""The notifications pages: your notifications, marking them read, your choices, following a goal."""
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from app.core.errors import ValidationFailed
+from app.extensions import db
+from app.identity.auth import login_required
+from app.notifications import inbox, services
+from app.notifications.forms import PreferencesForm
+from app.plans.context import plan_context
+from app.web.render import is_partial, render, see_other
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.app_context_processor
+def _unread_notifications() -> dict:
+    """Offer the header a count of unread notifications, worked out only when a page shows it."""
+
+    def unread_notifications() -> int:
+        if g.get("person") is None:
+            return 0
+        try:
+            return inbox.unread_count(db.session, person=g.person)
+        except sa.exc.SQLAlchemyError:  # an error page after a database failure must still render
+            db.session.rollback()
+            return 0
+
+    return {"unread_notifications": unread_notifications}
+
+
+@bp.get("/meldingen")
+@login_required
+def index() -> Response:
+    """Show your notifications, newest first."""
+    views = inbox.inbox(db.session, person=g.person)
+    db.session.commit()
+    return render("notifications/index.html", block="notification_list", views=views)
+
+
+@bp.get("/meldingen/<int:notification_id>")
+@login_required
+def show(notification_id: int) -> Response:
+    """Open a notification: mark it read and go to what it is about in the plan."""
+    view = inbox.open_notification(db.session, person=g.person, notification_id=notification_id)
+    db.session.commit()
+    anchor = f"#{view.anchor}" if view.anchor else ""
+    return redirect(url_for("plans.show", plan_id=view.notification.plan_id) + anchor, code=303)
+
+
+@bp.post("/meldingen/<int:notification_id>/gelezen")
+@login_required
+def mark_read(notification_id: int) -> Response:
+    """Mark one notification read."""
+    inbox.mark_read(db.session, person=g.person, notification_id=notification_id)
+    db.session.commit()
+    return _back_to_list()
+
+
+@bp.post("/meldingen/alles-gelezen")
+@login_required
+def mark_all_read() -> Response:
+    """Mark all your notifications read."""
+    inbox.mark_all_read(db.session, person=g.person)
+    db.session.commit()
+    return _back_to_list()
+
+
+def _back_to_list() -> Response:
+    if is_partial():
+        views = inbox.inbox(db.session, person=g.person)
+        db.session.commit()
+        return render("notifications/index.html", block="notification_list", views=views, updated=True)
+    return redirect(url_for("notifications.index"), code=303)
+
+
+@bp.get("/meldingen/instellingen")
+@login_required
+def edit_settings() -> Response:
+    """Show what you hear about and how."""
+    choices = services.preferences_of(db.session, {g.person.id})[g.person.id]
+    form = PreferencesForm(formdata=None).fill(choices, g.person.email)
+    return render("notifications/settings.html", form=form, is_professional=_is_professional())
+
+
+@bp.post("/meldingen/instellingen")
+@login_required
+def update_settings() -> Response:
+    """Save what you hear about and how; on a problem show the form again with your choices."""
+    form = PreferencesForm()
+    if form.validate():
+        try:
+            services.update_preferences(db.session, person=g.person, choices=form.choices(), email=form.email.data)
+            db.session.commit()
+            if is_partial():
+                return render("notifications/settings.html", block="settings_form", form=form, saved=True,
+                              is_professional=_is_professional())
+            flash(_("Your choices are saved."), "success")
+            return see_other(url_for("notifications.edit_settings"))
+        except ValidationFailed as failed:
+            db.session.rollback()
+            form.apply_errors(failed.reasons)
+    return render("notifications/settings.html", block="settings_form", form=form, status=422,
+                  is_professional=_is_professional())
+
+
+def _is_professional() -> bool:
+    from app.identity.access import is_professional
+
+    return is_professional(db.session, g.person)
+
+
+@bp.post("/plan/<plan_id>/onderdelen/<item_id>/volgen")
+@login_required
+def follow(plan_id: str, item_id: str) -> Response:
+    """Follow a goal (hear about its changes), or stop following it."""
+    ctx = plan_context(db.session, person=g.person, plan_id=plan_id)
+    following = request.form.get("follow") == "1"
+    services.set_following(db.session, ctx=ctx, item_id=item_id, follow=following)
+    db.session.commit()
+    if is_partial():
+        return render("notifications/_follow.html", block="follow_form", plan_id=plan_id, item_id=item_id,
+                      following=following)
+    flash(_("You follow this goal now.") if following else _("You no longer follow this goal."), "success")
+    return redirect(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}", code=303)

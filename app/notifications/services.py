@@ -1,0 +1,199 @@
+"""Who hears about what: the triggers (in the transaction of the change), preferences and following goals."""
+
+import re
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from app.core.clock import today, utcnow
+from app.core.errors import NotFound, ValidationFailed
+from app.identity.access import FamilyAccess, family_members, policy_members
+from app.identity.models import Family, Person
+from app.identity.policy import Actor, Item, Role, can_view
+from app.notifications.models import (
+    DEFAULTS,
+    Channel,
+    GoalFollow,
+    MailMode,
+    Notification,
+    NotificationPreference,
+    Topic,
+)
+from app.plans.context import PlanContext
+from app.plans.models import Agreement, ItemKind, Plan, PlanItem
+
+WHOLE_PLAN = Item(kind="plan")  # the plan as such: everyone who may open it, not network or parents without custody
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+# Triggers: called by the plan's services, so the notification commits with the change or not at all.
+
+def agreement_asked(session: Session, *, ctx: PlanContext) -> list[Notification]:
+    """Tell everyone whose agreement is required and still missing that the plan waits for them."""
+    from app.plans.agreement import live_goals, load_agreements, states
+
+    waiting: set[str] = set()
+    for state in states(ctx, live_goals(session, ctx.plan.id), load_agreements(session, ctx.plan.id)).values():
+        waiting |= state.waiting_for
+    return _notify(session, ctx, waiting - {ctx.actor.person_id}, Topic.AGREEMENT_ASKED, actor_id=ctx.actor.person_id)
+
+
+def plan_fixed(session: Session, *, ctx: PlanContext) -> list[Notification]:
+    """Tell everyone in the family who may open the plan that it is fixed (not the one whose yes fixed it)."""
+    members = {person.id for _, person in ctx.rows}
+    return _notify(session, ctx, members - {ctx.actor.person_id}, Topic.PLAN_FIXED, actor_id=ctx.actor.person_id)
+
+
+def item_changed(session: Session, *, ctx: PlanContext, item: PlanItem, author_id: str, typed_by_id: str,
+                 change: str) -> list[Notification]:
+    """Tell the followers of a goal that it changed (not the person who said or typed the change)."""
+    if item.kind != ItemKind.GOAL:
+        return []
+    followers = goal_followers(session, goal=item) - {author_id, typed_by_id}
+    return _notify(session, ctx, followers, Topic.GOAL_CHANGED, item=item, actor_id=author_id, detail=change)
+
+
+def actions_due(session: Session, *, on: date | None = None) -> list[Notification]:
+    """Remind owners of open actions due tomorrow, today, or late (once each per due date): run daily."""
+    on = on or today()
+    actions = session.exec(select(PlanItem).where(
+        PlanItem.kind == ItemKind.ACTION, PlanItem.deleted_at.is_(None), PlanItem.is_done.is_(False),
+        PlanItem.owner_id.is_not(None), PlanItem.due_date.is_not(None), PlanItem.due_date <= on + timedelta(days=1),
+    ).order_by(PlanItem.plan_id, PlanItem.due_date)).all()
+    made: list[Notification] = []
+    contexts: dict[str, PlanContext] = {}
+    for action in actions:
+        when = "tomorrow" if action.due_date > on else "today" if action.due_date == on else "overdue"
+        ctx = contexts.get(action.plan_id) or contexts.setdefault(action.plan_id, family_context(session,
+                                                                                                action.plan_id))
+        made += _notify(session, ctx, {action.owner_id}, Topic.ACTION_DUE, item=action, detail=when,
+                        due_date=action.due_date, dedupe_key=f"due:{action.id}:{action.due_date}:{when}")
+    return made
+
+
+def family_context(session: Session, plan_id: str) -> PlanContext:
+    """The plan's people and rules without anyone asking (for jobs and for reading notifications)."""
+    from app.identity.hooks import goal_organisations
+
+    plan = session.get(Plan, plan_id)
+    rows = family_members(session, plan.family_id)
+    access = FamilyAccess(session.get(Family, plan.family_id), Actor(None, Role.NONE), None)
+    return PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},
+                       members=policy_members(rows), goal_organisations=goal_organisations(session, plan.id))
+
+
+def may_see(ctx: PlanContext, person_id: str, item: PlanItem | None) -> bool:
+    """Whether this family member may see the item (or the plan) today, exactly as the plan page decides."""
+    if ctx.role_of(person_id) is None:
+        return False
+    return can_view(ctx.actor_for(person_id), ctx.policy_item(item) if item is not None else WHOLE_PLAN)
+
+
+def _notify(session: Session, ctx: PlanContext, recipients: set[str], topic: Topic, *, item: PlanItem | None = None,
+            actor_id: str | None = None, detail: str = "", due_date: date | None = None,
+            dedupe_key: str | None = None) -> list[Notification]:
+    """Write one notification per recipient who may see the item and wants to hear about it."""
+    recipients = {pid for pid in recipients if pid and may_see(ctx, pid, item)}
+    if dedupe_key and recipients:
+        done = session.exec(select(Notification.person_id).where(Notification.person_id.in_(recipients),
+                                                                 Notification.dedupe_key == dedupe_key)).all()
+        recipients -= set(done)
+    choices = preferences_of(session, recipients)
+    made = []
+    for person_id in sorted(recipients):
+        in_app, by_mail = choices[person_id][(topic, Channel.APP)], choices[person_id][(topic, Channel.EMAIL)]
+        mail = _mail_mode(ctx, ctx.people[person_id], by_mail)
+        if not in_app and mail is MailMode.NONE:
+            continue
+        made.append(Notification(person_id=person_id, family_id=ctx.plan.family_id, plan_id=ctx.plan.id, topic=topic,
+                                 item_id=item.id if item is not None else None, actor_id=actor_id, detail=detail,
+                                 due_date=due_date, dedupe_key=dedupe_key, in_app=in_app, mail=mail))
+    if made:
+        session.add_all(made)
+        session.flush()
+        from app.notifications import mails
+
+        mails.send_after_commit(session, [n.id for n in made if n.mail == MailMode.INSTANT])
+    return made
+
+
+def _mail_mode(ctx: PlanContext, person: Person, by_mail: bool) -> MailMode:
+    """Professionals get a daily digest instead of a flood; no address, no e-mail."""
+    if not by_mail or not person.email:
+        return MailMode.NONE
+    return MailMode.DIGEST if ctx.role_of(person.id) == "professional" else MailMode.INSTANT
+
+
+# Preferences
+
+def preferences_of(session: Session, person_ids: set[str]) -> dict[str, dict[tuple[Topic, Channel], bool]]:
+    """Each person's choice per topic and channel: their own where they chose, else the default."""
+    result = {pid: dict(DEFAULTS) for pid in person_ids}
+    if person_ids:
+        for row in session.exec(select(NotificationPreference)
+                                .where(NotificationPreference.person_id.in_(person_ids))).all():
+            result[row.person_id][(Topic(row.topic), Channel(row.channel))] = row.is_on
+    return result
+
+
+def update_preferences(session: Session, *, person: Person, choices: dict[tuple[Topic, Channel], bool],
+                       email: str | None) -> None:
+    """Save what the person wants to hear about and how; e-mail needs an address that looks like one."""
+    email = (email or "").strip()
+    if email and (len(email) > 254 or not re.match(EMAIL_SHAPE, email)):
+        raise ValidationFailed([("email", _("This is not an e-mail address. It looks like name@example.nl."))])
+    if not email and any(on for (_topic, channel), on in choices.items() if channel is Channel.EMAIL):
+        raise ValidationFailed([("email", _("Fill in your e-mail address, or turn off e-mail."))])
+    saved = {(row.topic, row.channel): row for row in session.exec(
+        select(NotificationPreference).where(NotificationPreference.person_id == person.id)).all()}
+    for (topic, channel), on in choices.items():
+        row = saved.get((topic.value, channel.value)) or NotificationPreference(
+            person_id=person.id, topic=topic, channel=channel, is_on=on)
+        row.is_on, row.updated_at = on, utcnow()
+        session.add(row)
+    person.email = email or None
+    session.add(person)
+    session.flush()
+
+
+# Following goals
+
+def goal_followers(session: Session, *, goal: PlanItem) -> set[str]:
+    """Who follows a goal: its writer, whom it is about, owners of its tasks, who agreed or not; own choice wins."""
+    automatic = {goal.author_id, goal.youth_id}
+    automatic |= set(session.exec(select(PlanItem.owner_id).where(
+        PlanItem.goal_id == goal.id, PlanItem.deleted_at.is_(None), PlanItem.owner_id.is_not(None))).all())
+    automatic |= set(session.exec(select(Agreement.person_id).where(Agreement.goal_id == goal.id)).all())
+    choices = dict(session.exec(select(GoalFollow.person_id, GoalFollow.is_following)
+                                .where(GoalFollow.item_id == goal.id)).all())
+    return {pid for pid in automatic | set(choices) if pid and choices.get(pid, pid in automatic)}
+
+
+def followed_goal_ids(session: Session, *, person_id: str, goals: list[PlanItem]) -> set[str]:
+    """Which of these goals the person follows (for the follow buttons), in three queries whatever the number."""
+    ids = [goal.id for goal in goals]
+    if not ids:
+        return set()
+    own_tasks = set(session.exec(select(PlanItem.goal_id).where(
+        PlanItem.goal_id.in_(ids), PlanItem.owner_id == person_id, PlanItem.deleted_at.is_(None))).all())
+    agreed = set(session.exec(select(Agreement.goal_id).where(Agreement.goal_id.in_(ids),
+                                                              Agreement.person_id == person_id)).all())
+    choices = dict(session.exec(select(GoalFollow.item_id, GoalFollow.is_following)
+                                .where(GoalFollow.person_id == person_id, GoalFollow.item_id.in_(ids))).all())
+    automatic = {g.id for g in goals if person_id in (g.author_id, g.youth_id)} | own_tasks | agreed
+    return {gid for gid in ids if choices.get(gid, gid in automatic)}
+
+
+def set_following(session: Session, *, ctx: PlanContext, item_id: str, follow: bool) -> PlanItem:
+    """Follow a goal you may see, or stop following it."""
+    goal = session.get(PlanItem, item_id)
+    if (goal is None or goal.plan_id != ctx.plan.id or goal.kind != ItemKind.GOAL or goal.deleted_at is not None
+            or not can_view(ctx.actor, ctx.policy_item(goal))):
+        raise NotFound(item_id)
+    row = session.get(GoalFollow, (ctx.actor.person_id, goal.id)) or GoalFollow(
+        person_id=ctx.actor.person_id, item_id=goal.id, is_following=follow)
+    row.is_following, row.updated_at = follow, utcnow()
+    session.add(row)
+    session.flush()
+    return goal

@@ -1,0 +1,113 @@
+"""The catalog in real Chromium at 390×844: axe-core finds nothing on search, offer and compare in nl, fy and en;
+typing in the search box updates the results without a reload; the compare table scrolls inside its box."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import LANGUAGES, assert_no_violations
+
+COUNT = {"nl": "gevonden", "fy": "fûn", "en": "found"}
+
+
+def assert_no_sideways_scrolling(page: Page) -> None:
+    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})")
+    assert widths["page"] <= widths["screen"], f"{page.url} scrolls sideways: {widths}"
+
+
+def offer_paths(page: Page, count: int) -> list[str]:
+    page.goto("/catalogus?soort=45&taal=fy&wachttijd=5&postcode=8924+AB&afstand=10&sorteer=distance")
+    links = page.locator("#results .offer-card__title a")
+    expect(links.first).to_be_visible()
+    return [links.nth(n).get_attribute("href") for n in range(count)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_search_page_with_filters_open(tab_for, language):
+    page = tab_for()
+    assert page.goto(f"/catalogus?lang={language}&thema=angst").status == 200
+    expect(page.locator("details.filters")).to_have_attribute("open", "")
+    expect(page.locator(".results__count")).to_contain_text(COUNT[language])
+    assert_no_violations(page, language)
+    assert_no_sideways_scrolling(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_empty_state(tab_for, language):
+    page = tab_for()
+    assert page.goto(f"/catalogus?lang={language}&q=zzzzqqq&thema=autisme").status == 200
+    expect(page.locator(".empty-state a").first).to_be_visible()
+    assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_offer_page(tab_for, language):
+    page = tab_for()
+    path = offer_paths(page, 1)[0]
+    assert page.goto(f"{path}?lang={language}").status == 200
+    expect(page.locator("#ratings-heading")).to_be_visible()
+    assert_no_violations(page, language)
+    assert_no_sideways_scrolling(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_compare_three_on_a_phone(tab_for, language):
+    page = tab_for()
+    ids = [path.rsplit("/", 1)[1] for path in offer_paths(page, 3)]
+    query = "&".join(f"aanbod={i}" for i in ids)
+    assert page.goto(f"/catalogus/vergelijken?{query}&lang={language}").status == 200
+    expect(page.locator(".compare__table th[scope=col]")).to_have_count(3)
+    assert_no_violations(page, language)
+    assert_no_sideways_scrolling(page)  # the table scrolls inside its own box, the page does not
+    box = page.evaluate("() => { const b = document.querySelector('.compare');"
+                        " return {scroll: b.scrollWidth, client: b.clientWidth}; }")
+    assert box["scroll"] > box["client"]
+    sticky = page.locator(".compare__table th[scope=row]").first.evaluate("el => getComputedStyle(el).position")
+    assert sticky == "sticky"
+
+
+def test_a_fourth_offer_is_refused_in_the_browser(tab_for):
+    page = tab_for()
+    ids = [path.rsplit("/", 1)[1] for path in offer_paths(page, 4)]
+    response = page.goto("/catalogus/vergelijken?" + "&".join(f"aanbod={i}" for i in ids) + "&lang=nl")
+    assert response.status == 422
+    expect(page.get_by_role("alert")).to_contain_text("hoogstens 3")
+    assert_no_violations(page, "nl")
+
+
+def test_typing_updates_the_results_without_a_reload(tab_for):
+    page = tab_for(None, "typing")
+    page.goto("/catalogus?lang=nl")
+    expect(page.locator(".results__count")).to_contain_text("180")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("#q").press_sequentially("angstige", delay=40)
+    expect(page.locator(".results__count")).not_to_contain_text("180")
+    expect(page.locator("#results .offer-card").first).to_contain_text(re.compile("angst", re.I))
+    expect(page).to_have_url(re.compile(r"q=angstige"))  # hx-push-url: the address can be shared
+    assert page.evaluate("window.__sameDocument") is True  # no reload happened
+    page.locator("summary.filters__toggle").click()
+    page.locator("#taal").select_option("fy")
+    expect(page).to_have_url(re.compile(r"taal=fy"))
+    assert page.evaluate("window.__sameDocument") is True
+    assert_no_violations(page, "nl")
+
+
+def test_search_works_without_javascript(browser, browser_context_args):
+    context = browser.new_context(**{**browser_context_args, "java_script_enabled": False})
+    try:
+        page = context.new_page()
+        page.goto("/catalogus?lang=nl")
+        page.locator("#q").fill("angstige")
+        with page.expect_navigation():
+            page.locator("#catalog-search button[type=submit]").click()
+        expect(page).to_have_url(re.compile(r"q=angstige"))
+        expect(page.locator("#results .offer-card").first).to_contain_text(re.compile("angst", re.I))
+        boxes = page.locator("#compare-form input[name=aanbod]")
+        for n in range(2):
+            boxes.nth(n).check()
+        with page.expect_navigation():
+            page.locator("#compare-form button[type=submit]").click()
+        expect(page.locator(".compare__table th[scope=col]")).to_have_count(2)
+    finally:
+        context.close()

@@ -1,0 +1,60 @@
+"""axe-core finds nothing on the notifications pages in nl, fy and en (same rules as test_accessibility.py), nothing
+scrolls sideways on a phone, and every control is a 44 px target; the settings form's 422 answer is checked too."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.helpers import LANGUAGES, assert_no_violations
+
+READERS = [("sanne", "fy"), ("mark", "nl"), ("lisa", "en")]
+
+
+def assert_fits_the_phone(page: Page) -> None:
+    """No sideways scrolling at 390 px, and every link or button in the page's main part is at least 44 px high."""
+    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})")
+    assert widths["page"] <= widths["screen"], f"{page.url} scrolls sideways: {widths}"
+    small = page.evaluate("""() => [...document.querySelectorAll(
+        'main a, main button, main input[type=checkbox] + label, .notifications-link')]
+      .filter((el) => el.getBoundingClientRect().height < 43.5)
+      .map((el) => el.textContent.trim().slice(0, 40))""")
+    assert small == [], f"targets under 44 px on {page.url}: {small}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona", ["sanne", "mark"])
+def test_notifications_page(tab_for, persona: str, language: str):
+    page = tab_for(persona)
+    assert page.goto(f"/meldingen?lang={language}").status == 200
+    expect(page.locator(".notification").first).to_be_visible()
+    assert_no_violations(page, language)
+    assert_fits_the_phone(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize(("persona", "_"), READERS)
+def test_settings_page_and_its_error_state(tab_for, persona: str, _: str, language: str):
+    page = tab_for(persona)
+    assert page.goto(f"/meldingen/instellingen?lang={language}").status == 200
+    expect(page.locator("#settings_form fieldset")).to_have_count(4)
+    assert_no_violations(page, language)
+    assert_fits_the_phone(page)
+    # A wrong e-mail address: htmx swaps in the 422 form, with the message tied to the field and the ticks kept.
+    page.locator("#goal_changed_email").check()
+    page.locator("#email").fill("niet-een-adres")
+    page.locator("#settings_form button[type=submit]").click()
+    expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#email")).to_have_value("niet-een-adres")
+    expect(page.locator("#goal_changed_email")).to_be_checked()
+    assert_no_violations(page, language)
+    assert_fits_the_phone(page)
+
+
+def test_marking_everything_read_updates_the_count_in_the_header(tab_for):
+    page = tab_for("sanne")
+    page.goto("/meldingen?lang=nl")
+    link = page.locator("#notifications-link")
+    expect(link).to_have_attribute("aria-label", "Meldingen, 2 nieuw")
+    page.get_by_role("button", name="Alles als gelezen markeren").click()
+    expect(link).to_have_attribute("aria-label", "Meldingen")
+    expect(page.locator(".notification--unread")).to_have_count(0)
+    assert_no_violations(page, "nl")

@@ -1,0 +1,119 @@
+"""Searching the catalog on SQLite and PostgreSQL: Dutch stemming, each filter, distance, hostile input."""
+
+from app.catalog.search import PAGE_SIZE, SearchQuery, search_offers
+from app.extensions import db
+from tests.catalog.conftest import load, row
+
+
+def found(app, **query) -> list[str]:
+    """The external ids of the first page, in order."""
+    with app.test_request_context():
+        result = search_offers(db.session, query=SearchQuery(**query))
+        return [offer.external_id for offer in result.offers]
+
+
+def test_dutch_stemming_angstige_finds_angst(small_app):
+    assert found(small_app, text="angstige") == ["angst-lwd"]
+    # "opvoeding" and "opvoeden" (in three descriptions and a theme) share the stem "opvoed"
+    assert set(found(small_app, text="opvoeding")) == {"opvoed-lwd", "autisme-drachten", "scheiding-roosendaal"}
+
+
+def test_a_word_being_typed_finds_by_its_start(small_app):
+    assert found(small_app, text="traumabeh") == ["trauma-sneek"]
+    assert found(small_app, text="Sinnekr") == ["autisme-drachten"]  # the provider's name counts too
+
+
+def test_every_word_must_match(small_app):
+    assert found(small_app, text="angst leeuwarden trauma") == []
+    assert found(small_app, text="emdr nare") == ["trauma-sneek"]
+
+
+def test_the_name_weighs_more_than_the_description(small_app):
+    load(small_app, [row(offer_id="mention", offer_name="Gezinscoaching",
+                         description_nl="Ook voor kinderen met angst, naast veel andere dingen.", themes="opvoeden")])
+    assert found(small_app, text="angst")[:2] == ["angst-lwd", "mention"]
+
+
+FILTER_CASES = [
+    ({"category": "54"}, {"angst-lwd", "trauma-sneek"}),
+    ({"age": 15}, {"angst-lwd", "opvoed-lwd", "scheiding-roosendaal", "trauma-sneek"}),
+    ({"age": 5}, {"opvoed-lwd", "autisme-drachten", "trauma-sneek"}),
+    ({"theme": "autisme"}, {"autisme-drachten"}),
+    ({"form": "online"}, {"scheiding-roosendaal"}),
+    ({"max_wait": 2}, {"angst-lwd", "autisme-drachten", "scheiding-roosendaal"}),
+    ({"max_wait": 0}, {"scheiding-roosendaal"}),
+    ({"language": "fy"}, {"angst-lwd", "opvoed-lwd", "trauma-sneek"}),
+    ({"language": "en"}, {"scheiding-roosendaal"}),
+    ({"municipality": "0090"}, {"angst-lwd", "opvoed-lwd", "autisme-drachten"}),
+    ({"municipality": "1900"}, {"trauma-sneek"}),
+    ({"postcode": "8924 AB", "max_km": 10}, {"angst-lwd", "opvoed-lwd"}),
+    ({"postcode": "8924", "max_km": 50}, {"angst-lwd", "opvoed-lwd", "autisme-drachten", "trauma-sneek"}),
+    ({"category": "54", "language": "fy", "max_wait": 5}, {"angst-lwd"}),
+]
+
+
+def test_each_filter(small_app):
+    for query, expected in FILTER_CASES:  # one app per database for all cases: making apps is the slow part
+        assert set(found(small_app, **query)) == expected, query
+
+
+def test_distance_order_from_the_family_home(small_app):
+    assert found(small_app, postcode="8924 AB", sort="distance") == [
+        "angst-lwd", "opvoed-lwd", "trauma-sneek", "autisme-drachten", "scheiding-roosendaal"]
+    assert found(small_app, postcode="4701", sort="distance")[0] == "scheiding-roosendaal"
+    with small_app.test_request_context():
+        result = search_offers(db.session, query=SearchQuery(postcode="8924", sort="distance"))
+        km = [round(result.distances[offer.id]) for offer in result.offers]
+    assert km == sorted(km)
+    assert 18 <= km[2] <= 25  # Leeuwarden to Sneek is about 21 km as the crow flies
+
+
+def test_waiting_time_order(small_app):
+    assert found(small_app, sort="waiting") == ["scheiding-roosendaal", "autisme-drachten", "angst-lwd",
+                                                "trauma-sneek", "opvoed-lwd"]
+
+
+def test_rating_sort_says_there_are_no_ratings_and_keeps_the_best_match(small_app):
+    with small_app.test_request_context():
+        result = search_offers(db.session, query=SearchQuery(text="angst", sort="rating"))
+    assert "no_ratings" in result.notes
+    assert [o.external_id for o in result.offers] == ["angst-lwd"]
+
+
+def test_distance_needs_a_known_postcode(small_app):
+    with small_app.test_request_context():
+        unknown = search_offers(db.session, query=SearchQuery(postcode="1012", max_km=5))
+        missing = search_offers(db.session, query=SearchQuery(sort="distance"))
+    assert "unknown_postcode" in unknown.notes
+    assert unknown.total == 5  # the distance filter cannot apply: nothing is hidden by it
+    assert "distance_needs_postcode" in missing.notes
+
+
+HOSTILE = [
+    "'; DROP TABLE offer; --", "%", "*", '"', '"angst', "angst*", "angst OR 1=1", "NEAR(angst trauma)",
+    "title:angst", "^angst", "(", "a & b | !c", "x" * 500, "", "   ", "🙂🙂", "âlden ôf û ê", "\x00", "\\",
+]
+
+
+def test_hostile_and_odd_queries_answer_without_error(small_app):
+    for text in HOSTILE:
+        with small_app.test_request_context():
+            result = search_offers(db.session, query=SearchQuery(text=text))
+            assert len(result.offers) == min(result.total, PAGE_SIZE), text
+    assert len(found(small_app)) == 5  # the table is still there, with everything in it
+    assert found(small_app, text="angst*") == ["angst-lwd"]  # an operator is just a character
+    assert found(small_app, text="'; DROP TABLE offer; --") == []
+
+
+def test_frysk_words_find_frysk_descriptions(small_app):
+    load(small_app, [row(offer_id="fy", offer_name="Opfieding", description_fy="Help foar âlden mei lytse bern.")])
+    assert found(small_app, text="âlden") == ["fy"]
+
+
+def test_pages(any_app):
+    load(any_app, [row(offer_id=f"o{n:02d}", offer_name=f"Aanbod {n:02d}", waiting_weeks=n) for n in range(30)])
+    with any_app.test_request_context():
+        first = search_offers(db.session, query=SearchQuery(sort="waiting"))
+        last = search_offers(db.session, query=SearchQuery(sort="waiting", page=99))
+    assert (first.total, first.pages, len(first.offers)) == (30, 3, PAGE_SIZE)
+    assert (last.page, [o.waiting_weeks for o in last.offers]) == (3, list(range(2 * PAGE_SIZE, 30)))
