@@ -15,5 +15,5 @@ from app.identity.models import (  # noqa: F401
     StaffMembership,
 )
 from app.notifications.models import GoalFollow, Notification, NotificationPreference  # noqa: F401
-from app.plans.models import Agreement, Draft, ItemVersion, Plan, PlanItem, PlanVisit  # noqa: F401
+from app.plans.models import Agreement, ItemVersion, Plan, PlanItem, PlanVisit  # noqa: F401
 from app.sync.models import OutboxEvent  # noqa: F401

@@ -165,3 +165,34 @@ def _offer_fields(template: tuple, external_id: str, wait: int, days_ago: int, f
             "intensity": intensity, "funding": FUNDING_BY_CATEGORY.get(category, "result"), "description_nl": nl,
             "description_fy": fy if frisian else "", "description_en": en, "waiting_weeks": str(wait),
             "waiting_updated_on": (today() - timedelta(days=days_ago)).isoformat()}
+
+
+def seed_assignments(session: Session, people: dict, plan_id: str) -> None:
+    """Help for Noor's goal, chosen by Erik, confirmed by Mark and assigned by the municipality (once)."""
+    from datetime import timedelta
+
+    from app.catalog import assignments
+    from app.catalog.models import Assignment, Offer, Provider, ProviderContract
+    from app.core.clock import today
+    from app.plans.context import plan_context
+    from app.plans.models import PlanItem
+
+    if session.exec(select(Assignment).where(Assignment.plan_id == plan_id)).first() is not None:
+        return
+    noor = people["noor"]
+    goal = session.exec(select(PlanItem).where(PlanItem.plan_id == plan_id, PlanItem.kind == "goal",
+                                               PlanItem.youth_id == noor.id)).first()
+    ctx = plan_context(session, person=people["erik"], plan_id=plan_id)
+    kompas = session.exec(select(Provider).where(Provider.external_id == "demo-p000")).one()
+    offer = session.exec(select(Offer).join(ProviderContract, ProviderContract.provider_id == Offer.provider_id)
+                         .where(ProviderContract.municipality_id == ctx.access.family.municipality_id,
+                                Offer.provider_id != kompas.id, Offer.age_min <= noor.age, Offer.age_max >= noor.age,
+                                Offer.form == "home").order_by(Offer.waiting_weeks, Offer.id)).first()
+    if goal is None or offer is None:
+        return
+    assignments.choose_offer(session, ctx=ctx, goal_id=goal.id, offer_id=offer.id)
+    start = today() + timedelta(days=7)
+    request = assignments.confirm(session, ctx=plan_context(session, person=people["mark"], plan_id=plan_id),
+                                  goal_id=goal.id, requested_start=start)
+    assignments.record_decision(session, reference=request.reference, decision="assigned", number=2026104,
+                                start=start, end=start + timedelta(days=182))

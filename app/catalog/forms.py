@@ -8,7 +8,7 @@ from app.catalog import geo
 from app.catalog.search import SearchQuery
 from app.catalog.vocab import CATEGORIES, DISTANCES, FORMS, SEARCH_CATEGORIES, SORTS, THEMES, language_name
 from app.identity.models import Municipality
-from app.web.forms import BaseForm
+from app.web.forms import BaseForm, DateInput
 
 MAX_QUERY = 200
 SEARCH_LANGUAGES = ("fy", "nl", "en", "de", "pl", "ar", "tr")
@@ -98,3 +98,9 @@ class SearchForm(BaseForm):
             postcode=geo.normalise_postcode(self.postcode.data) or "",
             max_km=int(self.afstand.data) if self.afstand.data else None, language=self.taal.data or "",
             municipality=self.gemeente.data or "", sort=self.sorteer.data or "relevance", page=self.pagina.data or 1)
+
+
+class ConfirmForm(BaseForm):
+    """The professional confirms a family's choice, with the date the help should start."""
+
+    requested_start = DateInput(_l("Start the help from"), validators=[Optional()])

@@ -8,6 +8,7 @@ from sqlmodel import Field, Relationship, SQLModel
 from app.catalog import fulltext
 from app.core.clock import today, utcnow
 from app.core.db import UTCDateTime
+from app.core.ids import new_id
 
 FORM_CHECK = "form IN ('home', 'provider', 'day', 'stay', 'online')"
 
@@ -68,18 +69,20 @@ class ProviderLanguage(SQLModel, table=True):
     """A language the provider's staff speak with families (ISO 639-1: nl, fy, en ...)."""
 
     __tablename__ = "provider_language"
+    __table_args__ = (sa.Index("ix_provider_language_language_provider", "language", "provider_id"),)  # covering
 
     provider_id: int = Field(foreign_key="provider.id", primary_key=True)
-    language: str = Field(max_length=3, primary_key=True, index=True)
+    language: str = Field(max_length=3, primary_key=True)
 
 
 class ProviderContract(SQLModel, table=True):
     """A municipality that has a contract with the provider."""
 
     __tablename__ = "provider_contract"
+    __table_args__ = (sa.Index("ix_provider_contract_municipality_provider", "municipality_id", "provider_id"),)
 
     provider_id: int = Field(foreign_key="provider.id", primary_key=True)
-    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True, index=True)
+    municipality_id: int = Field(foreign_key="municipality.id", primary_key=True)
 
 
 class Offer(SQLModel, table=True):
@@ -93,6 +96,10 @@ class Offer(SQLModel, table=True):
         sa.CheckConstraint("waiting_weeks >= 0", name="waiting_not_negative"),
         sa.Index("ix_offer_category_waiting", "product_category", "waiting_weeks"),
         sa.Index("ix_offer_waiting_name", "waiting_weeks", "name"),  # the default order, read without sorting
+        # Offers found by id (through a theme, the full-text index, a language or a contract) are filtered and
+        # ordered from this narrow copy instead of the wide rows with their long texts.
+        sa.Index("ix_offer_filters", "id", "waiting_weeks", "name", "age_min", "age_max", "product_category", "form",
+                 "provider_id", "location_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -136,9 +143,64 @@ class OfferTheme(SQLModel, table=True):
     """A theme an offer helps with (angst, autisme, opvoeden ...)."""
 
     __tablename__ = "offer_theme"
+    __table_args__ = (sa.Index("ix_offer_theme_theme_offer", "theme", "offer_id"),)  # covering: offers with a theme
 
     offer_id: int = Field(foreign_key="offer.id", primary_key=True)
-    theme: str = Field(max_length=20, primary_key=True, index=True)
+    theme: str = Field(max_length=20, primary_key=True)
 
 
 fulltext.attach(Offer.__table__)
+
+
+ASSIGNMENT_STATUSES = ("chosen", "requested", "examining", "assigned", "refused", "withdrawn")
+ACTIVE_STATUSES = ("chosen", "requested", "examining", "assigned")
+
+
+class Assignment(SQLModel, table=True):
+    """Help chosen for one goal: the family's choice, the professional's confirmation, the municipality's answer.
+
+    In iJw terms the confirmed choice is a request for an assignment (verzoek om toewijzing): `reference` plays the
+    part of ReferentieAanbieder, the answer brings a ToewijzingNummer and dates, or a refusal reason (WJ759).
+    """
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('chosen', 'requested', 'examining', 'assigned', 'refused', 'withdrawn')",
+                           name="status_known"),
+        sa.CheckConstraint("assignment_number IS NULL OR (assignment_number BETWEEN 1 AND 999999999)",
+                           name="number_fits_ijw"),
+        sa.Index("ix_assignment_goal_status", "goal_id", "status"),
+        sa.Index("ix_assignment_organisation_status", "organisation_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(default_factory=new_id, max_length=36, unique=True)
+    plan_id: str = Field(foreign_key="plan.id", index=True, max_length=20)
+    family_id: str = Field(foreign_key="family.id", max_length=20)
+    goal_id: str = Field(foreign_key="plan_item.id", max_length=20)
+    offer_id: int = Field(foreign_key="offer.id")
+    organisation_id: str = Field(foreign_key="organisation.id", max_length=20)
+    status: str = Field(default="chosen", max_length=10)
+    product_category: str = Field(max_length=2)  # JZ020
+    product_code: str = Field(default="", max_length=5)
+    requested_start: date | None = None
+    volume: int | None = None
+    unit: str = Field(default="", max_length=2)  # WJ756
+    frequency: str = Field(default="", max_length=1)  # WMO757
+    referrer_type: str = Field(default="01", max_length=2)  # COD327: 01 gemeente (the jeugdprofessional)
+    chosen_by_id: str = Field(foreign_key="person.id", max_length=20)
+    chosen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    confirmed_by_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    assignment_number: int | None = None
+    assigned_start: date | None = None
+    assigned_end: date | None = None
+    refusal_reason: str = Field(default="", max_length=1)  # WJ759
+    decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    offer: Offer = Relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES

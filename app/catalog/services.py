@@ -79,8 +79,13 @@ def contracting_municipalities(session: Session) -> list[Municipality]:
                              .order_by(Municipality.name)).all())
 
 
-def family_defaults(session: Session, *, person: Person | None) -> FamilyDefaults:
-    """A family member's municipality and home postcode (nothing for visitors and staff)."""
+def family_defaults(session: Session, *, person: Person | None, family: Family | None = None) -> FamilyDefaults:
+    """A family member's municipality and home postcode (nothing for visitors and staff), or, when help is sought
+    for one family's goal (also by its professional), that family's."""
+    if family is not None:
+        municipality = session.get(Municipality, family.municipality_id)
+        return FamilyDefaults(municipality=municipality.cbs_code, municipality_id=municipality.id,
+                              postcode=family.postcode or "")
     if person is None:
         return FamilyDefaults()
     row = session.exec(select(Family, Municipality).join(Membership, Membership.family_id == Family.id)

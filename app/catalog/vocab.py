@@ -88,6 +88,26 @@ SORTS = {
     "distance": _l("Closest by"),
     "rating": _l("Best rated"),
 }
+# The state of the help chosen for a goal, and iJw 3.2 WJ759 (why the municipality refused a request) in plain words.
+ASSIGNMENT_STATUSES = {
+    "chosen": _l("Chosen"),
+    "requested": _l("Requested"),
+    "examining": _l("Being looked at"),
+    "assigned": _l("Assigned"),
+    "refused": _l("Refused"),
+    "withdrawn": _l("Withdrawn"),
+}
+REFUSAL_REASONS = {
+    "1": _l("The municipality asks for a new request instead of a change."),
+    "2": _l("The help costs more than the budget allows."),
+    "3": _l("The municipality has no contract with this provider."),
+    "4": _l("The help does not fit the contract with this provider."),
+    "5": _l("Another municipality is responsible for this help."),
+    "6": _l("The young person already gets help like this."),
+    "7": _l("The municipality thinks this help does not fit what is needed."),
+    "8": _l("Another municipality is responsible, because of where the young person lives."),
+    "9": _l("The young person is too old for this help."),
+}
 DISTANCES = (5, 10, 25, 50, 100)
 STALE_AFTER_WEEKS = 8
 
@@ -116,4 +136,6 @@ TEMPLATE_GLOBALS = {"category_label": lambda code: label(CATEGORIES, code),
                     "intensity_label": lambda code: label(INTENSITIES, code),
                     "regime_label": lambda code: label(REGIMES, code),
                     "regime_explained": lambda code: label(REGIME_EXPLAINED, code),
-                    "language_name": language_name}
+                    "language_name": language_name,
+                    "assignment_status_label": lambda code: label(ASSIGNMENT_STATUSES, code),
+                    "refusal_label": lambda code: label(REFUSAL_REASONS, code)}

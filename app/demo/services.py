@@ -52,9 +52,10 @@ def seed_demo(session: Session, *, with_plan: bool = True) -> dict[str, Person]:
         from app.demo.plan_content import seed_caseload
 
         seed_caseload(session, people["mark"], leeuwarden.id)
-        from app.catalog.demo import seed_catalog
+        from app.catalog.demo import seed_assignments, seed_catalog
 
         seed_catalog(session)
+        seed_assignments(session, people, session.exec(select(Plan).where(Plan.family_id == family.id)).one().id)
         from app.notifications.services import actions_due
 
         actions_due(session)  # today's reminders (the plan's changes already notified the family)

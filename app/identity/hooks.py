@@ -1,15 +1,13 @@
-"""Hooks later features fill in: which families a provider may reach (through assigned goals)."""
+"""Hooks that later features fill in: which families and goals a provider may reach (through assigned goals)."""
 
 from sqlmodel import Session
 
 
 def provider_family_ids(session: Session, organisation_id: str) -> set[str]:
-    """Families in which a goal is assigned to this provider organisation.
+    """Families in which a goal is assigned to this provider organisation (the catalog's assignments)."""
+    from app.catalog.assignments import provider_family_ids as assigned_families
 
-    Goals and their assignment to providers arrive with the catalog; until then a provider reaches no
-    family, which is the safe answer.
-    """
-    return set()
+    return assigned_families(session, organisation_id)
 
 
 def items_about(session: Session, youth_id: str) -> list:
@@ -24,5 +22,7 @@ def items_about(session: Session, youth_id: str) -> list:
 
 
 def goal_organisations(session: Session, plan_id: str) -> dict[str, set[str]]:
-    """Provider organisations assigned to each goal of a plan (filled by the catalog's assignments; none yet)."""
-    return {}
+    """Provider organisations assigned to each goal of a plan (the catalog's assignments)."""
+    from app.catalog.assignments import goal_organisations as assigned
+
+    return assigned(session, plan_id)

@@ -182,15 +182,3 @@ class PlanVisit(SQLModel, table=True):
     plan_id: str = Field(foreign_key="plan.id", primary_key=True, max_length=20)
     previous_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class Draft(SQLModel, table=True):
-    """Text typed but not yet saved, per person and field, so a reload or a crash loses nothing."""
-
-    __tablename__ = "draft"
-
-    person_id: str = Field(foreign_key="person.id", primary_key=True, max_length=20)
-    key: str = Field(primary_key=True, max_length=80)  # "<plan>:<item or new-kind>:<field>"
-    text: str = Field(default="", max_length=10_000)
-    base_version: int | None = None
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 
+from app.catalog import assignments
 from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
@@ -57,12 +58,14 @@ def show(plan_id: str) -> Response:
     """Show the whole plan, as far as the age rules let this person see it."""
     ctx = _ctx(plan_id)
     plan_view = view.build(db.session, ctx=ctx)
-    followed = notifications.followed_goal_ids(db.session, person_id=ctx.actor.person_id,
-                                               goals=[goal.item for goal in plan_view.sections["goal"]])
+    goals = [goal.item for goal in plan_view.sections["goal"]]
+    followed = notifications.followed_goal_ids(db.session, person_id=ctx.actor.person_id, goals=goals)
+    helps = assignments.for_plan(db.session, plan_id=plan_id)
     db.session.commit()
     return allow_offline_copy(render("plans/show.html", pv=plan_view, speaker=_speaker(ctx),
                                      forms=_new_forms(ctx, plan_view), speaker_form=_speaker_form(ctx),
-                                     followed=followed))
+                                     followed=followed, helps=helps,
+                                     choosers={goal.id for goal in goals if assignments.may_choose(ctx, goal)}))
 
 
 def _new_forms(ctx: PlanContext, plan_view) -> dict[str, ItemForm]:

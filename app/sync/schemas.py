@@ -41,7 +41,52 @@ PLAN_FIXED = {
     },
 }
 
-SCHEMAS = {"plan.fixed": PLAN_FIXED}
+ASSIGNMENT_REQUESTED = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": f"{BASE}/assignment.requested/1",
+    "title": "Verzoek om toewijzing",
+    "description": "The family chose an offer for a goal and the jeugdprofessional confirmed it: a request for an "
+                   "assignment, with iJw names and codes (JW315: ReferentieAanbieder, Product, "
+                   "ToewijzingIngangsdatum, Omvang, Verwijzer). References only: no names, no BSN, no free text.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["reference", "plan_id", "family_id", "goal_id", "municipality_code", "youth", "provider",
+                 "offer_external_id", "product", "requested_start", "omvang", "referrer", "chosen_at",
+                 "confirmed_at"],
+    "properties": {
+        "reference": {"type": "string", "minLength": 1, "maxLength": 36,
+                      "description": "Our reference for the request (iJw ReferentieAanbieder, at most 36)"},
+        "plan_id": ID,
+        "family_id": ID,
+        "goal_id": ID,
+        "municipality_code": {"type": "string", "pattern": "^[0-9]{4}$", "description": "CBS gemeentecode"},
+        "youth": {"oneOf": [{"type": "null"}, {
+            "type": "object", "additionalProperties": False, "required": ["reference", "age_band"],
+            "properties": {"reference": ID, "age_band": {"enum": ["0-11", "12-15", "16+"]}}}]},
+        "provider": {"type": "object", "additionalProperties": False, "required": ["agb_code", "external_id"],
+                     "properties": {"agb_code": {"type": "string", "pattern": "^[0-9]{8}$"},
+                                    "external_id": {"type": "string", "minLength": 1, "maxLength": 64}}},
+        "offer_external_id": {"type": "string", "minLength": 1, "maxLength": 64},
+        "product": {"type": "object", "additionalProperties": False, "required": ["category", "code"],
+                    "properties": {"category": {"type": "string", "pattern": "^[0-9]{2}$",
+                                                "description": "JZ020 productcategorie"},
+                                   "code": {"oneOf": [{"type": "string", "pattern": "^[0-9A-Za-z]{1,5}$"},
+                                                      {"type": "null"}]}}},
+        "requested_start": {**DATE, "description": "ToewijzingIngangsdatum asked for"},
+        "omvang": {"oneOf": [{"type": "null"}, {
+            "type": "object", "additionalProperties": False, "required": ["volume", "unit", "frequency"],
+            "properties": {"volume": {"type": "integer", "minimum": 0, "maximum": 99999999},
+                           "unit": {"enum": ["01", "04", "14", "16", "82", "83", "84"], "description": "WJ756"},
+                           "frequency": {"enum": ["1", "2", "4", "6"], "description": "WMO757"}}}]},
+        "referrer": {"type": "object", "additionalProperties": False, "required": ["type"],
+                     "properties": {"type": {"enum": ["01", "02", "03", "04", "05", "06", "08"],
+                                             "description": "COD327 verwijzer"}}},
+        "chosen_at": DATETIME,
+        "confirmed_at": DATETIME,
+    },
+}
+
+SCHEMAS = {"plan.fixed": PLAN_FIXED, "assignment.requested": ASSIGNMENT_REQUESTED}
 
 
 def validator(event_type: str) -> Draft202012Validator:

@@ -55,7 +55,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('provider_id', 'municipality_id', name=op.f('pk_provider_contract'))
     )
     with op.batch_alter_table('provider_contract', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_provider_contract_municipality_id'), ['municipality_id'], unique=False)
+        batch_op.create_index('ix_provider_contract_municipality_provider', ['municipality_id', 'provider_id'], unique=False)
 
     op.create_table('provider_language',
     sa.Column('provider_id', sa.Integer(), nullable=False),
@@ -64,7 +64,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('provider_id', 'language', name=op.f('pk_provider_language'))
     )
     with op.batch_alter_table('provider_language', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_provider_language_language'), ['language'], unique=False)
+        batch_op.create_index('ix_provider_language_language_provider', ['language', 'provider_id'], unique=False)
 
     op.create_table('provider_location',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -118,6 +118,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('offer', schema=None) as batch_op:
         batch_op.create_index('ix_offer_category_waiting', ['product_category', 'waiting_weeks'], unique=False)
+        batch_op.create_index('ix_offer_filters', ['id', 'waiting_weeks', 'name', 'age_min', 'age_max', 'product_category', 'form', 'provider_id', 'location_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_offer_location_id'), ['location_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_offer_provider_id'), ['provider_id'], unique=False)
         batch_op.create_index('ix_offer_waiting_name', ['waiting_weeks', 'name'], unique=False)
@@ -129,7 +130,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('offer_id', 'theme', name=op.f('pk_offer_theme'))
     )
     with op.batch_alter_table('offer_theme', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_offer_theme_theme'), ['theme'], unique=False)
+        batch_op.create_index('ix_offer_theme_theme_offer', ['theme', 'offer_id'], unique=False)
 
     with op.batch_alter_table('family', schema=None) as batch_op:
         batch_op.add_column(sa.Column('postcode', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=True))
@@ -146,13 +147,14 @@ def downgrade() -> None:
         batch_op.drop_column('postcode')
 
     with op.batch_alter_table('offer_theme', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_offer_theme_theme'))
+        batch_op.drop_index('ix_offer_theme_theme_offer')
 
     op.drop_table('offer_theme')
     with op.batch_alter_table('offer', schema=None) as batch_op:
         batch_op.drop_index('ix_offer_waiting_name')
         batch_op.drop_index(batch_op.f('ix_offer_provider_id'))
         batch_op.drop_index(batch_op.f('ix_offer_location_id'))
+        batch_op.drop_index('ix_offer_filters')
         batch_op.drop_index('ix_offer_category_waiting')
 
     op.drop_table('offer')
@@ -162,11 +164,11 @@ def downgrade() -> None:
 
     op.drop_table('provider_location')
     with op.batch_alter_table('provider_language', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_provider_language_language'))
+        batch_op.drop_index('ix_provider_language_language_provider')
 
     op.drop_table('provider_language')
     with op.batch_alter_table('provider_contract', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_provider_contract_municipality_id'))
+        batch_op.drop_index('ix_provider_contract_municipality_provider')
 
     op.drop_table('provider_contract')
     with op.batch_alter_table('provider', schema=None) as batch_op:

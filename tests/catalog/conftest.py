@@ -4,6 +4,7 @@ import pytest
 
 from app.catalog.importer import import_catalog
 from app.extensions import db
+from tests.plans.conftest import any_plan_app, plan_app  # noqa: F401  (the plan fixtures, for choosing help)
 
 BASE = {
     "offer_id": "o1", "offer_name": "Thuisbegeleiding", "description_nl": "Hulp bij het opvoeden thuis.",

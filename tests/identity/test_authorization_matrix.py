@@ -7,7 +7,7 @@ fails test_every_route_is_in_the_matrix.
 import pytest
 from sqlmodel import select
 
-from app.catalog.models import Offer
+from app.catalog.models import Offer, ProviderContract
 from app.extensions import db
 from app.identity.invitations import create_invitation
 from app.identity.models import Family, Membership, Person, StaffMembership
@@ -77,6 +77,8 @@ GET = {
     "/catalogus/aanbod/{offer}":     ALL_200,
     "/catalogus/aanbieders/{provider_id}": ALL_200,
     "/catalogus/vergelijken":        ALL_200,
+    # confirming the help chosen for Tom's school goal: only his professional (nothing is waiting yet: back to the plan)
+    "/catalogus/doel/{goal}/bevestigen": [303, 404, 403, 404, 403, 404, 404, 303, 404, 404, 404],
 }
 POST = {
     #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen
@@ -100,6 +102,9 @@ POST = {
     "/meldingen/{note}/gelezen":     [303, 404, 404, 404, 303, 404, 404, 404, 404, 404, 404],
     # following Tom's school goal: whoever may see it (not his sisters, the network or a parent without custody)
     "/plan/{plan}/onderdelen/{goal}/volgen": [303, 404, 303, 404, 303, 404, 404, 303, 404, 404, 404],
+    # choosing help for Tom's school goal: those whose consent it needs (Tom, 14, and his parents with custody)
+    "/catalogus/aanbod/{offer}/kiezen": [303, 404, 303, 404, 303, 404, 404, 403, 404, 404, 404],
+    "/catalogus/doel/{goal}/bevestigen": [303, 404, 403, 404, 403, 404, 404, 303, 404, 404, 404],
     "/gezinnen/nieuw":               [303, 403, 403, 403, 403, 403, 403, 303, 303, 403, 403],
     "/profiel":                      [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
     "/taal":                         [303] * 11,
@@ -152,7 +157,10 @@ def world(tmp_path_factory):
                   "plan": plan.id, "other_plan": other_plan.id, "item": strength.id, "tom_item": tom_item.id,
                   "lisa_item": lisa_item.id, "action": action.id, "kind": "worry",
                   "goal": goal.id, "note": note.id}
-        offer = session.exec(select(Offer)).first()
+        family = session.get(Family, fam)
+        offer = session.exec(select(Offer).join(ProviderContract, ProviderContract.provider_id == Offer.provider_id)
+                             .where(ProviderContract.municipality_id == family.municipality_id,
+                                    Offer.age_min <= 14, Offer.age_max >= 14).order_by(Offer.id)).first()
         values.update(offer=offer.id, provider_id=offer.provider_id)
     return app, ids, values
 
@@ -174,6 +182,9 @@ POST_DATA = {"lang": "fy", "next": "/", "given_name": "Naam", "language": "nl", 
              "speaker_id": ""}
 
 
+ROUTE_DATA = {"/catalogus/aanbod/{offer}/kiezen": lambda values: {"goal_id": values["goal"]}}
+
+
 @pytest.mark.parametrize(("route", "actor"), [(r, a) for r in GET for a in ACTORS])
 def test_get(world, route, actor):
     app, ids, values = world
@@ -188,7 +199,7 @@ def test_get(world, route, actor):
 def test_post(world, route, actor):
     app, ids, values = world
     client = client_for(app, ids, actor)
-    data = {**POST_DATA, "csrf_token": token(client)}
+    data = {**POST_DATA, "csrf_token": token(client), **ROUTE_DATA.get(route, lambda _: {})(values)}
     for youth in (values["tom"], values["lisa"]):
         data[f"c-{youth}-decision"] = "given"
     response = client.post(route.format(**values), data=data)
@@ -199,7 +210,7 @@ def test_every_route_is_in_the_matrix(world):
     app, _, _ = world
     names = {"fam": "{fam}", "other": "{other}"}
     listed_get = {r.replace("{other}", "{fam}").replace("{other_plan}", "{plan}").replace("{tom_item}", "{item}")
-                  .replace("{lisa_item}", "{item}") for r in GET}
+                  .replace("{lisa_item}", "{item}").replace("{goal}", "{item}") for r in GET}
     listed_post = {r.replace("{tom_item}", "{item}").replace("{action}", "{item}").replace("{lisa}", "{tom}")
                    .replace("{goal}", "{item}") for r in POST}
     for rule in app.url_map.iter_rules():
@@ -210,7 +221,8 @@ def test_every_route_is_in_the_matrix(world):
                 .replace("<int:version>", "1").replace("<int:notification_id>", "{note}")
                 .replace("<youth_id>", "{tom}").replace("<token>", "{token}").replace("<key>", "{key}")
                 .replace("<name>", "{provider}").replace("<provider>", "{provider}")
-                .replace("<int:offer_id>", "{offer}").replace("<int:provider_id>", "{provider_id}"))
+                .replace("<int:offer_id>", "{offer}").replace("<int:provider_id>", "{provider_id}")
+                .replace("<goal_id>", "{item}"))
         if "GET" in rule.methods:
             assert path in listed_get, f"GET {rule.rule} is not in the matrix"
         if "POST" in rule.methods:
