@@ -172,7 +172,7 @@ def seed_assignments(session: Session, people: dict, plan_id: str) -> None:
     from datetime import timedelta
 
     from app.catalog import assignments
-    from app.catalog.models import Assignment, Offer, Provider, ProviderContract
+    from app.catalog.models import Assignment, Offer, OfferTheme, Provider, ProviderContract
     from app.core.clock import today
     from app.plans.context import plan_context
     from app.plans.models import PlanItem
@@ -185,9 +185,10 @@ def seed_assignments(session: Session, people: dict, plan_id: str) -> None:
     ctx = plan_context(session, person=people["erik"], plan_id=plan_id)
     kompas = session.exec(select(Provider).where(Provider.external_id == "demo-p000")).one()
     offer = session.exec(select(Offer).join(ProviderContract, ProviderContract.provider_id == Offer.provider_id)
+                         .join(OfferTheme, OfferTheme.offer_id == Offer.id)
                          .where(ProviderContract.municipality_id == ctx.access.family.municipality_id,
                                 Offer.provider_id != kompas.id, Offer.age_min <= noor.age, Offer.age_max >= noor.age,
-                                Offer.form == "home").order_by(Offer.waiting_weeks, Offer.id)).first()
+                                OfferTheme.theme == "opvoeden").order_by(Offer.waiting_weeks, Offer.id)).first()
     if goal is None or offer is None:
         return
     assignments.choose_offer(session, ctx=ctx, goal_id=goal.id, offer_id=offer.id)

@@ -22,7 +22,9 @@ from app.plans.models import DOMAIN_LABELS
 _PLACEHOLDER = "__item__"
 _WORDS: dict[str, SimpleNamespace] = {}
 _ITEM_ENDPOINTS = {"edit": "plans.edit", "history": "plans.history", "done": "plans.toggle_done",
-                   "visibility": "plans.visibility", "visibility_form": "plans.visibility_form"}
+                   "visibility": "plans.visibility", "visibility_form": "plans.visibility_form",
+                   "follow": "notifications.follow"}
+_GOAL_ENDPOINTS = {"find_help": ("catalog.index", "doel"), "confirm": ("catalog.confirm", "goal_id")}
 
 
 def _words() -> SimpleNamespace:
@@ -43,6 +45,7 @@ def _words() -> SimpleNamespace:
         "does_name_agree": _("Does %(name)s agree?"), "do_you_agree": _("Do you agree?"),
         "yes_agree": _("Yes, I agree"), "no_agree": _("No, I do not agree"),
         "what_not_agree": _("What do you not agree with?"), "save_answer": _("Save my answer"),
+        "follow": _("Follow this goal"), "find_help": _("Find help for this goal"),
         **{f"domain_{key.value}": str(label) for key, label in DOMAIN_LABELS.items()},
     })
 
@@ -53,7 +56,7 @@ class Kit:
 
     language: str
     w: SimpleNamespace
-    u: SimpleNamespace  # URL patterns of the item routes: `k.u.edit % item_id`
+    u: SimpleNamespace  # URL patterns of the item and goal routes: `k.u.edit % item_id`
     csrf: str
 
     def date(self, value: date | None, pattern: str = "long") -> str:
@@ -78,8 +81,10 @@ def plan_kit(plan_id: str) -> Kit:
     if (plan_id, language) not in kits:
         if language not in _WORDS:
             _WORDS[language] = _words()
-        urls = {name: url_for(endpoint, plan_id=plan_id, item_id=_PLACEHOLDER).replace("%", "%%")
-                .replace(_PLACEHOLDER, "%s") for name, endpoint in _ITEM_ENDPOINTS.items()}
+        urls = {name: url_for(endpoint, plan_id=plan_id, item_id=_PLACEHOLDER) for name, endpoint in
+                _ITEM_ENDPOINTS.items()}
+        urls |= {name: url_for(endpoint, **{arg: _PLACEHOLDER}) for name, (endpoint, arg) in _GOAL_ENDPOINTS.items()}
+        urls = {name: url.replace("%", "%%").replace(_PLACEHOLDER, "%s") for name, url in urls.items()}
         kits[plan_id, language] = Kit(language, _WORDS[language], SimpleNamespace(**urls),
                                       generate_csrf())
     return kits[plan_id, language]
