@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from app.audit.services import AuditActor, record
@@ -167,10 +167,10 @@ def active_for_goal(session: Session, *, goal_id: str) -> Assignment | None:
 
 
 def for_plan(session: Session, *, plan_id: str) -> dict[str, Assignment]:
-    """Each goal's latest assignment (with its offer and provider), in two queries whatever the plan's size."""
+    """Each goal's latest assignment (with its offer and provider), in one query whatever the plan's size."""
     rows = session.exec(select(Assignment).where(Assignment.plan_id == plan_id, Assignment.status != "withdrawn")
-                        .options(selectinload(Assignment.offer).selectinload(Offer.provider))
-                        .order_by(Assignment.id)).all()
+                        .options(joinedload(Assignment.offer).joinedload(Offer.provider))
+                        .order_by(Assignment.id)).unique().all()
     return {row.goal_id: row for row in rows}
 
 

@@ -1,6 +1,9 @@
 """The persona picker: sign in as one of the demo people (only with DEMO on)."""
 
+import re
+
 from flask import Blueprint, Response, abort, current_app, redirect, url_for
+from markupsafe import Markup, escape
 
 from app.core.mail import read_folder
 from app.demo import services
@@ -39,4 +42,17 @@ def sign_in_as(key: str) -> Response:
 @bp.get("/mail")
 def mailbox() -> Response:
     """Show the e-mails the app would have sent (demo mode writes them to a folder)."""
-    return render("demo/mail.html", mails=read_folder(current_app.config.get("MAIL_DIR")))
+    mails = [{"name": name, "message": message, "sent": getattr(message["Date"], "datetime", None),
+              "body": _linked(message.get_body(preferencelist=("plain",)).get_content())}
+             for name, message in read_folder(current_app.config.get("MAIL_DIR"))]
+    return render("demo/mail.html", mails=mails)
+
+
+_URL = re.compile(r"(https?://[^\s<>\"]+)")
+
+
+def _linked(text: str) -> Markup:
+    """The mail's text with its links clickable (everything else escaped)."""
+    parts = _URL.split(text)
+    return Markup("".join(str(escape(part)) if n % 2 == 0 else f'<a href="{escape(part)}">{escape(part)}</a>'
+                          for n, part in enumerate(parts)))

@@ -1,5 +1,7 @@
 """Demo mode: the personas, their ages, and /demo hidden when demo is off."""
 
+from datetime import UTC
+
 from sqlmodel import select
 
 from app.core.clock import age_on, today
@@ -60,3 +62,22 @@ def test_seeding_twice_changes_nothing(any_app):
         seed_demo(session)
         seed_demo(session)
         assert len(session.exec(select(Person)).all()) == before
+
+
+def test_demo_mailbox_shows_the_date_in_words_and_clickable_links(tmp_path):
+    from datetime import datetime
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    app = make_app(MAIL_DIR=str(tmp_path))
+    message = EmailMessage()
+    message["Subject"], message["To"] = "Nije melding", "sanne@example.invalid"
+    message["Date"] = format_datetime(datetime(2026, 11, 22, 14, 5, tzinfo=UTC))
+    message["Content-Language"] = "fy"
+    message.set_content("Sjoch: https://onsplan.invalid/plan/ABC?x=1 <script>alert(1)</script>")
+    (tmp_path / "one.eml").write_bytes(bytes(message))
+    html = app.test_client().get("/demo/mail?lang=nl").get_data(as_text=True)
+    assert '<a href="https://onsplan.invalid/plan/ABC?x=1">https://onsplan.invalid/plan/ABC?x=1</a>' in html
+    assert "&lt;script&gt;" in html
+    assert "<script>alert" not in html
+    assert "22 nov 2026, 15:05" in html  # Amsterdam time, in words
