@@ -1,8 +1,12 @@
-"""`flask notifications due|digest|send`: the daily reminders, the professionals' digest, and retries."""
+"""`flask notifications due|digest|send|run`: the daily reminders, the professionals' digest, retries, and the
+process that runs them on time."""
+
+import time
 
 import click
 from flask import Blueprint
 
+from app.core.clock import AMSTERDAM, utcnow
 from app.extensions import db
 from app.notifications import mails, services
 
@@ -31,3 +35,30 @@ def send() -> None:
     with db.new_session() as session:
         sent = mails.send_pending(session)
     click.echo(f"{sent} e-mails sent.")
+
+
+@cli.cli.command("run")
+@click.option("--at", "daily_at", default="07:00", show_default=True,
+              help="Local time (Europe/Amsterdam) of the daily reminders and digest.")
+@click.option("--every", default=300, show_default=True, help="Seconds between rounds (unsent e-mails are retried).")
+@click.option("--once", is_flag=True, help="One round, then stop (for tests, or to run from cron).")
+def run(daily_at: str, every: int, once: bool) -> None:
+    """Keep notifications going (the Procfile's `notify:` process): retry unsent e-mails every few minutes, and once
+    a day, from --at on, make the reminders and send the professionals' digest."""
+    hour, minute = (int(part) for part in daily_at.split(":"))
+    last_daily = None
+    while True:
+        now = utcnow().astimezone(AMSTERDAM)
+        with db.new_session() as session:
+            sent = mails.send_pending(session)
+            if (now.hour, now.minute) >= (hour, minute) and last_daily != now.date():
+                made = services.actions_due(session)
+                session.commit()
+                digests = mails.send_digests(session)
+                last_daily = now.date()
+                click.echo(f"{now:%Y-%m-%d %H:%M}: {len(made)} reminders, {digests} digests.")
+        if sent:
+            click.echo(f"{now:%Y-%m-%d %H:%M}: {sent} e-mails sent.")
+        if once:
+            return
+        time.sleep(every)

@@ -245,3 +245,18 @@ def test_a_rolled_back_change_notifies_nobody(plan_app):
         late = Notification(topic="action_due", detail="overdue", person_id="", family_id="", plan_id="")
         assert mails.subject_for(late) == "Iets wat jij doet in het gezinsplan is te laat"
     assert len(list(Path(plan_app.config["MAIL_DIR"]).glob("*.eml"))) == before
+
+
+def test_the_notify_process_sends_the_digest_once_a_day_from_the_set_time(plan_app):
+    runner = plan_app.test_cli_runner()
+    before = runner.invoke(args=["notifications", "run", "--once", "--at", "23:59"])
+    assert before.exit_code == 0, before.output
+    if "digests" not in before.output:  # not yet 23:59 here: nothing daily happened
+        assert mails_to(plan_app, "mark@demo.onsplan.invalid") == []
+    due = runner.invoke(args=["notifications", "run", "--once", "--at", "00:00"])
+    assert due.exit_code == 0, due.output
+    assert "1 digests." in due.output or "digests" in before.output
+    assert len(mails_to(plan_app, "mark@demo.onsplan.invalid")) == 1
+    again = runner.invoke(args=["notifications", "run", "--once", "--at", "00:00"])
+    assert "0 digests." in again.output  # a new process runs the day's round again, and finds nothing new
+    assert len(mails_to(plan_app, "mark@demo.onsplan.invalid")) == 1
