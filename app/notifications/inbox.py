@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, record
 from app.core.clock import utcnow
 from app.core.errors import NotFound
-from app.identity.models import Person
+from app.identity.models import Membership, Person
+from app.identity.policy import Role
 from app.notifications.models import Notification, Topic
 from app.notifications.services import family_context, may_see
 from app.plans.context import PlanContext
-from app.plans.models import PlanItem
+from app.plans.models import Plan, PlanItem
 
 LIMIT = 100
 SHORT = 80  # characters of an item's text in a notification
@@ -52,8 +53,18 @@ def unread_count(session: Session, *, person: Person) -> int:
     unread = [Notification.person_id == person.id, Notification.in_app, Notification.read_at.is_(None)]
     if not session.exec(select(sa.func.count()).select_from(Notification).where(*unread)).one():
         return 0
-    rows = session.exec(select(Notification).where(*unread).order_by(Notification.id.desc()).limit(LIMIT)).all()
-    return len(_still_theirs(session, person, rows)[0])
+    found = session.exec(
+        select(Notification, Membership.role, PlanItem.id).where(*unread)
+        .join(Plan, Plan.id == Notification.plan_id)
+        .outerjoin(Membership, sa.and_(Membership.family_id == Plan.family_id, Membership.person_id == person.id))
+        .outerjoin(PlanItem, PlanItem.id == Notification.item_id)
+        .order_by(Notification.id.desc()).limit(LIMIT)).all()
+    # A family's professional sees everything in its plan (policy.can_view): only whether the item is still there
+    # counts. Everyone else goes through the age rules, item by item, as on the plan page.
+    professional = sum(1 for row, role, item_id in found
+                       if role == Role.PROFESSIONAL and (row.item_id is None or item_id is not None))
+    others = [row for row, role, _item_id in found if role is not None and role != Role.PROFESSIONAL]
+    return professional + (len(_still_theirs(session, person, others)[0]) if others else 0)
 
 
 def open_notification(session: Session, *, person: Person, notification_id: int) -> NotificationView:

@@ -260,3 +260,16 @@ def test_the_notify_process_sends_the_digest_once_a_day_from_the_set_time(plan_a
     again = runner.invoke(args=["notifications", "run", "--once", "--at", "00:00"])
     assert "0 digests." in again.output  # a new process runs the day's round again, and finds nothing new
     assert len(mails_to(plan_app, "mark@demo.onsplan.invalid")) == 1
+
+
+def test_the_header_count_is_the_number_of_unread_notifications_the_inbox_shows(any_plan_app):
+    from app.identity.models import Person
+
+    world = PlanWorld(any_plan_app)
+    with any_plan_app.test_request_context():
+        for key in ("sanne", "erik", "tom", "lisa", "noor", "fenna", "mark"):
+            person = db.session.get(Person, world.people[key])
+            shown = [view for view in inbox.inbox(db.session, person=person) if view.is_unread]
+            assert inbox.unread_count(db.session, person=person) == len(shown), key
+        mark = db.session.get(Person, world.people["mark"])
+        assert inbox.unread_count(db.session, person=mark) > 0  # the fast path for professionals is exercised
