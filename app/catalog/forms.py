@@ -7,7 +7,6 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from app.catalog import geo
 from app.catalog.search import SearchQuery
 from app.catalog.vocab import CATEGORIES, DISTANCES, FORMS, SEARCH_CATEGORIES, SORTS, THEMES, language_name
-from app.identity.models import Municipality
 from app.web.forms import BaseForm, DateInput
 
 MAX_QUERY = 200
@@ -65,7 +64,7 @@ class SearchForm(BaseForm):
     pagina = WholeNumber(validators=[Optional(), NumberRange(min=1, max=10_000, message=_l(
         "There is no such page."))])
 
-    def fill_choices(self, municipalities: list[Municipality]) -> "SearchForm":
+    def fill_choices(self, municipalities: list) -> "SearchForm":
         """Set the choices (words in the reader's language, so only at request time)."""
         self.soort.choices = _any(_l("Any type")) + [(code, str(CATEGORIES[code])) for code in SEARCH_CATEGORIES]
         self.thema.choices = _any(_l("Any theme")) + sorted(((k, str(v)) for k, v in THEMES.items()),

@@ -1,5 +1,7 @@
 """Read the catalog: one offer, one provider, offers side by side, and what a family's search starts from."""
 
+import time
+import weakref
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -72,11 +74,33 @@ def municipality_names(session: Session, *, ids: set[int]) -> dict[int, str]:
     return {m.id: m.name for m in session.exec(select(Municipality).where(Municipality.id.in_(ids))).all()}
 
 
-def contracting_municipalities(session: Session) -> list[Municipality]:
-    """Municipalities that contract at least one provider, by name (the search filter's choices)."""
+@dataclass(frozen=True)
+class MunicipalityChoice:
+    """A municipality as the search filter lists it."""
+
+    cbs_code: str
+    name: str
+
+
+_CHOICES: "weakref.WeakKeyDictionary[object, tuple[float, list[MunicipalityChoice]]]" = weakref.WeakKeyDictionary()
+CHOICES_MAX_AGE = 60.0  # seconds: a new contract shows in the filter within a minute
+
+
+def contracting_municipalities(session: Session) -> list[MunicipalityChoice]:
+    """Municipalities that contract at least one provider, by name (the search filter's choices).
+
+    Public catalog data, the same for every visitor: kept per database engine for a minute, because finding them
+    reads every contract (20,000 in a big region) and the filter is on every search.
+    """
+    engine = session.get_bind()
+    cached = _CHOICES.get(engine)
+    if cached is not None and time.monotonic() < cached[0]:
+        return cached[1]
     contracted = select(ProviderContract.municipality_id).distinct()
-    return list(session.exec(select(Municipality).where(Municipality.id.in_(contracted))
-                             .order_by(Municipality.name)).all())
+    found = [MunicipalityChoice(m.cbs_code, m.name) for m in session.exec(
+        select(Municipality).where(Municipality.id.in_(contracted)).order_by(Municipality.name)).all()]
+    _CHOICES[engine] = (time.monotonic() + CHOICES_MAX_AGE, found)
+    return found
 
 
 def family_defaults(session: Session, *, person: Person | None, family: Family | None = None) -> FamilyDefaults:
