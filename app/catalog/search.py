@@ -58,7 +58,9 @@ def search_offers(session: Session, *, query: SearchQuery) -> SearchResult:
         notes.append("unknown_postcode")
     terms = fulltext.query_terms(query.text)
     filters, rank, fts = _conditions(session, query, terms, origin)
-    order = [*_order(query, rank, origin, notes), Offer.name, Offer.id]
+    first, reads_every_match = _order(query, rank, origin, notes)
+    order = [first, Offer.name, Offer.id]
+    window = reads_every_match and fts is None  # SQLite's bm25() cannot run beside a window function
 
     def base(statement):
         if fts is not None:
@@ -70,21 +72,27 @@ def search_offers(session: Session, *, query: SearchQuery) -> SearchResult:
     def count() -> int:
         return session.exec(base(select(sa.func.count()).select_from(Offer))).one()
 
-    def page_of(number: int) -> list[Offer]:
+    def page_of(number: int) -> tuple[list[Offer], int | None]:
         # The ids first (narrow rows sort fast and can come from covering indexes), then the cards of these 12.
-        ids = session.exec(base(select(Offer.id)).order_by(*order).offset((number - 1) * PAGE_SIZE)
-                           .limit(PAGE_SIZE)).all()
-        return _cards(session, ids)
+        # Sorted by relevance or distance the database reads every match before the first page anyway, so it counts
+        # them in the same pass (a window); sorted by waiting time an index gives the page without reading the rest,
+        # and a separate count (only when the page is full) is cheaper.
+        columns = (Offer.id, sa.func.count().over()) if window else (Offer.id,)
+        rows = session.exec(base(select(*columns)).order_by(*order).offset((number - 1) * PAGE_SIZE)
+                            .limit(PAGE_SIZE)).all()
+        ids = [row[0] for row in rows] if window else list(rows)
+        return _cards(session, ids), (rows[0][1] if window and rows else None)
 
     page = max(query.page, 1)
-    offers = page_of(page)
-    total = _total_from_page(page, len(offers))
+    offers, total = page_of(page)
+    if total is None:
+        total = _total_from_page(page, len(offers))
     if total is None:
         total = count()
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if page > pages:  # past the last page (an old link): show the last one
         page = pages
-        offers = page_of(page) if total else []
+        offers = page_of(page)[0] if total else []
     distances = {}
     if origin is not None:
         distances = {o.id: geo.haversine_km(origin.latitude, origin.longitude, o.location.latitude,
@@ -150,7 +158,8 @@ def _within(origin: geo.Place, km: int) -> list:
             _squared_km(origin) <= km * km]
 
 
-def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str]) -> list:
+def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str]) -> tuple[object, bool]:
+    """The first sort key, and whether sorting by it means reading every match (relevance, distance)."""
     sort = query.sort
     if sort == "rating":
         notes.append("no_ratings")  # no ratings yet: every offer is unrated, so the best match decides
@@ -159,12 +168,12 @@ def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str])
         notes.append("distance_needs_postcode")
         sort = "relevance"
     if sort == "waiting":
-        return [Offer.waiting_weeks.asc()]
+        return Offer.waiting_weeks.asc(), False
     if sort == "distance" or (sort == "relevance" and rank is None and origin is not None):
-        return [_squared_km(origin).asc()]
+        return _squared_km(origin).asc(), True
     if rank is not None:
-        return [rank]
-    return [Offer.waiting_weeks.asc()]
+        return rank, True
+    return Offer.waiting_weeks.asc(), False
 
 
 def _cards(session: Session, ids: list[int]) -> list[Offer]:

@@ -1,5 +1,7 @@
 """Searching the catalog on SQLite and PostgreSQL: Dutch stemming, each filter, distance, hostile input."""
 
+from dataclasses import replace
+
 from app.catalog.search import PAGE_SIZE, SearchQuery, search_offers
 from app.extensions import db
 from tests.catalog.conftest import load, row
@@ -117,3 +119,17 @@ def test_pages(any_app):
         last = search_offers(db.session, query=SearchQuery(sort="waiting", page=99))
     assert (first.total, first.pages, len(first.offers)) == (30, 3, PAGE_SIZE)
     assert (last.page, [o.waiting_weeks for o in last.offers]) == (3, list(range(2 * PAGE_SIZE, 30)))
+
+
+def test_pages_sorted_by_distance_or_relevance_count_every_match(any_app):
+    # These sorts read every match anyway; PostgreSQL counts them in the same pass (a window), SQLite counts apart.
+    load(any_app, [row(offer_id=f"o{n:02d}", offer_name=f"Angst aanbod {n:02d}", waiting_weeks=n) for n in range(30)])
+    with any_app.test_request_context():
+        for query in (SearchQuery(postcode="8924 AB", sort="distance"), SearchQuery(text="angst")):
+            first = search_offers(db.session, query=query)
+            second = search_offers(db.session, query=replace(query, page=2))
+            last = search_offers(db.session, query=replace(query, page=99))
+            assert (first.total, first.pages, len(first.offers)) == (30, 3, PAGE_SIZE), query
+            assert (second.total, len(second.offers)) == (30, PAGE_SIZE), query
+            assert (last.page, last.total, len(last.offers)) == (3, 30, 30 - 2 * PAGE_SIZE), query
+            assert not {o.id for o in first.offers} & {o.id for o in second.offers}
