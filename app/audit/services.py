@@ -47,25 +47,29 @@ def record(session: Session, *, event: str, action: str, actor: AuditActor, fami
         seq=head.seq, prev_hash=head.last_hash,
     )
     entry.hash = entry_hash(entry)
-    head.last_hash = entry.hash
+    session.execute(sa.update(AccessLogChain).where(AccessLogChain.chain == chain).values(last_hash=entry.hash)
+                    .execution_options(synchronize_session=False))
     session.add(entry)
-    session.add(head)
     session.flush()
     return entry
 
 
-def _lock_head(session: Session, chain: str) -> AccessLogChain:
-    """Take the chain's head row for this transaction (row lock on PostgreSQL, write lock on SQLite)."""
-    bumped = session.execute(
-        sa.update(AccessLogChain).where(AccessLogChain.chain == chain).values(seq=AccessLogChain.seq + 1)
-    ).rowcount
-    if not bumped:
+@dataclass(frozen=True)
+class _Head:
+    seq: int
+    last_hash: str
+
+
+def _lock_head(session: Session, chain: str) -> _Head:
+    """Take the chain's next number for this transaction (row lock on PostgreSQL, write lock on SQLite): one
+    UPDATE ... RETURNING gives the new number and the hash to chain on."""
+    bump = (sa.update(AccessLogChain).where(AccessLogChain.chain == chain).values(seq=AccessLogChain.seq + 1)
+            .returning(AccessLogChain.seq, AccessLogChain.last_hash).execution_options(synchronize_session=False))
+    row = session.execute(bump).first()
+    if row is None:
         session.execute(_insert_ignore(session, chain))
-        session.execute(
-            sa.update(AccessLogChain).where(AccessLogChain.chain == chain).values(seq=AccessLogChain.seq + 1)
-        )
-    return session.exec(select(AccessLogChain).where(AccessLogChain.chain == chain)
-                        .execution_options(populate_existing=True)).one()
+        row = session.execute(bump).first()
+    return _Head(row.seq, row.last_hash)
 
 
 def _insert_ignore(session: Session, chain: str):

@@ -51,8 +51,6 @@ def inbox(session: Session, *, person: Person, limit: int = LIMIT) -> list[Notif
 def unread_count(session: Session, *, person: Person) -> int:
     """How many unread notifications the person may still see (for the header)."""
     unread = [Notification.person_id == person.id, Notification.in_app, Notification.read_at.is_(None)]
-    if not session.exec(select(sa.func.count()).select_from(Notification).where(*unread)).one():
-        return 0
     found = session.exec(
         select(Notification, Membership.role, PlanItem.id).where(*unread)
         .join(Plan, Plan.id == Notification.plan_id)

@@ -3,6 +3,7 @@
 import re
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
@@ -171,17 +172,20 @@ def goal_followers(session: Session, *, goal: PlanItem) -> set[str]:
 
 
 def followed_goal_ids(session: Session, *, person_id: str, goals: list[PlanItem]) -> set[str]:
-    """Which of these goals the person follows (for the follow buttons), in three queries whatever the number."""
+    """Which of these goals the person follows (for the follow buttons), in one query whatever the number."""
     ids = [goal.id for goal in goals]
     if not ids:
         return set()
-    own_tasks = set(session.exec(select(PlanItem.goal_id).where(
-        PlanItem.goal_id.in_(ids), PlanItem.owner_id == person_id, PlanItem.deleted_at.is_(None))).all())
-    agreed = set(session.exec(select(Agreement.goal_id).where(Agreement.goal_id.in_(ids),
-                                                              Agreement.person_id == person_id)).all())
-    choices = dict(session.exec(select(GoalFollow.item_id, GoalFollow.is_following)
-                                .where(GoalFollow.person_id == person_id, GoalFollow.item_id.in_(ids))).all())
-    automatic = {g.id for g in goals if person_id in (g.author_id, g.youth_id)} | own_tasks | agreed
+    rows = session.execute(sa.union_all(  # one round trip: own tasks, own answers, own choices
+        select(PlanItem.goal_id, sa.literal("auto"), sa.true()).where(
+            PlanItem.goal_id.in_(ids), PlanItem.owner_id == person_id, PlanItem.deleted_at.is_(None)),
+        select(Agreement.goal_id, sa.literal("auto"), sa.true()).where(
+            Agreement.goal_id.in_(ids), Agreement.person_id == person_id),
+        select(GoalFollow.item_id, sa.literal("choice"), GoalFollow.is_following).where(
+            GoalFollow.person_id == person_id, GoalFollow.item_id.in_(ids)))).all()
+    choices = {goal_id: following for goal_id, source, following in rows if source == "choice"}
+    automatic = {g.id for g in goals if person_id in (g.author_id, g.youth_id)} | {
+        goal_id for goal_id, source, _following in rows if source == "auto"}
     return {gid for gid in ids if choices.get(gid, gid in automatic)}
 
 
