@@ -18,9 +18,7 @@ The machines are noisy: compare ratios, not absolute numbers across runs.
 """
 
 import argparse
-import contextlib
 import json
-import os
 import random
 import statistics
 import sys
@@ -30,7 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-from common import ROOT, AppServer, start_bare, summary
+from common import ROOT, AppServer, start_bare, stderr_to, summary
 
 BUDGET_MS = 50.0
 BUDGET_BYTES = 15_000
@@ -138,21 +136,6 @@ def generate(app, providers: int, offers: int) -> float:
         statement = "VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(statement))
     return time.perf_counter() - started
-
-
-@contextlib.contextmanager
-def stderr_to(path: Path):
-    """Point stderr (descriptor 2) at a file, so the server started now writes its JSON log there."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(path, "ab") as log:
-        os.dup2(log.fileno(), 2)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 def time_search(base: str, query: str, count: int, tag: str) -> tuple[list[float], int]:

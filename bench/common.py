@@ -1,5 +1,7 @@
 """Shared benchmark helpers: start servers, time requests, print medians, p95 and ratios."""
 
+import contextlib
+import os
 import statistics
 import subprocess
 import sys
@@ -57,3 +59,18 @@ def summary(name: str, timings: list[float], floor: float | None = None) -> dict
     print(f"{name:<38} median {median:7.2f} ms   p95 {p95:7.2f} ms   ratio to bare {ratio}")
     return {"name": name, "median_ms": round(median, 2), "p95_ms": round(p95, 2),
             "ratio": round(median / floor, 2) if floor else None}
+
+
+@contextlib.contextmanager
+def stderr_to(path: Path):
+    """Point this process's stderr (file descriptor 2) at a file, so a child started now inherits it."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)

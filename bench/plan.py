@@ -30,10 +30,8 @@ and prints the hot spots. Numbers vary between machines and runs: compare ratios
 """
 
 import argparse
-import contextlib
 import gzip
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -42,7 +40,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-from common import ROOT, AppServer, start_bare, summary
+from common import ROOT, AppServer, start_bare, stderr_to, summary
 
 BUDGET_MS = 50.0
 FAMILY = ("sanne", "erik", "tom", "lisa", "noor", "fenna", "mark")
@@ -253,21 +251,6 @@ def in_process_times(app, plan_id: str, person_id: str, count: int) -> dict:
 
 
 # --- gunicorn: wall time and the app's own duration_ms ---------------------------------------------------
-
-@contextlib.contextmanager
-def stderr_to(path: Path):
-    """Point this process's stderr (file descriptor 2) at a file, so a child started now inherits it."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(path, "ab") as log:
-        os.dup2(log.fileno(), 2)
-    try:
-        yield
-    finally:
-        sys.stderr.flush()
-        os.dup2(saved, 2)
-        os.close(saved)
-
 
 def sign_in(base_url: str, key: str) -> requests.Session:
     """Sign in through the demo persona picker, like a person does."""
