@@ -52,6 +52,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.routes import bp as audit_bp
     from app.catalog.cli import cli as catalog_cli
     from app.catalog.routes import bp as catalog_bp
+    from app.complaints.cli import cli as complaints_cli
+    from app.complaints.routes import bp as complaints_bp
     from app.core.migrate import cli as db_cli
     from app.demo.cli import cli as demo_cli
     from app.demo.routes import bp as demo_bp
@@ -65,13 +67,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.plans.export_routes import bp as plan_export_bp
     from app.plans.routes import bp as plans_bp
     from app.plans.routes import overview_bp
+    from app.ratings.cli import cli as ratings_cli
+    from app.ratings.routes import bp as ratings_bp
+    from app.results.routes import bp as results_bp
     from app.web.routes import bp as web_bp
     from app.web.translate import cli as translate_cli
 
     blueprints = (web_bp, identity_bp, login_bp, plans_bp, overview_bp, families_bp, invitations_bp, consent_bp,
                   audit_bp, demo_bp, plan_export_bp, notifications_bp, catalog_bp, catalog_cli, db_cli, demo_cli,
                   translate_cli, audit_cli,
-                  notifications_cli)
+                  notifications_cli, results_bp, ratings_bp, ratings_cli, complaints_bp, complaints_cli)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -52,6 +52,7 @@ class Config:
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.MAX_CONTENT_LENGTH = int(env.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024))
         self.MAIL_DIR = env.get("MAIL_DIR") or (str(INSTANCE_DIR / "mail") if self.DEMO else None)
+        self.COMPLAINT_FILES_DIR = env.get("COMPLAINT_FILES_DIR") or str(INSTANCE_DIR / "complaint-files")
         self.PERMANENT_SESSION_LIFETIME = int(env.get("SESSION_LIFETIME_SECONDS", 12 * 3600))
         self.SESSION_COOKIE_SECURE = env_flag("SESSION_COOKIE_SECURE", self.ENV_NAME == "production")
         self.LOG_JSON = env_flag("LOG_JSON", self.ENV_NAME == "production")

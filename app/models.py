@@ -2,6 +2,13 @@
 
 from app.audit.models import AccessLogEntry  # noqa: F401
 from app.catalog.models import Location, Offer, OfferTheme, Provider, ProviderContract, ProviderLanguage  # noqa: F401
+from app.complaints.models import (  # noqa: F401
+    Complaint,
+    ComplaintAttachment,
+    ComplaintEvent,
+    ComplaintMessage,
+    ComplaintPart,
+)
 from app.identity.models import (  # noqa: F401
     ConsentRecord,
     Family,
@@ -16,4 +23,13 @@ from app.identity.models import (  # noqa: F401
 )
 from app.notifications.models import GoalFollow, Notification, NotificationPreference  # noqa: F401
 from app.plans.models import Agreement, ItemVersion, Plan, PlanItem, PlanVisit  # noqa: F401
+from app.ratings.models import (  # noqa: F401
+    OfferRatingFigure,
+    Rating,
+    RatingInvitation,
+    RatingReply,
+    RatingReport,
+    RatingVersion,
+)
+from app.results.models import ConversationNote, FamilyVerdict, OutcomeAnswer, ResultVerdict  # noqa: F401
 from app.sync.models import OutboxEvent  # noqa: F401

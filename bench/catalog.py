@@ -28,7 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-from common import ROOT, AppServer, start_bare, stderr_to, summary
+from common import ROOT, AppServer, start_bare, stderr_to, summary, time_tagged
 
 BUDGET_MS = 50.0
 BUDGET_BYTES = 15_000
@@ -140,19 +140,7 @@ def generate(app, providers: int, offers: int) -> float:
 
 def time_search(base: str, query: str, count: int, tag: str) -> tuple[list[float], int]:
     """Wall times (ms) of `count` htmx GETs of the results fragment, and the fragment's size in bytes."""
-    client = requests.Session()
-    headers = {"HX-Request": "true"}
-    url = f"{base}/catalogus?{query}"
-    size = 0
-    for n in range(10):
-        size = len(client.get(url, headers={**headers, "X-Request-Id": f"warm-{tag}-{n}"}, timeout=10).content)
-    timings = []
-    for n in range(count):
-        started = time.perf_counter()
-        response = client.get(url, headers={**headers, "X-Request-Id": f"bench-{tag}-{n}"}, timeout=10)
-        timings.append((time.perf_counter() - started) * 1000)
-        response.raise_for_status()
-    return timings, size
+    return time_tagged(base, f"/catalogus?{query}", count, tag, htmx=True)
 
 
 def logged(log: Path, tag: str) -> list[float]:

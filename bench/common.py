@@ -51,6 +51,23 @@ def time_requests(session: requests.Session, url: str, count: int) -> list[float
     return timings
 
 
+def time_tagged(base: str, path: str, count: int, tag: str, htmx: bool = False) -> tuple[list[float], int]:
+    """Wall times (ms) of `count` GETs after 10 warm-ups, each with an X-Request-Id "bench-<tag>-<n>" (to find the
+    app's own logged duration), and the body size in bytes."""
+    client = requests.Session()
+    headers = {"HX-Request": "true"} if htmx else {}
+    size = 0
+    for n in range(10):
+        size = len(client.get(base + path, headers={**headers, "X-Request-Id": f"warm-{tag}-{n}"}, timeout=10).content)
+    timings = []
+    for n in range(count):
+        started = time.perf_counter()
+        response = client.get(base + path, headers={**headers, "X-Request-Id": f"bench-{tag}-{n}"}, timeout=10)
+        timings.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return timings, size
+
+
 def summary(name: str, timings: list[float], floor: float | None = None) -> dict:
     """Print and return the median, p95 and the ratio of the median to the floor's median."""
     median = statistics.median(timings)

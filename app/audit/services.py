@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from app.audit.models import AccessLogChain, AccessLogEntry
 from app.core.clock import utcnow
+from app.core.db import dialect_insert
 
 GENESIS = "0" * 64
 SYSTEM_CHAIN = "system"
@@ -73,14 +74,8 @@ def _lock_head(session: Session, chain: str) -> _Head:
 
 
 def _insert_ignore(session: Session, chain: str):
-    values = {"chain": chain, "seq": 0, "last_hash": GENESIS}
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-
-        return insert(AccessLogChain).values(**values).on_conflict_do_nothing()
-    from sqlalchemy.dialects.sqlite import insert
-
-    return insert(AccessLogChain).values(**values).on_conflict_do_nothing()
+    insert = dialect_insert(session, AccessLogChain).values(chain=chain, seq=0, last_hash=GENESIS)
+    return insert.on_conflict_do_nothing()
 
 
 @dataclass(frozen=True)

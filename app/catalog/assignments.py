@@ -166,12 +166,21 @@ def active_for_goal(session: Session, *, goal_id: str) -> Assignment | None:
                         .order_by(Assignment.id.desc())).first()
 
 
+def plan_assignments(session: Session, plan_id: str) -> list[Assignment]:
+    """The plan's assignments that are not withdrawn, with their offer and provider, oldest first (one query)."""
+    return list(session.exec(select(Assignment).where(Assignment.plan_id == plan_id, Assignment.status != "withdrawn")
+                             .options(joinedload(Assignment.offer).joinedload(Offer.provider))
+                             .order_by(Assignment.id)).unique().all())
+
+
+def latest_per_goal(rows: list[Assignment]) -> dict[str, Assignment]:
+    """Each goal's latest assignment, from `plan_assignments`."""
+    return {row.goal_id: row for row in rows}
+
+
 def for_plan(session: Session, *, plan_id: str) -> dict[str, Assignment]:
     """Each goal's latest assignment (with its offer and provider), in one query whatever the plan's size."""
-    rows = session.exec(select(Assignment).where(Assignment.plan_id == plan_id, Assignment.status != "withdrawn")
-                        .options(joinedload(Assignment.offer).joinedload(Offer.provider))
-                        .order_by(Assignment.id)).unique().all()
-    return {row.goal_id: row for row in rows}
+    return latest_per_goal(plan_assignments(session, plan_id))
 
 
 def provider_family_ids(session: Session, organisation_id: str) -> set[str]:
@@ -180,12 +189,12 @@ def provider_family_ids(session: Session, organisation_id: str) -> set[str]:
                                                                Assignment.status == "assigned")).all())
 
 
-def goal_organisations(session: Session, plan_id: str) -> dict[str, set[str]]:
-    """The provider organisations assigned to each goal of a plan."""
+def goal_organisations(rows: list[Assignment]) -> dict[str, set[str]]:
+    """The provider organisations assigned to each goal, from `plan_assignments`."""
     found: dict[str, set[str]] = {}
-    for goal_id, organisation_id in session.exec(select(Assignment.goal_id, Assignment.organisation_id).where(
-            Assignment.plan_id == plan_id, Assignment.status == "assigned")).all():
-        found.setdefault(goal_id, set()).add(organisation_id)
+    for row in rows:
+        if row.status == "assigned":
+            found.setdefault(row.goal_id, set()).add(row.organisation_id)
     return found
 
 

@@ -183,6 +183,7 @@ class _Loader:
         self.session.flush()
         if not created:
             self.session.execute(sa.delete(OfferTheme).where(OfferTheme.offer_id == offer.id))
+            self.session.expire(offer, ["themes"])
         self.existing[offer.external_id] = offer
         self.session.add_all([OfferTheme(offer_id=offer.id, theme=theme) for theme in themes])
         self.offers.append(offer)
@@ -210,6 +211,7 @@ class _Loader:
         self.session.flush()
         self.session.execute(sa.delete(ProviderLanguage).where(ProviderLanguage.provider_id == provider.id))
         self.session.execute(sa.delete(ProviderContract).where(ProviderContract.provider_id == provider.id))
+        self.session.expire(provider, ["languages", "contracts"])  # a loaded list would still hold the deleted rows
         self.session.add_all([ProviderLanguage(provider_id=provider.id, language=code) for code in languages])
         self.session.add_all([ProviderContract(provider_id=provider.id, municipality_id=m.id)
                               for m in {m.id: m for m in contracts}.values()])

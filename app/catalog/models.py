@@ -171,6 +171,7 @@ class Assignment(SQLModel, table=True):
                            name="number_fits_ijw"),
         sa.Index("ix_assignment_goal_status", "goal_id", "status"),
         sa.Index("ix_assignment_organisation_status", "organisation_id", "status"),
+        sa.Index("ix_assignment_offer_id", "offer_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -197,9 +198,24 @@ class Assignment(SQLModel, table=True):
     assigned_end: date | None = None
     refusal_reason: str = Field(default="", max_length=1)  # WJ759
     decided_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    care_started_on: date | None = None  # the provider started (first 50%)
+    care_started_by_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)
+    care_stopped_on: date | None = None
+    care_stopped_by_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)
+    stop_reason: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})  # JZ588
+    # Where judging the result stands, kept by app/results so the plan page needs no extra query: '' not begun,
+    # open, divided, or the family verdict (achieved, partly, not_achieved).
+    result_state: str = Field(default="", max_length=12, sa_column_kwargs={"server_default": ""})
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     offer: Offer = Relationship()
+
+    @property
+    def dropped_out(self) -> bool:
+        """Uitval (CBS): the care ended early and one-sidedly (app/results/vocab.py decides which JZ588 codes)."""
+        from app.results.vocab import is_dropout
+
+        return is_dropout(self.stop_reason)
 
     @property
     def is_active(self) -> bool:

@@ -9,6 +9,7 @@ from app.catalog.vocab import TEMPLATE_GLOBALS
 from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
+from app.ratings.figures import offer_figures, provider_figures
 from app.web.render import render
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalogus")
@@ -77,8 +78,10 @@ def _offer_page(offer_id: int, choice: assignments.GoalChoice | None, errors: li
                 status: int = 200) -> Response:
     offer = services.get_offer(db.session, offer_id=offer_id)
     defaults = _defaults(choice)
+    figures = offer_figures(db.session, offer_id=offer.id)
     db.session.commit()
     return render("catalog/show.html", offer=offer, defaults=defaults, choice=choice, choose_errors=errors,
+                  figures=figures,
                   contracted=services.is_contracted(offer, municipality_id=defaults.municipality_id),
                   municipalities=services.municipality_names(
                       db.session, ids={c.municipality_id for c in offer.provider.contracts}), status=status)
@@ -90,7 +93,8 @@ def provider(provider_id: int) -> Response:
     found = services.get_provider(db.session, provider_id=provider_id)
     names = services.municipality_names(db.session, ids={c.municipality_id for c in found.contracts}
                                         | {loc.municipality_id for loc in found.locations})
-    return render("catalog/provider.html", provider=found, municipalities=names)
+    return render("catalog/provider.html", provider=found, municipalities=names,
+                  figures=provider_figures(db.session, provider_id=found.id))
 
 
 @bp.get("/vergelijken")

@@ -60,6 +60,8 @@ def search_offers(session: Session, *, query: SearchQuery) -> SearchResult:
     filters, rank, fts = _conditions(session, query, terms, origin)
     first, reads_every_match = _order(query, rank, origin, notes)
     order = [first, Offer.name, Offer.id]
+    if query.sort == "rating" and (by_rating := _by_rating(session, notes)):
+        order, reads_every_match = by_rating + order, True
     window = reads_every_match and fts is None  # SQLite's bm25() cannot run beside a window function
 
     def base(statement):
@@ -162,8 +164,7 @@ def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str])
     """The first sort key, and whether sorting by it means reading every match (relevance, distance)."""
     sort = query.sort
     if sort == "rating":
-        notes.append("no_ratings")  # no ratings yet: every offer is unrated, so the best match decides
-        sort = "relevance"
+        sort = "relevance"  # among offers with the same (or no) published average, the best match first
     if sort == "distance" and origin is None:
         notes.append("distance_needs_postcode")
         sort = "relevance"
@@ -174,6 +175,20 @@ def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str])
     if rank is not None:
         return rank, True
     return Offer.waiting_weeks.asc(), False
+
+
+def _by_rating(session: Session, notes: list[str]) -> list:
+    """Offers with a published average (from 5 trajectories) first, best first; the others after them."""
+    from app.ratings.models import OfferRatingFigure
+
+    if session.exec(select(OfferRatingFigure.offer_id).where(OfferRatingFigure.average.is_not(None)).limit(1)
+                    ).first() is None:
+        notes.append("no_ratings")  # no offer has enough ratings yet: the best match decides
+        return []
+    notes.append("rated_first")
+    average = (select(OfferRatingFigure.average).where(OfferRatingFigure.offer_id == Offer.id)
+               .correlate(Offer).scalar_subquery())
+    return [sa.func.coalesce(average, -1.0).desc()]
 
 
 def _cards(session: Session, ids: list[int]) -> list[Offer]:

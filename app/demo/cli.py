@@ -16,4 +16,7 @@ def seed() -> None:
         raise click.ClickException("Demo data is only seeded with DEMO=1.")
     with db.new_session() as session:
         people = seed_demo(session)
+        from app.ratings.invitations import invite_due
+
+        invite_due(session)  # what the daily job would do: Tom's help ended, so Tom, Sanne and Erik are asked to rate
     click.echo(f"Demo family ready: {', '.join(sorted(people))}")

@@ -56,6 +56,12 @@ def seed_demo(session: Session, *, with_plan: bool = True) -> dict[str, Person]:
 
         seed_catalog(session)
         seed_assignments(session, people, session.exec(select(Plan).where(Plan.family_id == family.id)).one().id)
+        from app.results.demo import seed_results
+
+        seed_results(session, people, session.exec(select(Plan).where(Plan.family_id == family.id)).one().id)
+        from app.ratings.demo import seed_ratings
+
+        seed_ratings(session, people)
         from app.notifications.services import actions_due
 
         actions_due(session)  # today's reminders (the plan's changes already notified the family)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.identity.access import is_professional, staff_roles
 from app.identity.models import Person, RevokedSession
-from app.identity.services import get_person
+from app.identity.services import person_and_revocation
 
 # Answered without looking up the person: health checks and files must work when the database does not.
 SESSIONLESS_ENDPOINTS = {"static", "web.healthz", "web.service_worker"}
@@ -21,9 +21,8 @@ def load_current_person() -> None:
     g.person = None
     if request.endpoint in SESSIONLESS_ENDPOINTS or "person_id" not in session:
         return
-    person = get_person(db.session, session.get("person_id"))
+    person, revoked = person_and_revocation(db.session, session.get("person_id"), session.get("sid") or "")
     now = int(time.time())
-    revoked = db.session.get(RevokedSession, session.get("sid") or "") is not None
     if person is None or revoked or session.get("version") != person.session_version:
         _end(None)
         return

@@ -21,8 +21,15 @@ def items_about(session: Session, youth_id: str) -> list:
     return [(item.id, item.text[:200], item) for item in rows]
 
 
-def goal_organisations(session: Session, plan_id: str) -> dict[str, set[str]]:
-    """Provider organisations assigned to each goal of a plan (the catalog's assignments)."""
-    from app.catalog.assignments import goal_organisations as assigned
+def plan_assignments(session: Session, plan_id: str) -> list:
+    """The plan's assignments with their offers (the catalog's); `assignment_organisations` reads them."""
+    from app.catalog.assignments import plan_assignments as assignments
 
-    return assigned(session, plan_id)
+    return assignments(session, plan_id)
+
+
+def assignment_organisations(rows: list) -> dict[str, set[str]]:
+    """Provider organisations assigned to each goal, from `plan_assignments`."""
+    from app.catalog.assignments import goal_organisations
+
+    return goal_organisations(rows)

@@ -46,6 +46,7 @@ class StaffRole(enum.StrEnum):
     PROFESSIONAL = "professional"
     PROVIDER_STAFF = "provider_staff"
     MUNICIPALITY_STAFF = "municipality_staff"
+    EDITOR = "editor"  # the municipality's redactie: checks ratings before they are published
 
     @property
     def label(self) -> str:
@@ -56,6 +57,7 @@ _STAFF_LABELS = {
     StaffRole.PROFESSIONAL: _l("Youth care professional"),
     StaffRole.PROVIDER_STAFF: _l("Care provider"),
     StaffRole.MUNICIPALITY_STAFF: _l("Municipality"),
+    StaffRole.EDITOR: _l("Editorial team (ratings)"),
 }
 
 LANGUAGE_CHECK = "language IN ('nl', 'fy', 'en')"
@@ -69,6 +71,7 @@ class Municipality(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     cbs_code: str = Field(max_length=4, unique=True, index=True)
     name: str = Field(max_length=100)
+    partial_result_releases: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Organisation(SQLModel, table=True):
@@ -157,7 +160,7 @@ class StaffMembership(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "person_id", "role", name="one_role_per_organisation"),
         sa.CheckConstraint(
-            "role IN ('professional', 'provider_staff', 'municipality_staff')", name="staff_role_known"
+            "role IN ('professional', 'provider_staff', 'municipality_staff', 'editor')", name="staff_role_known"
         ),
     )
 

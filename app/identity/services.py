@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from app.core.errors import ValidationFailed
-from app.identity.models import Family, Membership, Person, StaffMembership
+from app.identity.models import Family, Membership, Person, RevokedSession, StaffMembership
 
 LANGUAGES = ("nl", "fy", "en")
 
@@ -28,6 +28,15 @@ def get_person(session: Session, person_id: str | None) -> Person | None:
     if not person_id:
         return None
     return session.get(Person, person_id)
+
+
+def person_and_revocation(session: Session, person_id: str | None, sid: str) -> tuple[Person | None, bool]:
+    """The signed-in person and whether their session was signed out elsewhere, in one query (every request)."""
+    if not person_id:
+        return None, False
+    found = session.exec(select(Person, RevokedSession.sid).outerjoin(RevokedSession, RevokedSession.sid == sid)
+                         .where(Person.id == person_id)).first()
+    return (found[0], found[1] is not None) if found else (None, False)
 
 
 def home_overview(session: Session, *, person: Person) -> HomeOverview:

@@ -53,6 +53,9 @@ def run(daily_at: str, every: int, once: bool) -> None:
             sent = mails.send_pending(session)
             if (now.hour, now.minute) >= (hour, minute) and last_daily != now.date():
                 made = services.actions_due(session)
+                from app.ratings.invitations import invite_due
+
+                invite_due(session)  # everyone whose help ended or lasted 3 months is asked to rate it
                 session.commit()
                 digests = mails.send_digests(session)
                 last_daily = now.date()

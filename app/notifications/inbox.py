@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import format_date
 from flask_babel import gettext as _
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
 from app.audit.services import AuditActor, record
@@ -14,7 +15,7 @@ from app.identity.models import Membership, Person
 from app.identity.policy import Role
 from app.notifications.models import Notification, Topic
 from app.notifications.services import family_context, may_see
-from app.plans.context import PlanContext
+from app.plans.context import PlanContext, request_plan_context
 from app.plans.models import Plan, PlanItem
 
 LIMIT = 100
@@ -116,10 +117,15 @@ def _visible(session: Session, person: Person, rows: list[Notification]) -> tupl
 def _still_theirs(session: Session, person: Person, rows: list[Notification]) -> tuple[list[tuple], dict]:
     """The notifications (with their items) whose plan and item the person may see today."""
     contexts: dict[str, PlanContext] = {}
-    for plan_id in {row.plan_id for row in rows}:
-        contexts[plan_id] = family_context(session, plan_id)
-    item_ids = {row.item_id for row in rows if row.item_id}
-    items = {i.id: i for i in session.exec(select(PlanItem).where(PlanItem.id.in_(item_ids))).all()} if item_ids else {}
+    for plan_id in {row.plan_id for row in rows}:  # on a plan page, that plan's context is loaded already
+        contexts[plan_id] = request_plan_context(plan_id) or family_context(session, plan_id)
+    items = {}
+    for item_id in {row.item_id for row in rows if row.item_id}:  # items the page loaded are in the session
+        if (item := session.identity_map.get(identity_key(PlanItem, item_id))) is not None:
+            items[item_id] = item
+    missing = {row.item_id for row in rows if row.item_id and row.item_id not in items}
+    if missing:
+        items.update((i.id, i) for i in session.exec(select(PlanItem).where(PlanItem.id.in_(missing))).all())
     kept = []
     for row in rows:
         ctx, item = contexts[row.plan_id], items.get(row.item_id)
@@ -140,6 +146,10 @@ def _anchor(row: Notification, item: PlanItem | None) -> str:
 def describe(row: Notification, item: PlanItem | None, actor_name: str) -> str:
     """What happened, in the reader's language, with the item's text as it is now."""
     text = _short(item.text) if item is not None else ""
+    if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
+        from app.ratings.notes import describe as rating_line
+
+        return rating_line(row, text)
     if row.topic == Topic.AGREEMENT_ASKED:
         return _("%(name)s asks you to agree to the family plan.", name=actor_name)
     if row.topic == Topic.PLAN_FIXED:

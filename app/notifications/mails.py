@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.core import mail
+from app.core.after_commit import run_after_commit
 from app.core.clock import utcnow
 from app.identity.models import Family, Person
 from app.notifications.models import MailMode, Notification, Topic
@@ -26,23 +27,15 @@ def send_after_commit(session: Session, notification_ids: list[int]) -> None:
     """Send these e-mails once the transaction commits (a rollback sends nothing; failures wait for a retry)."""
     if not notification_ids:
         return
-    pending = session.info.setdefault("notification_mails", [])
-    if not pending:
-        app = current_app._get_current_object()
+    app = current_app._get_current_object()
 
-        def _send(_session) -> None:
-            ids = session.info.pop("notification_mails", [])
-            from app.extensions import db
+    def _send(queued: list[list[int]]) -> None:
+        from app.extensions import db
 
-            with app.app_context(), db.new_session() as fresh:
-                send_pending(fresh, ids=ids)
+        with app.app_context(), db.new_session() as fresh:
+            send_pending(fresh, ids=[i for ids in queued for i in ids])
 
-        def _forget(_session) -> None:
-            session.info.pop("notification_mails", None)
-
-        sa.event.listen(session, "after_commit", _send, once=True)
-        sa.event.listen(session, "after_rollback", _forget, once=True)
-    pending.extend(notification_ids)
+    run_after_commit(session, "notification_mails", list(notification_ids), _send)
 
 
 def send_pending(session: Session, *, ids: Iterable[int] | None = None) -> int:
@@ -95,6 +88,10 @@ def subject_for(row: Notification) -> str:
         return {"today": _("Something you do in the family plan is due today"),
                 "tomorrow": _("Something you do in the family plan is due tomorrow")}.get(
             row.detail, _("Something you do in the family plan is late"))
+    if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
+        from app.ratings.notes import subject
+
+        return subject(row)
     return _("A goal you follow in the family plan has changed")
 
 
@@ -108,6 +105,10 @@ def body_for(row: Notification) -> str:
         return {"today": _("Something you said you would do is due today."),
                 "tomorrow": _("Something you said you would do is due tomorrow.")}.get(
             row.detail, _("Something you said you would do is late."))
+    if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
+        from app.ratings.notes import body
+
+        return body(row)
     return _("Someone changed a goal you follow.")
 
 
@@ -161,6 +162,8 @@ def digest_line(topic: Topic, count: int) -> str:
                                    "you do", count),
         Topic.GOAL_CHANGED: ngettext("%(num)d change to a goal you follow", "%(num)d changes to goals you follow",
                                      count),
+        Topic.RATING_ASKED: ngettext("%(num)d invitation to rate help", "%(num)d invitations to rate help", count),
+        Topic.RATING_CHECKED: ngettext("%(num)d rating checked", "%(num)d ratings checked", count),
     }[topic]
 
 

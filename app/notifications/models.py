@@ -18,6 +18,8 @@ class Topic(enum.StrEnum):
     PLAN_FIXED = "plan_fixed"
     ACTION_DUE = "action_due"
     GOAL_CHANGED = "goal_changed"
+    RATING_ASKED = "rating_asked"
+    RATING_CHECKED = "rating_checked"
 
     @property
     def label(self) -> str:
@@ -33,12 +35,16 @@ TOPIC_LABELS = {
     Topic.PLAN_FIXED: _l("The plan is fixed"),
     Topic.ACTION_DUE: _l("Something you do is due"),
     Topic.GOAL_CHANGED: _l("A goal you follow changes"),
+    Topic.RATING_ASKED: _l("You can rate the help"),
+    Topic.RATING_CHECKED: _l("Your rating was checked"),
 }
 TOPIC_HINTS = {
     Topic.AGREEMENT_ASKED: _l("When the plan is ready and your yes or no is needed."),
     Topic.PLAN_FIXED: _l("When everyone agreed and the plan is final."),
     Topic.ACTION_DUE: _l("The day before, on the day, and once when it is late."),
     Topic.GOAL_CHANGED: _l("Goals you wrote, that are about you, with a task of yours, or that you agreed on."),
+    Topic.RATING_ASKED: _l("When help ended, or after 3 months of help."),
+    Topic.RATING_CHECKED: _l("Whether your rating is published, and if not, why."),
 }
 
 
@@ -55,8 +61,11 @@ DEFAULTS = {
     (Topic.PLAN_FIXED, Channel.APP): True, (Topic.PLAN_FIXED, Channel.EMAIL): True,
     (Topic.ACTION_DUE, Channel.APP): True, (Topic.ACTION_DUE, Channel.EMAIL): True,
     (Topic.GOAL_CHANGED, Channel.APP): True, (Topic.GOAL_CHANGED, Channel.EMAIL): False,
+    (Topic.RATING_ASKED, Channel.APP): True, (Topic.RATING_ASKED, Channel.EMAIL): True,
+    (Topic.RATING_CHECKED, Channel.APP): True, (Topic.RATING_CHECKED, Channel.EMAIL): True,
 }
-TOPICS_SQL = "topic IN ('agreement_asked', 'plan_fixed', 'action_due', 'goal_changed')"
+TOPICS_SQL = ("topic IN ('agreement_asked', 'plan_fixed', 'action_due', 'goal_changed', 'rating_asked', "
+              "'rating_checked')")
 
 
 class MailMode(enum.StrEnum):

@@ -46,6 +46,8 @@ def show(notification_id: int) -> Response:
     """Open a notification: mark it read and go to what it is about in the plan."""
     view = inbox.open_notification(db.session, person=g.person, notification_id=notification_id)
     db.session.commit()
+    if view.notification.topic in ("rating_asked", "rating_checked"):
+        return redirect(url_for("ratings.index"), code=303)
     anchor = f"#{view.anchor}" if view.anchor else ""
     return redirect(url_for("plans.show", plan_id=view.notification.plan_id) + anchor, code=303)
 

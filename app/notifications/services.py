@@ -75,13 +75,13 @@ def actions_due(session: Session, *, on: date | None = None) -> list[Notificatio
 
 def family_context(session: Session, plan_id: str) -> PlanContext:
     """The plan's people and rules without anyone asking (for jobs and for reading notifications)."""
-    from app.identity.hooks import goal_organisations
+    from app.identity.hooks import plan_assignments
 
     plan = session.get(Plan, plan_id)
     rows = family_members(session, plan.family_id)
     access = FamilyAccess(session.get(Family, plan.family_id), Actor(None, Role.NONE), None)
     return PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},
-                       members=policy_members(rows), goal_organisations=goal_organisations(session, plan.id))
+                       members=policy_members(rows), assignments=plan_assignments(session, plan.id))
 
 
 def may_see(ctx: PlanContext, person_id: str, item: PlanItem | None) -> bool:
@@ -89,6 +89,20 @@ def may_see(ctx: PlanContext, person_id: str, item: PlanItem | None) -> bool:
     if ctx.role_of(person_id) is None:
         return False
     return can_view(ctx.actor_for(person_id), ctx.policy_item(item) if item is not None else WHOLE_PLAN)
+
+
+def rating_asked(session: Session, *, ctx: PlanContext, goal: PlanItem, person_ids: set[str], reason: str,
+                 dedupe_key: str) -> list[Notification]:
+    """Ask these family members to rate the help for a goal (`reason`: "ended" or "ongoing"); the words are made
+    in each reader's language when they read it (app.ratings.notes)."""
+    return _notify(session, ctx, set(person_ids), Topic.RATING_ASKED, item=goal, detail=reason,
+                   dedupe_key=dedupe_key)
+
+
+def rating_checked(session: Session, *, ctx: PlanContext, goal: PlanItem, person_id: str,
+                   outcome: str) -> list[Notification]:
+    """Tell a rating's author it was published (`outcome` "published") or why not (a code-of-conduct reason)."""
+    return _notify(session, ctx, {person_id}, Topic.RATING_CHECKED, item=goal, detail=outcome)
 
 
 def _notify(session: Session, ctx: PlanContext, recipients: set[str], topic: Topic, *, item: PlanItem | None = None,
@@ -176,13 +190,15 @@ def followed_goal_ids(session: Session, *, person_id: str, goals: list[PlanItem]
     ids = [goal.id for goal in goals]
     if not ids:
         return set()
+    plan_id = goals[0].plan_id  # by plan and person, not by a list of ids: a short statement, the same for any plan
     rows = session.execute(sa.union_all(  # one round trip: own tasks, own answers, own choices
         select(PlanItem.goal_id, sa.literal("auto"), sa.true()).where(
-            PlanItem.goal_id.in_(ids), PlanItem.owner_id == person_id, PlanItem.deleted_at.is_(None)),
+            PlanItem.plan_id == plan_id, PlanItem.owner_id == person_id, PlanItem.deleted_at.is_(None)),
         select(Agreement.goal_id, sa.literal("auto"), sa.true()).where(
-            Agreement.goal_id.in_(ids), Agreement.person_id == person_id),
-        select(GoalFollow.item_id, sa.literal("choice"), GoalFollow.is_following).where(
-            GoalFollow.person_id == person_id, GoalFollow.item_id.in_(ids)))).all()
+            Agreement.plan_id == plan_id, Agreement.person_id == person_id),
+        select(GoalFollow.item_id, sa.literal("choice"), GoalFollow.is_following).join(
+            PlanItem, PlanItem.id == GoalFollow.item_id).where(
+            GoalFollow.person_id == person_id, PlanItem.plan_id == plan_id))).all()
     choices = {goal_id: following for goal_id, source, following in rows if source == "choice"}
     automatic = {g.id for g in goals if person_id in (g.author_id, g.youth_id)} | {
         goal_id for goal_id, source, _following in rows if source == "auto"}

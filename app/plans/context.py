@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from flask import g
 from sqlmodel import Session, select
 
 from app.core.errors import NotFound
 from app.identity.access import FamilyAccess, family_access, family_members, policy_members
-from app.identity.models import Membership, Person
+from app.identity.models import Family, Membership, Person
 from app.identity.policy import Actor, Item, Member, Role, Youth
 from app.plans.models import Plan, PlanItem
 
@@ -20,15 +21,24 @@ class PlanContext:
     rows: list[tuple[Membership, Person]]
     people: dict[str, Person] = field(default_factory=dict)
     members: list[Member] = field(default_factory=list)
+    assignments: list = field(default_factory=list)  # the plan's assignments (app.catalog), oldest first
     goal_organisations: dict[str, set[str]] = field(default_factory=dict)
     youth_facts: dict[str, Youth] = field(default_factory=dict)  # each youth's age, worked out once
 
     def __post_init__(self) -> None:
+        from app.identity.hooks import assignment_organisations
+
         self.youth_facts = {p.id: Youth(p.id, p.age) for p in self.people.values() if p.birthdate is not None}
+        self.goal_organisations = assignment_organisations(self.assignments)
 
     @property
     def actor(self) -> Actor:
         return self.access.actor
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Each family member's name by person id (authors, owners, speakers)."""
+        return {p.id: p.name for p in self.people.values()}
 
     @property
     def youths(self) -> list[Person]:
@@ -59,15 +69,24 @@ class PlanContext:
 
 def plan_context(session: Session, *, person: Person | None, plan_id: str) -> PlanContext:
     """Load the plan and the person's access to its family, or raise NotFound (also for other families)."""
-    plan = session.get(Plan, plan_id)
-    if plan is None:
+    found = session.exec(select(Plan, Family).join(Family).where(Plan.id == plan_id)).first()
+    if found is None:
         raise NotFound(plan_id)
+    plan = found[0]  # the family is now in the session, so family_access finds it without a query
     rows = family_members(session, plan.family_id)
     access = family_access(session, person=person, family_id=plan.family_id, members=rows)
-    from app.identity.hooks import goal_organisations
+    from app.identity.hooks import plan_assignments
 
-    return PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},
-                       members=policy_members(rows), goal_organisations=goal_organisations(session, plan.id))
+    ctx = PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},
+                      members=policy_members(rows), assignments=plan_assignments(session, plan.id))
+    g.plan_context = ctx
+    return ctx
+
+
+def request_plan_context(plan_id: str) -> PlanContext | None:
+    """The plan context this request loaded already, if it is this plan's (so the header need not load it again)."""
+    ctx = g.get("plan_context")
+    return ctx if ctx is not None and ctx.plan.id == plan_id else None
 
 
 def plan_of_family(session: Session, family_id: str) -> Plan | None:

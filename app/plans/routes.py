@@ -60,12 +60,12 @@ def show(plan_id: str) -> Response:
     plan_view = view.build(db.session, ctx=ctx)
     goals = [goal.item for goal in plan_view.sections["goal"]]
     followed = notifications.followed_goal_ids(db.session, person_id=ctx.actor.person_id, goals=goals)
-    helps = assignments.for_plan(db.session, plan_id=plan_id)
-    db.session.commit()
-    return allow_offline_copy(render("plans/show.html", pv=plan_view, speaker=_speaker(ctx),
-                                     forms=_new_forms(ctx, plan_view), speaker_form=_speaker_form(ctx),
-                                     followed=followed, helps=helps,
-                                     choosers={goal.id for goal in goals if assignments.may_choose(ctx, goal)}))
+    page = render("plans/show.html", pv=plan_view, speaker=_speaker(ctx), forms=_new_forms(ctx, plan_view),
+                  speaker_form=_speaker_form(ctx), followed=followed,
+                  helps=assignments.latest_per_goal(ctx.assignments),
+                  choosers={goal.id for goal in goals if assignments.may_choose(ctx, goal)})
+    db.session.commit()  # after rendering: the header's unread count shares the transaction (one checkout)
+    return allow_offline_copy(page)
 
 
 def _new_forms(ctx: PlanContext, plan_view) -> dict[str, ItemForm]:
@@ -107,7 +107,7 @@ def create(plan_id: str, kind: str) -> Response:
                                      client_id=request.form.get("client_id"))
             db.session.commit()
             if is_partial():
-                return render("plans/_item.html", iv=view.view_of(ctx, item), names=_names(ctx), ctx=ctx)
+                return render("plans/_item.html", iv=view.view_of(ctx, item), names=ctx.names, ctx=ctx)
             return redirect(url_for("plans.show", plan_id=plan_id) + f"#item-{item.id}", code=303)
         except ValidationFailed as failed:
             db.session.rollback()
@@ -125,7 +125,7 @@ def item(plan_id: str, item_id: str) -> Response:
     db.session.commit()
     if iv is None:
         abort(404)
-    return render("plans/_item.html", iv=iv, names=_names(ctx), ctx=ctx)
+    return render("plans/_item.html", iv=iv, names=ctx.names, ctx=ctx)
 
 
 @bp.route("/<plan_id>/onderdelen/<item_id>/bewerken", methods=["GET", "POST"])
@@ -168,7 +168,7 @@ def _save(ctx: PlanContext, iv) -> Response:
             db.session.rollback()
             form.apply_errors(failed.reasons)
     return render("plans/item_edit.html", block="item_form", ctx=ctx, iv=iv, form=form, conflict=conflict,
-                  names=_names(ctx), status=422)
+                  names=ctx.names, status=422)
 
 
 def _saved(ctx: PlanContext, item_id: str) -> Response:
@@ -178,7 +178,7 @@ def _saved(ctx: PlanContext, item_id: str) -> Response:
     db.session.commit()
     if iv is None:
         return Response("", status=200)  # deleted: the element is swapped for nothing
-    return render("plans/_item.html", iv=iv, names=_names(ctx), ctx=ctx)
+    return render("plans/_item.html", iv=iv, names=ctx.names, ctx=ctx)
 
 
 @bp.post("/<plan_id>/onderdelen/<item_id>/klaar")
@@ -231,7 +231,7 @@ def history(plan_id: str, item_id: str) -> Response:
     if found is None:
         abort(404)
     item_, versions = found
-    return render("plans/history.html", ctx=ctx, item=item_, versions=versions, names=_names(ctx),
+    return render("plans/history.html", ctx=ctx, item=item_, versions=versions, names=ctx.names,
                   can_edit=view.view_of(ctx, item_).can_edit)
 
 
@@ -276,13 +276,9 @@ def decide(plan_id: str) -> Response:
     return redirect(url_for("plans.show", plan_id=plan_id) + anchor, code=303)
 
 
-def _names(ctx: PlanContext) -> dict[str, str]:
-    return {p.id: p.name for p in ctx.people.values()}
-
-
 def render_item(ctx: PlanContext, iv) -> str:
     """The HTML of one item (used by live updates)."""
-    return render_template("plans/_item.html", iv=iv, names=_names(ctx), ctx=ctx)
+    return render_template("plans/_item.html", iv=iv, names=ctx.names, ctx=ctx)
 
 
 @bp.get("/<plan_id>/live")

@@ -1,11 +1,14 @@
 """The plan as one person sees it: only what the age rules let them see, with a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.audit.services import AuditActor, record
 from app.core.clock import utcnow
+from app.core.db import dialect_insert
 from app.identity.policy import (
     Actor,
     Role,
@@ -91,7 +94,7 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
     if record_visit:
         record(session, event="plan.view", action="read", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
                family_id=ctx.plan.family_id, object_type="plan", object_id=ctx.plan.id)
-    names = {person.id: person.name for person in ctx.people.values()}
+    names = ctx.names
     creatable = {kind for kind in SECTION_ORDER if can_create(ctx.actor, kind)}
     return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names)
 
@@ -111,17 +114,18 @@ PARENT_WITH_CUSTODY = Actor(None, Role.PARENT, has_custody=True)  # for the "par
 
 
 def _visit(session: Session, ctx: PlanContext):
-    """Remember this visit; return when the person was here before (None the first time)."""
-    visit = session.get(PlanVisit, (ctx.actor.person_id, ctx.plan.id))
+    """Remember this visit; return when the person was here before (None the first time). One upsert: a visit
+    more than 15 minutes after the last one is a new visit, anything sooner a reload that keeps the earlier mark."""
     now = utcnow()
-    if visit is None:
-        session.add(PlanVisit(person_id=ctx.actor.person_id, plan_id=ctx.plan.id, previous_at=None, last_at=now))
-        return None
-    if (now - visit.last_at).total_seconds() > 15 * 60:  # a new visit, not a reload
-        visit.previous_at = visit.last_at
-    visit.last_at = now
-    session.add(visit)
-    return visit.previous_at
+    insert = dialect_insert(session, PlanVisit).values(person_id=ctx.actor.person_id, plan_id=ctx.plan.id,
+                                                       previous_at=None, last_at=now)
+    table = PlanVisit.__table__.c
+    new_visit = table.last_at < now - timedelta(minutes=15)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[table.person_id, table.plan_id],
+        set_={"previous_at": sa.case((new_visit, table.last_at), else_=table.previous_at), "last_at": now},
+    ).returning(table.previous_at)
+    return session.execute(upsert, execution_options={"synchronize_session": False}).scalar_one()
 
 
 def _changes_since(session: Session, ctx: PlanContext, since, visible: dict[str, PlanItem]) -> list[Change]:

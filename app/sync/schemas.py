@@ -86,9 +86,118 @@ ASSIGNMENT_REQUESTED = {
     },
 }
 
+CARE_BASE = {  # what every event about an assignment's care carries: references and iJw codes, no names
+    "reference": {"type": "string", "minLength": 1, "maxLength": 36, "description": "ReferentieAanbieder"},
+    "assignment_number": {"oneOf": [{"type": "integer", "minimum": 1, "maximum": 999999999}, {"type": "null"}],
+                          "description": "ToewijzingNummer"},
+    "plan_id": ID,
+    "family_id": ID,
+    "goal_id": ID,
+    "municipality_code": {"type": "string", "pattern": "^[0-9]{4}$", "description": "CBS gemeentecode"},
+    "provider": {"type": "object", "additionalProperties": False, "required": ["agb_code", "external_id"],
+                 "properties": {"agb_code": {"type": "string", "pattern": "^[0-9]{8}$"},
+                                "external_id": {"type": "string", "minLength": 1, "maxLength": 64}}},
+    "product": {"type": "object", "additionalProperties": False, "required": ["category", "code"],
+                "properties": {"category": {"type": "string", "pattern": "^[0-9]{2}$"},
+                               "code": {"oneOf": [{"type": "string", "pattern": "^[0-9A-Za-z]{1,5}$"},
+                                                  {"type": "null"}]}}},
+}
+CARE_REQUIRED = list(CARE_BASE)
+JZ588 = {"enum": ["02", "20", "31", "32", "33", "34", "35", "36", "37", "38", "39"],
+         "description": "JZ588 reden beëindiging"}
+VERDICT = {"enum": ["achieved", "partly", "not_achieved"]}
+
+
+def _event(name: str, title: str, description: str, required: list[str], properties: dict) -> dict:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"{BASE}/{name}/1", "title": title,
+        "description": description, "type": "object", "additionalProperties": False,
+        "required": CARE_REQUIRED + required, "properties": {**CARE_BASE, **properties},
+    }
+
+
+CARE_STARTED = _event(
+    "care.started", "Zorg gestart",
+    "The provider recorded the start of the assigned care for a goal: the first 50% of a result-based arrangement.",
+    ["started_on", "recorded_at"], {"started_on": DATE, "recorded_at": DATETIME})
+CARE_STOPPED = _event(
+    "care.stopped", "Zorg gestopt",
+    "The provider recorded the end of the care, with the JZ588 reason; dropped_out is the CBS uitval it implies.",
+    ["started_on", "stopped_on", "stop_reason", "dropped_out", "recorded_at"],
+    {"started_on": DATE, "stopped_on": DATE, "stop_reason": JZ588, "dropped_out": {"type": "boolean"},
+     "recorded_at": DATETIME})
+RESULT_PROPERTIES = {
+    "family_verdict": VERDICT,
+    "decided_at": DATETIME,
+    "stopped_on": {"oneOf": [DATE, {"type": "null"}]},
+    "partial_result_releases": {"type": "boolean",
+                                "description": "The municipality's rule: does 'partly achieved' release the "
+                                               "second 50%? (default no)"},
+    "releases_second_payment": {"type": "boolean"},
+    "corrects": {"oneOf": [VERDICT, {"type": "null"}],
+                 "description": "The family verdict this corrects (set by the professional, with a reason)"},
+    "verdicts": {"type": "array", "items": {
+        "type": "object", "additionalProperties": False,
+        "required": ["person_reference", "capacity", "verdict", "counts", "child_voice", "given_at"],
+        "properties": {"person_reference": ID,
+                       "capacity": {"enum": ["youth", "parent", "professional", "provider"]},
+                       "verdict": VERDICT,
+                       "counts": {"type": "boolean", "description": "part of the family verdict (age rules)"},
+                       "child_voice": {"type": "boolean", "description": "a child under 12: voice, not vote"},
+                       "given_at": DATETIME}}},
+}
+RESULT_REQUIRED = list(RESULT_PROPERTIES)
+RESULT_ACHIEVED = _event(
+    "result.achieved", "Resultaat behaald",
+    "The family verdict on the goal is 'achieved': the second 50%. The verdicts are attached (no explanations: "
+    "free text stays in the app).", RESULT_REQUIRED, {**RESULT_PROPERTIES, "family_verdict": {"const": "achieved"}})
+RESULT_NOT_ACHIEVED = _event(
+    "result.not_achieved", "Resultaat niet behaald",
+    "The family verdict is 'partly' or 'not achieved'. The municipality's setting says whether partly releases "
+    "the second 50%.", RESULT_REQUIRED,
+    {**RESULT_PROPERTIES, "family_verdict": {"enum": ["partly", "not_achieved"]}})
+
 SCHEMAS = {"plan.fixed": PLAN_FIXED, "assignment.requested": ASSIGNMENT_REQUESTED}
+SCHEMAS |= {"care.started": CARE_STARTED, "care.stopped": CARE_STOPPED, "result.achieved": RESULT_ACHIEVED,
+            "result.not_achieved": RESULT_NOT_ACHIEVED}
 
 
 def validator(event_type: str) -> Draft202012Validator:
     """Return the validator of an event type (format checks on: dates must be dates)."""
     return Draft202012Validator(SCHEMAS[event_type], format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+COUNT = {"type": "integer", "minimum": 0}
+COMPLAINTS_MONTHLY = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": f"{BASE}/complaints.monthly/1",
+    "title": "Klachten per maand",
+    "description": "A municipality's complaint figures for one month (Awb 9:12a registration): counts per subject "
+                   "and regime, judgements within the term, outcomes, reopened parts and satisfaction. Counts only: "
+                   "no ids, names, texts or dates of single complaints.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["municipality_code", "month", "generated_at", "received", "regimes", "judged", "judged_on_time",
+                 "on_time_share", "outcomes", "closed", "reopened", "satisfied", "open_overdue_at_month_end"],
+    "properties": {
+        "municipality_code": {"type": "string", "pattern": "^[0-9]{4}$", "description": "CBS gemeentecode"},
+        "month": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
+        "generated_at": DATETIME,
+        "received": {"type": "object", "additionalProperties": False,
+                     "required": ["provider", "professional", "municipality", "app"],
+                     "properties": {k: COUNT for k in ("provider", "professional", "municipality", "app")}},
+        "regimes": {"type": "object", "additionalProperties": False, "required": ["jeugdwet", "wkkgz", "awb"],
+                    "properties": {k: COUNT for k in ("jeugdwet", "wkkgz", "awb")}},
+        "judged": COUNT,
+        "judged_on_time": COUNT,
+        "on_time_share": {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, {"type": "null"}]},
+        "outcomes": {"type": "object", "additionalProperties": False,
+                     "required": ["founded", "partly_founded", "unfounded"],
+                     "properties": {k: COUNT for k in ("founded", "partly_founded", "unfounded")}},
+        "closed": COUNT,
+        "reopened": COUNT,
+        "satisfied": {"type": "object", "additionalProperties": False, "required": ["yes", "no"],
+                      "properties": {"yes": COUNT, "no": COUNT}},
+        "open_overdue_at_month_end": COUNT,
+    },
+}
+SCHEMAS["complaints.monthly"] = COMPLAINTS_MONTHLY

@@ -10,6 +10,8 @@ ROLES = {
     "professional": _l("youth care professional"),
     "provider_staff": _l("care provider"),
     "municipality_staff": _l("municipality"),
+    "editor": _l("editorial team"),
+    "reporter": _l("someone who reported a rating"),
     "none": _l("not signed in"),
 }
 EVENTS = {
@@ -44,6 +46,15 @@ EVENTS = {
     "item.unrelease": _l("stopped sharing a part with a parent without authority"),
     "agreement.agree": _l("agreed"),
     "agreement.disagree": _l("did not agree"),
+    "ratings.view": _l("looked at the help to rate"),
+    "rating.view": _l("viewed a rating"),
+    "rating.create": _l("gave a rating"),
+    "rating.update": _l("changed a rating"),
+    "rating.check_view": _l("read a rating to check it"),
+    "rating.publish": _l("published a rating"),
+    "rating.reject": _l("did not publish a rating"),
+    "rating.report": _l("reported a rating"),
+    "rating.reply": _l("replied to a rating"),
 }
 DECISIONS = {"given": _l("yes, agreed"), "refused": _l("no, did not agree"), "withdrawn": _l("consent withdrawn")}
 PROVIDERS = {"citizens": _l("Sign in with DigiD"), "staff": _l("Sign in as a professional")}

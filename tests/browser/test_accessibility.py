@@ -13,6 +13,7 @@ VISITOR_PAGES = {
     "welcome": "/",
     "demo": "/demo",
     "help": "/hulp",
+    "ratings-explained": "/beoordelingen/uitleg",
     "offline": "/offline",
     "not-found": "/bestaat-niet",
 }

@@ -4,6 +4,7 @@ scrolls sideways on a phone, and every control is a 44 px target; the settings f
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.notifications.models import Topic
 from tests.browser.helpers import LANGUAGES, assert_no_violations
 
 READERS = [("sanne", "fy"), ("mark", "nl"), ("lisa", "en")]
@@ -35,7 +36,7 @@ def test_notifications_page(tab_for, persona: str, language: str):
 def test_settings_page_and_its_error_state(tab_for, persona: str, _: str, language: str):
     page = tab_for(persona)
     assert page.goto(f"/meldingen/instellingen?lang={language}").status == 200
-    expect(page.locator("#settings_form fieldset")).to_have_count(4)
+    expect(page.locator("#settings_form fieldset")).to_have_count(len(Topic))
     assert_no_violations(page, language)
     assert_fits_the_phone(page)
     # A wrong e-mail address: htmx swaps in the 422 form, with the message tied to the field and the ticks kept.
@@ -53,7 +54,7 @@ def test_marking_everything_read_updates_the_count_in_the_header(tab_for):
     page = tab_for("sanne")
     page.goto("/meldingen?lang=nl")
     link = page.locator("#notifications-link")
-    expect(link).to_have_attribute("aria-label", "Meldingen, 2 nieuw")
+    expect(link).to_have_attribute("aria-label", "Meldingen, 3 nieuw")  # the plan's two, and the rating invitation
     page.get_by_role("button", name="Alles als gelezen markeren").click()
     expect(link).to_have_attribute("aria-label", "Meldingen")
     expect(page.locator(".notification--unread")).to_have_count(0)

@@ -19,7 +19,8 @@ from tests.conftest import CSRF_FIELD, demo_id, family_id, sign_in_person
 ACTORS = ["anon", "noor", "tom", "lisa", "sanne", "pieter", "fenna", "mark", "anna", "karin", "jeroen"]
 # Who they are: noor 9, tom 14, lisa 16 (youths); sanne parent with custody; pieter parent without custody;
 # fenna network; mark this family's professional; anna another family's professional; karin provider staff
-# (no goal assigned to her organisation yet); jeroen municipality staff.
+# (Tom's goal about switching homes is assigned to her organisation, so she reaches the family but sees only
+# that goal); jeroen municipality staff.
 
 ALL_200 = [200] * 11
 SIGNED_IN = [303] + [200] * 10
@@ -45,18 +46,18 @@ GET = {
     "/gezinnen": PROFESSIONALS_ONLY_PAGE,
     "/gezinnen/nieuw": PROFESSIONALS_ONLY_PAGE,
     #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen
-    "/gezinnen/{fam}":               [303, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404],
-    "/gezinnen/{fam}/uitnodigen":    [303, 403, 403, 403, 403, 403, 403, 200, 404, 404, 404],
+    "/gezinnen/{fam}":               [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
+    "/gezinnen/{fam}/uitnodigen":    [303, 403, 403, 403, 403, 403, 403, 200, 404, 403, 404],
     "/gezinnen/{fam}/wie-heeft-gekeken": [303, 200, 200, 200, 200, 404, 404, 200, 404, 404, 404],
     "/toestemming/zestien/{fam}":    [303, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404],
     "/gezinnen/{other}":             [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
-    "/plan/{plan}":                  [303, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404],
-    "/plan/{plan}/aanwezig":         [303, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404],
-    "/plan/{plan}/live":             [303, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404],
+    "/plan/{plan}":                  [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
+    "/plan/{plan}/aanwezig":         [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
+    "/plan/{plan}/live":             [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{other_plan}":            [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
-    "/plan/{plan}/afdrukken":        [303, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404],
-    "/plan/{plan}/plan.pdf":         [303, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404],
-    "/plan/{plan}/plan.fhir.json":   [303, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404],
+    "/plan/{plan}/afdrukken":        [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
+    "/plan/{plan}/plan.pdf":         [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
+    "/plan/{plan}/plan.fhir.json":   [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{other_plan}/afdrukken":  [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
     "/overzicht":                    [303, 303, 303, 303, 303, 303, 303, 200, 200, 303, 303],
     # a family-wide strength written by Sanne
@@ -79,23 +80,41 @@ GET = {
     "/catalogus/vergelijken":        ALL_200,
     # confirming the help chosen for Tom's school goal: only his professional (nothing is waiting yet: back to the plan)
     "/catalogus/doel/{goal}/bevestigen": [303, 404, 403, 404, 403, 404, 404, 303, 404, 404, 404],
+    # ratings: Tom's ended help at Kompas is rated by those who may see his goal (Tom and his parents with custody)
+    # the result of Tom's goal about switching homes (help by Karin's organisation, ended): who may see the goal
+    "/doel/{ended_goal}/resultaat":  [303, 404, 200, 404, 200, 404, 404, 200, 404, 200, 404],
+    "/beoordelen":                   SIGNED_IN,
+    "/beoordelen/{tom_help}":        [303, 404, 200, 404, 200, 404, 404, 404, 404, 404, 404],
+    "/beoordelingen/uitleg":         ALL_200,
+    "/aanbieder/beoordelingen":      [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403],
+    "/redactie":                     [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],  # jeroen: redactie
+    "/redactie/jeugdprofessionals":  [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+    # complaints: the ways to complain are public; family members (not staff) file; Tom's complaint about Kompas
+    # is his alone; Karin (Kompas) handles its part, Jeroen's municipality does not
+    "/klachten":                     ALL_200,
+    "/klachten/nieuw":               [303, 200, 200, 200, 200, 200, 200, 403, 403, 403, 403],
+    "/klachten/{complaint}":         [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404],
+    "/klachten/{complaint}/bijlagen/{attachment}": [303, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404],
+    "/klachten/behandelen":          [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200],
+    "/klachten/behandelen/{part}":   [303, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404],
+    "/klachten/behandelen/{part}/bijlagen/{attachment}": [303, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404],
 }
 POST = {
     #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen
-    "/gezinnen/{fam}/uitnodigingen/{inv}/intrekken": [303, 403, 403, 403, 403, 403, 403, 303, 404, 404, 404],
-    "/gezinnen/{fam}/uitnodigen":    [303, 403, 403, 403, 403, 403, 403, 303, 404, 404, 404],
-    "/toestemming/{fam}/{tom}":      [303, 403, 303, 403, 303, 403, 403, 403, 404, 404, 404],
-    "/toestemming/{fam}/{lisa}":     [303, 403, 403, 303, 403, 403, 403, 403, 404, 404, 404],
+    "/gezinnen/{fam}/uitnodigingen/{inv}/intrekken": [303, 403, 403, 403, 403, 403, 403, 303, 404, 403, 404],
+    "/gezinnen/{fam}/uitnodigen":    [303, 403, 403, 403, 403, 403, 403, 303, 404, 403, 404],
+    "/toestemming/{fam}/{tom}":      [303, 403, 303, 403, 303, 403, 403, 403, 404, 403, 404],
+    "/toestemming/{fam}/{lisa}":     [303, 403, 403, 303, 403, 403, 403, 403, 404, 403, 404],
     "/toestemming/zestien/{fam}":    [303, 404, 404, 303, 404, 404, 404, 404, 404, 404, 404],
-    "/plan/{plan}/spreker":          [303, 403, 403, 403, 403, 403, 403, 303, 404, 404, 404],
-    "/plan/{plan}/onderdelen/{kind}": [303, 403, 303, 303, 303, 403, 403, 303, 404, 404, 404],
+    "/plan/{plan}/spreker":          [303, 403, 403, 403, 403, 403, 403, 303, 404, 403, 404],
+    "/plan/{plan}/onderdelen/{kind}": [303, 403, 303, 303, 303, 403, 403, 303, 404, 403, 404],
     "/plan/{plan}/onderdelen/{item}/bewerken": [303, 403, 422, 422, 422, 404, 404, 422, 404, 404, 404],
     # Fenna's task under Noor's goal: it is about Noor, so her brother and sister do not reach it
     "/plan/{plan}/onderdelen/{action}/klaar": [303, 403, 404, 404, 303, 404, 303, 303, 404, 404, 404],
     "/plan/{plan}/onderdelen/{item}/terugzetten/1": [303, 404, 303, 303, 303, 404, 404, 303, 404, 404, 404],
     "/plan/{plan}/onderdelen/{tom_item}/zichtbaarheid": [303, 404, 403, 404, 403, 404, 404, 303, 404, 404, 404],
-    "/plan/{plan}/akkoord-vragen":   [303, 403, 403, 403, 403, 403, 403, 303, 404, 404, 404],
-    "/plan/{plan}/akkoord":          [303, 403, 303, 303, 303, 403, 403, 403, 404, 404, 404],
+    "/plan/{plan}/akkoord-vragen":   [303, 403, 403, 403, 403, 403, 403, 303, 404, 403, 404],
+    "/plan/{plan}/akkoord":          [303, 403, 303, 303, 303, 403, 403, 403, 404, 403, 404],
     # (before "sign out everywhere" below, which ends the sessions these clients use)
     "/meldingen/instellingen":       [303] * 11,
     "/meldingen/alles-gelezen":      [303] * 11,
@@ -105,6 +124,35 @@ POST = {
     # choosing help for Tom's school goal: those whose consent it needs (Tom, 14, and his parents with custody)
     "/catalogus/aanbod/{offer}/kiezen": [303, 404, 303, 404, 303, 404, 404, 403, 404, 404, 404],
     "/catalogus/doel/{goal}/bevestigen": [303, 404, 403, 404, 403, 404, 404, 303, 404, 404, 404],
+    "/beoordelen/{tom_help}":        [303, 404, 303, 404, 303, 404, 404, 404, 404, 404, 404],
+    # a published rating of another family at Kompas: Karin replies; anyone reports it (hidden); the redactie
+    # publishes it again, and cannot reject what is published by now
+    "/beoordelingen/{rating}/reactie": [303, 403, 403, 403, 403, 403, 403, 403, 403, 303, 403],
+    "/beoordelingen/{rating}/melden": [303] * 11,
+    "/redactie/{rating}/publiceren": [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 303],
+    "/redactie/{rating}/afwijzen":   [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422],
+    # judging Tom's ended help (the posted form has no verdict: 422 for those who judge); Mark's conversation is saved
+    "/doel/{ended_goal}/resultaat":  [303, 404, 422, 404, 422, 404, 404, 422, 404, 422, 404],
+    "/doel/{ended_goal}/resultaat/correctie": [303, 404, 403, 404, 403, 404, 404, 422, 404, 403, 404],
+    "/doel/{ended_goal}/resultaat/gesprek": [303, 404, 403, 404, 403, 404, 404, 303, 404, 403, 404],
+    "/doel/{ended_goal}/resultaat/uitkomst": [303, 404, 422, 404, 422, 404, 404, 403, 404, 403, 404],
+    # start and end are recorded already: Karin's second try is refused with a reason
+    "/doel/{ended_goal}/zorg/start": [303, 404, 403, 404, 403, 404, 404, 403, 404, 422, 404],
+    "/doel/{ended_goal}/zorg/stop":  [303, 404, 403, 404, 403, 404, 404, 403, 404, 422, 404],
+    # complaints (see GET): the upload has no file and the satisfaction question comes after closure (422 for Tom);
+    # Karin's judgement has no outcome and closing needs one (422)
+    "/klachten/nieuw":               [303, 303, 303, 303, 303, 303, 303, 403, 403, 403, 403],
+    "/klachten/{complaint}/berichten": [303, 404, 303, 404, 404, 404, 404, 404, 404, 404, 404],
+    "/klachten/{complaint}/bijlagen": [303, 404, 422, 404, 404, 404, 404, 404, 404, 404, 404],
+    "/klachten/{complaint}/tevreden": [303, 404, 422, 404, 404, 404, 404, 404, 404, 404, 404],
+    "/klachten/behandelen/{part}/toewijzen": [303, 404, 404, 404, 404, 404, 404, 404, 404, 303, 404],
+    "/klachten/behandelen/{part}/status": [303, 404, 404, 404, 404, 404, 404, 404, 404, 303, 404],
+    "/klachten/behandelen/{part}/berichten": [303, 404, 404, 404, 404, 404, 404, 404, 404, 303, 404],
+    "/klachten/behandelen/{part}/termijn": [303, 404, 404, 404, 404, 404, 404, 404, 404, 303, 404],
+    "/klachten/behandelen/{part}/oordeel": [303, 404, 404, 404, 404, 404, 404, 404, 404, 422, 404],
+    "/klachten/behandelen/{part}/afhandelen": [303, 404, 404, 404, 404, 404, 404, 404, 404, 422, 404],
+    # passing on without a reason is refused (422): the part stays Karin's for the rows above
+    "/klachten/behandelen/{part}/doorsturen": [303, 404, 404, 404, 404, 404, 404, 404, 404, 422, 404],
     "/gezinnen/nieuw":               [303, 403, 403, 403, 403, 403, 403, 303, 303, 403, 403],
     "/profiel":                      [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
     "/taal":                         [303] * 11,
@@ -122,7 +170,8 @@ def world(tmp_path_factory):
     """The demo family plus a parent without custody, another family with its own professional, an invitation."""
     from tests.conftest import make_app
 
-    app = make_app(MAIL_DIR=str(tmp_path_factory.mktemp("mail")), RATELIMIT_ENABLED=False, with_plan=True)
+    app = make_app(MAIL_DIR=str(tmp_path_factory.mktemp("mail")), RATELIMIT_ENABLED=False, with_plan=True,
+                   COMPLAINT_FILES_DIR=str(tmp_path_factory.mktemp("complaint-files")))
     ids = {key: demo_id(app, key) for key in ("noor", "tom", "lisa", "sanne", "fenna", "mark", "karin", "jeroen")}
     fam = family_id(app)
     with app.test_request_context(), db.new_session() as session:
@@ -156,12 +205,22 @@ def world(tmp_path_factory):
                   "tom": ids["tom"], "lisa": ids["lisa"], "key": "tom", "provider": "citizens",
                   "plan": plan.id, "other_plan": other_plan.id, "item": strength.id, "tom_item": tom_item.id,
                   "lisa_item": lisa_item.id, "action": action.id, "kind": "worry",
-                  "goal": goal.id, "note": note.id}
+                  "goal": goal.id, "note": note.id,
+                  "ended_goal": next(i for i in plan_items if i.kind == "goal" and i.youth_id == ids["tom"]
+                                     and i.domain == "parenting").id}
         family = session.get(Family, fam)
         offer = session.exec(select(Offer).join(ProviderContract, ProviderContract.provider_id == Offer.provider_id)
                              .where(ProviderContract.municipality_id == family.municipality_id,
                                     Offer.age_min <= 14, Offer.age_max >= 14).order_by(Offer.id)).first()
         values.update(offer=offer.id, provider_id=offer.provider_id)
+        from app.catalog.models import Assignment, Provider
+        from app.ratings.models import Rating
+
+        kompas = session.exec(select(Provider).where(Provider.external_id == "demo-p000")).one()
+        values.update(tom_help=session.exec(select(Assignment.id).where(
+            Assignment.family_id == fam, Assignment.organisation_id == kompas.organisation_id)).one(),
+            rating=session.exec(select(Rating.id).where(Rating.status == "published").order_by(Rating.id)).first())
+        values.update(_tom_complaint(session, session.get(Person, ids["tom"]), kompas.id), karin=ids["karin"])
     return app, ids, values
 
 
@@ -182,7 +241,32 @@ POST_DATA = {"lang": "fy", "next": "/", "given_name": "Naam", "language": "nl", 
              "speaker_id": ""}
 
 
-ROUTE_DATA = {"/catalogus/aanbod/{offer}/kiezen": lambda values: {"goal_id": values["goal"]}}
+def _tom_complaint(session, tom, kompas_id: int) -> dict:
+    """Tom's complaint about Kompas with a PDF: the ids of the complaint, its part and the file."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.complaints import files, services
+
+    complaint = services.file_complaint(session, person=tom, about=[f"provider:{kompas_id}"], text="Te faak ôfsein",
+                                        client_id="matrix-complaint-1")
+    attachment = files.add_attachment(session, person=tom, complaint=complaint,
+                                      upload=FileStorage(io.BytesIO(b"%PDF-1.4 test"), filename="brief.pdf"))
+    return {"complaint": complaint.id, "part": complaint.parts[0].id, "attachment": attachment.id,
+            "kompas": kompas_id}
+
+
+ROUTE_DATA = {"/catalogus/aanbod/{offer}/kiezen": lambda values: {"goal_id": values["goal"]},
+              "/beoordelen/{tom_help}": lambda values: {"overall": "8"},
+              "/klachten/nieuw": lambda values: {"about": f"provider:{values['kompas']}"},
+              "/klachten/{complaint}/berichten": lambda values: {"part_id": values["part"]},
+              "/klachten/{complaint}/tevreden": lambda values: {"part_id": values["part"], "answer": "yes"},
+              "/klachten/behandelen/{part}/toewijzen": lambda values: {"handler_id": values["karin"]},
+              "/klachten/behandelen/{part}/status": lambda values: {"status": "in_progress"},
+              "/klachten/behandelen/{part}/berichten": lambda values: {"part_id": values["part"]},
+              "/klachten/behandelen/{part}/termijn": lambda values: {"kind": "extension", "days": "7"},
+              "/klachten/behandelen/{part}/doorsturen": lambda values: {"reason": ""}}
 
 
 @pytest.mark.parametrize(("route", "actor"), [(r, a) for r in GET for a in ACTORS])
@@ -210,9 +294,10 @@ def test_every_route_is_in_the_matrix(world):
     app, _, _ = world
     names = {"fam": "{fam}", "other": "{other}"}
     listed_get = {r.replace("{other}", "{fam}").replace("{other_plan}", "{plan}").replace("{tom_item}", "{item}")
-                  .replace("{lisa_item}", "{item}").replace("{goal}", "{item}") for r in GET}
+                  .replace("{lisa_item}", "{item}").replace("{goal}", "{item}").replace("{ended_goal}", "{item}")
+                  for r in GET}
     listed_post = {r.replace("{tom_item}", "{item}").replace("{action}", "{item}").replace("{lisa}", "{tom}")
-                   .replace("{goal}", "{item}") for r in POST}
+                   .replace("{goal}", "{item}").replace("{ended_goal}", "{item}") for r in POST}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -222,7 +307,10 @@ def test_every_route_is_in_the_matrix(world):
                 .replace("<youth_id>", "{tom}").replace("<token>", "{token}").replace("<key>", "{key}")
                 .replace("<name>", "{provider}").replace("<provider>", "{provider}")
                 .replace("<int:offer_id>", "{offer}").replace("<int:provider_id>", "{provider_id}")
-                .replace("<goal_id>", "{item}"))
+                .replace("<goal_id>", "{item}").replace("<int:assignment_id>", "{tom_help}")
+                .replace("<int:rating_id>", "{rating}")
+                .replace("<complaint_id>", "{complaint}").replace("<part_id>", "{part}")
+                .replace("<attachment_id>", "{attachment}"))
         if "GET" in rule.methods:
             assert path in listed_get, f"GET {rule.rule} is not in the matrix"
         if "POST" in rule.methods:

@@ -184,7 +184,8 @@
         var before = localStorage.getItem("onsplan-owner");
         for (var i = localStorage.length - 1; i >= 0; i -= 1) {
           var key = localStorage.key(i) || "";
-          var otherQueue = key.indexOf(PREFIX) === 0 && key !== storeName();
+          var otherQueue = (key.indexOf(PREFIX) === 0 && key !== storeName()) ||
+            (key.indexOf("onsplan-complaint-queue:") === 0 && key !== "onsplan-complaint-queue:" + queueOwner);
           if (otherQueue || (before && before !== queueOwner && key.indexOf("onsplan-draft:") === 0)) {
             localStorage.removeItem(key);
           }

@@ -1,0 +1,1 @@
+"""Complaints: choosing the way, routing by legal regime, deadlines, the status timeline, reporting."""

@@ -1,0 +1,56 @@
+"""Complaint fixtures: the demo family with its plan and care (Tom's help at Kompas), on SQLite and PostgreSQL."""
+
+import uuid
+
+import pytest
+from sqlmodel import select
+
+from app.catalog.models import Provider
+from app.demo.services import demo_people
+from app.extensions import db
+from tests.conftest import make_app
+
+
+def _app(url: str, tmp_path):
+    return make_app(url, with_plan=True, MAIL_DIR=str(tmp_path / "mail"), RATELIMIT_ENABLED=False,
+                    COMPLAINT_FILES_DIR=str(tmp_path / "files"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_complaint_app(request, tmp_path):
+    """The app with the demo plan and care, on SQLite and on PostgreSQL."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres").create_database(f"c_{uuid.uuid4().hex[:12]}")
+    else:
+        url = f"sqlite:///{tmp_path / 'complaints.db'}"
+    flask_app = _app(url, tmp_path)
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def complaint_app(tmp_path):
+    """The app on SQLite only (for the HTTP tests)."""
+    flask_app = _app(f"sqlite:///{tmp_path / 'complaints.db'}", tmp_path)
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
+
+
+class World:
+    """The demo people and the ids the tests need, read inside an app context."""
+
+    def __init__(self, session):
+        self.people = demo_people(session)
+        self.kompas = session.exec(select(Provider).where(Provider.external_id == "demo-p000")).one()
+
+    def person(self, key: str):
+        return self.people[key]
+
+
+@pytest.fixture
+def world(any_complaint_app):
+    """An app context on the parametrised app, with the demo people at hand."""
+    with any_complaint_app.test_request_context():
+        yield World(db.session)

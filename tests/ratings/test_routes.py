@@ -1,0 +1,140 @@
+"""Ratings over HTTP: the form (page and fragment), bad input kept, the redactie, the catalog's figures."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlmodel import select
+
+from app import create_app
+from app.core.migrate import alembic_config
+from app.extensions import db
+from app.notifications.models import Notification
+from app.ratings.models import Rating
+from tests.conftest import CSRF_FIELD, sign_in
+from tests.ratings.conftest import GOOD
+
+
+def _token(client, path):
+    return CSRF_FIELD.search(client.get(path).get_data(as_text=True)).group(1)
+
+
+def _rate(client, world, data, **headers):
+    path = f"/beoordelen/{world.tom_help}"
+    return client.post(path, data={"csrf_token": _token(client, path), **data}, headers=headers)
+
+
+def test_bad_input_comes_back_in_her_language_with_what_she_typed(sqlite_world):
+    client = sqlite_world.app.test_client()
+    sign_in(client, "sanne")  # Sanne reads Frysk
+    typed = "<script>alert('x')</script> Hûs en bôle 😀 " + "wurd " * 200
+    response = _rate(client, sqlite_world, {**GOOD, "overall": "11", "text": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Jou in sifer fan 1 oant en mei 10." in page
+    assert "Brûk op syn heechst 200 wurden. Do brûktest der 205." in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Hûs en bôle 😀" in page
+    assert "<script>alert" not in page
+    assert 'value="9" checked' in page  # her other scores stay chosen
+
+
+def test_the_form_answers_htmx_with_the_fragment_and_saves_with_a_redirect(sqlite_world):
+    client = sqlite_world.app.test_client()
+    sign_in(client, "tom")
+    fragment = _rate(client, sqlite_world, {"overall": "0"}, **{"HX-Request": "true"})
+    body = fragment.get_data(as_text=True)
+    assert fragment.status_code == 422
+    assert body.lstrip().startswith('<form id="rating_form"')
+    saved = _rate(client, sqlite_world, GOOD)
+    assert saved.status_code == 303
+    assert saved.headers["Location"] == "/beoordelen"
+    again = _rate(client, sqlite_world, GOOD)  # a second rating, not a change of the first
+    assert again.status_code == 422
+    assert "al beoordeeld" in again.get_data(as_text=True)
+    with sqlite_world.app.app_context():
+        assert len(db.session.exec(select(Rating).where(Rating.person_id == sqlite_world.people["tom"])).all()) == 1
+
+
+def test_from_rating_to_the_provider_page(sqlite_world):
+    app, world = sqlite_world.app, sqlite_world
+    family = app.test_client()
+    sign_in(family, "sanne")
+    note = family.get("/meldingen").get_data(as_text=True)
+    assert "De help foar dit doel is klear" in note  # her invitation, in Frysk
+    assert _rate(family, world, GOOD).status_code == 303
+    public = app.test_client()
+    before = public.get(f"/catalogus/aanbieders/{world.kompas}").get_data(as_text=True)
+    assert "Niet genoeg beoordelingen" in before or "Not enough ratings yet" in before or "Nog" in before
+    assert "Tige tank" not in before
+    editor = app.test_client()
+    sign_in(editor, "jeroen")
+    queue = editor.get("/redactie").get_data(as_text=True)
+    assert "Tige tank" in queue
+    assert "Sanne" not in queue
+    assert "Hoekstra" not in queue
+    rating_id = re.search(r"/redactie/(\d+)/publiceren", queue).group(1)
+    published = editor.post(f"/redactie/{rating_id}/publiceren", data={"csrf_token": _token(editor, "/redactie")})
+    assert published.status_code == 303
+    after = public.get(f"/catalogus/aanbieders/{world.kompas}?lang=en").get_data(as_text=True)
+    assert "Tige tank" in after
+    assert "out of 10" in after
+    assert "Sanne" not in after
+    assert "Mark" not in after.split("ratings-heading")[1].split("</section>")[0]  # the professional's score: internal
+    sorted_page = public.get("/catalogus?sorteer=rating&lang=en").get_data(as_text=True)
+    assert "rated by at least 5 families" in sorted_page
+    first = re.search(r'href="/catalogus/aanbod/(\d+)"', sorted_page.split('id="results"')[1]).group(1)
+    assert int(first) == world.offer
+
+
+def test_rejected_author_is_told_why_and_can_change_it(sqlite_world):
+    app, world = sqlite_world.app, sqlite_world
+    family = app.test_client()
+    sign_in(family, "sanne")
+    _rate(family, world, {**GOOD, "text": "Mevrouw Jansen, 06-12345678"})
+    editor = app.test_client()
+    sign_in(editor, "jeroen")
+    rating_id = re.search(r"/redactie/(\d+)/publiceren", editor.get("/redactie").get_data(as_text=True)).group(1)
+    refused = editor.post(f"/redactie/{rating_id}/afwijzen", data={"csrf_token": _token(editor, "/redactie")})
+    assert refused.status_code == 422  # no reason chosen
+    done = editor.post(f"/redactie/{rating_id}/afwijzen", data={"csrf_token": _token(editor, "/redactie"),
+                                                                  "reason": "personal_data"})
+    assert done.status_code == 303
+    page = family.get("/beoordelen").get_data(as_text=True)
+    assert "Lit nammen, telefoannûmers" in page
+    assert "Dyn beoardieling feroarje" in page
+    with app.app_context():
+        note = db.session.exec(select(Notification).where(Notification.topic == "rating_checked")).one()
+        assert note.detail == "personal_data"
+
+
+@pytest.mark.parametrize("lang", ["nl", "fy", "en"])
+def test_the_explanation_is_public_in_three_languages(client, lang):
+    page = client.get(f"/beoordelingen/uitleg?lang={lang}").get_data(as_text=True)
+    assert {"nl": "Wie kan beoordelen", "fy": "Wa kin beoardielje", "en": "Who can rate"}[lang] in page
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_migration_allows_the_redactie_and_rating_notifications(database, tmp_path, request):
+    if database == "postgresql":
+        import uuid
+
+        url = request.getfixturevalue("postgres").create_database(f"m_{uuid.uuid4().hex[:12]}")
+    else:
+        url = f"sqlite:///{tmp_path / 'm.db'}"
+    app = create_app({"ENV_NAME": "test", "DATABASE_URL": url})
+    with app.app_context():
+        command.upgrade(alembic_config(url), "head")
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO organisation (id, name, kind) VALUES ('o1', 'Gemeente', 'municipality')"))
+            conn.execute(sa.text("INSERT INTO person (id, given_name, family_name, language, session_version, "
+                                 "created_at) VALUES ('p1', 'J', '', 'nl', 0, CURRENT_TIMESTAMP)"))
+            conn.execute(sa.text("INSERT INTO staff_membership (organisation_id, person_id, role, created_at) "
+                                 "VALUES ('o1', 'p1', 'editor', CURRENT_TIMESTAMP)"))
+            conn.execute(sa.text("INSERT INTO notification_preference (person_id, topic, channel, is_on, updated_at) "
+                                 "VALUES ('p1', 'rating_asked', 'app', true, CURRENT_TIMESTAMP)"))
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO staff_membership (organisation_id, person_id, role, created_at) "
+                                 "VALUES ('o1', 'p1', 'boss', CURRENT_TIMESTAMP)"))
+        engine.dispose()

@@ -1,0 +1,259 @@
+"""Ratings rules without HTTP, on SQLite and PostgreSQL: who may rate, the limits, moderation, figures, history."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
+from sqlmodel import select
+
+from app.audit.models import AccessLogEntry
+from app.catalog.models import Assignment
+from app.core.clock import today
+from app.core.errors import NotAllowed, NotFound, ValidationFailed
+from app.extensions import db
+from app.identity.models import Membership
+from app.notifications.inbox import describe
+from app.notifications.models import Notification
+from app.ratings import figures, invitations, moderation, services
+from app.ratings.models import OfferRatingFigure, Rating, RatingInvitation, RatingReply, RatingVersion
+from tests.ratings.conftest import GOOD
+
+
+def _rate(world, key="sanne", **changes):
+    return services.save_rating(db.session, person=world.person(key), assignment_id=world.tom_help,
+                                values={**GOOD, **changes})
+
+
+def test_every_member_of_12_and_older_who_sees_the_goal_is_invited_once(world):
+    with world.app.test_request_context():
+        invited = set(db.session.exec(select(RatingInvitation.person_id).where(
+            RatingInvitation.assignment_id == world.tom_help)).all())
+        assert invited == {world.people[k] for k in ("tom", "sanne", "erik")}  # not Noor, Lisa, Fenna or Mark
+        asked = db.session.exec(select(Notification).where(Notification.topic == "rating_asked",
+                                                           Notification.person_id == world.people["sanne"])).one()
+        assert asked.detail == "ended"
+        assert invitations.invite_due(db.session) == []  # a second run invites nobody twice
+        db.session.commit()
+
+
+def test_three_months_of_ongoing_care_invites_too_and_a_child_gets_the_smiley_version(world):
+    with world.app.test_request_context():
+        noor_help = db.session.exec(select(Assignment).where(Assignment.family_id == world.family_of("noor"),
+                                                             Assignment.id != world.tom_help)).one()
+        noor_help.care_started_on = today() - timedelta(days=100)
+        db.session.add(noor_help)
+        made = invitations.invite_due(db.session)
+        assert {(m.person_id, m.reason) for m in made} == {(world.people["sanne"], "ongoing"),
+                                                           (world.people["erik"], "ongoing")}  # Noor is 9
+        found = services.trajectory(db.session, person=world.person("noor"), assignment_id=noor_help.id)
+        assert found.is_child
+        with pytest.raises(ValidationFailed) as failed:
+            services.save_rating(db.session, person=world.person("noor"), assignment_id=noor_help.id,
+                                 values={"overall": "9"})
+        assert [f for f, _m in failed.value.reasons] == ["smiley"]
+        rating = services.save_rating(db.session, person=world.person("noor"), assignment_id=noor_help.id,
+                                      values={"smiley": "happy", "text": "Leuk 🎈"})
+        assert (rating.smiley, rating.overall, rating.informant) == ("happy", None, "youth")
+        db.session.commit()
+
+
+@pytest.mark.parametrize("key", ["karin", "jeroen", "mark", "fenna", "lisa", "noor"])
+def test_no_one_rates_help_they_had_no_part_in(world, key):
+    with world.app.test_request_context():
+        with pytest.raises(NotFound):
+            _rate(world, key)
+        assert db.session.exec(select(Rating).where(Rating.person_id == world.people[key])).first() is None
+
+
+def test_a_second_rating_for_the_same_trajectory_is_refused(world):
+    with world.app.test_request_context():
+        first = _rate(world)
+        db.session.commit()
+        with pytest.raises(ValidationFailed) as failed, force_locale("en"):
+            _rate(world, overall="3")  # a new rating, not a change of the first
+        assert "already rated" in failed.value.reasons[0][1]
+        db.session.rollback()
+        db.session.add(Rating(assignment_id=first.assignment_id, person_id=first.person_id, family_id=first.family_id,
+                              municipality_id=first.municipality_id, offer_id=first.offer_id,
+                              provider_id=first.provider_id, informant="parent", overall=2))
+        with pytest.raises(sa.exc.IntegrityError):  # the database refuses it too
+            db.session.flush()
+        db.session.rollback()
+
+
+@pytest.mark.parametrize(("values", "field", "message"), [
+    ({"overall": "0"}, "overall", "Give a score from 1 to 10."),
+    ({"overall": "11"}, "overall", "Give a score from 1 to 10."),
+    ({"overall": ""}, "overall", "Give a score from 1 to 10."),
+    ({"overall": "1; DROP TABLE rating"}, "overall", "Give a score from 1 to 10."),
+    ({"heard": "-3"}, "heard", "Give a score from 1 to 10."),
+    ({"text": "wurd " * 201}, "text", "Use at most 200 words. You used 201."),
+    ({"text": "x" * 5000}, "text", "Your text is too long. Use at most 3000 characters."),
+])
+def test_bad_scores_and_texts_get_a_clear_message(world, values, field, message):
+    with world.app.test_request_context(), force_locale("en"):
+        with pytest.raises(ValidationFailed) as failed:
+            _rate(world, **values)
+        assert (field, message) in failed.value.reasons
+
+
+def test_the_message_is_in_the_persons_language(world):
+    with world.app.test_request_context(), force_locale("fy"):
+        with pytest.raises(ValidationFailed) as failed:
+            _rate(world, overall="11", text="wurd " * 201)
+        messages = dict(failed.value.reasons)
+        assert "Give a score" not in messages["overall"]
+        assert "201" in messages["text"]
+
+
+def test_text_is_kept_as_typed_hostile_frysk_and_emoji(world):
+    text = "<script>alert(1)</script> '; DROP TABLE rating; -- Hûs, bôle, skâns, hêr 😀\u0000"
+    with world.app.test_request_context():
+        rating = _rate(world, text=text)
+        db.session.commit()
+        assert rating.text == text.replace("\u0000", "")
+        assert len(("wurd " * 200).split()) == 200
+        db.session.refresh(_rate_update(world, rating, text="wurd " * 200))
+
+
+def _rate_update(world, rating, **changes):
+    return services.save_rating(db.session, person=world.person("sanne"), assignment_id=world.tom_help,
+                                values={**GOOD, **changes}, version=str(rating.version))
+
+
+def test_changes_are_versioned_until_published_and_then_final(world):
+    with world.app.test_request_context():
+        rating = _rate(world)
+        rating = _rate_update(world, rating, overall="9")
+        with pytest.raises(ValidationFailed):
+            services.save_rating(db.session, person=world.person("sanne"), assignment_id=world.tom_help,
+                                 values=GOOD, version="1")  # stale: it is at version 2 now
+        moderation.publish(db.session, editor=world.person("jeroen"), rating_id=rating.id)
+        with pytest.raises(ValidationFailed) as failed, force_locale("en"):
+            _rate_update(world, rating, overall="2")
+        assert "published" in failed.value.reasons[0][1]
+        steps = services.history(db.session, rating_id=rating.id)
+        assert [(s.change, s.overall) for s in steps] == [("create", 8), ("update", 9), ("publish", 9)]
+        logged = db.session.exec(select(AccessLogEntry.event).where(AccessLogEntry.object_id == str(rating.id))).all()
+        assert {"rating.create", "rating.update", "rating.publish"} <= set(logged)
+        with pytest.raises(sa.exc.DBAPIError):  # the history cannot be changed afterwards
+            db.session.execute(sa.update(RatingVersion).values(overall=1))
+        db.session.rollback()
+
+
+def test_figures_show_from_five_rated_trajectories(world):
+    with world.app.test_request_context():
+        before = figures.provider_figures(db.session, provider_id=world.kompas)
+        assert (before.trajectories, before.enough, before.average, before.texts) == (4, False, None, [])
+        sanne = _rate(world)
+        assert figures.provider_figures(db.session, provider_id=world.kompas).trajectories == 4  # not checked yet
+        moderation.publish(db.session, editor=world.person("jeroen"), rating_id=sanne.id)
+        after = figures.provider_figures(db.session, provider_id=world.kompas)
+        assert (after.trajectories, after.ratings, after.enough) == (5, 5, True)
+        assert after.average == pytest.approx((8 + 7 + 9 + 6 + 8) / 5)
+        assert after.distribution[7] == 2
+        assert sum(after.distribution) == 5
+        assert after.aspects["heard"] == pytest.approx((9 + 8 + 9 + 7 + 9) / 5)
+        assert "Tige tank" in after.texts[0].text
+        tom = _rate(world, "tom", overall="10")
+        moderation.publish(db.session, editor=world.person("jeroen"), rating_id=tom.id)
+        same_trajectory = figures.provider_figures(db.session, provider_id=world.kompas)
+        assert (same_trajectory.trajectories, same_trajectory.ratings) == (5, 6)
+        offer = figures.offer_figures(db.session, offer_id=world.offer)
+        assert offer.enough
+        assert offer.average == pytest.approx(same_trajectory.average)
+        incremental = db.session.get(OfferRatingFigure, world.offer).average
+        figures.rebuild(db.session)
+        assert db.session.get(OfferRatingFigure, world.offer).average == pytest.approx(incremental)
+        db.session.commit()
+
+
+def test_outcome_figures_need_five_ended_trajectories(world):
+    with world.app.test_request_context():
+        found = figures.provider_figures(db.session, provider_id=world.kompas).outcomes
+        assert found.ended == 5  # four families and Tom
+        assert found.dropout_share == 0.0
+        assert (found.verdicts, found.achieved_share) == (4, None)  # Tom's family verdict is not set yet
+        assert (found.answered, found.usefulness) == (4, None)
+
+
+def test_rejection_tells_the_author_why_in_her_language(world):
+    with world.app.test_request_context():
+        rating = _rate(world)
+        with pytest.raises(ValidationFailed):
+            moderation.reject(db.session, editor=world.person("jeroen"), rating_id=rating.id, reason="rude")
+        moderation.reject(db.session, editor=world.person("jeroen"), rating_id=rating.id, reason="personal_data")
+        note = db.session.exec(select(Notification).where(Notification.topic == "rating_checked",
+                                                          Notification.person_id == world.people["sanne"])).one()
+        with force_locale("fy"):
+            frysk = describe(note, None, "")
+        with force_locale("nl"):
+            dutch = describe(note, None, "")
+        assert frysk != dutch
+        assert "telefoon" in dutch
+        assert rating.is_editable  # she may change it and send it again
+        again = _rate_update(world, rating, text="Sûnder nammen")
+        assert (again.status, again.reject_reason) == ("pending", "")
+        db.session.commit()
+
+
+def test_a_report_hides_a_published_rating_until_checked_again(world):
+    with world.app.test_request_context():
+        rating = _rate(world)
+        moderation.publish(db.session, editor=world.person("jeroen"), rating_id=rating.id)
+        moderation.report(db.session, person=world.person("karin"), rating_id=rating.id, reason="Klopt niet")
+        assert rating.status == "reported"
+        logged = db.session.exec(select(AccessLogEntry).where(AccessLogEntry.event == "rating.report")).one()
+        assert (logged.actor_id, logged.family_id) == (world.people["karin"], None)  # not in the family's own log
+        assert figures.provider_figures(db.session, provider_id=world.kompas).trajectories == 4
+        queued = moderation.queue(db.session, editor=world.person("jeroen"))
+        assert [(q.rating.id, q.reported[0].reason) for q in queued] == [(rating.id, "Klopt niet")]
+        moderation.publish(db.session, editor=world.person("jeroen"), rating_id=rating.id)
+        assert figures.provider_figures(db.session, provider_id=world.kompas).trajectories == 5
+        db.session.commit()
+
+
+def test_provider_staff_cannot_moderate_and_reply_once_editable(world):
+    with world.app.test_request_context():
+        rating = _rate(world)
+        with pytest.raises(NotAllowed):
+            moderation.queue(db.session, editor=world.person("karin"))
+        with pytest.raises(NotAllowed):
+            moderation.publish(db.session, editor=world.person("karin"), rating_id=rating.id)
+        with pytest.raises(NotFound):  # not published yet: nothing to reply to
+            moderation.reply(db.session, person=world.person("karin"), rating_id=rating.id, text="Dank")
+        moderation.publish(db.session, editor=world.person("jeroen"), rating_id=rating.id)
+        with pytest.raises(NotAllowed):
+            moderation.reply(db.session, person=world.person("jeroen"), rating_id=rating.id, text="Dank")
+        moderation.reply(db.session, person=world.person("karin"), rating_id=rating.id, text="Tank foar jo wurden")
+        moderation.reply(db.session, person=world.person("karin"), rating_id=rating.id, text="Tige tank!")
+        replies = db.session.exec(select(RatingReply).where(RatingReply.rating_id == rating.id)).all()
+        assert [(r.text, r.version) for r in replies] == [("Tige tank!", 2)]
+        shown = moderation.provider_ratings(db.session, person=world.person("karin"))
+        assert all(not hasattr(r, "person_id") for r in shown)  # no author in what providers see
+        db.session.commit()
+
+
+def test_professional_scores_are_internal_to_the_municipality(world):
+    with world.app.test_request_context():
+        rows = moderation.professional_figures(db.session, person=world.person("jeroen"))
+        assert [(r.name, r.ratings, r.average) for r in rows] == [("Mark Visser", 4, None)]  # fewer than 5
+        for key in ("karin", "mark", "sanne"):
+            with pytest.raises(NotAllowed):
+                moderation.professional_figures(db.session, person=world.person(key))
+
+
+def test_a_published_rating_stays_when_its_author_leaves_the_family(world):
+    with world.app.test_request_context():
+        rating = _rate(world)
+        moderation.publish(db.session, editor=world.person("jeroen"), rating_id=rating.id)
+        db.session.execute(sa.delete(Membership).where(Membership.person_id == world.people["sanne"]))
+        db.session.commit()
+        assert db.session.get(Rating, rating.id).status == "published"
+        shown = figures.provider_figures(db.session, provider_id=world.kompas)
+        assert shown.trajectories == 5
+        assert any("Tige tank" in t.text for t in shown.texts)
+        assert services.my_trajectories(db.session, person=world.person("sanne")) == []
+        with pytest.raises(NotFound):
+            _rate_update(world, rating, overall="1")
