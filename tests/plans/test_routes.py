@@ -115,19 +115,25 @@ def test_a_100000_character_worry_is_refused_and_kept(plan_app):
 
 
 def test_professional_overview_lists_and_sorts_the_caseload(plan_app):
+    from sqlmodel import select
+
     from app.demo.plan_content import seed_caseload
     from app.demo.services import demo_people
     from app.extensions import db
+    from app.identity.models import Membership
 
     with plan_app.test_request_context():
         people = demo_people(db.session)
         seed_caseload(db.session, people["mark"], 1)
         db.session.commit()
+        families = len(db.session.exec(select(Membership).where(Membership.person_id == people["mark"].id,
+                                                                Membership.role == "professional")).all())
+    assert families == 10  # the persona family, Mark's caseload and the four families who rated Kompas
     client = plan_app.test_client()
     sign_in(client, "mark")
     html = client.get("/overzicht?sort=overdue").get_data(as_text=True)
     names = re.findall(r'<th scope="row"><a href="/plan/\w+">([^<]+)</a>', html)
-    assert len(names) == 6
+    assert len(names) == families
     assert names[0] == "De Boer-Hoekstra"  # most overdue tasks (and, by name, first of the ties)
     fragment = client.get("/overzicht?sort=name", headers=HTMX).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="caseload"')
