@@ -48,6 +48,7 @@ def create_app(config: object | dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.api.routes import bp as api_bp
     from app.audit.cli import cli as audit_cli
     from app.audit.routes import bp as audit_bp
     from app.catalog.cli import cli as catalog_cli
@@ -62,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.identity.invitation_routes import bp as invitations_bp
     from app.identity.login_routes import bp as login_bp
     from app.identity.routes import bp as identity_bp
+    from app.monitor.routes import bp as monitor_bp
     from app.notifications.cli import cli as notifications_cli
     from app.notifications.routes import bp as notifications_bp
     from app.plans.export_routes import bp as plan_export_bp
@@ -70,13 +72,18 @@ def _register_blueprints(app: Flask) -> None:
     from app.ratings.cli import cli as ratings_cli
     from app.ratings.routes import bp as ratings_bp
     from app.results.routes import bp as results_bp
+    from app.simulator.cli import cli as simulator_cli
+    from app.sync.cli import cli as sync_cli
+    from app.sync.routes import bp as sync_bp
     from app.web.routes import bp as web_bp
     from app.web.translate import cli as translate_cli
 
     blueprints = (web_bp, identity_bp, login_bp, plans_bp, overview_bp, families_bp, invitations_bp, consent_bp,
                   audit_bp, demo_bp, plan_export_bp, notifications_bp, catalog_bp, catalog_cli, db_cli, demo_cli,
                   translate_cli, audit_cli,
-                  notifications_cli, results_bp, ratings_bp, ratings_cli, complaints_bp, complaints_cli)
+                  notifications_cli, results_bp, ratings_bp, ratings_cli, complaints_bp, complaints_cli, monitor_bp)
+    blueprints += (sync_bp, sync_cli, simulator_cli)
+    blueprints += (api_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -69,6 +69,8 @@ class Config:
         self.SITE_URL = env.get("SITE_URL") or None  # links in e-mails sent by jobs (digest, reminders)
         self.PROXY_HOPS = int(env.get("PROXY_HOPS", 0))  # load balancers in front that set X-Forwarded-*
         self.OIDC = oidc_providers(env)
+        self.SYNC = sync_settings(env, demo=self.DEMO)
+        self.__dict__.update(api_settings(env, demo=self.DEMO, site_url=self.SITE_URL))
 
     def validate(self) -> None:
         """Refuse settings that are unsafe for this environment."""
@@ -148,6 +150,47 @@ def validate_oidc(providers: dict[str, dict[str, str]], *, https_only: bool) -> 
             raise ConfigError(f"{prefix}ISSUER must use https in production.")
         if "openid" not in settings.get("scopes", "").split():
             raise ConfigError(f"{prefix}SCOPES must include openid.")
+
+
+SIMULATOR_URL = "http://127.0.0.1:5001"  # `flask municipality simulate` in demo mode
+
+
+def sync_settings(env: Mapping[str, str], *, demo: bool) -> dict:
+    """Read the outbound delivery settings (SYNC_*); in demo mode they default to the local simulator."""
+    default = SIMULATOR_URL if demo else ""
+    return {
+        "endpoint": env.get("SYNC_ENDPOINT") or (f"{default}/events" if default else ""),
+        "token_url": env.get("SYNC_TOKEN_URL") or (f"{default}/token" if default else ""),
+        "client_id": env.get("SYNC_CLIENT_ID") or ("onsplan-demo" if demo else ""),
+        "client_secret": env.get("SYNC_CLIENT_SECRET") or ("demo-sync-secret" if demo else ""),
+        "scope": env.get("SYNC_SCOPE", "events:write"),
+        "resource": env.get("SYNC_RESOURCE") or "",  # RFC 8707 resource indicator (the audience), when asked
+        "timeout": float(env.get("SYNC_TIMEOUT_SECONDS", 10)),
+        "max_attempts": int(env.get("SYNC_MAX_ATTEMPTS", 20)),
+        "backoff_base": float(env.get("SYNC_BACKOFF_BASE_SECONDS", 2)),
+        "backoff_max": float(env.get("SYNC_BACKOFF_MAX_SECONDS", 3600)),
+        "batch": int(env.get("SYNC_BATCH", 200)),  # events per transaction
+        "concurrency": int(env.get("SYNC_CONCURRENCY", 4)),  # plans delivered side by side (each in order)
+        "idle": float(env.get("SYNC_IDLE_SECONDS", 1)),
+        "lock_stale": float(env.get("SYNC_LOCK_STALE_SECONDS", 60)),  # SQLite: a silent worker's lock expires
+    }
+
+
+def api_settings(env: Mapping[str, str], *, demo: bool, site_url: str | None) -> dict:
+    """Read the inbound API's settings (API_*): whose tokens it accepts; in demo mode the simulator's."""
+    simulator = SIMULATOR_URL if demo else ""
+    return {
+        "API_JWKS_URL": env.get("API_JWKS_URL") or (f"{simulator}/.well-known/jwks.json" if simulator else ""),
+        "API_ISSUER": env.get("API_ISSUER") or simulator,
+        "API_AUDIENCE": env.get("API_AUDIENCE") or (f"{(site_url or 'http://127.0.0.1:5000').rstrip('/')}/api/v1"
+                                                    if demo else ""),
+        "API_JWT_ALGORITHMS": tuple((env.get("API_JWT_ALGORITHMS") or "RS256 PS256 ES256").split()),
+        "API_JWT_LEEWAY": int(env.get("API_JWT_LEEWAY_SECONDS", 30)),  # clock skew allowed on exp and nbf
+        "API_JWKS_MAX_AGE": float(env.get("API_JWKS_MAX_AGE_SECONDS", 3600)),
+        "API_JWKS_MIN_REFRESH": float(env.get("API_JWKS_MIN_REFRESH_SECONDS", 10)),  # an unknown kid refetches
+        "API_MAX_CATALOG_BYTES": int(env.get("API_MAX_CATALOG_BYTES", 8 * 1024 * 1024)),
+        "API_MAX_BODY_BYTES": int(env.get("API_MAX_BODY_BYTES", 64 * 1024)),
+    }
 
 
 CONFIGS = {"production": ProductionConfig, "development": DevelopmentConfig, "test": TestConfig}

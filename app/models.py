@@ -1,5 +1,6 @@
 """Import every table model so SQLModel.metadata is complete (Alembic, tests)."""
 
+from app.api.models import ApiRequest  # noqa: F401
 from app.audit.models import AccessLogEntry  # noqa: F401
 from app.catalog.models import Location, Offer, OfferTheme, Provider, ProviderContract, ProviderLanguage  # noqa: F401
 from app.complaints.models import (  # noqa: F401
@@ -32,4 +33,4 @@ from app.ratings.models import (  # noqa: F401
     RatingVersion,
 )
 from app.results.models import ConversationNote, FamilyVerdict, OutcomeAnswer, ResultVerdict  # noqa: F401
-from app.sync.models import OutboxEvent  # noqa: F401
+from app.sync.models import OutboxEvent, SyncWorkerLock  # noqa: F401

@@ -1,5 +1,7 @@
 """JSON Schemas of the events for the municipality; every outbox payload is validated before it is written."""
 
+from functools import cache
+
 from jsonschema import Draft202012Validator
 
 BASE = "https://onsplan.invalid/schemas/events"
@@ -162,8 +164,9 @@ SCHEMAS |= {"care.started": CARE_STARTED, "care.stopped": CARE_STOPPED, "result.
             "result.not_achieved": RESULT_NOT_ACHIEVED}
 
 
+@cache
 def validator(event_type: str) -> Draft202012Validator:
-    """Return the validator of an event type (format checks on: dates must be dates)."""
+    """Return the validator of an event type (format checks on: dates must be dates); made once per type."""
     return Draft202012Validator(SCHEMAS[event_type], format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 COUNT = {"type": "integer", "minimum": 0}

@@ -98,6 +98,18 @@ GET = {
     "/klachten/behandelen":          [303, 403, 403, 403, 403, 403, 403, 403, 403, 200, 200],
     "/klachten/behandelen/{part}":   [303, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404],
     "/klachten/behandelen/{part}/bijlagen/{attachment}": [303, 404, 404, 404, 404, 404, 404, 404, 404, 200, 404],
+    # the monitor: municipality staff of their own municipality only (aggregates, never a family)
+    "/monitor":                      [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+    "/monitor.csv":                  [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+    # the municipality's API: its description is public; a browser session is no API credential (401 for everyone:
+    # the API takes bearer tokens only, proven in tests/api); unknown API paths answer a problem, not a page
+    "/api/v1/openapi.json":          ALL_200,
+    "/api/v1/docs":                  ALL_200,
+    "/api/v1/plans/{plan}/status":   [401] * 11,
+    "/api/v1/{rest}":                [404] * 11,
+    # deliveries to the municipality: its staff only (the demo family's first outbox event)
+    "/beheer/sync":                  [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+    "/beheer/sync/{event}":          [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
 }
 POST = {
     #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen
@@ -153,6 +165,8 @@ POST = {
     "/klachten/behandelen/{part}/afhandelen": [303, 404, 404, 404, 404, 404, 404, 404, 404, 422, 404],
     # passing on without a reason is refused (422): the part stays Karin's for the rows above
     "/klachten/behandelen/{part}/doorsturen": [303, 404, 404, 404, 404, 404, 404, 404, 404, 422, 404],
+    # sending an event again: only a dead one (this one is pending: 422 for the municipality)
+    "/beheer/sync/{event}/opnieuw":  [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422],
     "/gezinnen/nieuw":               [303, 403, 403, 403, 403, 403, 403, 303, 303, 403, 403],
     "/profiel":                      [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 303],
     "/taal":                         [303] * 11,
@@ -162,6 +176,10 @@ POST = {
     "/uitnodiging/accepteren":       [404] * 11,
     "/uitnodiging/accepteren-demo":  [404] * 11,
     "/demo/inloggen/{key}":          [303] * 11,
+    "/api/v1/assignments/{reference}/decision": [401] * 11,
+    "/api/v1/assignments/{reference}/care-start": [401] * 11,
+    "/api/v1/assignments/{reference}/care-stop": [401] * 11,
+    "/api/v1/{rest}":                [404] * 11,
 }
 
 
@@ -221,6 +239,11 @@ def world(tmp_path_factory):
             Assignment.family_id == fam, Assignment.organisation_id == kompas.organisation_id)).one(),
             rating=session.exec(select(Rating.id).where(Rating.status == "published").order_by(Rating.id)).first())
         values.update(_tom_complaint(session, session.get(Person, ids["tom"]), kompas.id), karin=ids["karin"])
+        values.update(reference=session.exec(select(Assignment.reference).where(
+            Assignment.id == values["tom_help"])).one(), rest="nothing-here")
+        from app.sync.models import OutboxEvent
+
+        values["event"] = session.exec(select(OutboxEvent.id).order_by(OutboxEvent.id)).first()
     return app, ids, values
 
 
@@ -310,7 +333,8 @@ def test_every_route_is_in_the_matrix(world):
                 .replace("<goal_id>", "{item}").replace("<int:assignment_id>", "{tom_help}")
                 .replace("<int:rating_id>", "{rating}")
                 .replace("<complaint_id>", "{complaint}").replace("<part_id>", "{part}")
-                .replace("<attachment_id>", "{attachment}"))
+                .replace("<attachment_id>", "{attachment}").replace("<reference>", "{reference}")
+                .replace("<path:rest>", "{rest}").replace("<int:event_id>", "{event}"))
         if "GET" in rule.methods:
             assert path in listed_get, f"GET {rule.rule} is not in the matrix"
         if "POST" in rule.methods:

@@ -5,7 +5,7 @@
 //
 // The built-in development pages (devInteractions) accept any login name, which becomes the `sub`, and any
 // password. PKCE is required for every client. Prints "ready <issuer>" once it listens.
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
 
 const port = Number(process.argv[2] || process.env.OIDC_PORT);
 if (!Number.isInteger(port) || port <= 0) {
@@ -14,6 +14,9 @@ if (!Number.isInteger(port) || port <= 0) {
 }
 const issuer = `http://127.0.0.1:${port}`;
 const clients = JSON.parse(process.env.OIDC_CLIENTS || '[]');
+// Resource servers for JWT access tokens (client credentials with `resource=`), e.g.
+// OIDC_RESOURCES='{"https://gemeente.example/events": {"scope": "events:write", "ttl": 60}}'
+const resources = JSON.parse(process.env.OIDC_RESOURCES || '{}');
 
 const provider = new Provider(issuer, {
   clients,
@@ -22,12 +25,21 @@ const provider = new Provider(issuer, {
     devInteractions: { enabled: true },
     rpInitiatedLogout: { enabled: true },
     clientCredentials: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      async getResourceServerInfo(_ctx, resource) {
+        const server = resources[resource];
+        if (!server) throw new errors.InvalidTarget();
+        return { scope: server.scope, audience: resource, accessTokenFormat: 'jwt',
+                 accessTokenTTL: Number(server.ttl || 600) };
+      },
+    },
   },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   ttl: {
     AuthorizationCode: Number(process.env.OIDC_CODE_TTL || 60),
     AccessToken: 600,
-    ClientCredentials: 600,
+    ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL || 600,
     IdToken: 600,
     Interaction: 600,
     Session: 3600,

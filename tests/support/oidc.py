@@ -53,9 +53,10 @@ TEST_CLIENTS = [CITIZENS_CLIENT, OTHER_CLIENT, SYNC_CLIENT]
 class OidcProvider:
     """`node tests/oidc/provider.mjs` on its own port, with static clients; issuer http://127.0.0.1:PORT."""
 
-    def __init__(self, clients: list[dict], *, code_ttl: int = 60) -> None:
+    def __init__(self, clients: list[dict], *, code_ttl: int = 60, resources: dict | None = None) -> None:
         self.clients = clients
         self.code_ttl = code_ttl
+        self.resources = resources or {}  # {audience: {"scope": ..., "ttl": seconds}}: JWT access tokens
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.log = Path(tempfile.mkstemp(prefix="onsplan-oidc-", suffix=".log")[1])
@@ -68,7 +69,8 @@ class OidcProvider:
         node = shutil.which("node")
         assert node, "node not found: Node 20+ is needed for the test OpenID provider"
         assert (ROOT / "node_modules" / "oidc-provider").exists(), "oidc-provider not installed: run npm ci"
-        env = {**os.environ, "OIDC_CLIENTS": json.dumps(self.clients), "OIDC_CODE_TTL": str(self.code_ttl)}
+        env = {**os.environ, "OIDC_CLIENTS": json.dumps(self.clients), "OIDC_CODE_TTL": str(self.code_ttl),
+               "OIDC_RESOURCES": json.dumps(self.resources)}
         with self.log.open("wb") as log:
             self.process = subprocess.Popen([node, str(PROVIDER_SCRIPT), str(self.port)], cwd=ROOT, env=env,
                                             stdout=log, stderr=subprocess.STDOUT)

@@ -1,0 +1,1 @@
+"""The monitor: monthly figures for municipality staff (aggregates only, small cells suppressed)."""

@@ -1,0 +1,71 @@
+"""Against the real OpenID provider (npm oidc-provider): client credentials with a resource indicator give a JWT
+access token with scopes; the API accepts it, and refuses it expired or for another audience."""
+
+import pytest
+import requests
+
+from app.api import auth
+from app.extensions import db
+from tests.api.conftest import Api, new_id, requested
+from tests.support.oidc import OidcProvider, machine_client
+
+AUDIENCE = "https://onsplan.test/api/v1"
+OTHER = "https://another-service.test/api"
+CLIENT = machine_client("gemeente-backoffice", "backoffice-test-secret")
+
+
+@pytest.fixture(scope="module")
+def provider():
+    resources = {AUDIENCE: {"scope": "catalog:write assignments:write care:write plans:read", "ttl": 600},
+                 OTHER: {"scope": "plans:read", "ttl": 600}}
+    server = OidcProvider([CLIENT], resources=resources).start()
+    yield server
+    server.stop()
+
+
+def token(provider, *, resource: str = AUDIENCE, scope: str = "assignments:write plans:read") -> str:
+    answer = requests.post(f"{provider.issuer}/token", timeout=10, auth=(CLIENT["client_id"], CLIENT["client_secret"]),
+                           data={"grant_type": "client_credentials", "resource": resource, "scope": scope})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["access_token"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def real_app(request, provider, tmp_path):
+    import uuid
+
+    from tests.conftest import make_app
+
+    url = (request.getfixturevalue("postgres").create_database(f"r_{uuid.uuid4().hex[:12]}")
+           if request.param == "postgresql" else f"sqlite:///{tmp_path / 'real.db'}")
+    jwks_uri = requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=5).json()["jwks_uri"]
+    flask_app = make_app(url, with_plan=True, MAIL_DIR=str(tmp_path / "mail"), API_JWKS_URL=jwks_uri,
+                         API_ISSUER=provider.issuer, API_AUDIENCE=AUDIENCE, RATELIMIT_ENABLED=False)
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
+
+
+def test_a_decision_with_a_token_from_the_real_provider(real_app, provider):
+    api = Api(real_app, token(provider))
+    reference = requested(real_app)
+    response = api.call("POST", f"/assignments/{reference}/decision", {"decision": "examining",
+                                                                      "request_id": new_id()})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["status"] == "examining"
+    no_scope = api.call("PUT", "/catalog", {"providers": [], "offers": []})
+    assert no_scope.status_code == 403  # the token was asked without catalog:write
+
+
+def test_the_real_providers_token_expired_or_for_another_audience(real_app, provider, monkeypatch):
+    api = Api(real_app, None)
+    other = api.call("GET", "/plans/x/status", token=token(provider, resource=OTHER, scope="plans:read"))
+    assert other.status_code == 401
+    assert "aud" in other.get_json()["detail"]
+    fresh = token(provider, scope="plans:read")
+    assert api.call("GET", "/plans/x/status", token=fresh).status_code == 404
+    later = auth.now() + 600 + 31  # past the token's 600 s and the 30 s leeway
+    monkeypatch.setattr(auth, "now", lambda: later)
+    expired = api.call("GET", "/plans/x/status", token=fresh)
+    assert expired.status_code == 401
+    assert "expired" in expired.get_json()["detail"]

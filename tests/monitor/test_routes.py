@@ -1,0 +1,107 @@
+"""The monitor page and its CSV: who gets them, what they show, filters, and no personal data."""
+
+import csv
+import io
+
+import pytest
+from sqlmodel import select
+
+from app.audit.models import AccessLogEntry
+from app.extensions import db
+from tests.catalog.conftest import demo_app  # noqa: F401  (the full demo, shared by this module)
+from tests.conftest import sign_in, sign_in_person
+from tests.monitor.conftest import add_staff
+
+NAMES = ("De Boer", "Hoekstra", "Bouma", "Kramer", "Veenstra", "Yilmaz", "Dijkstra", "Sanne", "Noor")
+
+
+@pytest.fixture
+def jeroen(demo_app):  # noqa: F811
+    client = demo_app.test_client()
+    sign_in(client, "jeroen")
+    return client
+
+
+def test_demo_monitor_shows_this_month_with_charts_and_tables(jeroen):
+    response = jeroen.get("/monitor?lang=nl")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.count('role="img"') == 7
+    assert html.count("<table") == 7
+    assert 'aria-labelledby="plans-title plans-desc"' in html
+    assert '<title id="plans-title">Plannen aan het eind van elke maand</title>' in html
+    assert "Te weinig gegevens" in html  # the demo's handful of decisions and verdicts is below the minimum
+    assert "<dt>Plannen</dt><dd>10</dd>" in html  # the demo family, the four rated families and Mark's five
+    assert not [name for name in NAMES if name in html]
+
+
+@pytest.mark.parametrize(("language", "words"), [("fy", "Te min gegevens"), ("en", "Too little data")])
+def test_monitor_speaks_each_language(jeroen, language, words):
+    html = jeroen.get(f"/monitor?lang={language}").get_data(as_text=True)
+    assert words in html
+    assert f'<html lang="{language}"' in html
+
+
+def test_csv_has_the_same_figures_without_names(jeroen):
+    response = jeroen.get("/monitor.csv?soort=45")
+    text = response.get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert rows[0] == ["month", "municipalities", "figure", "product_category", "value", "n", "note"]
+    assert {row[3] for row in rows[1:] if row[0] != "now"} == {"45"}
+    assert len({row[0] for row in rows[1:] if row[2] == "plans_active"}) == 12  # the last 12 months
+    assert not [name for name in NAMES if name in text]
+    suppressed = [row for row in rows if row[6] == "fewer_than_5"]
+    assert suppressed
+    assert all(row[4] == "" and row[5] == "" for row in suppressed)
+
+
+@pytest.mark.parametrize("query", ["van=2026-13", "van=2026-05&tot=2026-01", "van=2023-01&tot=2026-01",
+                                   "soort=99", "van=maart"])
+def test_wrong_filters_come_back_on_the_form(jeroen, query):
+    response = jeroen.get(f"/monitor?{query}&lang=en")
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+    assert jeroen.get(f"/monitor.csv?{query}").status_code == 422
+
+
+def test_filters_narrow_the_months(jeroen):
+    html = jeroen.get("/monitor?van=2026-01&tot=2026-03&lang=en").get_data(as_text=True)
+    assert "January 2026" in html
+    assert "March 2026" in html
+    assert "April 2026" not in html
+
+
+@pytest.mark.parametrize("key", ["sanne", "tom", "mark", "karin"])
+def test_family_professional_and_provider_are_refused(demo_app, key):  # noqa: F811
+    client = demo_app.test_client()
+    sign_in(client, key)
+    assert client.get("/monitor").status_code == 403
+    assert client.get("/monitor.csv").status_code == 403
+
+
+def test_signed_out_goes_to_sign_in(demo_app):  # noqa: F811
+    assert demo_app.test_client().get("/monitor").status_code == 303
+
+
+def test_another_municipality_is_not_found(jeroen, demo_app):  # noqa: F811
+    assert jeroen.get("/monitor?gemeente=0090").status_code == 404
+    other = demo_app.test_client()
+    sign_in_person(other, add_staff(demo_app, "0090"))
+    assert other.get("/monitor?gemeente=0080").status_code == 404
+    html = other.get("/monitor?lang=nl").get_data(as_text=True)
+    assert "Smallingerland" in html
+    assert "Leeuwarden" not in html
+
+
+def test_every_view_is_in_the_access_log(jeroen, demo_app):  # noqa: F811
+    def count(event: str) -> int:
+        with demo_app.app_context(), db.new_session() as session:
+            return len(session.exec(select(AccessLogEntry).where(AccessLogEntry.event == event,
+                                                                 AccessLogEntry.chain == "system")).all())
+
+    views, exports = count("monitor.view"), count("monitor.export")
+    jeroen.get("/monitor")
+    jeroen.get("/monitor.csv")
+    assert (count("monitor.view"), count("monitor.export")) == (views + 1, exports + 1)
