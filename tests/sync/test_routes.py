@@ -31,7 +31,7 @@ def test_lists_dead_events_first_with_counts(staff):
     assert f'href="/beheer/sync/{event_id}"' in html
     assert "HTTP 503: down" in html
     assert "Not delivered (1)" in html
-    assert "Waiting (3)" in html
+    assert "Not sent yet (3)" in html
     pending = client.get("/beheer/sync?status=pending&lang=en").get_data(as_text=True)
     assert f'href="/beheer/sync/{event_id}"' not in pending
     assert pending.count('class="card"') == 3

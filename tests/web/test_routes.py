@@ -146,6 +146,11 @@ def test_every_state_changing_route_refuses_a_missing_csrf_token(app):
     assert rules, "expected state-changing routes"
     for rule in rules:
         path = re.sub(r"<[^>]+>", "x", re.sub(r"<int:[^>]+>", "1", rule.rule.replace("<key>", "sanne")))
+        if rule.rule.startswith("/api/"):  # bearer tokens, not cookies: a browser session changes nothing there
+            method = next(m for m in ("POST", "PUT", "PATCH", "DELETE") if m in rule.methods)
+            expected = 404 if "<path:" in rule.rule else 401  # the catch-all answers "no such endpoint"
+            assert client.open(path, method=method, json={}).status_code == expected, rule.rule
+            continue
         response = client.post(path, data={"lang": "fy", "given_name": "x", "language": "nl"})
         assert response.status_code == 400, rule.rule
 
