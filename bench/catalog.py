@@ -22,13 +22,12 @@ import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import requests
-from common import ROOT, AppServer, start_bare, stderr_to, summary, time_tagged
+from common import ROOT, seeded_app, start_bare, stderr_to, summary, time_tagged
 
 BUDGET_MS = 50.0
 BUDGET_BYTES = 15_000
@@ -164,24 +163,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.providers, args.offers, args.count = 500, 2000, 30
-    postgres, bare = None, None
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.postgres:
-            from tests.support.servers import PostgresServer
-
-            postgres = PostgresServer().start()
-            url = postgres.create_database("bench")
-        else:
-            url = f"sqlite:///{tmp}/bench.db"
-        log = Path(tmp) / "app.log"
-        env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "bench-secret", "DATABASE_URL": url,
-               "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "1", "LOG_LEVEL": "INFO", "RATELIMIT_ENABLED": "0"}
-        server = AppServer(env)
+    bare = None
+    with seeded_app(args.postgres) as (server, url, log, database):
         try:
-            server.flask("db", "upgrade")
-            server.flask("demo", "seed")
             seconds = generate(in_process_app(url), args.providers, args.offers)
-            database = "PostgreSQL" if postgres else "SQLite"
             print(f"{database}: generated {args.providers} providers and {args.offers} offers in {seconds:.1f} s")
             with stderr_to(log):
                 server.start()
@@ -199,12 +184,9 @@ def main() -> int:
             print(f"budget (median server time < {BUDGET_MS:.0f} ms, fragment < 15 KB, two filters): "
                   f"{'met' if met else 'NOT met'}")
         finally:
-            server.stop()
             if bare is not None:
                 bare.terminate()
                 bare.wait(10)
-            if postgres:
-                postgres.stop()
     return 0
 
 

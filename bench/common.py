@@ -91,3 +91,31 @@ def stderr_to(path: Path):
         sys.stderr.flush()
         os.dup2(saved, 2)
         os.close(saved)
+
+
+@contextlib.contextmanager
+def seeded_app(postgres: bool):
+    """A migrated, demo-seeded app server (not started yet) on a throwaway PostgreSQL or a SQLite file, logging JSON
+    to a file; yields (server, database URL, log path, "PostgreSQL" or "SQLite") and stops all of it afterwards."""
+    import tempfile
+
+    database = None
+    with tempfile.TemporaryDirectory() as tmp:
+        if postgres:
+            from tests.support.servers import PostgresServer
+
+            database = PostgresServer().start()
+            url = database.create_database("bench")
+        else:
+            url = f"sqlite:///{tmp}/bench.db"
+        env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "bench-secret", "DATABASE_URL": url,
+               "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "1", "LOG_LEVEL": "INFO", "RATELIMIT_ENABLED": "0"}
+        server = AppServer(env)
+        try:
+            server.flask("db", "upgrade")
+            server.flask("demo", "seed")
+            yield server, url, Path(tmp) / "app.log", "PostgreSQL" if postgres else "SQLite"
+        finally:
+            server.stop()
+            if database is not None:
+                database.stop()

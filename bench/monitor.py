@@ -23,14 +23,13 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
 from catalog import in_process_app, time_bare
-from common import ROOT, AppServer, start_bare, stderr_to, summary
+from common import ROOT, seeded_app, start_bare, stderr_to, summary
 
 BUDGET_MS = 200.0
 REGION = {"0080": "Leeuwarden", "0090": "Smallingerland", "0072": "Harlingen", "1900": "Súdwest-Fryslân"}
@@ -213,24 +212,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.families, args.count = 1000, 20
-    postgres, bare = None, None
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.postgres:
-            from tests.support.servers import PostgresServer
-
-            postgres = PostgresServer().start()
-            url = postgres.create_database("bench")
-        else:
-            url = f"sqlite:///{tmp}/bench.db"
-        log = Path(tmp) / "app.log"
-        env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "bench-secret", "DATABASE_URL": url,
-               "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "1", "LOG_LEVEL": "INFO", "RATELIMIT_ENABLED": "0"}
-        server = AppServer(env)
+    bare = None
+    with seeded_app(args.postgres) as (server, url, log, database):
         try:
-            server.flask("db", "upgrade")
-            server.flask("demo", "seed")
             seconds = generate(in_process_app(url), args.families)
-            database = "PostgreSQL" if postgres else "SQLite"
             print(f"{database}: generated a region of {args.families:,} families in {seconds:.1f} s "
                   f"({date.today():%Y-%m-%d})")
             with stderr_to(log):
@@ -249,12 +234,9 @@ def main() -> int:
                     met = met and median < BUDGET_MS
             print(f"budget (median server time < {BUDGET_MS:.0f} ms, region, 12 months): {'met' if met else 'NOT met'}")
         finally:
-            server.stop()
             if bare is not None:
                 bare.terminate()
                 bare.wait(10)
-            if postgres:
-                postgres.stop()
     return 0
 
 

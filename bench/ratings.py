@@ -23,13 +23,12 @@ import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 from catalog import generate, in_process_app, time_bare
-from common import ROOT, AppServer, start_bare, stderr_to, summary, time_tagged
+from common import ROOT, seeded_app, start_bare, stderr_to, summary, time_tagged
 
 BUDGET_MS = 50.0
 BUDGET_BYTES = 15_000
@@ -135,26 +134,12 @@ def main() -> int:
     providers, offers = 5000, 20000
     if args.quick:
         providers, offers, args.ratings, args.verdicts, args.count = 500, 2000, 10_000, 5_000, 30
-    postgres, bare = None, None
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.postgres:
-            from tests.support.servers import PostgresServer
-
-            postgres = PostgresServer().start()
-            url = postgres.create_database("bench")
-        else:
-            url = f"sqlite:///{tmp}/bench.db"
-        log = Path(tmp) / "app.log"
-        env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "bench-secret", "DATABASE_URL": url,
-               "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "1", "LOG_LEVEL": "INFO", "RATELIMIT_ENABLED": "0"}
-        server = AppServer(env)
+    bare = None
+    with seeded_app(args.postgres) as (server, url, log, database):
         try:
-            server.flask("db", "upgrade")
-            server.flask("demo", "seed")
             app = in_process_app(url)
             catalog_seconds = generate(app, providers, offers)
             seconds, offer, provider = generate_ratings(app, args.ratings, args.verdicts)
-            database = "PostgreSQL" if postgres else "SQLite"
             print(f"{database}: {providers} providers, {offers} offers in {catalog_seconds:.1f} s; "
                   f"{args.ratings} ratings, {args.verdicts} verdicts and the figures in {seconds:.1f} s")
             with stderr_to(log):
@@ -181,12 +166,9 @@ def main() -> int:
                   f"the two pages): "
                   f"{'met' if met else 'NOT met'}")
         finally:
-            server.stop()
             if bare is not None:
                 bare.terminate()
                 bare.wait(10)
-            if postgres:
-                postgres.stop()
     return 0
 
 
