@@ -158,7 +158,7 @@ class _Loader:
         self.existing = {offer.external_id: offer for offer in session.exec(
             select(Offer).where(Offer.external_id.in_(set(offer_ids))).options(selectinload(Offer.themes))).all()
         } if offer_ids else {}
-        self.offers: list[Offer] = []
+        self.offers: list[tuple[Offer, list[str], bool]] = []  # (offer, its themes, newly made)
 
     def load(self, row: dict) -> str:
         """Validate and store one row; return "created", "updated" or "unchanged"."""
@@ -180,19 +180,23 @@ class _Loader:
         offer.search_text = " ".join([provider.name, offer.method, *(THEME_WORDS[t] for t in themes),
                                       offer.description_nl, offer.description_fy, offer.description_en])
         self.session.add(offer)
-        self.session.flush()
-        if not created:
-            self.session.execute(sa.delete(OfferTheme).where(OfferTheme.offer_id == offer.id))
-            self.session.expire(offer, ["themes"])
         self.existing[offer.external_id] = offer
-        self.session.add_all([OfferTheme(offer_id=offer.id, theme=theme) for theme in themes])
-        self.offers.append(offer)
+        self.offers.append((offer, themes, created))
         return "created" if created else "updated"
 
     def finish(self) -> None:
-        """Write the search index rows of every loaded offer."""
+        """Write the loaded offers in batches (one INSERT per batch, not per row), then their themes and search rows."""
         self.session.flush()
-        fulltext.reindex(self.session, self.offers)
+        replaced = [offer.id for offer, _themes, created in self.offers if not created]
+        for start in range(0, len(replaced), 1000):
+            self.session.execute(sa.delete(OfferTheme).where(OfferTheme.offer_id.in_(replaced[start:start + 1000])))
+        for offer, _themes, created in self.offers:
+            if not created:
+                self.session.expire(offer, ["themes"])
+        self.session.add_all([OfferTheme(offer_id=offer.id, theme=theme)
+                              for offer, themes, _created in self.offers for theme in themes])
+        self.session.flush()
+        fulltext.reindex(self.session, [offer for offer, _themes, _created in self.offers])
 
     def _provider(self, row: dict) -> Provider:
         values = _provider_values(row)
