@@ -1,5 +1,6 @@
 """Settings from the environment (12-factor); nothing secret lives in the code."""
 
+import json
 import os
 import re
 import secrets
@@ -190,7 +191,20 @@ def api_settings(env: Mapping[str, str], *, demo: bool, site_url: str | None) ->
         "API_JWKS_MIN_REFRESH": float(env.get("API_JWKS_MIN_REFRESH_SECONDS", 10)),  # an unknown kid refetches
         "API_MAX_CATALOG_BYTES": int(env.get("API_MAX_CATALOG_BYTES", 8 * 1024 * 1024)),
         "API_MAX_BODY_BYTES": int(env.get("API_MAX_BODY_BYTES", 64 * 1024)),
+        # {"client id": ["0080", ...]}: the municipalities (CBS codes) each client speaks for; "*" is the region.
+        # Unset: every client speaks for the whole region (one regional backoffice).
+        "API_CLIENT_MUNICIPALITIES": _client_municipalities(env.get("API_CLIENT_MUNICIPALITIES", "")),
     }
+
+
+def _client_municipalities(value: str) -> dict[str, tuple[str, ...]]:
+    if not value.strip():
+        return {}
+    parsed = json.loads(value)
+    if not isinstance(parsed, dict) or not all(isinstance(codes, list) for codes in parsed.values()):
+        raise ValueError('API_CLIENT_MUNICIPALITIES must be JSON like {"client": ["0080"]}')
+    return {str(client): tuple(str(code).zfill(4) if str(code).isdigit() else str(code) for code in codes)
+            for client, codes in parsed.items()}
 
 
 CONFIGS = {"production": ProductionConfig, "development": DevelopmentConfig, "test": TestConfig}

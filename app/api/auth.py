@@ -18,10 +18,16 @@ MAX_TOKEN_LENGTH = 8192
 
 @dataclass(frozen=True)
 class ApiClient:
-    """The caller as its access token names it: the client id and the granted scopes."""
+    """The caller as its access token names it: the client id, the granted scopes and the municipalities (CBS
+    codes) it speaks for; None means the whole region (API_CLIENT_MUNICIPALITIES does not name the client)."""
 
     client_id: str
     scopes: frozenset[str]
+    municipalities: frozenset[str] | None = None
+
+    def covers(self, cbs_code: str | None) -> bool:
+        """Whether this client may read and change the data of a family in this municipality."""
+        return self.municipalities is None or cbs_code in self.municipalities
 
 
 def now() -> int:
@@ -91,10 +97,14 @@ def authenticate(scope: str) -> ApiClient:
     if len(token) > MAX_TOKEN_LENGTH:
         raise _unauthorized("The access token is too long.")
     claims = _verified_claims(token, config)
-    client = ApiClient(str(claims.get("client_id") or claims.get("azp") or claims.get("sub") or ""),
-                       frozenset(str(claims.get("scope") or "").split()))
-    if not client.client_id:
+    client_id = str(claims.get("client_id") or claims.get("azp") or claims.get("sub") or "")
+    if not client_id:
         raise _unauthorized("The access token names no client (client_id).")
+    scoped = config["API_CLIENT_MUNICIPALITIES"]
+    if scoped and client_id not in scoped:
+        raise ApiProblem("forbidden", "This client is not registered for any municipality here.")
+    client = ApiClient(client_id, frozenset(str(claims.get("scope") or "").split()),
+                       frozenset(scoped[client_id]) if client_id in scoped and "*" not in scoped[client_id] else None)
     g.api_client = client
     if scope not in client.scopes:
         raise ApiProblem("forbidden", f"This endpoint needs the scope {scope}.", headers={

@@ -61,8 +61,8 @@ def care_stop(reference: str) -> Response:
 @bp.get("/plans/<plan_id>/status")
 def plan_status(plan_id: str) -> Response:
     """Show a plan's status, its goals' help and verdicts (codes and references only)."""
-    authenticate("plans:read")
-    return _answer("api.plan.status", "read", status.plan_status(db.session, plan_id=plan_id))
+    client = authenticate("plans:read")
+    return _answer("api.plan.status", "read", status.plan_status(db.session, client=client, plan_id=plan_id))
 
 
 @bp.get("/openapi.json")

@@ -17,7 +17,7 @@ from app.catalog import assignments
 from app.catalog.models import Assignment
 from app.core.errors import ValidationFailed
 from app.identity.access import FamilyAccess, family_members, policy_members
-from app.identity.models import Family
+from app.identity.models import Family, Municipality
 from app.identity.policy import Actor, Role
 from app.plans.context import PlanContext
 from app.plans.models import Plan, PlanItem
@@ -41,10 +41,12 @@ def assignment_body(assignment: Assignment) -> dict:
             "care_stopped_on": iso(assignment.care_stopped_on), "stop_reason": assignment.stop_reason or None}
 
 
-def _requested(session: Session, reference: str) -> Assignment:
-    """The assignment the municipality was asked for; one that was never requested does not exist for it."""
+def _requested(session: Session, reference: str, client: ApiClient) -> Assignment:
+    """The assignment the municipality was asked for; one that was never requested, or one for a family in another
+    municipality than the client's, does not exist for it."""
     assignment = session.exec(select(Assignment).where(Assignment.reference == reference)).first()
-    if assignment is None or assignment.status == "chosen":
+    if assignment is None or assignment.status == "chosen" or not client.covers(
+            municipality_of(session, family_id=assignment.family_id)):
         raise ApiProblem("not-found", f"There is no request for an assignment with reference {reference[:36]}.")
     return assignment
 
@@ -53,7 +55,7 @@ def decide(session: Session, *, client: ApiClient, reference: str, body: dict) -
     """Record the municipality's decision on a request: examining, assigned (number, dates) or refused (WJ759)."""
     endpoint = f"decision:{reference}"[:60]
     earlier = earlier_answer(session, client=client, request_id=body.get("request_id"), endpoint=endpoint, body=body)
-    assignment = _requested(session, reference)
+    assignment = _requested(session, reference, client)
     if earlier is not None:
         return _touching(earlier, assignment)
     with _in_chain_of(assignment):
@@ -145,7 +147,7 @@ def record_care(session: Session, *, client: ApiClient, reference: str, body: di
     """Record the start or the stop (JZ588 reason) of the assigned care, on behalf of the provider."""
     endpoint = f"care-{'stop' if stop else 'start'}:{reference}"[:60]
     earlier = earlier_answer(session, client=client, request_id=body.get("request_id"), endpoint=endpoint, body=body)
-    assignment = _requested(session, reference)
+    assignment = _requested(session, reference, client)
     if earlier is not None:
         return _touching(earlier, assignment)
     with _in_chain_of(assignment):
@@ -184,3 +186,9 @@ def _apply_care(session: Session, proxy: ProviderProxy, on: date, reason: str, s
         raise ApiProblem("invalid", "The care cannot be recorded like this; nothing was changed.",
                          [(CARE_FIELDS.get(f, f), m) for f, m in failed.reasons],
                          family_id=proxy.assignment.family_id) from None
+
+
+def municipality_of(session: Session, *, family_id: str) -> str | None:
+    """The CBS code of the family's municipality."""
+    return session.exec(select(Municipality.cbs_code).join(Family, Family.municipality_id == Municipality.id)
+                        .where(Family.id == family_id)).first()

@@ -2,9 +2,10 @@
 
 from sqlmodel import Session, select
 
+from app.api.auth import ApiClient
 from app.api.calls import Answer
 from app.api.problems import ApiProblem
-from app.api.services import assignment_body
+from app.api.services import assignment_body, municipality_of
 from app.catalog.assignments import for_plan
 from app.identity.access import family_members, policy_members
 from app.identity.policy import required_consenters
@@ -12,10 +13,10 @@ from app.plans.models import ItemKind, Plan, PlanItem
 from app.results.models import FamilyVerdict, ResultVerdict
 
 
-def plan_status(session: Session, *, plan_id: str) -> Answer:
+def plan_status(session: Session, *, client: ApiClient, plan_id: str) -> Answer:
     """The plan's status and each goal's assignment and result (verdicts once the family verdict is set)."""
     plan = session.get(Plan, plan_id) if plan_id else None
-    if plan is None:
+    if plan is None or not client.covers(municipality_of(session, family_id=plan.family_id)):
         raise ApiProblem("not-found", "There is no plan with this id.")
     goals = list(session.exec(select(PlanItem).where(PlanItem.plan_id == plan.id, PlanItem.kind == ItemKind.GOAL,
                                                      PlanItem.deleted_at.is_(None))

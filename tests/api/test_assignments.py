@@ -9,9 +9,11 @@ from app.audit.services import verify
 from app.catalog.models import Assignment
 from app.core.clock import today
 from app.extensions import db
+from app.identity.models import Family, Municipality
+from app.plans.models import Plan
 from app.results.models import FamilyVerdict, ResultVerdict
 from app.sync.models import OutboxEvent
-from tests.api.conftest import new_id, requested
+from tests.api.conftest import new_id, requested, sign
 from tests.plans.conftest import PlanWorld
 
 
@@ -180,3 +182,27 @@ def test_plan_status_shows_codes_and_references_only(api):
         assert name not in text
     assert [e.object_id for e in log_entries(api.app, "api.plan.status")] == [world.plan_id]
     assert api.call("GET", "/plans/no-such-plan/status").status_code == 404
+
+
+def test_a_client_sees_and_decides_only_for_its_own_municipalities(api, jwks):
+    reference = requested(api.app)
+    with api.app.app_context():
+        assignment = db.session.exec(select(Assignment).where(Assignment.reference == reference)).one()
+        plan_id = db.session.exec(select(Plan.id).where(Plan.family_id == assignment.family_id)).one()
+        own = db.session.exec(select(Municipality.cbs_code).join(Family, Family.municipality_id == Municipality.id)
+                              .where(Family.id == assignment.family_id)).one()
+    other = "0088" if own != "0088" else "0080"
+    api.app.config["API_CLIENT_MUNICIPALITIES"] = {"gemeente-backoffice": (other,), "regio": ("*",)}
+    refused = api.call("POST", f"/assignments/{reference}/decision", assigned_body())
+    assert refused.status_code == 404  # another municipality's family does not exist for this client
+    assert api.call("GET", f"/plans/{plan_id}/status").status_code == 404
+    region = sign(jwks.keys[0], client_id="regio")
+    assert api.call("GET", f"/plans/{plan_id}/status", token=region).status_code == 200
+    stranger = api.call("GET", f"/plans/{plan_id}/status", token=sign(jwks.keys[0], client_id="onbekend"))
+    assert stranger.status_code == 403
+    assert "not registered" in stranger.get_json()["detail"]
+    api.app.config["API_CLIENT_MUNICIPALITIES"] = {"gemeente-backoffice": (own,)}
+    decided = api.call("POST", f"/assignments/{reference}/decision", assigned_body())
+    assert decided.status_code == 200, decided.get_json()
+    with api.app.app_context():
+        assert db.session.exec(select(Assignment.status).where(Assignment.reference == reference)).one() == "assigned"
