@@ -132,3 +132,30 @@ def test_refused_token_is_renewed(seeded, token_provider, tmp_path):
     finally:
         worker.stop()
         simulator.stop()
+
+
+def test_accepted_then_timed_out_is_sent_again_and_counted_once(seeded, token_provider, tmp_path):
+    """The backoffice stores the event but its answer never comes: the worker gives up waiting, sends it again
+    later with the same idempotency key, and the backoffice counts it once."""
+    flask_app, url = seeded
+    add_events(flask_app, plans=2, per_plan=3)
+    simulator = _simulator(url, token_provider, tmp_path, "--fail", "timeout", "--timeout-seconds", "4")
+    worker = _worker(url, token_provider, simulator.url, tmp_path, SYNC_TIMEOUT_SECONDS="1")
+    try:
+        wait_until(lambda: _timed_out(flask_app), message=f"a timed-out attempt\n{worker.log()}")
+        assert statuses(flask_app)["delivered"] == 0
+        simulator.control(fail="")
+        wait_until(_all_delivered(flask_app, 10), message=f"delivery after the timeouts\n{worker.log()}")
+        received = simulator.received()
+        accepted_once_in_order(received, _keys(flask_app))
+        assert max(received["receipts"].values()) >= 2  # sent again after the timeout, accepted once
+        assert statuses(flask_app) == {"pending": 0, "delivered": 10, "dead": 0}
+    finally:
+        worker.stop()
+        simulator.stop()
+
+
+def _timed_out(flask_app) -> bool:
+    with flask_app.app_context(), db.new_session() as session:
+        errors = session.exec(select(OutboxEvent.last_error).where(OutboxEvent.attempts > 0)).all()
+        return any(error and "timed out" in error.lower() for error in errors)
