@@ -143,11 +143,12 @@ class AppServer:
         subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=self.env,
                        check=True, capture_output=True, timeout=120)
 
-    def start(self) -> "AppServer":
+    def start(self, gunicorn_args: tuple[str, ...] | None = None) -> "AppServer":
+        """Start gunicorn: one worker with 16 threads, or the given arguments (e.g. the production config)."""
+        args = gunicorn_args or ("--worker-class", "gthread", "--threads", "16", "--workers", "1",
+                                 "--no-control-socket", "--log-level", "warning")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "app.wsgi:app", "--bind", f"127.0.0.1:{self.port}",
-             "--worker-class", "gthread", "--threads", "16", "--workers", "1", "--no-control-socket",
-             "--log-level", "warning"],
+            [sys.executable, "-m", "gunicorn", "app.wsgi:app", "--bind", f"127.0.0.1:{self.port}", *args],
             cwd=ROOT, env=self.env,
         )
         deadline = time.monotonic() + 30
