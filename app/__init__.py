@@ -21,6 +21,7 @@ def create_app(config: object | dict | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
+    from app.web.compression import install_compression
     from app.web.security import configure_logging, install_security
 
     configure_logging(app)
@@ -37,6 +38,7 @@ def create_app(config: object | dict | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=select_locale)
     install_security(app)
+    install_compression(app)  # runs before the security hook, so the logged duration includes compressing
     _register_blueprints(app)
     _register_request_hooks(app)
     _register_template_globals(app)
@@ -77,13 +79,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.sync.routes import bp as sync_bp
     from app.web.routes import bp as web_bp
     from app.web.translate import cli as translate_cli
+    from app.zgw.cli import cli as zgw_cli
 
     blueprints = (web_bp, identity_bp, login_bp, plans_bp, overview_bp, families_bp, invitations_bp, consent_bp,
                   audit_bp, demo_bp, plan_export_bp, notifications_bp, catalog_bp, catalog_cli, db_cli, demo_cli,
                   translate_cli, audit_cli,
                   notifications_cli, results_bp, ratings_bp, ratings_cli, complaints_bp, complaints_cli, monitor_bp)
     blueprints += (sync_bp, sync_cli, simulator_cli)
-    blueprints += (api_bp,)
+    blueprints += (api_bp, zgw_cli)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

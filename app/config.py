@@ -40,9 +40,16 @@ class Config:
     SESSION_COOKIE_NAME = "onsplan_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # The cookie is written when the session changes (sign-in, language, the idle clock at most twice a minute), not
+    # on every response: static files and fragments go out without a Set-Cookie and stay cacheable.
+    SESSION_REFRESH_EACH_REQUEST = False
     HSTS = True
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = True  # set on every app: the limiter is a shared singleton that remembers the last value
+    # Redis gone: count in this process's memory until it is back (and never fail a request over a counter).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
 
     def __init__(self) -> None:
         env = os.environ
@@ -71,6 +78,7 @@ class Config:
         self.PROXY_HOPS = int(env.get("PROXY_HOPS", 0))  # load balancers in front that set X-Forwarded-*
         self.OIDC = oidc_providers(env)
         self.SYNC = sync_settings(env, demo=self.DEMO)
+        self.ZGW = zgw_settings(env)
         self.__dict__.update(api_settings(env, demo=self.DEMO, site_url=self.SITE_URL))
 
     def validate(self) -> None:
@@ -175,6 +183,44 @@ def sync_settings(env: Mapping[str, str], *, demo: bool) -> dict:
         "idle": float(env.get("SYNC_IDLE_SECONDS", 1)),
         "lock_stale": float(env.get("SYNC_LOCK_STALE_SECONDS", 60)),  # SQLite: a silent worker's lock expires
     }
+
+
+def zgw_settings(env: Mapping[str, str]) -> dict:
+    """Read the optional ZGW adapter's settings (ZGW_*): without ZGW_ZRC_URL it is off (`flask zgw run` refuses)."""
+    return {
+        "zrc_url": (env.get("ZGW_ZRC_URL") or "").strip().rstrip("/"),  # e.g. https://zaken.gemeente.nl/zaken/api/v1
+        "client_id": env.get("ZGW_CLIENT_ID") or "",
+        "secret": env.get("ZGW_SECRET") or "",  # HS256 key of the ZGW JWT, shared with the ZRC
+        "user_id": env.get("ZGW_USER_ID") or "onsplan",  # the JWT's user_id and user_representation: audit trail
+        "user_representation": env.get("ZGW_USER_REPRESENTATION") or "Ons Plan",
+        # The municipality's RSIN, or JSON {"0080": "RSIN", ...} per CBS code (a municipality not named: not sent)
+        "bronorganisatie": _rsins(env.get("ZGW_BRONORGANISATIE", "")),
+        "verantwoordelijke_organisatie": env.get("ZGW_VERANTWOORDELIJKE_ORGANISATIE") or "",  # "": bronorganisatie
+        "identificatie_prefix": env.get("ZGW_IDENTIFICATIE_PREFIX", "ONSPLAN-"),
+        "zaaktype_plan": env.get("ZGW_ZAAKTYPE_PLAN") or "",
+        "zaaktype_complaint": env.get("ZGW_ZAAKTYPE_COMPLAINT") or "",  # "": complaints are not registered
+        "statustypes": {stage: env.get(f"ZGW_STATUSTYPE_{stage.upper()}") or ""  # "": that stage is not registered
+                        for stage in ("fixed", "help_requested", "care_started", "care_stopped", "complaint_received")},
+        "resultaattypes": {verdict: env.get(f"ZGW_RESULTAATTYPE_{verdict.upper()}") or ""
+                           for verdict in ("achieved", "partly", "not_achieved")},  # partly "": not_achieved's
+        "timeout": float(env.get("ZGW_TIMEOUT_SECONDS", 10)),
+        "max_attempts": int(env.get("ZGW_MAX_ATTEMPTS", 20)),
+        "backoff_base": float(env.get("ZGW_BACKOFF_BASE_SECONDS", 2)),
+        "backoff_max": float(env.get("ZGW_BACKOFF_MAX_SECONDS", 3600)),
+        "batch": int(env.get("ZGW_BATCH", 50)),
+        "idle": float(env.get("ZGW_IDLE_SECONDS", 5)),
+        "lock_stale": float(env.get("ZGW_LOCK_STALE_SECONDS", 60)),
+    }
+
+
+def _rsins(value: str) -> dict[str, str]:
+    value = value.strip()
+    if not value.startswith("{"):
+        return {"*": value} if value else {}
+    parsed = json.loads(value)
+    if not isinstance(parsed, dict) or not all(isinstance(rsin, str) for rsin in parsed.values()):
+        raise ValueError('ZGW_BRONORGANISATIE must be an RSIN or JSON like {"0080": "123456789"}')
+    return {str(code).zfill(4) if str(code).isdigit() else str(code): rsin.strip() for code, rsin in parsed.items()}
 
 
 def api_settings(env: Mapping[str, str], *, demo: bool, site_url: str | None) -> dict:

@@ -34,3 +34,4 @@ from app.ratings.models import (  # noqa: F401
 )
 from app.results.models import ConversationNote, FamilyVerdict, OutcomeAnswer, ResultVerdict  # noqa: F401
 from app.sync.models import OutboxEvent, SyncWorkerLock  # noqa: F401
+from app.zgw.models import ZgwRegistration, ZgwZaak  # noqa: F401

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
@@ -46,10 +47,13 @@ def body_hash(body: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def earlier_answer(session: Session, *, client: ApiClient, request_id: str | None, endpoint: str,
+def earlier_answer(session: Session, *, client: ApiClient, request_id: object, endpoint: str,
                    body: dict) -> Answer | None:
-    """The answer given before to this request id, or None; a different request with the same id is refused."""
-    if not request_id:
+    """The answer given before to this request id, or None; a different request with the same id is refused.
+
+    Only a UUID can have been answered before; anything else (a list, a number, a NUL) is left to the schema check.
+    """
+    if not _is_uuid(request_id):
         return None
     row = session.exec(select(ApiRequest).where(ApiRequest.client_id == client.client_id,
                                                 ApiRequest.request_id == request_id)).first()
@@ -59,6 +63,13 @@ def earlier_answer(session: Session, *, client: ApiClient, request_id: str | Non
         raise ApiProblem("request-id-reused", "This request_id was already used for another request; send a new "
                          "UUID for each new request.", [("request_id", "already used for a different request")])
     return Answer(row.status, row.response, replayed=True)
+
+
+def _is_uuid(value: object) -> bool:
+    try:
+        return isinstance(value, str) and bool(uuid.UUID(value))
+    except ValueError:
+        return False
 
 
 def remember(session: Session, *, client: ApiClient, request_id: str | None, endpoint: str, body: dict,

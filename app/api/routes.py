@@ -113,7 +113,8 @@ def _answer(event: str, action: str, answer: Answer) -> Response:
 
 
 def _call() -> str:
-    return f"{request.method} {request.path}"[:200]
+    """The call as the access log keeps it (a NUL, which PostgreSQL cannot store, as the %00 that was sent)."""
+    return f"{request.method} {request.path}".replace("\x00", "%00")[:200]
 
 
 @bp.errorhandler(ApiProblem)

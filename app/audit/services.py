@@ -55,6 +55,24 @@ def record(session: Session, *, event: str, action: str, actor: AuditActor, fami
     return entry
 
 
+def record_at_commit(session: Session, **entry) -> None:
+    """Like `record`, but written just before the transaction commits (same transaction, same chain): a page that
+    renders before it commits does not hold the family's chain row while it renders, so people reading the same
+    family's plan at once do not wait for each other (bench/load.py)."""
+    pending = session.info.setdefault("audit_at_commit", [])
+    if not pending:
+        def _write(this: Session) -> None:
+            for kwargs in this.info.pop("audit_at_commit", []):
+                record(this, **kwargs)
+
+        def _forget(this: Session, *_args) -> None:
+            this.info.pop("audit_at_commit", None)
+
+        sa.event.listen(session, "before_commit", _write, once=True)
+        sa.event.listen(session, "after_rollback", _forget, once=True)
+    pending.append(entry)
+
+
 @dataclass(frozen=True)
 class _Head:
     seq: int

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, record
 from app.catalog.models import Assignment, Provider
 from app.complaints import deadlines
+from app.complaints.events import emit_filed
 from app.complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPart
 from app.core.clock import today, utcnow
 from app.core.errors import NotFound, ValidationFailed
@@ -158,8 +159,8 @@ def file_complaint(session: Session, *, person: Person, about: list[str], text: 
         return _filed_with(session, person.id, client_id) or file_complaint(
             session, person=person, about=about, text=text, wish=wish, about_person_id=about_person_id,
             shares_identity=shares_identity, client_id=secrets.token_hex(16))
-    for target in targets:
-        _add_part(session, complaint, target, person.id)
+    parts = [_add_part(session, complaint, target, person.id) for target in targets]
+    emit_filed(session, complaint, parts)
     log(session, complaint, person, "complaint.create", "create")
     from app.complaints.mails import send_after_commit
 

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.identity.access import is_professional, staff_roles
 from app.identity.models import Person, RevokedSession
 from app.identity.services import person_and_revocation
+from app.web.i18n import valid_language
 
 # Answered without looking up the person: health checks and files must work when the database does not.
 SESSIONLESS_ENDPOINTS = {"static", "web.healthz", "web.service_worker"}
@@ -44,7 +45,8 @@ def idle_limit(person: Person) -> int:
 
 def sign_in(person: Person, *, provider: str = "demo", id_token: str | None = None) -> None:
     """Start a fresh session for this person (nothing carried over from before but the language)."""
-    language = session.get("lang")
+    # Keep the language in the cookie too: pages that cannot read the person (the database is down) speak it.
+    language = session.get("lang") or valid_language(person.language)
     session.clear()
     session.permanent = True
     session.update(person_id=person.id, version=person.session_version, provider=provider,

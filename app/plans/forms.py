@@ -1,5 +1,7 @@
 """Forms of the plan: one item form whose fields depend on the kind, agreement, visibility and speaker."""
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
@@ -22,10 +24,19 @@ TEXT_LABELS = {
 DATE_LABELS = {"goal": _l("Reached by (date)"), "action": _l("Done by (date)"), "evaluation": _l("Date")}
 
 
+class VersionField(HiddenField):
+    """The version the person started editing from, as a number. One that cannot be read (a tampered or broken
+    form) counts as 0, which no saved item has: the person sees what is saved now and keeps their own text."""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0].strip() if valuelist else ""
+        self.data = int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) else 0
+
+
 class ItemForm(BaseForm):
     """Add or change one item; the view removes the fields a kind does not use."""
 
-    version = HiddenField()
+    version = VersionField()
     text = TextAreaField(_l("Text"), validators=[at_most(10_000)])
     result = TextAreaField(_l("The result we agree on, in plain words"), validators=[at_most(10_000)])
     domain = SelectField(_l("Part of life"), choices=[SelectChoice("", "—")] + [

@@ -4,6 +4,7 @@ Messages carry only ids and versions, never content: each page fetches the chang
 permission-checked request, so what a person may not see never reaches their browser.
 """
 
+import contextlib
 import functools
 import json
 import queue
@@ -16,6 +17,9 @@ from flask import current_app
 from sqlmodel import Session
 
 PRESENCE_TTL = 45  # seconds a presence stays without a ping
+PAUSED_RETRY_MS = 5000  # while Redis is away, an open page asks again this often whether live updates are back
+QUIET_AFTER_FAILURE = 3.0  # seconds publishing skips a Redis that hung (open streams pause and catch up later)
+_quiet_until: dict[str, float] = {}
 _local_lock = threading.Lock()
 _local_listeners: dict[str, set[queue.Queue]] = {}
 _local_presence: dict[str, dict[str, float]] = {}
@@ -39,22 +43,61 @@ def publish_after_commit(session: Session, plan_id: str, message: dict) -> None:
     pending.append((plan_id, message))
 
 
+class LiveUnavailable(Exception):  # noqa: N818 - a state, not a programming error
+    """Redis cannot be reached: live updates pause; reading and saving the plan go on."""
+
+
+@contextlib.contextmanager
+def _redis_errors() -> Iterator[None]:
+    """Turn any Redis failure into LiveUnavailable (callers need not know Redis)."""
+    import redis
+
+    try:
+        yield
+    except redis.RedisError as error:
+        raise LiveUnavailable(str(error)) from error
+
+
+def redis_answers(url: str) -> bool:
+    """Return True when Redis answers a PING within half a second (for /healthz, which must answer quickly)."""
+    try:
+        with _redis_errors():
+            return bool(_health_client(url).ping())
+    except LiveUnavailable:
+        return False
+
+
+@functools.lru_cache(maxsize=8)
+def _health_client(url: str):
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5, max_connections=20)
+
+
 @functools.lru_cache(maxsize=8)
 def _redis(url: str):
     """One client (with its connection pool) per Redis URL and process, not a new connection per message."""
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=30)
+    # Short timeouts: a Redis that hangs must not hold up a save (tests/production/test_redis_down.py). Open streams
+    # share one subscription per process (_Hub), so the pool serves presence and publishing only.
+    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, health_check_interval=30,
+                                max_connections=200)
 
 
 def publish(plan_id: str, message: dict, *, redis_url: str | None) -> None:
     """Send one message to every listener of the plan, in every process."""
     body = json.dumps(message)
     if redis_url:
+        if time.monotonic() < _quiet_until.get(redis_url, 0.0):
+            return  # Redis hung a moment ago: do not make this save wait for it again
+        started = time.monotonic()
         try:
             _redis(redis_url).publish(f"plan:{plan_id}", body)
             return
         except Exception:  # noqa: BLE001 - Redis gone: live updates degrade, saving does not
+            if time.monotonic() - started > 0.25:  # it hung (a refused connection costs nothing: try each time)
+                _quiet_until[redis_url] = time.monotonic() + QUIET_AFTER_FAILURE
             current_app.logger.warning("live update not published: redis unavailable")
             return
     with _local_lock:
@@ -65,41 +108,110 @@ def publish(plan_id: str, message: dict, *, redis_url: str | None) -> None:
 
 def listen(plan_id: str, *, redis_url: str | None, heartbeat: float = 15.0) -> Iterator[str | None]:
     """Subscribe now (before anything else is published) and return an iterator of message bodies,
-    with None every `heartbeat` seconds for a ping."""
-    if redis_url:
-        pubsub = _redis(redis_url).pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(f"plan:{plan_id}")
-        return _redis_messages(pubsub, heartbeat)
+    with None every `heartbeat` seconds for a ping; LiveUnavailable when Redis cannot be reached."""
     inbox: queue.Queue = queue.Queue()
+    if redis_url:
+        hub = _hub(redis_url)
+        hub.add(plan_id, inbox)  # raises LiveUnavailable when Redis is away
+        return _inbox_messages(inbox, heartbeat, lambda: hub.discard(plan_id, inbox))
     with _local_lock:
         _local_listeners.setdefault(plan_id, set()).add(inbox)
-    return _local_messages(plan_id, inbox, heartbeat)
+    return _inbox_messages(inbox, heartbeat, lambda: _discard_local(plan_id, inbox))
 
 
-def _local_messages(plan_id: str, inbox: queue.Queue, heartbeat: float) -> Iterator[str | None]:
+def _discard_local(plan_id: str, inbox: queue.Queue) -> None:
+    with _local_lock:
+        _local_listeners.get(plan_id, set()).discard(inbox)
+
+
+_GONE = object()  # put into every inbox when the process's Redis subscription breaks
+
+
+def _inbox_messages(inbox: queue.Queue, heartbeat: float, forget) -> Iterator[str | None]:
     try:
         while True:
             try:
-                yield inbox.get(timeout=heartbeat)
+                body = inbox.get(timeout=heartbeat)
             except queue.Empty:
                 yield None
+                continue
+            if body is _GONE:
+                raise LiveUnavailable("the Redis subscription broke")
+            yield body
     finally:
-        with _local_lock:
-            _local_listeners.get(plan_id, set()).discard(inbox)
+        forget()
 
 
-def _redis_messages(pubsub, heartbeat: float) -> Iterator[str | None]:
-    try:
-        deadline = time.monotonic() + heartbeat
-        while True:
-            message = pubsub.get_message(timeout=max(0.0, deadline - time.monotonic()))
-            if message:
-                yield message["data"].decode()
-            elif time.monotonic() >= deadline:
-                deadline = time.monotonic() + heartbeat
-                yield None
-    finally:
-        pubsub.close()
+class _Hub:
+    """One Redis subscription per process (pattern plan:*) that hands each message to the open streams of its plan
+    in this process: 200 open plan pages cost one Redis connection and one thread, not 200 of each."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._lock = threading.Lock()
+        self._inboxes: dict[str, set[queue.Queue]] = {}
+        self._pubsub = None
+        self._thread: threading.Thread | None = None
+
+    def add(self, plan_id: str, inbox: queue.Queue) -> None:
+        with self._lock:
+            if self._pubsub is None:
+                self._connect()
+            self._inboxes.setdefault(plan_id, set()).add(inbox)
+
+    def discard(self, plan_id: str, inbox: queue.Queue) -> None:
+        with self._lock:
+            inboxes = self._inboxes.get(plan_id)
+            if inboxes is not None:
+                inboxes.discard(inbox)
+                if not inboxes:
+                    del self._inboxes[plan_id]
+
+    def _connect(self) -> None:
+        """Subscribe (under the lock); the reader thread runs until the subscription breaks."""
+        pubsub = _redis(self.url).pubsub(ignore_subscribe_messages=True)
+        try:
+            with _redis_errors():
+                pubsub.psubscribe("plan:*")
+                pubsub.get_message(timeout=1)  # the subscription is confirmed before anyone counts on it
+        except LiveUnavailable:
+            with contextlib.suppress(Exception):
+                pubsub.close()
+            raise
+        self._pubsub = pubsub
+        self._thread = threading.Thread(target=self._read, args=(pubsub,), name="live-hub", daemon=True)
+        self._thread.start()
+
+    def _read(self, pubsub) -> None:
+        try:
+            while True:
+                message = pubsub.get_message(timeout=5)
+                if message and message.get("type") == "pmessage":
+                    plan_id = message["channel"].decode().split(":", 1)[1]
+                    with self._lock:
+                        inboxes = list(self._inboxes.get(plan_id, ()))
+                    body = message["data"].decode()
+                    for inbox in inboxes:
+                        inbox.put(body)
+        except Exception:  # noqa: BLE001 - Redis went away: every open stream pauses, the next one reconnects
+            with self._lock:
+                if self._pubsub is pubsub:
+                    self._pubsub = None
+                everyone = [inbox for inboxes in self._inboxes.values() for inbox in inboxes]
+                self._inboxes.clear()
+            for inbox in everyone:
+                inbox.put(_GONE)
+            with contextlib.suppress(Exception):
+                pubsub.close()
+
+
+_hubs: dict[str, _Hub] = {}
+_hubs_lock = threading.Lock()
+
+
+def _hub(url: str) -> _Hub:
+    with _hubs_lock:
+        return _hubs.setdefault(url, _Hub(url))
 
 
 def touch_presence(plan_id: str, person_id: str, *, redis_url: str | None, stream: str = "") -> bool:
@@ -108,8 +220,9 @@ def touch_presence(plan_id: str, person_id: str, *, redis_url: str | None, strea
     key = f"{person_id}:{stream}"
     if redis_url:
         client = _redis(redis_url)
-        added = client.hset(f"presence:{plan_id}", key, time.time())
-        client.expire(f"presence:{plan_id}", PRESENCE_TTL * 4)
+        with _redis_errors():
+            added = client.hset(f"presence:{plan_id}", key, time.time())
+            client.expire(f"presence:{plan_id}", PRESENCE_TTL * 4)
         return bool(added)
     with _local_lock:
         people = _local_presence.setdefault(plan_id, {})

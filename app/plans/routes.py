@@ -2,6 +2,7 @@
 
 import json
 import secrets
+from collections.abc import Iterator
 
 from flask import (
     Blueprint,
@@ -55,7 +56,7 @@ def item_form(ctx: PlanContext, kind: str, *, formdata=None, obj=None, goals=Non
 @bp.get("/<plan_id>")
 @login_required
 def show(plan_id: str) -> Response:
-    """Show the whole plan, as far as the age rules let this person see it."""
+    """Show the whole plan, as far as the age rules let this person see it (`?live=0`: without live updates)."""
     ctx = _ctx(plan_id)
     plan_view = view.build(db.session, ctx=ctx)
     goals = [goal.item for goal in plan_view.sections["goal"]]
@@ -63,7 +64,9 @@ def show(plan_id: str) -> Response:
     page = render("plans/show.html", pv=plan_view, speaker=_speaker(ctx), forms=_new_forms(ctx, plan_view),
                   speaker_form=_speaker_form(ctx), followed=followed,
                   helps=assignments.latest_per_goal(ctx.assignments),
-                  choosers={goal.id for goal in goals if assignments.may_choose(ctx, goal)})
+                  choosers={goal.id for goal in goals if assignments.may_choose(ctx, goal)},
+                  live=request.args.get("live") != "0",  # performance audits need a page that goes quiet
+                  last_event=view.last_event_id(db.session, plan_id=ctx.plan.id))
     db.session.commit()  # after rendering: the header's unread count shares the transaction (one checkout)
     return allow_offline_copy(page)
 
@@ -284,9 +287,14 @@ def render_item(ctx: PlanContext, iv) -> str:
 @bp.get("/<plan_id>/live")
 @login_required
 def stream(plan_id: str) -> Response:
-    """Server-sent events: ids of changed items (never content), presence, and a ping every 15 seconds."""
+    """Server-sent events: ids of changed items (never content), presence, and a ping every 15 seconds.
+
+    A page catches up from its last event id (or, before its first event, from the page's own `after`). Without
+    Redis the stream says "paused" and ends; the page shows a reload hint and asks again until it is "ready".
+    """
     ctx = _ctx(plan_id)
-    missed = view.missed_events(db.session, plan_id=plan_id, after=request.headers.get("Last-Event-ID"))
+    after = request.headers.get("Last-Event-ID") or request.args.get("after")
+    missed = view.missed_events(db.session, plan_id=plan_id, after=after)
     db.session.commit()
     db.session.close()  # no database connection is held while the stream stays open
     redis_url, person_id = current_app.config.get("REDIS_URL"), ctx.actor.person_id
@@ -294,11 +302,16 @@ def stream(plan_id: str) -> Response:
     heartbeat = float(current_app.config.get("LIVE_HEARTBEAT_SECONDS", 15))
 
     def events():
-        messages = live.listen(plan_id, redis_url=redis_url, heartbeat=heartbeat)  # subscribed from here on
+        try:
+            messages = live.listen(plan_id, redis_url=redis_url, heartbeat=heartbeat)  # subscribed from here on
+        except live.LiveUnavailable:
+            yield from _paused()
+            return
         yield "retry: 3000\n\n"
         yield from (live.sse(message) for message in missed)
-        live.join(plan_id, person_id, redis_url=redis_url, stream=stream_id)
         try:
+            live.join(plan_id, person_id, redis_url=redis_url, stream=stream_id)
+            yield live.sse({"type": "ready"})
             for body in messages:
                 if body is None:
                     if live.touch_presence(plan_id, person_id, redis_url=redis_url, stream=stream_id):
@@ -306,11 +319,20 @@ def stream(plan_id: str) -> Response:
                     yield ": ping\n\n"
                 else:
                     yield live.sse(json.loads(body))
+        except live.LiveUnavailable:
+            yield from _paused()
         finally:
+            messages.close()
             live.leave(plan_id, person_id, redis_url=redis_url, stream=stream_id)
 
     return Response(stream_with_context(events()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"})
+
+
+def _paused() -> Iterator[str]:
+    current_app.logger.warning("live updates paused: redis unavailable")
+    yield f"retry: {live.PAUSED_RETRY_MS}\n\n"
+    yield live.sse({"type": "paused"})
 
 
 @bp.get("/<plan_id>/aanwezig")

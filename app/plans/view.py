@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from app.audit.services import AuditActor, record
+from app.audit.services import AuditActor, record, record_at_commit
 from app.core.clock import utcnow
 from app.core.db import dialect_insert
 from app.identity.policy import (
@@ -92,8 +92,9 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
     previous = _visit(session, ctx) if record_visit else None
     changes = _changes_since(session, ctx, previous, {view.item.id: view.item for view in visible})
     if record_visit:
-        record(session, event="plan.view", action="read", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
-               family_id=ctx.plan.family_id, object_type="plan", object_id=ctx.plan.id)
+        record_at_commit(session, event="plan.view", action="read",
+                         actor=AuditActor(ctx.actor.person_id, ctx.actor.role), family_id=ctx.plan.family_id,
+                         object_type="plan", object_id=ctx.plan.id)
     names = ctx.names
     creatable = {kind for kind in SECTION_ORDER if can_create(ctx.actor, kind)}
     return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names)
@@ -114,18 +115,26 @@ PARENT_WITH_CUSTODY = Actor(None, Role.PARENT, has_custody=True)  # for the "par
 
 
 def _visit(session: Session, ctx: PlanContext):
-    """Remember this visit; return when the person was here before (None the first time). One upsert: a visit
-    more than 15 minutes after the last one is a new visit, anything sooner a reload that keeps the earlier mark."""
+    """Return when the person was here before (None the first time) and remember this visit at the commit: a visit
+    more than 15 minutes after the last one is a new visit, anything sooner a reload that keeps the earlier mark.
+
+    The mark is read now and written just before the commit (one upsert), so the row is not held while the page
+    renders: the same person's tabs and devices do not wait for each other.
+    """
     now = utcnow()
+    table = PlanVisit.__table__.c
+    row = session.execute(sa.select(table.previous_at, table.last_at).where(
+        table.person_id == ctx.actor.person_id, table.plan_id == ctx.plan.id)).first()
     insert = dialect_insert(session, PlanVisit).values(person_id=ctx.actor.person_id, plan_id=ctx.plan.id,
                                                        previous_at=None, last_at=now)
-    table = PlanVisit.__table__.c
     new_visit = table.last_at < now - timedelta(minutes=15)
     upsert = insert.on_conflict_do_update(
         index_elements=[table.person_id, table.plan_id],
-        set_={"previous_at": sa.case((new_visit, table.last_at), else_=table.previous_at), "last_at": now},
-    ).returning(table.previous_at)
-    return session.execute(upsert, execution_options={"synchronize_session": False}).scalar_one()
+        set_={"previous_at": sa.case((new_visit, table.last_at), else_=table.previous_at), "last_at": now})
+    sa.event.listen(session, "before_commit", lambda this: this.execute(upsert), once=True)
+    if row is None:
+        return None
+    return row.last_at if row.last_at < now - timedelta(minutes=15) else row.previous_at
 
 
 def _changes_since(session: Session, ctx: PlanContext, since, visible: dict[str, PlanItem]) -> list[Change]:
@@ -159,6 +168,11 @@ def history(session: Session, *, ctx: PlanContext, item_id: str) -> tuple[PlanIt
     record(session, event="item.history", action="read", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
            family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id)
     return item, versions
+
+
+def last_event_id(session: Session, *, plan_id: str) -> int:
+    """The id of the plan's latest change: a page's live stream catches up from here, even before its first event."""
+    return session.exec(select(sa.func.max(ItemVersion.id)).where(ItemVersion.plan_id == plan_id)).one() or 0
 
 
 def missed_events(session: Session, *, plan_id: str, after: str | None) -> list[dict]:

@@ -204,3 +204,30 @@ COMPLAINTS_MONTHLY = {
     },
 }
 SCHEMAS["complaints.monthly"] = COMPLAINTS_MONTHLY
+
+COMPLAINT_FILED = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": f"{BASE}/complaint.filed/1",
+    "title": "Klacht ingediend (bij de gemeente)",
+    "description": "A complaint the municipality handles itself (Awb title 9.1: about the municipality, its "
+                   "jeugdprofessional or the app) was filed; only those parts are listed. A complaint only about a "
+                   "provider is the provider's (Jeugdwet 4.2.1) and is not sent, only counted in complaints.monthly. "
+                   "The confirmation number and dates: no names, no text, no family or person ids.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["complaint_id", "number", "municipality_code", "filed_at", "parts"],
+    "properties": {
+        "complaint_id": ID,
+        "number": {"type": "string", "pattern": "^[0-9]{4}-[0-9A-Z]{6}$",
+                   "description": "The confirmation number the complainant got"},
+        "municipality_code": {"type": "string", "pattern": "^[0-9]{4}$", "description": "CBS gemeentecode"},
+        "filed_at": DATETIME,
+        "parts": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "additionalProperties": False,
+            "required": ["part_id", "subject", "regime", "received_on", "decide_by"],
+            "properties": {"part_id": ID, "subject": {"enum": ["municipality", "professional", "app"]},
+                           "regime": {"const": "awb"}, "received_on": DATE,
+                           "decide_by": {**DATE, "description": "Awb 9:11: 6 weeks, 10 with an advisory committee"}}}},
+    },
+}
+SCHEMAS["complaint.filed"] = COMPLAINT_FILED

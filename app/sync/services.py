@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.audit.services import AuditActor, record
+from app.complaints.models import Complaint
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Family, Municipality, Person
 from app.plans.models import Plan
@@ -27,13 +28,16 @@ class Overview:
 
 
 def _scope(session: Session, person: Person | None) -> sa.ColumnElement[bool]:
-    """Which events this person may see: those about plans and figures of their municipalities."""
+    """Which events this person may see: those about plans, complaints and figures of their municipalities."""
     municipalities = municipality_of_staff(session, person)
     if not municipalities:
         raise NotAllowed("sync")
     plans = select(Plan.id).join(Family, Family.id == Plan.family_id).where(Family.municipality_id.in_(municipalities))
     codes = session.exec(select(Municipality.cbs_code).where(Municipality.id.in_(municipalities))).all()
+    complaints = select(Complaint.id).join(Family, Family.id == Complaint.family_id).where(
+        Family.municipality_id.in_(municipalities))
     return sa.or_(sa.and_(OutboxEvent.aggregate_type == "plan", OutboxEvent.aggregate_id.in_(plans)),
+                  sa.and_(OutboxEvent.aggregate_type == "complaint", OutboxEvent.aggregate_id.in_(complaints)),
                   OutboxEvent.aggregate_id.in_([f"complaints:{code}" for code in codes]))
 
 

@@ -239,13 +239,14 @@ def _gone(holder: str) -> bool:
     return False
 
 
-def acquire_lock(session: Session, *, holder: str, stale_after: float) -> str | None:
-    """Take the single-worker lock (SQLite); return None, or who holds it when it is alive and fresh."""
+def acquire_lock(session: Session, *, holder: str, stale_after: float, name: str = LOCK_NAME) -> str | None:
+    """Take the single-worker lock (SQLite; `name` "zgw": the ZGW adapter's, any database); return None, or who
+    holds it when it is alive and fresh."""
     now = utcnow()
-    lock = session.get(SyncWorkerLock, LOCK_NAME)
+    lock = session.get(SyncWorkerLock, name)
     if lock is None:
         try:
-            session.add(SyncWorkerLock(name=LOCK_NAME, holder=holder, heartbeat_at=now))
+            session.add(SyncWorkerLock(name=name, holder=holder, heartbeat_at=now))
             session.commit()
             return None
         except sa.exc.IntegrityError:
@@ -254,7 +255,7 @@ def acquire_lock(session: Session, *, holder: str, stale_after: float) -> str | 
     if lock.holder != holder and lock.heartbeat_at > now - timedelta(seconds=stale_after) and not _gone(lock.holder):
         session.rollback()
         return lock.holder
-    taken = session.execute(sa.update(SyncWorkerLock).where(SyncWorkerLock.name == LOCK_NAME,
+    taken = session.execute(sa.update(SyncWorkerLock).where(SyncWorkerLock.name == name,
                                                             SyncWorkerLock.holder == lock.holder,
                                                             SyncWorkerLock.heartbeat_at == lock.heartbeat_at)
                             .values(holder=holder, heartbeat_at=now)
@@ -263,16 +264,16 @@ def acquire_lock(session: Session, *, holder: str, stale_after: float) -> str | 
     return None if taken == 1 else "another worker (taking over at the same moment)"
 
 
-def heartbeat(session: Session, *, holder: str) -> bool:
+def heartbeat(session: Session, *, holder: str, name: str = LOCK_NAME) -> bool:
     """Keep the lock fresh; False when another worker has taken it over (then this one must stop)."""
-    kept = session.execute(sa.update(SyncWorkerLock).where(SyncWorkerLock.name == LOCK_NAME,
+    kept = session.execute(sa.update(SyncWorkerLock).where(SyncWorkerLock.name == name,
                                                            SyncWorkerLock.holder == holder)
                            .values(heartbeat_at=utcnow()).execution_options(synchronize_session=False)).rowcount
     session.commit()
     return kept == 1
 
 
-def release_lock(session: Session, *, holder: str) -> None:
-    session.execute(sa.delete(SyncWorkerLock).where(SyncWorkerLock.name == LOCK_NAME, SyncWorkerLock.holder == holder)
+def release_lock(session: Session, *, holder: str, name: str = LOCK_NAME) -> None:
+    session.execute(sa.delete(SyncWorkerLock).where(SyncWorkerLock.name == name, SyncWorkerLock.holder == holder)
                     .execution_options(synchronize_session=False))
     session.commit()

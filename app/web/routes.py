@@ -57,11 +57,22 @@ def offline() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Report whether the app and its database answer."""
-    if db.ping():
-        return jsonify(status="ok", database="ok")
-    response = jsonify(status="unavailable", database="down")
-    response.status_code = 503
+    """Report whether the app, its database and (when set up) Redis answer.
+
+    503 only when the database is down: without Redis live updates pause, everything else works ("degraded").
+    """
+    report = {"database": "ok" if db.ping() else "down"}
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        from app.plans.live import redis_answers
+
+        report["redis"] = "ok" if redis_answers(redis_url) else "down"
+    if report["database"] == "down":
+        report["status"] = "unavailable"
+    else:
+        report["status"] = "degraded" if report.get("redis") == "down" else "ok"
+    response = jsonify(report)
+    response.status_code = 503 if report["status"] == "unavailable" else 200
     return response
 
 

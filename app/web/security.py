@@ -1,11 +1,12 @@
-"""Security headers and request logging without personal data."""
+"""Security headers, request logging without personal data, and no NUL characters in what a request carries."""
 
 import json
 import logging
 import time
 import uuid
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, abort, g, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -60,9 +61,31 @@ def configure_logging(app: Flask) -> None:
     logger.propagate = False
 
 
+class NulFreeValues(ImmutableMultiDict):
+    """Query and form values without NUL characters. Nobody types one, and PostgreSQL can neither store nor compare
+    text that holds one: a lookup of an id with a NUL would fail (500) instead of finding nothing."""
+
+    def __init__(self, mapping=None) -> None:
+        if mapping is not None and not isinstance(mapping, dict):  # the parsers hand over (name, value) pairs
+            mapping = [(_no_nul(name), _no_nul(value)) for name, value in mapping]
+        super().__init__(mapping)
+
+
+def _no_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class NulFreeRequest(Request):
+    """A request whose query and form values hold no NUL characters (files are left as they are)."""
+
+    parameter_storage_class = NulFreeValues
+
+
 def install_security(app: Flask) -> None:
-    """Add security headers to every response and log each request without personal data."""
+    """Add security headers to every response, log each request without personal data, and keep NUL characters
+    out: from query and form values they are dropped; a path with one is no address of ours (404)."""
     access = logging.getLogger("onsplan.request")
+    app.request_class = NulFreeRequest
     # Signing out of a sign-in service is a form post that ends in a redirect there; form-action covers redirects.
     policy = CSP.replace("form-action 'self'", " ".join(["form-action 'self'", *app.config.get("CSP_FORM_ACTION", ())]))
 
@@ -70,6 +93,8 @@ def install_security(app: Flask) -> None:
     def _start_timer() -> None:
         g.request_started = time.perf_counter()
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        if "\x00" in request.path:
+            abort(404)
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -76,7 +76,7 @@
     if (!live || !window.EventSource) { return; }
     var lang = document.documentElement.lang;
     var headers = { "HX-Request": "true", "X-Page-Lang": lang };
-    var source = new EventSource(live.dataset.stream);
+    var paused = document.getElementById("live-paused"), lastId = null;
     function getHtml(url) {
       return fetch(url, { headers: headers, credentials: "same-origin" }).then(function (r) {
         return r.status === 404 ? "" : (r.ok ? r.text() : null);
@@ -87,8 +87,9 @@
       t.innerHTML = html.trim();
       return t.content.firstElementChild;
     }
-    source.addEventListener("item", function (event) {
+    function onItem(event) {
       var msg = JSON.parse(event.data);
+      if (event.lastEventId) { lastId = event.lastEventId; }
       var current = document.getElementById("item-" + msg.item);
       if (current && (current.classList.contains("item--editing") || current.classList.contains("item--pending"))) {
         return;  // saving (now, or when the offline queue is sent) will show both texts
@@ -108,16 +109,14 @@
         fresh.classList.add("item--fresh");
         live.dispatchEvent(new CustomEvent("onsplan:updated", { bubbles: true, detail: msg }));
       });
-    });
+    }
     function refreshPresence() {
       getHtml(live.dataset.presenceUrl).then(function (html) {
         var box = document.getElementById("presence");
         if (box && html !== null) { box.textContent = html.trim(); }
       });
     }
-    source.addEventListener("presence", refreshPresence);
-    source.addEventListener("open", refreshPresence);
-    source.addEventListener("agreement", function () {
+    function onAgreement() {
       if (document.activeElement && document.activeElement.closest(".agreement")) { return; }
       getHtml(location.pathname).then(function (html) {
         if (!html) { return; }
@@ -130,7 +129,29 @@
         var oldStatus = document.querySelector(".plan-status");
         if (status && oldStatus) { oldStatus.replaceWith(document.importNode(status, true)); }
       });
-    });
+    }
+    // Live updates pause (Redis away: the server says "paused"; or the stream was refused, e.g. a 503): say so,
+    // with a reload link, and keep asking; "ready" means they are back, and the stream caught up on what changed.
+    function showPaused(on) { if (paused) { paused.hidden = !on; } }
+    function connect(url) {
+      var source = new EventSource(url);
+      source.addEventListener("item", onItem);
+      source.addEventListener("presence", refreshPresence);
+      source.addEventListener("open", refreshPresence);
+      source.addEventListener("agreement", onAgreement);
+      source.addEventListener("ready", function () { showPaused(false); });
+      source.addEventListener("paused", function () { showPaused(true); });
+      source.addEventListener("error", function () {
+        if (source.readyState !== EventSource.CLOSED) { return; }  // the browser tries again by itself
+        showPaused(true);
+        setTimeout(function () {
+          var next = new URL(live.dataset.stream, location.href);
+          if (lastId) { next.searchParams.set("after", lastId); }
+          connect(next.toString());
+        }, 10000);
+      });
+    }
+    connect(live.dataset.stream);
   });
 
   // Offline edits: plan changes made without a connection wait in a queue on this device (per person) and are
