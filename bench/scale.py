@@ -45,6 +45,7 @@ def template_rows(conn) -> dict[str, list[dict]]:
     for name in ("plan_item", "item_version", "agreement"):
         rows[name] = [dict(r) for r in conn.execute(sa.select(t[name]).where(t[name].c.plan_id == plan["id"]))
                       .mappings()]
+    rows["plan_item"].sort(key=lambda item: item["goal_id"] is not None)  # goals before the actions under them
     return rows, t
 
 
