@@ -1,6 +1,5 @@
 """`flask sync run|retry|status`: the delivery worker (the Procfile's `worker:` process) and its small tools."""
 
-import signal
 import sys
 import time
 
@@ -8,22 +7,12 @@ import click
 from flask import Blueprint, current_app
 
 from app.core.errors import NotFound, ValidationFailed
+from app.core.stopping import StopRequest
 from app.extensions import db
 from app.sync import services, worker
 
 cli = Blueprint("sync_cli", __name__, cli_group="sync")
 
-
-class _Stop:
-    """SIGTERM/SIGINT: finish the batch in hand, then stop."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, self._set)
-
-    def _set(self, *_args) -> None:
-        self.requested = True
 
 
 @cli.cli.command("run")
@@ -37,7 +26,7 @@ def run(once: bool, quiet: bool) -> None:
     settings = current_app.config["SYNC"]
     if not settings["endpoint"] or not settings["token_url"]:
         raise click.ClickException("SYNC_ENDPOINT and SYNC_TOKEN_URL are not set: nothing to deliver to.")
-    stop, holder = _Stop(), worker.holder_name()
+    stop, holder = StopRequest(), worker.holder_name()
     single = db.engine.dialect.name == "sqlite"
     deliverer = worker.Deliverer(settings)
     progress = sys.stdout.isatty() and not quiet

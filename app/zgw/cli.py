@@ -1,11 +1,11 @@
 """`flask zgw run|status|retry`: register the outbox in the municipality's Zaken API (optional, ZGW_ZRC_URL)."""
 
-import signal
 import time
 
 import click
 from flask import Blueprint, current_app
 
+from app.core.stopping import StopRequest
 from app.extensions import db
 from app.sync import worker as sync_worker
 from app.zgw import mapping, worker
@@ -14,17 +14,6 @@ from app.zgw.client import ZrcClient
 cli = Blueprint("zgw_cli", __name__, cli_group="zgw")
 LOCK = "zgw"
 
-
-class _Stop:
-    """SIGTERM/SIGINT: finish the event in hand, then stop."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, self._set)
-
-    def _set(self, *_args) -> None:
-        self.requested = True
 
 
 @cli.cli.command("run")
@@ -36,7 +25,7 @@ def run(once: bool) -> None:
         raise click.ClickException("ZGW_ZRC_URL is not set: the ZGW adapter is off.")
     if problems := mapping.settings_problems(settings):
         raise click.ClickException("The ZGW settings are not complete:\n- " + "\n- ".join(problems))
-    stop, holder, client = _Stop(), sync_worker.holder_name(), ZrcClient(settings)
+    stop, holder, client = StopRequest(), sync_worker.holder_name(), ZrcClient(settings)
     with db.new_session() as session:
         other = sync_worker.acquire_lock(session, holder=holder, stale_after=settings["lock_stale"], name=LOCK)
         if other:

@@ -1,9 +1,11 @@
 """Helpers for the browser tests: the phone we pretend to be, signing in, axe-core and page checks."""
 
+import contextlib
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.servers import ROOT
 
@@ -119,3 +121,22 @@ def focused(page: Page) -> dict:
               href: el.getAttribute('href'), cls: el.className,
               outline: getComputedStyle(el).outlineStyle};
     }""")
+
+
+@contextlib.contextmanager
+def people_on(browser: Browser, base_url: str, **options) -> Iterator[Callable[[str], Page]]:
+    """Phones for a server of its own: `open_as("sanne")` is a new signed-in phone; all are closed afterwards."""
+    contexts = []
+
+    def open_as(key: str) -> Page:
+        context = browser.new_context(base_url=base_url, **PHONE, **options)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in_on_demo_page(page, key)
+        return page
+
+    try:
+        yield open_as
+    finally:
+        for context in contexts:
+            context.close()

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import PHONE, sign_in_on_demo_page
+from tests.browser.helpers import people_on
 from tests.browser.test_plan_accessibility import plan_of
 from tests.support.servers import AppServer
 
@@ -34,18 +34,8 @@ def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer
 
 @pytest.fixture(scope="module")
 def person(browser: Browser, story_server: AppServer) -> Iterator:
-    contexts = []
-
-    def open_as(key: str) -> Page:
-        context = browser.new_context(base_url=story_server.url, **PHONE)
-        contexts.append(context)
-        page = context.new_page()
-        sign_in_on_demo_page(page, key)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
+    with people_on(browser, story_server.url) as open_as:
+        yield open_as
 
 
 def outbox_events(server: AppServer, event_type: str) -> list[dict]:

@@ -15,7 +15,7 @@ from babel.dates import format_date
 from playwright.sync_api import Browser, Page, expect
 
 from app.core.clock import today
-from tests.browser.helpers import PHONE, assert_no_violations, sign_in_on_demo_page
+from tests.browser.helpers import assert_no_violations, people_on
 from tests.browser.test_plan_accessibility import plan_of
 from tests.browser.test_result_story import judge
 from tests.support.servers import AppServer, free_port
@@ -50,19 +50,8 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer, 
 
 @pytest.fixture(scope="module")
 def person(browser: Browser, loop) -> Iterator:
-    server, _simulator = loop
-    contexts = []
-
-    def open_as(key: str) -> Page:
-        context = browser.new_context(base_url=server.url, bypass_csp=True, **PHONE)  # axe is injected
-        contexts.append(context)
-        page = context.new_page()
-        sign_in_on_demo_page(page, key)
-        return page
-
-    yield open_as
-    for context in contexts:
-        context.close()
+    with people_on(browser, loop[0].url, bypass_csp=True) as open_as:  # bypass_csp: axe is injected
+        yield open_as
 
 
 def accepted(simulator: Simulator, event_type: str) -> list[dict]:

@@ -13,6 +13,7 @@ import psycopg
 import requests
 
 from tests.support.servers import AppServer, PostgresServer
+from tests.sync.support import wait_until
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 ITEM = re.compile(r'<article class="item item--(\w+)[^"]*" id="item-(\w+)" data-version="(\d+)"')
@@ -44,17 +45,6 @@ def sql(database_url: str, query: str, *params) -> list[tuple]:
     with psycopg.connect(libpq(database_url), autocommit=True, connect_timeout=5) as conn:
         cursor = conn.execute(query, params)
         return cursor.fetchall() if cursor.description else []
-
-
-def wait_until(check, timeout: float = 20, every: float = 0.05, message: str = "condition"):
-    """Poll `check` until it returns something true; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
 
 
 def timed(call, *args, **kwargs):

@@ -49,14 +49,15 @@ def statuses(flask_app) -> dict[str, int]:
         return counts(session)
 
 
-def wait_until(check, timeout: float = 30, every: float = 0.1, message: str = "condition"):
+def wait_until(check, timeout: float = 30, every: float = 0.05, message: str = "condition"):
+    """Poll `check` until it returns something true; fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
         if value:
             return value
         time.sleep(every)
-    raise AssertionError(f"timed out waiting for {message}")
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")
 
 
 def base_env(database_url: str) -> dict[str, str]:
