@@ -136,6 +136,14 @@ def _verify_chain(chain: str, entries: Iterable[AccessLogEntry], head: AccessLog
     return problems
 
 
+def objects_changed_since(session: Session, *, family_id: str, events: Iterable[str], since: datetime) -> list[str]:
+    """The ids of the family's objects that had one of these events after `since`, oldest first, once each."""
+    rows = session.exec(select(AccessLogEntry.object_id).where(
+        AccessLogEntry.family_id == family_id, AccessLogEntry.created_at > since,
+        AccessLogEntry.event.in_(list(events))).order_by(AccessLogEntry.id)).all()
+    return list(dict.fromkeys(rows))
+
+
 def entries_between(session: Session, *, family_ids: list[str], start: datetime, end: datetime,
                     limit: int = 500) -> list[AccessLogEntry]:
     """Return the entries of these families in a period, newest first."""

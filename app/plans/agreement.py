@@ -77,7 +77,7 @@ def ask_for_agreement(session: Session, *, ctx: PlanContext) -> None:
         record(session, event="plan.ask_agreement", action="update",
                actor=AuditActor(ctx.actor.person_id, "professional"), family_id=ctx.plan.family_id,
                object_type="plan", object_id=ctx.plan.id)
-        _refresh(session, ctx)
+        refresh(session, ctx)
         notifications.agreement_asked(session, ctx=ctx)
 
 
@@ -109,11 +109,11 @@ def decide(session: Session, *, ctx: PlanContext, person_id: str, goal_id: str |
                             on_behalf_of_id=person_id if person_id != ctx.actor.person_id else None),
            family_id=ctx.plan.family_id, youth_id=goal.youth_id if goal else None, object_type="agreement",
            object_id=str(row.id))
-    _refresh(session, ctx)
+    refresh(session, ctx)
     return row
 
 
-def _refresh(session: Session, ctx: PlanContext) -> None:
+def refresh(session: Session, ctx: PlanContext) -> None:
     """Fix the plan when every required person agreed to every goal and to the plan; tell the municipality."""
     plan = ctx.plan
     live.publish_after_commit(session, plan.id, {"type": "agreement", "event_id": None})

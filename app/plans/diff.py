@@ -2,28 +2,40 @@
 
 import difflib
 import re
+from datetime import date
+
+from flask_babel import format_date
+
+from app.plans.labels import domain_label
 
 SHOWN_FIELDS = ("text", "result", "domain", "due_date", "helpers", "owner_id", "youth_id", "is_done")
 TOKEN = re.compile(r"\s+|[^\s]+")
 
 
-def diff_fields(before: dict, after: dict) -> list[tuple[str, str, str]]:
-    """The fields that differ, as (name, old, new) texts; for a first version, every filled field."""
+def diff_fields(before: dict, after: dict, names: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """The fields that differ, as (name, old, new) texts in words people read (names, dates, life domains);
+    for a first version, every filled field."""
     changed = []
     for name in SHOWN_FIELDS:
         old, new = before.get(name), after.get(name)
         if old != new and (old not in (None, "") or new not in (None, "")):
-            changed.append((name, _text(old), _text(new)))
+            changed.append((name, _text(name, old, names or {}), _text(name, new, names or {})))
     return changed
 
 
-def _text(value) -> str:
-    if value is None:
+def _text(name: str, value, names: dict[str, str]) -> str:
+    if value is None or value == "":
         return ""
     if value is True:
         return "✓"
     if value is False:
         return "—"
+    if name in ("owner_id", "youth_id"):
+        return names.get(value, "?")  # someone who left the family: never their id
+    if name == "domain":
+        return domain_label(value)
+    if name == "due_date":
+        return format_date(date.fromisoformat(str(value)), "d MMMM y")
     return str(value)
 
 

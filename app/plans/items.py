@@ -24,7 +24,7 @@ from app.identity.policy import (
 )
 from app.identity.services import clean_name
 from app.notifications import services as notifications
-from app.plans import live
+from app.plans import agreement, live
 from app.plans.context import PlanContext
 from app.plans.models import CONTENT_FIELDS, ItemKind, ItemVersion, LifeDomain, PlanItem, PlanStatus
 
@@ -149,7 +149,7 @@ def set_done(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id: s
     if item.is_done != done:
         _claim(session, item, item.version, {})
         item.is_done, item.done_at = done, utcnow() if done else None
-        _after_change(session, ctx, item, speaker, "update")
+        _after_change(session, ctx, item, speaker, "update", reopens=False)
     return item
 
 
@@ -175,7 +175,7 @@ def set_visibility(session: Session, *, ctx: PlanContext, item_id: str, change: 
            family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id)
     live.publish_after_commit(session, ctx.plan.id, {"type": "item", "item": item.id, "kind": item.kind,
                                                      "version": item.version, "event_id": None,
-                                                     "by": ctx.actor.person_id})
+                                                     "by": ctx.actor.person_id, "visibility": True})
     return item
 
 
@@ -221,21 +221,33 @@ def _last_author(session: Session, item: PlanItem) -> str | None:
 
 
 def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: Speaker, change: str,
-                  client_id: str | None = None) -> None:
-    """History, plan status, access log and live update: all in the same transaction as the change."""
+                  client_id: str | None = None, reopens: bool = True) -> None:
+    """History, plan status, access log and live update: all in the same transaction as the change.
+
+    A change of content re-opens agreement for what changed only: a goal's own version for that goal, the plan's
+    content version for everything else (and for a goal taken out). Ticking an action off is progress, not
+    content (`reopens=False`).
+    """
     data = item.snapshot() | ({"client_id": client_id} if client_id else {})
     history = ItemVersion(item_id=item.id, plan_id=ctx.plan.id, version=item.version, change=change,
                           author_id=speaker.author.person_id, typed_by_id=speaker.typed_by.person_id,
                           data=data)
     session.add(history)
     plan = ctx.plan
-    if item.kind != ItemKind.GOAL:
-        plan.content_version += 1
-    if plan.status == PlanStatus.FIXED:
-        plan.status = PlanStatus.AGREEING  # only the changed part needs agreement again
+    reopened = False
+    if reopens:
+        if item.kind != ItemKind.GOAL or change == "delete":
+            plan.content_version += 1
+        reopened = plan.status == PlanStatus.FIXED
+        if reopened:
+            plan.status = PlanStatus.AGREEING  # only the changed part needs agreement again
     plan.updated_at = utcnow()
     session.add(plan)
     session.flush()
+    if reopened:
+        agreement.refresh(session, ctx)  # e.g. nothing left to agree on after a goal was taken out: fixed again
+        if plan.status == PlanStatus.AGREEING:
+            notifications.agreement_asked(session, ctx=ctx)
     record(session, event=f"item.{change}", action="create" if change == "create" else "update",
            actor=speaker.audit, family_id=plan.family_id, youth_id=item.youth_id, object_type=item.kind,
            object_id=item.id)
@@ -271,6 +283,8 @@ def _validated(ctx: PlanContext, kind: str, fields: dict) -> dict:
     if "due_date" in fields:
         values["due_date"] = fields.get("due_date")
         reasons.extend(_date_problems(values["due_date"]))
+        if kind == ItemKind.EVALUATION and values["due_date"] is None:
+            reasons.append(("due_date", _("Choose the date you will look back together.")))
     for name, role in (("youth_id", "youth"), ("owner_id", None)):
         if name in fields:
             values[name] = fields.get(name) or None

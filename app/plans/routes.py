@@ -294,7 +294,7 @@ def stream(plan_id: str) -> Response:
     """
     ctx = _ctx(plan_id)
     after = request.headers.get("Last-Event-ID") or request.args.get("after")
-    missed = view.missed_events(db.session, plan_id=plan_id, after=after)
+    missed = view.missed_events(db.session, plan_id=plan_id, family_id=ctx.plan.family_id, after=after)
     db.session.commit()
     db.session.close()  # no database connection is held while the stream stays open
     redis_url, person_id = current_app.config.get("REDIS_URL"), ctx.actor.person_id

@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from app.audit.services import AuditActor, record, record_at_commit
+from app.audit.services import AuditActor, objects_changed_since, record, record_at_commit
 from app.core.clock import utcnow
 from app.core.db import dialect_insert
 from app.identity.policy import (
@@ -22,7 +22,7 @@ from app.identity.policy import (
 from app.plans.agreement import AgreementState, load_agreements, states
 from app.plans.context import PlanContext
 from app.plans.help_words import mentions_danger
-from app.plans.models import ItemKind, ItemVersion, PlanItem, PlanVisit
+from app.plans.models import Agreement, ItemKind, ItemVersion, PlanItem, PlanVisit
 
 SECTION_ORDER = [ItemKind.STRENGTH, ItemKind.WORRY, ItemKind.GOAL, ItemKind.ACTION, ItemKind.SAFETY,
                  ItemKind.EVALUATION, ItemKind.OWN_WORDS]
@@ -175,13 +175,32 @@ def last_event_id(session: Session, *, plan_id: str) -> int:
     return session.exec(select(sa.func.max(ItemVersion.id)).where(ItemVersion.plan_id == plan_id)).one() or 0
 
 
-def missed_events(session: Session, *, plan_id: str, after: str | None) -> list[dict]:
-    """The changes after a stream's last event id (a reconnecting page catches up on what it missed)."""
+VISIBILITY_EVENTS = ("item.withhold", "item.unwithhold", "item.share", "item.unshare", "item.release",
+                     "item.unrelease")
+
+
+def missed_events(session: Session, *, plan_id: str, family_id: str, after: str | None) -> list[dict]:
+    """What changed after a stream's last event id, so a reconnecting page catches up on what it missed: the
+    changed items, the items whose visibility changed (they may appear or vanish) and, once, agreement."""
     if not after or not after.isdigit():
         return []
     rows = session.exec(select(ItemVersion).where(ItemVersion.plan_id == plan_id, ItemVersion.id > int(after))
                         .order_by(ItemVersion.id).limit(500)).all()
-    kinds = {item.id: item.kind for item in session.exec(
-        select(PlanItem).where(PlanItem.id.in_({row.item_id for row in rows}))).all()} if rows else {}
-    return [{"type": "item", "item": row.item_id, "kind": kinds.get(row.item_id), "version": row.version,
-             "event_id": row.id, "by": row.typed_by_id} for row in rows]
+    since = session.exec(select(ItemVersion.changed_at).where(ItemVersion.id == int(after),
+                                                              ItemVersion.plan_id == plan_id)).first()
+    if since is None:  # the page was drawn before the plan's first change
+        since = session.exec(select(sa.func.min(ItemVersion.changed_at)).where(ItemVersion.plan_id == plan_id)
+                             ).one() or utcnow() - timedelta(days=1)
+    shown = objects_changed_since(session, family_id=family_id, events=VISIBILITY_EVENTS, since=since)
+    wanted = {row.item_id for row in rows} | set(shown)
+    found = {item.id: item for item in session.exec(select(PlanItem).where(PlanItem.plan_id == plan_id,
+                                                                           PlanItem.id.in_(wanted))).all()
+             } if wanted else {}
+    events = [{"type": "item", "item": row.item_id, "kind": getattr(found.get(row.item_id), "kind", None),
+               "version": row.version, "event_id": row.id, "by": row.typed_by_id} for row in rows]
+    events += [{"type": "item", "item": item_id, "kind": found[item_id].kind, "version": found[item_id].version,
+                "event_id": None, "visibility": True} for item_id in shown if item_id in found]
+    if session.exec(select(Agreement.id).where(Agreement.plan_id == plan_id, Agreement.created_at > since)
+                    .limit(1)).first() is not None:
+        events.append({"type": "agreement", "event_id": None})
+    return events

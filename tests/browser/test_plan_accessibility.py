@@ -111,6 +111,31 @@ def test_history_page(tab_for, plan_path: str, persona: str, language: str):
     assert_no_sideways_scrolling(page)
 
 
+@pytest.mark.parametrize("language", ["nl", "fy"])
+def test_the_overview_is_one_screen_on_marks_tablet(browser, browser_context_args, signed_in_state, language: str):
+    """Mark's whole caseload on his tablet held upright (820×1180): every family in view, nothing to scroll."""
+    tablet = {**browser_context_args, "viewport": {"width": 820, "height": 1180}, "is_mobile": False,
+              "has_touch": True, "device_scale_factor": 1}
+    context = browser.new_context(**tablet, storage_state=signed_in_state("mark"))
+    try:
+        page = context.new_page()
+        assert page.goto(f"/overzicht?lang={language}").status == 200
+        rows = page.locator("#caseload tbody tr")
+        expect(rows.nth(5)).to_be_visible()
+        size = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        assert size[0] <= size[1], f"sideways scrolling on the tablet: {size}"
+        assert len(page.locator("#caseload thead th").all_inner_texts()) == 6
+        # One line (or two) per family, so a caseload of a dozen families is one screen, whoever else the tests
+        # added to Mark's list.
+        table = page.locator("#caseload table").bounding_box()
+        head = page.locator("#caseload thead").bounding_box()
+        heights = [box["height"] for box in (rows.nth(i).bounding_box() for i in range(rows.count()))]
+        assert max(heights) <= 60, heights
+        assert table["y"] + head["height"] + 12 * max(heights) <= 1180, (table, head, heights)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("language", ["nl", "fy", "en"])
 def test_overview(tab_for, language: str):
     page = tab_for("mark")

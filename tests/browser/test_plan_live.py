@@ -221,6 +221,43 @@ def test_both_change_the_same_goal_and_both_texts_survive(sanne: Page, erik: Pag
     open_plan(erik, plan_path)
 
 
+def test_a_draft_survives_a_reload_and_an_old_draft_never_overwrites_a_newer_save(sanne: Page, erik: Page,
+                                                                                   plan_path: str):
+    """Sanne types in the goal's editor and reloads: her text is back. Erik saves the goal meanwhile; when Sanne
+    saves her draft she sees his text next to hers (it was typed against the older version). Taking his text
+    throws her draft away."""
+    goal_id = goal_of(sanne, ERIK_GOAL).get_attribute("id")
+    draft = "Tom giet wer mei nocht nei skoalle 🙂 ôâûê"
+    editor = open_editor(sanne, goal_id)
+    editor.locator("textarea[name=text]").fill(draft)
+    sanne.wait_for_timeout(700)  # the draft is kept 400 ms after the last key
+    sanne.reload()
+    expect(sanne.locator("#section-worry")).to_be_visible()
+    editor = open_editor(sanne, goal_id)
+    expect(editor.locator("textarea[name=text]")).to_have_value(draft)
+
+    newer = "Tom gaat weer naar school en praat met zijn mentor"
+    erik_editor = open_editor(erik, goal_id)
+    erik_editor.locator("textarea[name=text]").fill(newer)
+    with erik.expect_response(lambda r: r.request.method == "POST" and "/bewerken" in r.url) as saved:
+        erik_editor.locator("button[type=submit]:not([name=delete])").click()
+    assert saved.value.status == 200
+
+    with sanne.expect_response(lambda r: r.request.method == "POST" and "/bewerken" in r.url) as conflict:
+        editor.locator("button[type=submit]:not([name=delete])").click()
+    assert conflict.value.status == 422
+    expect(editor.locator(".conflict__theirs")).to_contain_text(newer)
+    expect(editor.locator("textarea[name=text]")).to_have_value(draft)
+
+    editor.locator("[data-drafts-discard]").click()  # "Take their text"
+    expect(sanne.locator(f"article#{goal_id} .item__title")).to_have_text(newer)
+    editor = open_editor(sanne, goal_id)
+    expect(editor.locator("textarea[name=text]")).to_have_value(newer)  # no old draft comes back
+    editor.locator("[data-drafts-discard]").click()
+    expect(sanne.locator(f"article#{goal_id} .item__title")).to_have_text(newer)
+    open_plan(erik, plan_path)
+
+
 def wait_until(page: Page, found: Callable[[], list], seconds: float = 5.0) -> list:
     """Wait (letting the page run) until `found` returns something, and return it."""
     deadline = time.monotonic() + seconds

@@ -229,3 +229,45 @@ def test_the_offline_copy_is_gone_after_sign_out_and_when_someone_else_signs_in(
         expect(page.locator("main")).not_to_contain_text("Wy meitsje alle sneonen tegearre iten")
     finally:
         page.context.set_offline(False)
+
+
+@pytest.mark.parametrize("lost", ["the request", "the answer"])
+def test_the_network_dropping_mid_save_loses_nothing_and_adds_nothing_twice(signed_in, app_server, lost):
+    """Sanne (in Frysk) adds a worry and the connection drops mid-save: before the server got it, or after it
+    saved and before the answer came back. The worry waits on her phone and is sent again: once on the server."""
+    words = TEXTS["fy"]
+    page = signed_in("sanne")
+    open_plan(page)
+    worry = f"Tom wol net mear nei de sport ({lost}, {uuid.uuid4().hex[:6]})"
+    dropped = []
+
+    def drop(route):
+        if dropped:
+            route.continue_()
+            return
+        dropped.append(route.request.url)
+        if lost == "the answer":
+            route.fetch()  # the server saves it; the phone never hears back
+        route.abort("connectionreset")
+
+    page.route("**/onderdelen/worry", drop)
+    try:
+        add = page.locator("details#add-worry")
+        add.locator("summary").click()
+        add.locator("textarea[name=text]").fill(worry)
+        add.locator("button[type=submit]").click()
+        pending = page.locator("article.item--pending").filter(has_text=worry)
+        expect(pending).to_have_count(1)
+        expect(pending.locator(".badge--pending")).to_have_text(words["pending"])
+        assert len(dropped) == 1
+        assert len(rows(app_server, worry)) == (1 if lost == "the answer" else 0)
+
+        page.evaluate("window.dispatchEvent(new Event('online'))")  # the connection is back
+        expect(page.locator("article.item--pending")).to_have_count(0, timeout=15_000)
+    finally:
+        page.unroute("**/onderdelen/worry")
+    expect(page.locator("#offline-status")).to_have_text(words["sent"])
+    expect(page.locator("#items-worry article.item").filter(has_text=worry)).to_have_count(1)
+    assert rows(app_server, worry) == [("worry", "Sanne", "Sanne", None)]
+    page.reload()
+    expect(page.locator("#items-worry article.item").filter(has_text=worry)).to_have_count(1)

@@ -1,6 +1,7 @@
 """Help lines appear next to text that mentions violence, abuse, self-harm or suicide; nothing is reported."""
 
 import random
+import re
 
 import pytest
 
@@ -54,3 +55,19 @@ def test_help_lines_show_next_to_a_worry_about_violence(plan_app):
     calm = client.post(f"/plan/{world.plan_id}/onderdelen/worry", headers={"HX-Request": "true", "X-CSRFToken": token},
                        data={"text": "Ik vind wiskunde moeilijk", "youth_id": world.people["tom"]})
     assert "tel:08002000" not in calm.get_data(as_text=True)
+
+
+def test_help_lines_show_next_to_a_reason_for_not_agreeing_that_mentions_danger(plan_app):
+    """Tom does not agree with the plan, and his reason says he is hit at home: the help lines are right there."""
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "tom")
+    url = f"/plan/{world.plan_id}"
+    before = client.get(url).get_data(as_text=True)
+    assert "help-now" not in re.search(r'<div class="agreement[^"]*" id="agreement">.*?</form>', before, re.S).group(0)
+    response = client.post(f"{url}/akkoord", data={"csrf_token": csrf_token(client, url), "decision": "disagree",
+                                                   "reason": "Thuis word ik geslagen als ik iets fout doe"})
+    assert response.status_code == 303
+    after = client.get(url).get_data(as_text=True)
+    block = re.search(r'<div class="agreement[^"]*" id="agreement">.*?</form>', after, re.S).group(0)
+    assert 'href="tel:08002000"' in block
+    assert 'href="tel:113"' in block

@@ -135,6 +135,49 @@ def test_a_reconnecting_page_catches_up_on_what_it_missed(one_server):
     assert all(int(e["id"]) > int(first["id"]) for e in caught)
 
 
+def test_a_reconnecting_page_catches_up_on_agreement_and_on_what_it_may_no_longer_see(one_server):
+    """While Sanne's connection is down, Erik agrees to the plan and Mark withholds a worry about Tom (14) from
+    the parents: the resumed stream says so, and fetching the item tells Sanne's page to take it away."""
+    sanne, plan = browser(one_server, "sanne")
+    erik, _ = browser(one_server, "erik")
+    mark, _ = browser(one_server, "mark")
+    found, stop = [], threading.Event()
+    stream = sanne.get(f"{one_server.url}{plan}/live", stream=True, timeout=30)
+    threading.Thread(target=read_events, args=(stream, found, stop), daemon=True).start()
+    wait_for(found, lambda e: e.get("event") == "presence")
+    add_worry(one_server, erik, plan, "Voor het wegvallen")
+    first = wait_for(found, lambda e: e.get("event") == "item")
+    stop.set()
+    stream.close()  # the connection drops
+
+    page = mark.get(f"{one_server.url}{plan}", timeout=10).text
+    withheld = re.search(r'href="' + plan + r'/onderdelen/(\w+)/zichtbaarheid"', page).group(1)
+    assert sanne.get(f"{one_server.url}{plan}/onderdelen/{withheld}", headers={"HX-Request": "true"},
+                     timeout=10).status_code == 200
+    response = mark.post(f"{one_server.url}{plan}/onderdelen/{withheld}/zichtbaarheid",
+                         data={"csrf_token": TOKEN.search(page).group(1), "change": "withhold",
+                               "reason": "Eerst met Tom bespreken"}, allow_redirects=False, timeout=10)
+    assert response.status_code == 303
+    token = TOKEN.search(erik.get(f"{one_server.url}{plan}", timeout=10).text).group(1)
+    response = erik.post(f"{one_server.url}{plan}/akkoord", data={"csrf_token": token, "decision": "agree"},
+                         allow_redirects=False, timeout=10)
+    assert response.status_code == 303
+
+    again, stop2 = [], threading.Event()
+    resumed = sanne.get(f"{one_server.url}{plan}/live", stream=True, timeout=30,
+                        headers={"Last-Event-ID": first["id"]})
+    threading.Thread(target=read_events, args=(resumed, again, stop2), daemon=True).start()
+    wait_for(again, lambda e: e.get("event") == "presence")
+    stop2.set()
+    resumed.close()
+    hidden = [e for e in again if e.get("event") == "item" and e["data"]["item"] == withheld]
+    assert len(hidden) == 1
+    assert hidden[0]["data"]["visibility"] is True
+    assert [e for e in again if e.get("event") == "agreement"], again
+    assert sanne.get(f"{one_server.url}{plan}/onderdelen/{withheld}", headers={"HX-Request": "true"},
+                     timeout=10).status_code == 404
+
+
 def test_redis_carries_changes_between_two_app_instances(redis_server, database):
     redis_url = redis_server.fresh_url()
     first = start({"REDIS_URL": redis_url}, database)

@@ -92,6 +92,49 @@ def test_history_page_shows_a_readable_diff(plan_app):
     html = client.get(f"{plan_url(world)}/onderdelen/{goal.id}/geschiedenis").get_data(as_text=True)
     assert "<ins>" in html
     assert "ziek." in html
+    # words people read: the young person's name, the part of life, the date in words; never an id or a code
+    assert "Tom de Boer" in html
+    assert "School en werk" in html
+    assert world.people["tom"] not in html
+    assert ">school<" not in html
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", html)
+    assert re.search(r"\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|"
+                     r"december) \d{4}", html)
+
+
+def test_the_plan_says_what_changed_since_the_last_visit(plan_app):
+    """Sanne was here yesterday; since then Erik added a worry and Mark changed a goal: her plan lists both, in
+    Frysk, and not her own changes."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.plans.models import PlanVisit
+
+    world, sanne, erik = PlanWorld(plan_app), plan_app.test_client(), plan_app.test_client()
+    sign_in(sanne, "sanne")
+    sign_in(erik, "erik")
+    sanne.get(plan_url(world))
+    with plan_app.app_context():
+        yesterday = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+        db.session.execute(sa.update(PlanVisit).where(PlanVisit.person_id == world.people["sanne"])
+                           .values(last_at=yesterday, previous_at=None))
+        db.session.commit()
+    erik.post(f"{plan_url(world)}/onderdelen/worry",
+              data={"csrf_token": csrf_token(erik, plan_url(world)), "text": "Tom slaapt slecht sinds de verhuizing"})
+    sanne.post(f"{plan_url(world)}/onderdelen/strength",
+               data={"csrf_token": csrf_token(sanne, plan_url(world)), "text": "Wy fytse gear nei skoalle"})
+    html = sanne.get(plan_url(world)).get_data(as_text=True)
+    changes = re.search(r'<details class="card changes".*?</details>', html, re.S)
+    assert changes, "no list of changes"
+    assert "sûnt dyn lêste besite" in changes.group(0)
+    assert "Tom slaapt slecht sinds de verhuizing" in changes.group(0)
+    assert "Erik de Boer" in changes.group(0)
+    assert "Wy fytse gear nei skoalle" not in changes.group(0)  # her own change is no news to her
+    again = sanne.get(plan_url(world)).get_data(as_text=True)  # a reload a minute later keeps the list
+    assert "Tom slaapt slecht sinds de verhuizing" in re.search(r'<details class="card changes".*?</details>',
+                                                                again, re.S).group(0)
 
 
 def test_kitchen_table_speaker_is_shown_and_used(plan_app):

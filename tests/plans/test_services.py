@@ -9,6 +9,7 @@ from sqlmodel import select
 from app.audit.models import AccessLogEntry
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
+from app.notifications.models import Notification
 from app.plans import agreement, items, view
 from app.plans.items import StaleEdit
 from app.plans.models import ItemVersion, PlanStatus
@@ -197,16 +198,23 @@ def test_the_plan_is_fixed_when_everyone_required_agrees_and_the_municipality_ge
         assert "Tom" not in str(events[0].payload)  # references, no names
 
 
+def _fix_the_plan(world: "PlanWorld") -> tuple:
+    """Everyone required agrees to Tom's two goals and to the plan: it is fixed."""
+    school = world.item("goal", youth_id=world.people["tom"], domain="school")
+    switch = world.item("goal", youth_id=world.people["tom"], domain="parenting")
+    for key, goal in [("erik", school), ("tom", school), ("erik", switch), ("erik", None), ("tom", None),
+                      ("lisa", None)]:
+        agreement.decide(db.session, ctx=world.ctx("mark"), person_id=world.people[key],
+                         goal_id=goal.id if goal else None, decision="agree")
+    db.session.commit()
+    assert world.ctx("mark").plan.status == PlanStatus.FIXED
+    return school, switch
+
+
 def test_a_change_after_fixing_reopens_agreement_only_for_that_goal(plan_app):
     world = PlanWorld(plan_app)
     with plan_app.test_request_context():
-        school = world.item("goal", youth_id=world.people["tom"], domain="school")
-        switch = world.item("goal", youth_id=world.people["tom"], domain="parenting")
-        for key, goal in [("erik", school), ("tom", school), ("erik", switch), ("erik", None), ("tom", None),
-                          ("lisa", None)]:
-            agreement.decide(db.session, ctx=world.ctx("mark"), person_id=world.people[key],
-                             goal_id=goal.id if goal else None, decision="agree")
-        db.session.commit()
+        school, switch = _fix_the_plan(world)
         ctx = world.ctx("mark")
         items.update_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=switch.id,
                           expected_version=switch.version,
@@ -218,6 +226,83 @@ def test_a_change_after_fixing_reopens_agreement_only_for_that_goal(plan_app):
         assert not pv.agreement[switch.id].complete
         assert pv.agreement[school.id].complete
         assert pv.agreement[None].complete
+
+
+def test_the_fixing_event_is_written_in_the_same_transaction_as_the_last_agreement(any_plan_app):
+    """If the transaction that fixes the plan is rolled back, there is no event for the municipality either."""
+    world = PlanWorld(any_plan_app)
+    with any_plan_app.test_request_context():
+        school = world.item("goal", youth_id=world.people["tom"], domain="school")
+        switch = world.item("goal", youth_id=world.people["tom"], domain="parenting")
+        calls = [("erik", school), ("tom", school), ("erik", switch), ("erik", None), ("tom", None)]
+        for key, goal in calls:
+            agreement.decide(db.session, ctx=world.ctx("mark"), person_id=world.people[key],
+                             goal_id=goal.id if goal else None, decision="agree")
+        db.session.commit()
+        agreement.decide(db.session, ctx=world.ctx("mark"), person_id=world.people["lisa"], goal_id=None,
+                         decision="agree")
+        assert world.ctx("mark").plan.status == PlanStatus.FIXED  # inside the transaction
+        db.session.flush()
+        pending = db.session.exec(select(OutboxEvent).where(OutboxEvent.event_type == "plan.fixed")).all()
+        assert len(pending) == 1
+        db.session.rollback()  # e.g. the connection drops before the commit
+        assert db.session.exec(select(OutboxEvent).where(OutboxEvent.event_type == "plan.fixed")).all() == []
+        assert world.ctx("mark").plan.status == PlanStatus.AGREEING
+
+
+def test_ticking_an_action_off_is_progress_and_keeps_the_plan_fixed(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        _fix_the_plan(world)
+        task = world.item("action", owner_id=world.people["fenna"])
+        ctx = world.ctx("fenna")
+        items.set_done(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=task.id, done=True)
+        db.session.commit()
+        pv = view.build(db.session, ctx=world.ctx("mark"), record_visit=False)
+        assert pv.ctx.plan.status == PlanStatus.FIXED
+        assert all(state.complete or not state.required for state in pv.agreement.values())
+
+
+def test_taking_a_goal_out_of_a_fixed_plan_asks_everyone_to_agree_to_the_plan_again(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context():
+        school, switch = _fix_the_plan(world)
+        ctx = world.ctx("mark")
+        before = db.session.exec(select(sa.func.count(Notification.id))
+                                 .where(Notification.topic == "agreement_asked")).one()
+        items.delete_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=switch.id,
+                          expected_version=switch.version)
+        db.session.commit()
+        pv = view.build(db.session, ctx=world.ctx("mark"), record_visit=False)
+        assert pv.ctx.plan.status == PlanStatus.AGREEING
+        assert not pv.agreement[None].complete  # something to agree on: never stuck waiting for nobody
+        assert pv.agreement[school.id].complete
+        asked = db.session.exec(select(Notification.person_id).where(Notification.topic == "agreement_asked")
+                                .order_by(Notification.id.desc()).limit(10)).all()
+        after = db.session.exec(select(sa.func.count(Notification.id))
+                                .where(Notification.topic == "agreement_asked")).one()
+        assert after > before
+        assert world.people["erik"] in asked
+        for key in ("sanne", "erik", "tom", "lisa"):
+            agreement.decide(db.session, ctx=world.ctx("mark"), person_id=world.people[key], goal_id=None,
+                             decision="agree")
+        db.session.commit()
+        assert world.ctx("mark").plan.status == PlanStatus.FIXED
+        fixed = db.session.exec(select(OutboxEvent).where(OutboxEvent.event_type == "plan.fixed",
+                                                          OutboxEvent.aggregate_id == world.plan_id)).all()
+        assert len(fixed) == 2
+        assert fixed[-1].payload["fixed_count"] == 2
+        assert switch.id not in {g["goal_id"] for g in fixed[-1].payload["goals"]}
+
+
+def test_an_evaluation_needs_its_date(plan_app):
+    world = PlanWorld(plan_app)
+    with plan_app.test_request_context(headers={"Accept-Language": "nl"}):
+        ctx = world.ctx("mark")
+        with pytest.raises(ValidationFailed) as failed:
+            items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="evaluation",
+                              fields={"text": "Samen terugkijken", "due_date": None})
+        assert [name for name, _ in failed.value.reasons] == ["due_date"]
 
 
 def test_disagreeing_needs_a_reason_and_only_required_people_decide(plan_app):
@@ -233,28 +318,52 @@ def test_disagreeing_needs_a_reason_and_only_required_people_decide(plan_app):
 
 
 def test_plan_page_uses_the_same_number_of_queries_whatever_the_size(plan_app):
-    world = PlanWorld(plan_app)
+    """The whole GET of the plan page, for a parent and for the professional, before and after the plan grows by
+    goals, actions under them, edits (history), agreements and an item withheld from the parents."""
+    from tests.conftest import sign_in
 
-    def count_queries() -> int:
+    world = PlanWorld(plan_app)
+    clients = {key: plan_app.test_client() for key in ("sanne", "mark")}
+    for key, client in clients.items():
+        sign_in(client, key)
+    url = f"/plan/{world.plan_id}"
+    with plan_app.app_context():
+        engine = db.engine
+
+    def count_queries(key: str) -> int:
+        clients[key].get(url)  # warm: caches kept per process are not the page's cost
         statements = []
-        with plan_app.test_request_context():
-            listener = lambda *args: statements.append(args[2])  # noqa: E731
-            sa.event.listen(db.engine, "before_cursor_execute", listener)
-            try:
-                view.build(db.session, ctx=world.ctx("sanne"))
-                db.session.commit()
-            finally:
-                sa.event.remove(db.engine, "before_cursor_execute", listener)
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert clients[key].get(url).status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
-    small = count_queries()
+    small = {key: count_queries(key) for key in clients}
+    assert all(10 <= count <= 20 for count in small.values()), small
     with plan_app.test_request_context():
         ctx = world.ctx("mark")
-        for n in range(40):
-            items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="action",
-                              fields={"text": f"Taak {n}", "owner_id": world.people["erik"]})
+        me = items.speaker_for(ctx, None)
+        for n in range(15):
+            goal = items.create_item(db.session, ctx=ctx, speaker=me, kind="goal",
+                                     fields={"text": f"Doel {n}", "domain": "school", "result": "Beter",
+                                             "youth_id": world.people["tom"], "helpers": ""})
+            for m in range(3):
+                items.create_item(db.session, ctx=ctx, speaker=me, kind="action",
+                                  fields={"text": f"Taak {n}.{m}", "owner_id": world.people["erik"],
+                                          "goal_id": goal.id})
+            for m in range(4):
+                goal = items.update_item(db.session, ctx=ctx, speaker=me, item_id=goal.id,
+                                         expected_version=goal.version,
+                                         fields={"text": f"Doel {n} versie {m}", "domain": "school", "result": "",
+                                                 "youth_id": world.people["tom"], "helpers": ""})
+            agreement.decide(db.session, ctx=ctx, person_id=world.people["erik"], goal_id=goal.id, decision="agree")
+            if n % 5 == 0:
+                items.set_visibility(db.session, ctx=ctx, item_id=goal.id, change="withhold", reason="Eerst met Tom")
         db.session.commit()
-    assert count_queries() == small
+    assert {key: count_queries(key) for key in clients} == small
 
 
 def test_the_sixteen_review_lists_lisas_items_and_shares_only_what_she_chose(plan_app):

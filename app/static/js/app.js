@@ -42,28 +42,62 @@
     }
   });
 
-  // Drafts: what is typed in a plan form is kept on this device until it is saved (a reload loses nothing).
-  function draftKey(form, field) { return "onsplan-draft:" + form.getAttribute("action") + ":" + field.name; }
+  // Drafts: what is typed or chosen in a form is kept on this device until it is saved (a reload loses nothing).
+  // An edit's draft keeps the version it was typed against: saved after someone else saved, it shows both texts.
+  var DRAFT_FIELDS = "textarea, select, input[type=text], input[type=date], input[type=email], input[type=tel], " +
+    "input[type=number], input[type=checkbox], input[type=radio]";
+  function draftPrefix(form) { return "onsplan-draft:" + form.getAttribute("action") + ":"; }
+  function draftKey(form, field) {
+    var choice = field.type === "checkbox" || field.type === "radio";
+    return draftPrefix(form) + field.name + (choice ? "=" + field.value : "");
+  }
+  function draftValue(field) {
+    if (field.type === "checkbox" || field.type === "radio") { return field.checked ? "1" : "0"; }
+    return field.value;
+  }
   function clearDrafts(form) {
-    Array.prototype.forEach.call(form.querySelectorAll("textarea, input[type=text], input[type=date]"), function (f) {
-      try { localStorage.removeItem(draftKey(form, f)); } catch (e) { /* storage off */ }
-    });
+    var prefix = draftPrefix(form), keys = [];
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        if (localStorage.key(i).indexOf(prefix) === 0) { keys.push(localStorage.key(i)); }
+      }
+      keys.forEach(function (key) { localStorage.removeItem(key); });
+    } catch (e) { /* storage off */ }
   }
   function watchDrafts(root) {
-    Array.prototype.forEach.call(root.querySelectorAll("form[data-drafts] textarea, form[data-drafts] input[type=text]"), function (f) {
-      var form = f.form, key = draftKey(form, f), timer = null;
-      if (f.dataset.draftWatched) { return; }
-      f.dataset.draftWatched = "1";
+    Array.prototype.forEach.call(root.querySelectorAll("form[data-drafts]"), function (form) {
+      if (form.dataset.draftWatched) { return; }
+      form.dataset.draftWatched = "1";
+      var version = form.querySelector("input[name=version]"), versionKey = draftPrefix(form) + "version";
+      var restored = false, timer = null;
       try {
-        var saved = localStorage.getItem(key);
-        if (saved !== null && saved !== f.value && !f.closest(".field--invalid")) { f.value = saved; }
+        Array.prototype.forEach.call(form.querySelectorAll(DRAFT_FIELDS), function (f) {
+          var saved = f.name ? localStorage.getItem(draftKey(form, f)) : null;
+          if (saved === null || saved === draftValue(f) || f.closest(".field--invalid")) { return; }
+          if (f.type === "checkbox" || f.type === "radio") { f.checked = saved === "1"; } else { f.value = saved; }
+          restored = true;
+        });
+        var savedVersion = localStorage.getItem(versionKey);
+        if (restored && version && savedVersion !== null) { version.value = savedVersion; }
       } catch (e) { return; }
-      f.addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(function () { try { localStorage.setItem(key, f.value); } catch (e) { /* full */ } }, 400);
-      });
+      function keep() {
+        try {
+          Array.prototype.forEach.call(form.querySelectorAll(DRAFT_FIELDS), function (f) {
+            if (f.name) { localStorage.setItem(draftKey(form, f), draftValue(f)); }
+          });
+          if (version && localStorage.getItem(versionKey) === null) { localStorage.setItem(versionKey, version.value); }
+        } catch (e) { /* full */ }
+      }
+      function soon() { clearTimeout(timer); timer = setTimeout(keep, 400); }
+      form.addEventListener("input", soon);
+      form.addEventListener("change", soon);
       form.addEventListener("htmx:afterRequest", function (event) {
-        if (event.detail.successful && event.detail.elt === form) { clearDrafts(form); }
+        if (event.detail.successful && event.detail.elt === form) { clearTimeout(timer); clearDrafts(form); }
+      });
+      // "Cancel" and "Take their text" throw the draft away.
+      var item = form.closest(".item");
+      Array.prototype.forEach.call((item || form).querySelectorAll("[data-drafts-discard]"), function (link) {
+        link.addEventListener("click", function () { clearTimeout(timer); clearDrafts(form); });
       });
     });
   }
@@ -94,7 +128,8 @@
       if (current && (current.classList.contains("item--editing") || current.classList.contains("item--pending"))) {
         return;  // saving (now, or when the offline queue is sent) will show both texts
       }
-      if (current && current.dataset.version === String(msg.version)) { return; }
+      // the same version is already shown, unless who may see it changed (it may now appear or vanish)
+      if (current && !msg.visibility && current.dataset.version === String(msg.version)) { return; }
       getHtml(live.dataset.itemUrl.replace("ITEM", msg.item)).then(function (html) {
         if (html === null) { return; }
         if (html === "") { if (current) { current.remove(); } return; }
