@@ -64,8 +64,10 @@ def agree_to_everything(page: Page, plan: str) -> None:
     for n in range(page.locator("form.agreement__form").count()):
         form = page.locator("form.agreement__form").nth(n)
         form.locator('input[value="agree"]').check()
-        with page.expect_navigation():
+        with page.expect_navigation() as answer:
             form.get_by_role("button").click()
+        assert answer.value.status == 200, "the decision was refused"  # after the 303 back to the plan
+        expect(page.locator(".agreement .field__error")).to_have_count(0)
         page.goto(plan)
 
 

@@ -151,14 +151,23 @@
         if (box && html !== null) { box.textContent = html.trim(); }
       });
     }
+    // Someone's choice in an agreement form is never replaced under their fingers (checked when the fresh page
+    // arrives, not only when the news did).
+    function busy(block) {
+      return block.querySelector("form[data-touched]") ||
+        (document.activeElement && block.contains(document.activeElement) && document.activeElement !== document.body);
+    }
+    document.addEventListener("change", function (event) {
+      var form = event.target.closest && event.target.closest(".agreement__form");
+      if (form) { form.setAttribute("data-touched", ""); }
+    });
     function onAgreement() {
-      if (document.activeElement && document.activeElement.closest(".agreement")) { return; }
       getHtml(location.pathname).then(function (html) {
         if (!html) { return; }
         var page = new DOMParser().parseFromString(html, "text/html");
         Array.prototype.forEach.call(page.querySelectorAll(".agreement[id]"), function (fresh) {
           var old = document.getElementById(fresh.id);
-          if (old) { old.replaceWith(document.importNode(fresh, true)); }
+          if (old && !busy(old)) { old.replaceWith(document.importNode(fresh, true)); }
         });
         var status = page.querySelector(".plan-status");
         var oldStatus = document.querySelector(".plan-status");
