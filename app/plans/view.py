@@ -143,7 +143,12 @@ def _changes_since(session: Session, ctx: PlanContext, since, visible: dict[str,
     rows = session.exec(select(ItemVersion).where(ItemVersion.plan_id == ctx.plan.id, ItemVersion.changed_at > since,
                                                   ItemVersion.author_id != ctx.actor.person_id)
                         .order_by(ItemVersion.changed_at.desc()).limit(50)).all()
-    return [Change(visible[row.item_id], row) for row in rows if row.item_id in visible]
+    gone_ids = {row.item_id for row in rows if row.item_id not in visible and row.change == "delete"}
+    gone = {item.id: item for item in session.exec(select(PlanItem).where(
+        PlanItem.id.in_(gone_ids), PlanItem.deleted_at.is_not(None))).all()
+        if can_view(ctx.actor, ctx.policy_item(item))} if gone_ids else {}
+    return [Change(visible.get(row.item_id) or gone[row.item_id], row) for row in rows
+            if row.item_id in visible or row.item_id in gone]
 
 
 def item_view(session: Session, *, ctx: PlanContext, item_id: str) -> ItemView | None:

@@ -123,6 +123,13 @@ def test_the_plan_says_what_changed_since_the_last_visit(plan_app):
         db.session.commit()
     erik.post(f"{plan_url(world)}/onderdelen/worry",
               data={"csrf_token": csrf_token(erik, plan_url(world)), "text": "Tom slaapt slecht sinds de verhuizing"})
+    with plan_app.app_context():
+        gone = world.item("worry", author_id=world.people["erik"])
+        gone_text, gone_id, gone_version = gone.text, gone.id, gone.version
+    response = erik.post(f"{plan_url(world)}/onderdelen/{gone_id}/bewerken",
+                         data={"csrf_token": csrf_token(erik, plan_url(world)), "version": gone_version,
+                               "delete": "1"})
+    assert response.status_code in (200, 303)
     sanne.post(f"{plan_url(world)}/onderdelen/strength",
                data={"csrf_token": csrf_token(sanne, plan_url(world)), "text": "Wy fytse gear nei skoalle"})
     html = sanne.get(plan_url(world)).get_data(as_text=True)
@@ -132,6 +139,11 @@ def test_the_plan_says_what_changed_since_the_last_visit(plan_app):
     assert "Tom slaapt slecht sinds de verhuizing" in changes.group(0)
     assert "Erik de Boer" in changes.group(0)
     assert "Wy fytse gear nei skoalle" not in changes.group(0)  # her own change is no news to her
+    # what was taken out is news too, said so, without a link to something no longer there
+    removed = [line for line in re.findall(r"<li>.*?</li>", changes.group(0), re.S) if "fuortsmiten" in line]
+    assert len(removed) == 1
+    assert gone_text[:40] in removed[0]
+    assert "href=" not in removed[0]
     again = sanne.get(plan_url(world)).get_data(as_text=True)  # a reload a minute later keeps the list
     assert "Tom slaapt slecht sinds de verhuizing" in re.search(r'<details class="card changes".*?</details>',
                                                                 again, re.S).group(0)
