@@ -122,6 +122,7 @@ def _kompas_rows() -> list[dict]:
                 "languages": "nl|fy|en", "complaint_regime": "jeugdwet",
                 "complaint_officer": "Klachtencommissie Kompas (via de klachtenfunctionaris)",
                 "complaint_phone": "058-2000009", "complaint_email": "klachten@kompas-jeugdhulp.example",
+                "complaint_term_weeks": "8",
                 "contracted_municipalities": "|".join(FRYSLAN_CBS), "location_address": "Tuinen 12",
                 "location_postcode": "8911 KD", "location_city": "Leeuwarden", "location_cbs": "0080"}
     picks = [(0, 2, 10), (1, 1, 3), (3, 4, 40), (6, 3, 20), (13, 5, 70)]
@@ -145,6 +146,7 @@ def _provider_rows(rng: random.Random, number: int, frisian: bool) -> list[dict]
         "complaint_regime": "wkkgz" if is_ggz else "jeugdwet",
         "complaint_officer": rng.choice(["Klachtenfunctionaris", "Klachtencommissie", "Vertrouwenspersoon klachten"]),
         "complaint_phone": f"{area}-{rng.randint(700_000, 799_999)}", "complaint_email": f"klachten@{slug}.example",
+        "complaint_term_weeks": "" if is_ggz or number % 3 else "10",  # no random draw: the rest stays the same
         "contracted_municipalities": "|".join(rng.sample(FRYSLAN_CBS if frisian else BRABANT_CBS,
                                                          rng.randint(4, 9))),
         "location_address": f"{rng.choice(STREETS)} {rng.randint(1, 140)}",

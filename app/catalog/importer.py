@@ -25,7 +25,8 @@ REQUIRED = ("offer_id", "offer_name", "description_nl", "product_category", "for
             "location_address", "location_postcode", "location_city", "location_cbs")
 OPTIONAL = ("description_fy", "description_en", "product_code", "themes", "method", "effective_intervention",
             "intensity", "funding", "kvk_number", "website", "phone", "languages", "complaint_regime",
-            "complaint_officer", "complaint_phone", "complaint_email", "contracted_municipalities",
+            "complaint_officer", "complaint_phone", "complaint_email", "complaint_term_weeks",
+            "contracted_municipalities",
             "location_lat", "location_lon")
 EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 YES = {"1", "true", "ja", "yes", "y", "j"}
@@ -297,6 +298,7 @@ def _provider_values(row: dict) -> dict:
     regime = row.get("complaint_regime", "").lower() or "jeugdwet"
     if regime not in ("jeugdwet", "wkkgz"):
         raise BadRow("complaint_regime", _("use jeugdwet or wkkgz"))
+    term = _int(row, "complaint_term_weeks", 1, 26) if (row.get("complaint_term_weeks") or "").strip() else None
     website = _text(row, "website", 300, required=False)
     if website and not website.startswith(("https://", "http://")):
         raise BadRow("website", _("a website starts with https://"))
@@ -304,7 +306,7 @@ def _provider_values(row: dict) -> dict:
             "phone": _text(row, "phone", 30, required=False), "complaint_regime": regime,
             "complaint_officer": _text(row, "complaint_officer", 200, required=False),
             "complaint_phone": _text(row, "complaint_phone", 30, required=False),
-            "complaint_email": _text(row, "complaint_email", 254, required=False)}
+            "complaint_email": _text(row, "complaint_email", 254, required=False), "complaint_term_weeks": term}
 
 
 def _split(value: str) -> list[str]:

@@ -20,6 +20,8 @@ class Provider(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint("complaint_regime IN ('jeugdwet', 'wkkgz')", name="regime_known"),
         sa.CheckConstraint("length(agb_code) = 8", name="agb_has_8_digits"),
+        sa.CheckConstraint("complaint_term_weeks IS NULL OR complaint_term_weeks BETWEEN 1 AND 26",
+                           name="complaint_term_weeks_known"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -34,6 +36,8 @@ class Provider(SQLModel, table=True):
     complaint_officer: str = Field(default="", max_length=200)  # name of the officer or committee
     complaint_phone: str = Field(default="", max_length=30)
     complaint_email: str = Field(default="", max_length=254)
+    # The term of its complaint regulation in weeks (Jeugdwet 4.2.1 lid 2c sets none); None: 6 weeks, the common one
+    complaint_term_weeks: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -4,8 +4,9 @@ Terms (weeks from the day the complaint is received):
   awb       municipality, its professional and its app: 6 weeks, 10 with an advisory committee (Awb 9:11 lid 1);
             extension at most 4 weeks, with a written reason (lid 2).
   wkkgz     Wkkgz provider: 6 weeks, once extended by at most 4 weeks with notice.
-  jeugdwet  youth care provider: the term of its complaint regulation (4.2.1 lid 2c). The catalog holds no term,
-            so 6 weeks, the common one; an extension needs a reason and a new date (lid 2d), capped at 4 weeks here.
+  jeugdwet  youth care provider: the term of its complaint regulation (4.2.1 lid 2c), from the catalog
+            (`Provider.complaint_term_weeks`, 1 to 26); 6 weeks, the common one, when the catalog has none. An
+            extension needs a reason and a new date (lid 2d), capped at 4 weeks here.
   The provider's reaction (its measures) is due one month after the committee's judgement (4.2.1 lid 5).
 Weekends and public holidays: a term that ends on a Saturday, Sunday or public holiday ends on the next working
 day (Algemene termijnenwet art. 1 and 3). We apply that rule to every regime, so both sides see the same date.
@@ -77,9 +78,19 @@ def acknowledge_by(received: date) -> date:
     return add_working_days(received, ACKNOWLEDGE_WORKING_DAYS)
 
 
-def decide_by(received: date, regime: str, *, committee: bool = False, extension_days: int = 0) -> date:
+def term_weeks(regime: str, *, committee: bool = False, provider_weeks: int | None = None) -> int:
+    """The term in weeks: the Awb's (10 with a committee), the Wkkgz's, or the provider's regulation's."""
+    if regime == "awb":
+        return COMMITTEE_WEEKS if committee else TERM_WEEKS["awb"]
+    if regime == "jeugdwet" and provider_weeks:
+        return provider_weeks
+    return TERM_WEEKS[regime]
+
+
+def decide_by(received: date, regime: str, *, committee: bool = False, extension_days: int = 0,
+              provider_weeks: int | None = None) -> date:
     """The date the judgement is due: the regime's term, any committee or extension, moved off a weekend."""
-    weeks = COMMITTEE_WEEKS if committee and regime == "awb" else TERM_WEEKS[regime]
+    weeks = term_weeks(regime, committee=committee, provider_weeks=provider_weeks)
     return next_working_day(received + timedelta(weeks=weeks, days=extension_days))
 
 
@@ -91,3 +102,8 @@ def reaction_by(judged: date) -> date:
 def is_overdue(due: date | None, today: date, *, done: bool) -> bool:
     """Past its date and not done yet."""
     return due is not None and not done and today > due
+
+
+def is_late(due: date | None, today: date, *, done_on: date | None) -> bool:
+    """Done after its date, or not done and past it."""
+    return due is not None and (done_on or today) > due

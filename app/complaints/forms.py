@@ -95,6 +95,13 @@ class JudgeForm(BaseForm):
     judgement = TextAreaField(_l("Reasons (the complainant reads this)"))
 
 
+class ReactionForm(BaseForm):
+    """The provider's reaction to the committee's judgement (Jeugdwet 4.2.1 lid 5)."""
+
+    reaction = TextAreaField(_l("Which measures does your organisation take, or why none? (the complainant reads "
+                                "this)"))
+
+
 class ForwardForm(BaseForm):
     """Pass a provider's part on to the municipality."""
 

@@ -1,7 +1,10 @@
-"""The handler's side: the queue with deadlines, assigning, status, extension, judgement and closing.
+"""The handler's side: the queue with deadlines, assigning, status, extension, judgement, closing and the
+provider's reaction.
 
 Handlers are the staff of the part's organisation in the role that handles complaints there (provider staff for a
 provider, municipality staff for the municipality), never the person complained about (Jeugdwet 4.2.1 lid 2b).
+When the complainant named nobody, the one staff member who gives the family's help there (`involved_id`) is left
+out too, as long as a colleague can handle it (docs/decisions.md).
 """
 
 from dataclasses import dataclass
@@ -11,7 +14,7 @@ from sqlmodel import Session, select
 
 from app.complaints import deadlines
 from app.complaints.models import Complaint, ComplaintPart
-from app.complaints.services import add_event, log
+from app.complaints.services import Late, add_event, lateness, log
 from app.complaints.vocab import DONE_DECIDING, OUTCOMES
 from app.core.clock import today, utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
@@ -30,10 +33,30 @@ def handler_organisations(session: Session, person: Person) -> dict[str, str]:
     return {row.organisation_id: row.role for row in rows}
 
 
-def may_handle(roles: dict[str, str], person_id: str, part: ComplaintPart) -> bool:
-    """Staff of the part's organisation in the handling role, and not the person it is about."""
-    return (roles.get(part.organisation_id) in HANDLER_ROLES[part.subject]
-            and part.complained_about_id != person_id)
+def excluded(part: ComplaintPart, handler_ids: set[str]) -> set[str]:
+    """Who may not handle the part: the person complained about, and the family's helper while a colleague can."""
+    out = {part.complained_about_id} - {None}
+    if part.involved_id and handler_ids - out - {part.involved_id}:
+        out.add(part.involved_id)
+    return out
+
+
+def _handler_ids(session: Session, organisation_ids: list[str]) -> dict[tuple[str, str], set[str]]:
+    """Per (organisation, role): the staff who may handle complaints there."""
+    rows = session.exec(select(StaffMembership).where(StaffMembership.organisation_id.in_(organisation_ids),
+                                                      StaffMembership.role.in_(HANDLER_STAFF))).all()
+    found: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        found.setdefault((row.organisation_id, row.role), set()).add(row.person_id)
+    return found
+
+
+def may_handle(roles: dict[str, str], person_id: str, part: ComplaintPart,
+               handlers: dict[tuple[str, str], set[str]]) -> bool:
+    """Staff of the part's organisation in the handling role, and not excluded from this part."""
+    role = roles.get(part.organisation_id)
+    return (role in HANDLER_ROLES[part.subject]
+            and person_id not in excluded(part, handlers.get((part.organisation_id, role), set())))
 
 
 @dataclass
@@ -42,25 +65,27 @@ class QueueLine:
 
     part: ComplaintPart
     number: str
-    overdue: bool
-    acknowledge_late: bool
+    late: Late
+
+
+def _needs_work(part: ComplaintPart) -> bool:
+    return part.status != "closed" or (part.reaction_by is not None and part.reaction_on is None)
 
 
 def queue(session: Session, *, person: Person) -> list[QueueLine]:
-    """The parts this person may handle, open ones first by deadline; seeing them is logged per complaint."""
+    """The parts this person may handle, those with work first by deadline; seeing them is logged per complaint."""
     roles = handler_organisations(session, person)
     if not roles:
         raise NotAllowed("complaints")
     rows = session.exec(select(ComplaintPart, Complaint).join(Complaint)
                         .where(ComplaintPart.organisation_id.in_(list(roles)))
-                        .order_by(ComplaintPart.closed_on.is_not(None), ComplaintPart.decide_by)).all()
-    lines, now = [], today()
-    for part, complaint in rows:
-        if not may_handle(roles, person.id, part):
+                        .order_by(ComplaintPart.decide_by, ComplaintPart.id)).all()
+    handlers = _handler_ids(session, list(roles))
+    lines = []
+    for part, complaint in sorted(rows, key=lambda row: not _needs_work(row[0])):
+        if not may_handle(roles, person.id, part, handlers):
             continue
-        lines.append(QueueLine(part, complaint.number,
-                               deadlines.is_overdue(part.decide_by, now, done=part.status in DONE_DECIDING),
-                               deadlines.is_overdue(part.acknowledge_by, now, done=part.status != "received")))
+        lines.append(QueueLine(part, complaint.number, lateness(part)))
         log(session, complaint, person, "complaint.queue", "read", role=roles[part.organisation_id],
             object_id=part.id)
     return lines
@@ -74,13 +99,15 @@ class Handled:
     complaint: Complaint
     role: str
     colleagues: list[Person]
+    involved: bool = False  # the handler gives the family's help and nobody else can handle it
 
 
 def handled_part(session: Session, *, person: Person, part_id: str, log_read: bool = True) -> Handled:
     """A part this person may handle, or NotFound (the same for one about them, or of another organisation)."""
     roles = handler_organisations(session, person)
     part = session.get(ComplaintPart, part_id) if part_id else None
-    if part is None or not may_handle(roles, person.id, part):
+    handlers = _handler_ids(session, [part.organisation_id]) if part is not None else {}
+    if part is None or not may_handle(roles, person.id, part, handlers):
         raise NotFound(part_id or "part")
     complaint = session.get(Complaint, part.complaint_id)
     if log_read:
@@ -89,8 +116,9 @@ def handled_part(session: Session, *, person: Person, part_id: str, log_read: bo
     colleagues = session.exec(select(Person).join(StaffMembership, StaffMembership.person_id == Person.id).where(
         StaffMembership.organisation_id == part.organisation_id,
         StaffMembership.role.in_(HANDLER_ROLES[part.subject])).order_by(Person.given_name)).all()
-    return Handled(part, complaint, roles[part.organisation_id],
-                   [c for c in colleagues if c.id != part.complained_about_id])
+    out = excluded(part, {c.id for c in colleagues})
+    return Handled(part, complaint, roles[part.organisation_id], [c for c in colleagues if c.id not in out],
+                   involved=part.involved_id == person.id)
 
 
 def assign(session: Session, *, person: Person, handled: Handled, handler_id: str) -> ComplaintPart:
@@ -145,7 +173,7 @@ def extend(session: Session, *, person: Person, handled: Handled, kind: str, day
     else:
         raise ValidationFailed([("kind", _("Choose one of the options."))])
     part.decide_by = deadlines.decide_by(part.term_started_on, part.regime, committee=part.has_committee,
-                                         extension_days=part.extension_days)
+                                         extension_days=part.extension_days, provider_weeks=part.term_weeks)
     add_event(session, part, "committee" if kind == "committee" else "extended", person.id, reason)
     return _save(session, person, handled, "complaint.extend", notify=True)
 
@@ -176,6 +204,23 @@ def close(session: Session, *, person: Person, handled: Handled) -> ComplaintPar
     return _save(session, person, handled, "complaint.close", notify=True)
 
 
+def react(session: Session, *, person: Person, handled: Handled, reaction: str) -> ComplaintPart:
+    """Record the provider's written reaction to the committee's judgement: which measures it takes, or why none
+    (Jeugdwet 4.2.1 lid 5; due one month after the judgement). The complainant is told."""
+    part, reaction = handled.part, (reaction or "").strip()
+    if part.reaction_by is None or part.status not in DONE_DECIDING:
+        raise ValidationFailed([("reaction", _("A reaction follows the complaints committee's judgement. Record "
+                                               "the judgement first."))])
+    if part.reaction_on is not None:
+        raise ValidationFailed([("reaction", _("The reaction is recorded already."))])
+    if len(reaction) < 10:
+        raise ValidationFailed([("reaction", _("Write which measures your organisation takes, or why none: the "
+                                               "complainant reads it."))])
+    part.reaction, part.reaction_on = reaction[:5000], today()
+    add_event(session, part, "reaction", person.id)
+    return _save(session, person, handled, "complaint.react", notify=True)
+
+
 def forward(session: Session, *, person: Person, handled: Handled, reason: str) -> ComplaintPart:
     """Pass a provider's part on to the municipality (it is about the municipality's decision or its
     professional); the municipality's term starts the day it receives it, and the complainant is told."""
@@ -191,7 +236,7 @@ def forward(session: Session, *, person: Person, handled: Handled, reason: str) 
     target = municipality_target(session, session.get(Family, handled.complaint.family_id), "municipality", None)
     started = today()
     part.subject, part.organisation_id, part.regime = "municipality", target.organisation_id, "awb"
-    part.handler_id = None
+    part.handler_id, part.term_weeks, part.involved_id = None, None, None
     part.status, part.term_started_on, part.extension_days, part.extension_reason = "forwarded", started, 0, ""
     part.acknowledge_by, part.decide_by = deadlines.acknowledge_by(started), deadlines.decide_by(started, "awb")
     add_event(session, part, "forwarded", person.id, reason)

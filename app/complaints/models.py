@@ -48,6 +48,7 @@ class ComplaintPart(SQLModel, table=True):
         sa.CheckConstraint(STATUSES_SQL, name="status_known"),
         sa.CheckConstraint("status != 'closed' OR outcome != ''", name="closed_has_judgement"),
         sa.CheckConstraint("extension_days BETWEEN 0 AND 28", name="extension_at_most_4_weeks"),
+        sa.CheckConstraint("term_weeks IS NULL OR term_weeks BETWEEN 1 AND 26", name="term_weeks_known"),
         sa.Index("ix_complaint_part_organisation_status", "organisation_id", "status"),
     )
 
@@ -58,12 +59,16 @@ class ComplaintPart(SQLModel, table=True):
     organisation_id: str = Field(foreign_key="organisation.id", max_length=20)
     regime: str = Field(max_length=10)
     complained_about_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)
+    # The one staff member who gives the family's help at the provider, when the complainant named nobody: kept out
+    # of handling while a colleague can handle it (docs/decisions.md, complaints).
+    involved_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)
     handler_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)
     status: str = Field(default="received", max_length=20)
     received_on: date
     term_started_on: date  # the received date, or the day it was reopened
     acknowledge_by: date
     decide_by: date
+    term_weeks: int | None = None  # the provider's regulation's term from the catalog (Jeugdwet); None: the default
     has_committee: bool = False  # Awb 9:11: an advisory committee makes the term 10 weeks
     extension_days: int = 0
     extension_reason: str = Field(default="", max_length=1000)
@@ -71,6 +76,8 @@ class ComplaintPart(SQLModel, table=True):
     judgement: str = Field(default="", sa_type=sa.Text)
     judged_on: date | None = None
     reaction_by: date | None = None  # Jeugdwet 4.2.1 lid 5: the provider's measures, one month after the judgement
+    reaction_on: date | None = None  # the day the provider's reaction was recorded
+    reaction: str = Field(default="", sa_type=sa.Text)  # which measures the provider takes, or why none
     closed_on: date | None = None
     satisfied: bool | None = None
     reopen_count: int = 0

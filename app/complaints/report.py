@@ -14,6 +14,7 @@ from app.complaints.vocab import OUTCOMES, SUBJECTS
 from app.core.clock import utcnow
 from app.identity.models import Family, Municipality
 from app.sync import outbox
+from app.sync.models import OutboxEvent
 
 REGIME_CODES = ("jeugdwet", "wkkgz", "awb")
 
@@ -50,13 +51,16 @@ def figures(parts: list[ComplaintPart], events: list[ComplaintEvent], *, month: 
 
 
 def emit_month(session: Session, *, month: date) -> int:
-    """Write one `complaints.monthly` event per municipality with complaints; return how many."""
+    """Write one `complaints.monthly` event per municipality with complaints and not yet reported for this month;
+    return how many were written (running it again for the same month writes none)."""
     rows = session.exec(select(ComplaintPart, Municipality.cbs_code).join(Complaint)
                         .join(Family, Family.id == Complaint.family_id)
                         .join(Municipality, Municipality.id == Family.municipality_id)).all()
     by_code: dict[str, list[ComplaintPart]] = {}
     for part, code in rows:
         by_code.setdefault(code, []).append(part)
+    reported = _reported(session, month)
+    by_code = {code: parts for code, parts in by_code.items() if code not in reported}
     for code, parts in sorted(by_code.items()):
         events = session.exec(select(ComplaintEvent).where(ComplaintEvent.part_id.in_([p.id for p in parts]))).all()
         payload = {"municipality_code": code, "month": month.strftime("%Y-%m"), "generated_at": utcnow().isoformat(),
@@ -64,3 +68,10 @@ def emit_month(session: Session, *, month: date) -> int:
         outbox.emit(session, event_type="complaints.monthly", aggregate_type="complaints",
                     aggregate_id=f"complaints:{code}", payload=payload)
     return len(by_code)
+
+
+def _reported(session: Session, month: date) -> set[str]:
+    """The municipalities whose figures for this month are in the outbox already."""
+    label = month.strftime("%Y-%m")
+    payloads = session.exec(select(OutboxEvent.payload).where(OutboxEvent.event_type == "complaints.monthly")).all()
+    return {payload.get("municipality_code") for payload in payloads if payload.get("month") == label}

@@ -14,10 +14,20 @@ from app.complaints.forms import (
     ForwardForm,
     JudgeForm,
     MessageForm,
+    ReactionForm,
     SatisfactionForm,
     StatusForm,
 )
-from app.complaints.vocab import AUDIT_EVENTS, EVENT_KINDS, OUTCOMES, REGIMES, STATUSES, SUBJECTS, label
+from app.complaints.vocab import (
+    AUDIT_EVENTS,
+    CHILD_REGIMES,
+    EVENT_KINDS,
+    OUTCOMES,
+    REGIMES,
+    STATUSES,
+    SUBJECTS,
+    label,
+)
 from app.core.errors import NotAllowed, ValidationFailed
 from app.extensions import db
 from app.identity.auth import load_current_person, login_required
@@ -26,7 +36,8 @@ from app.web.render import render, see_other
 
 bp = Blueprint("complaints", __name__, url_prefix="/klachten")
 WORDS = {"subject_label": SUBJECTS, "status_label": STATUSES, "event_kind_label": EVENT_KINDS,
-         "outcome_label": OUTCOMES, "regime_name": REGIMES, "complaint_event_label": AUDIT_EVENTS}
+         "outcome_label": OUTCOMES, "regime_name": REGIMES, "child_regime_name": CHILD_REGIMES,
+         "complaint_event_label": AUDIT_EVENTS}
 for _name, _words in WORDS.items():
     bp.add_app_template_global(lambda code, words=_words: label(words, code), _name)
 
@@ -59,7 +70,8 @@ def new() -> Response:
                 client_id=form.client_id.data or "")
             db.session.commit()
             flash(_("Your complaint is stored. Your number is %(number)s.", number=complaint.number), "success")
-            return see_other(url_for("complaints.show", complaint_id=complaint.id, opgeslagen=1))
+            objection = {"bezwaar": 1} if "decision" in (form.about.data or []) else {}
+            return see_other(url_for("complaints.show", complaint_id=complaint.id, opgeslagen=1, **objection))
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply_errors(failed.reasons)
@@ -82,7 +94,7 @@ def _complaint_page(complaint_id: str, status: int = 200, **forms) -> Response:
     forms = {"message_form": MessageForm(formdata=None), "attachment_form": AttachmentForm(formdata=None),
              "satisfaction_form": SatisfactionForm(formdata=None), **forms}
     return render("complaints/show.html", view=view, level=_level(g.person), stored=request.args.get("opgeslagen"),
-                  status=status, **forms)
+                  show_objection=request.args.get("bezwaar"), status=status, **forms)
 
 
 @bp.post("/<complaint_id>/berichten")
@@ -196,7 +208,8 @@ def _handle_page(part_id: str, status: int = 200, **forms) -> Response:
     view = services.complaint_view(db.session, handled.complaint, for_handler_part=part_id)
     db.session.commit()
     empty = {"assign_form": AssignForm, "status_form": StatusForm, "message_form": MessageForm,
-             "extend_form": ExtendForm, "judge_form": JudgeForm, "close_form": CloseForm, "forward_form": ForwardForm}
+             "extend_form": ExtendForm, "judge_form": JudgeForm, "close_form": CloseForm, "forward_form": ForwardForm,
+             "reaction_form": ReactionForm}
     forms = {name: forms.get(name) or form(formdata=None) for name, form in empty.items()}
     forms["assign_form"].handler_id.choices = [SelectChoice(c.id, c.name) for c in handled.colleagues]
     return render("complaints/handle.html", handled=handled, view=view, status=status, **forms)
@@ -216,9 +229,11 @@ HANDLER_ACTIONS = {
     "close": (CloseForm, "close_form", lambda h, f: handling.close(db.session, person=g.person, handled=h)),
     "forward": (ForwardForm, "forward_form", lambda h, f: handling.forward(
         db.session, person=g.person, handled=h, reason=f.reason.data)),
+    "react": (ReactionForm, "reaction_form", lambda h, f: handling.react(
+        db.session, person=g.person, handled=h, reaction=f.reaction.data)),
 }
 PATHS = {"assign": "toewijzen", "status": "status", "message": "berichten", "extend": "termijn", "judge": "oordeel",
-         "close": "afhandelen", "forward": "doorsturen"}
+         "close": "afhandelen", "forward": "doorsturen", "react": "reactie"}
 
 
 def _handler_action(part_id: str, action: str) -> Response:

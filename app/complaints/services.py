@@ -8,6 +8,7 @@ the complaint id), so it never shows in the family's shared log.
 import re
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,6 +19,7 @@ from app.catalog.models import Assignment, Provider
 from app.complaints import deadlines
 from app.complaints.events import emit_filed
 from app.complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPart
+from app.complaints.vocab import ACKNOWLEDGE_PENDING, DONE_DECIDING
 from app.core.clock import today, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.identity.models import Family, Membership, Organisation, Person, StaffMembership
@@ -37,6 +39,13 @@ class FilingChoices:
     membership: Membership
     providers: list[Provider] = field(default_factory=list)
     people: list[tuple[Person, str]] = field(default_factory=list)  # (person, organisation name)
+    helpers: dict[str, set[str]] = field(default_factory=dict)  # organisation id: staff who recorded the care
+
+    def term_weeks(self, provider: Provider | None = None) -> int:
+        """The weeks until the answer: the provider's regulation or the Wkkgz; the municipality's without one."""
+        if provider is None:
+            return deadlines.term_weeks("awb")
+        return deadlines.term_weeks(provider.complaint_regime, provider_weeks=provider.complaint_term_weeks)
 
 
 def filing_choices(session: Session, *, person: Person) -> FilingChoices | None:
@@ -51,7 +60,12 @@ def filing_choices(session: Session, *, person: Person) -> FilingChoices | None:
     org_ids = {a.organisation_id for a in assignments}
     providers = session.exec(select(Provider).where(Provider.organisation_id.in_(org_ids))
                              .order_by(Provider.name)).all() if org_ids else []
-    return FilingChoices(family, membership, list(providers), _people_who_helped(session, family.id, assignments))
+    helpers: dict[str, set[str]] = {}
+    for a in assignments:
+        helpers.setdefault(a.organisation_id, set()).update(
+            pid for pid in (a.care_started_by_id, a.care_stopped_by_id) if pid)
+    return FilingChoices(family, membership, list(providers), _people_who_helped(session, family.id, assignments),
+                         helpers)
 
 
 def _people_who_helped(session: Session, family_id: str, assignments: list[Assignment]) -> list[tuple[Person, str]]:
@@ -77,20 +91,24 @@ class Target:
     regime: str
     provider_id: int | None = None
     complained_about_id: str | None = None
+    term_weeks: int | None = None
+    involved_id: str | None = None
 
 
 def route(session: Session, *, choices: FilingChoices, about: list[str], about_person_id: str = "") -> list[Target]:
-    """Each chosen subject's organisation and regime, or the reason it cannot go anywhere."""
+    """Each chosen subject's organisation and regime, or the reason it cannot go anywhere. A decision (beschikking)
+    is objected to, not complained about: alone it is refused with the way to object; next to other subjects it
+    is left out and the others are filed."""
     if not about:
         raise ValidationFailed([("about", _("Choose who or what your complaint is about."))])
-    if "decision" in about:
+    if all(choice == "decision" for choice in about):
         raise ValidationFailed([("about", _("Do you disagree with a decision of the municipality, such as the "
                                             "family plan? That is not a complaint but an objection (bezwaar). "
                                             "Read below how to object."))])
     helpers = {person.id for person, _org in choices.people}
     about_person = about_person_id if about_person_id in helpers else None
     targets = []
-    for choice in dict.fromkeys(about):
+    for choice in dict.fromkeys(c for c in about if c != "decision"):
         if choice.startswith("provider:"):
             targets.append(_provider_target(session, choices, choice.removeprefix("provider:"), about_person))
         elif choice in ("professional", "municipality", "app"):
@@ -107,8 +125,12 @@ def _provider_target(session: Session, choices: FilingChoices, provider_id: str,
                                             "your family. For another provider, use its own complaint procedure."))])
     colleagues = set(session.exec(select(StaffMembership.person_id).where(
         StaffMembership.organisation_id == provider.organisation_id)).all())
-    return Target("provider", provider.organisation_id, provider.complaint_regime, provider.id,
-                  about_person if about_person in colleagues else None)
+    about_person = about_person if about_person in colleagues else None
+    helpers = choices.helpers.get(provider.organisation_id, set()) & colleagues
+    involved = next(iter(helpers)) if about_person is None and len(helpers) == 1 else None
+    term = provider.complaint_term_weeks if provider.complaint_regime == "jeugdwet" else None
+    return Target("provider", provider.organisation_id, provider.complaint_regime, provider.id, about_person,
+                  term, involved)
 
 
 def municipality_target(session: Session, family: Family, subject: str, about_person: str | None) -> Target:
@@ -181,9 +203,10 @@ def _add_part(session: Session, complaint: Complaint, target: Target, actor_id: 
     received = today()
     part = ComplaintPart(complaint_id=complaint.id, subject=target.subject, provider_id=target.provider_id,
                          organisation_id=target.organisation_id, regime=target.regime,
-                         complained_about_id=target.complained_about_id, received_on=received,
-                         term_started_on=received, acknowledge_by=deadlines.acknowledge_by(received),
-                         decide_by=deadlines.decide_by(received, target.regime))
+                         complained_about_id=target.complained_about_id, involved_id=target.involved_id,
+                         term_weeks=target.term_weeks, received_on=received, term_started_on=received,
+                         acknowledge_by=deadlines.acknowledge_by(received),
+                         decide_by=deadlines.decide_by(received, target.regime, provider_weeks=target.term_weeks))
     session.add(part)
     session.flush()
     add_event(session, part, "received", actor_id)
@@ -203,6 +226,31 @@ def log(session: Session, complaint: Complaint, person: Person, event: str, acti
            family_id=complaint.id, object_type="complaint", object_id=object_id or complaint.id, detail=detail)
 
 
+# Deadlines as both sides see them
+
+
+@dataclass(frozen=True)
+class Late:
+    """Which of a part's dates are missed: the start, the judgement, the provider's reaction."""
+
+    acknowledge: bool
+    decide: bool
+    reaction: bool
+
+
+def lateness(part: ComplaintPart, day: date | None = None) -> Late:
+    """What is late on `day` (today): a start still owed after a reopen or forward counts too."""
+    day = day or today()
+    return Late(deadlines.is_overdue(part.acknowledge_by, day, done=part.status not in ACKNOWLEDGE_PENDING),
+                deadlines.is_overdue(part.decide_by, day, done=part.status in DONE_DECIDING),
+                deadlines.is_late(part.reaction_by, day, done_on=part.reaction_on))
+
+
+def term_weeks(part: ComplaintPart) -> int:
+    """The part's term in weeks, before any extension."""
+    return deadlines.term_weeks(part.regime, committee=part.has_committee, provider_weeks=part.term_weeks)
+
+
 # The complainant's view
 
 
@@ -219,6 +267,8 @@ class ComplaintView:
     providers: dict[int, Provider]
     names: dict[str, str]
     access: list  # who read or changed it (the complaint's own chain of the access log)
+    late: dict[str, Late] = field(default_factory=dict)
+    terms: dict[str, int] = field(default_factory=dict)  # weeks per part, before any extension
 
 
 def own_complaint(session: Session, *, person: Person, complaint_id: str, log_read: bool = True) -> Complaint:
@@ -264,7 +314,8 @@ def complaint_view(session: Session, complaint: Complaint, *, for_handler_part: 
     access = [] if for_handler_part else entries_between(
         session, family_ids=[complaint.id], start=complaint.created_at.replace(year=2000), end=utcnow(), limit=100)
     return ComplaintView(complaint, list(parts), events, messages, attachments_of(session, complaint.id),
-                         organisations, providers, names, access)
+                         organisations, providers, names, access, {p.id: lateness(p) for p in parts},
+                         {p.id: term_weeks(p) for p in parts})
 
 
 def part_of(session: Session, complaint: Complaint, part_id: str) -> ComplaintPart:
@@ -299,7 +350,9 @@ def answer_satisfaction(session: Session, *, person: Person, complaint: Complain
                         answer: str) -> ComplaintPart:
     """After closure: satisfied, or not (reopen the part, or see the next step outside)."""
     part = part_of(session, complaint, part_id)
-    if part.status != "closed" or part.satisfied is not None:
+    if part.satisfied is not None:
+        raise ValidationFailed([("answer", _("You answered this already."))])
+    if part.status != "closed":
         raise ValidationFailed([("answer", _("You can answer this once the complaint is closed."))])
     if answer not in ("yes", "reopen", "next"):
         raise ValidationFailed([("answer", _("Choose one of the options."))])
@@ -320,7 +373,9 @@ def _reopen(session: Session, part: ComplaintPart, actor_id: str) -> None:
     note = part.outcome
     part.status, part.satisfied, part.reopen_count = "reopened", None, part.reopen_count + 1
     part.outcome, part.judged_on, part.reaction_by, part.closed_on = "", None, None, None
+    part.reaction_on, part.reaction = None, ""  # the earlier reaction stays in the timeline
     part.term_started_on, part.extension_days, part.extension_reason = started, 0, ""
     part.acknowledge_by = deadlines.acknowledge_by(started)
-    part.decide_by = deadlines.decide_by(started, part.regime, committee=part.has_committee)
+    part.decide_by = deadlines.decide_by(started, part.regime, committee=part.has_committee,
+                                         provider_weeks=part.term_weeks)
     add_event(session, part, "reopened", actor_id, note)

@@ -24,6 +24,7 @@ EVENT_KINDS = {
     "committee": _l("An advisory committee looks at it"),
     "satisfied": _l("You said you are satisfied"),
     "not_satisfied": _l("You said you are not satisfied"),
+    "reaction": _l("The provider said what it will change"),
 }
 OUTCOMES = {
     "founded": _l("The complaint is justified"),
@@ -34,6 +35,11 @@ REGIMES = {
     "jeugdwet": _l("Youth Act: the provider's complaints committee"),
     "wkkgz": _l("Wkkgz: the provider's complaints officer, then a disputes committee"),
     "awb": _l("General Administrative Law Act: the municipality"),
+}
+CHILD_REGIMES = {  # the same, for children under 12: who looks at it, without the names of laws
+    "jeugdwet": _l("People from the care provider look at it together. Not the person you complain about."),
+    "wkkgz": _l("Someone from the care provider looks at it. Not the person you complain about."),
+    "awb": _l("Someone from the municipality looks at it. Not the person you complain about."),
 }
 AUDIT_EVENTS = {
     "complaint.create": _l("filed the complaint"),
@@ -50,9 +56,11 @@ AUDIT_EVENTS = {
     "complaint.judge": _l("recorded the judgement"),
     "complaint.close": _l("closed the complaint"),
     "complaint.forward": _l("passed the complaint on to the municipality"),
+    "complaint.react": _l("recorded what the provider will change"),
 }
 CLOSED = ("closed",)
 DONE_DECIDING = ("judgement", "closed")
+ACKNOWLEDGE_PENDING = ("received", "reopened", "forwarded")  # nobody has started on it (again) yet
 
 
 def label(words: dict, code: str) -> str:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from app.catalog.vocab import CATEGORIES
 from app.monitor.figures import MIN_COUNT, Cell, Figures, Month
+from app.results.vocab import INDEPENDENCE
 
 WIDTH, HEIGHT = 360, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 14, 30
@@ -132,6 +133,10 @@ def all_charts(figures: Figures) -> list[Chart]:
             (_("Not achieved"), lambda m: m.verdicts["not_achieved"], percent)], maximum=1.0),
         month_chart("usefulness", _("How useful the help was (1 to 10)"), months, "usefulness", score, [
             (_("Average score"), lambda m: m.usefulness, score)], maximum=10.0),
+        month_chart("independence", _("Families who can go on without help"), months, "without_help", percent, [
+            (_("Yes (now or for now)"), lambda m: m.without_help, percent),
+            *((str(label), lambda m, code=code: m.independence[code], percent)
+              for code, label in INDEPENDENCE.items())], maximum=1.0),
         month_chart("dropout", _("Help that ended early (drop-out)"), months, "dropout", percent, [
             (_("Share of ended help"), lambda m: m.dropout, percent)], maximum=1.0),
         month_chart("complaints", _("Complaints judged within the term"), months, "complaints_on_time", percent, [
@@ -172,7 +177,8 @@ def latest(figures: Figures) -> Summary:
     m = figures.months[-1]
     cells = [(_("Plans"), m.plans_active, whole), (_("Fixed this month"), m.plans_fixed, whole),
              (_("Within 5 working days"), m.decided_on_time, percent), (_("Achieved"), m.achieved, percent),
-             (_("Average score"), m.usefulness, score), (_("Help that ended early (drop-out)"), m.dropout, percent),
+             (_("Average score"), m.usefulness, score), (_("Can go on without help"), m.without_help, percent),
+             (_("Help that ended early (drop-out)"), m.dropout, percent),
              (_("Complaints judged within the term"), m.complaints_on_time, percent)]
     return Summary(format_date(m.start, "LLLL yyyy"), [(label, cell_text(cell, show)) for label, cell, show in cells],
                    any(cell.suppressed for _label, cell, _show in cells))

@@ -21,13 +21,14 @@ from app.identity.models import Family
 from app.plans.models import Plan
 from app.ratings.vocab import MIN_TRAJECTORIES
 from app.results.models import FamilyVerdict, OutcomeAnswer
-from app.results.vocab import DROPOUT_REASONS
+from app.results.vocab import DROPOUT_REASONS, INDEPENDENCE
 from app.sync.models import OutboxEvent
 
 MIN_COUNT = MIN_TRAJECTORIES  # the same minimum as the published ratings and outcome figures
 DECISION_WORKING_DAYS = 5  # iJw OP274: JW301 or JW319 within 5 working days after the request (DOMAIN.md §1.2)
 DECIDED = ("assigned", "refused", "examining")
 VERDICTS = ("achieved", "partly", "not_achieved")
+WITHOUT_HELP = ("03", "04")  # CBS 3.1: "yes for now" and "yes, no more help needed"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Month:
     achieved: Cell = Cell(None, 0)  # share of family verdicts at the end that say "achieved"
     verdicts: dict[str, Cell] = field(default_factory=dict)  # share per verdict
     usefulness: Cell = Cell(None, 0)  # average of "how useful was the help" (1-10)
+    independence: dict[str, Cell] = field(default_factory=dict)  # share per answer to "can you go on without help"
+    without_help: Cell = Cell(None, 0)  # share of those answers that say yes (CBS 03 and 04)
     dropout: Cell = Cell(None, 0)  # share of ended care that ended early and one-sidedly (uitval)
     complaints_on_time: Cell = Cell(None, 0)  # share of complaint parts judged within their term
 
@@ -135,6 +138,7 @@ def collect(session: Session, *, municipality_ids: list[int], months: list[date]
     q.lead_times(found)
     q.verdicts(found)
     q.usefulness(found)
+    q.independence(found)
     q.dropout(found)
     q.complaints(found)
     return Figures(found, q.waiting(), sync_health(session))
@@ -241,6 +245,21 @@ class _Query:
         for index, month in enumerate(months):
             total, n = found.get(index, (0, 0))
             month.usefulness = mean_cell(float(total or 0), n)
+
+    def independence(self, months: list[Month]) -> None:
+        rows = self._rows(select(self._month(OutcomeAnswer.created_at, self.moments), OutcomeAnswer.independence)
+                          .join(Assignment, Assignment.id == OutcomeAnswer.assignment_id)
+                          .join(Family, Family.id == Assignment.family_id)
+                          .where(self._mine(), self._category(),
+                                 self._in_period(OutcomeAnswer.created_at, self.moments)))
+        counts: dict[int, Counter] = {}
+        for row in rows:
+            counts.setdefault(row.month, Counter())[row.independence] += row.n
+        for index, month in enumerate(months):
+            found = counts.get(index, Counter())
+            total = sum(found.values())
+            month.independence = {code: share_cell(found[code], total) for code in INDEPENDENCE}
+            month.without_help = share_cell(sum(found[code] for code in WITHOUT_HELP), total)
 
     def dropout(self, months: list[Month]) -> None:
         stopped = Assignment.care_stopped_on

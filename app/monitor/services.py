@@ -59,8 +59,8 @@ def monitor(session: Session, *, person: Person, filters: Filters, export: bool 
 
 
 CSV_HEADER = ("month", "municipalities", "figure", "product_category", "value", "n", "note")
-MONTHLY = ("plans_active", "plans_fixed", "decided_on_time", "lead_days", "achieved", "usefulness", "dropout",
-           "complaints_on_time")
+MONTHLY = ("plans_active", "plans_fixed", "decided_on_time", "lead_days", "achieved", "usefulness", "without_help",
+           "dropout", "complaints_on_time")
 
 
 def csv_rows(found: Monitor) -> list[tuple]:
@@ -71,6 +71,7 @@ def csv_rows(found: Monitor) -> list[tuple]:
         label = f"{month.start:%Y-%m}"
         cells = [(name, getattr(month, name)) for name in MONTHLY]
         cells += [(f"verdict_{verdict}", cell) for verdict, cell in month.verdicts.items()]
+        cells += [(f"independence_{code}", cell) for code, cell in month.independence.items()]
         rows += [(label, codes, name, found.filters.category, *_csv_cell(cell)) for name, cell in cells]
     period = f"{found.filters.first:%Y-%m}/{found.filters.last:%Y-%m}"
     for wait in found.figures.waiting:

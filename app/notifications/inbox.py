@@ -14,7 +14,7 @@ from app.core.errors import NotFound
 from app.identity.models import Membership, Person
 from app.identity.policy import Role
 from app.notifications.models import Notification, Topic
-from app.notifications.services import family_context, may_see
+from app.notifications.services import DIVIDED, family_context, may_see
 from app.plans.context import PlanContext, request_plan_context
 from app.plans.models import Plan, PlanItem
 
@@ -160,6 +160,8 @@ def describe(row: Notification, item: PlanItem | None, actor_name: str) -> str:
         if row.detail == "today":
             return _("Due today: %(text)s", text=text)
         return _("Late: %(text)s (was due %(date)s)", text=text, date=format_date(row.due_date, "d MMMM"))
+    if row.detail in DIVIDED.values():
+        return _("The family does not agree on the result of a goal. Talk with them about it: %(text)s", text=text)
     return {
         "create": _("%(name)s added a goal: %(text)s", name=actor_name, text=text),
         "delete": _("%(name)s removed the goal: %(text)s", name=actor_name, text=text),

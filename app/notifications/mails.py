@@ -19,7 +19,7 @@ from app.core.after_commit import run_after_commit
 from app.core.clock import utcnow
 from app.identity.models import Family, Person
 from app.notifications.models import MailMode, Notification, Topic
-from app.notifications.services import family_context, may_see
+from app.notifications.services import DIVIDED, family_context, may_see
 from app.plans.models import PlanItem
 
 
@@ -92,6 +92,8 @@ def subject_for(row: Notification) -> str:
         from app.ratings.notes import subject
 
         return subject(row)
+    if row.detail in DIVIDED.values():
+        return _("A family does not agree on the result of a goal")
     return _("A goal you follow in the family plan has changed")
 
 
@@ -109,6 +111,8 @@ def body_for(row: Notification) -> str:
         from app.ratings.notes import body
 
         return body(row)
+    if row.detail in DIVIDED.values():
+        return _("The family members gave different verdicts on the result of a goal. Talk with them about it.")
     return _("Someone changed a goal you follow.")
 
 

@@ -48,6 +48,9 @@ def show(notification_id: int) -> Response:
     db.session.commit()
     if view.notification.topic in ("rating_asked", "rating_checked"):
         return redirect(url_for("ratings.index"), code=303)
+    if view.notification.detail in services.DIVIDED.values() and view.notification.item_id:  # the result page
+        moment = "evaluatie" if view.notification.detail == services.DIVIDED["evaluation"] else "eind"
+        return redirect(url_for("results.show", goal_id=view.notification.item_id, moment=moment), code=303)
     anchor = f"#{view.anchor}" if view.anchor else ""
     return redirect(url_for("plans.show", plan_id=view.notification.plan_id) + anchor, code=303)
 

@@ -105,6 +105,19 @@ def rating_checked(session: Session, *, ctx: PlanContext, goal: PlanItem, person
     return _notify(session, ctx, {person_id}, Topic.RATING_CHECKED, item=goal, detail=outcome)
 
 
+def result_divided(session: Session, *, ctx: PlanContext, goal: PlanItem, assignment_id: int,
+                   moment: str) -> list[Notification]:
+    """Ask the family's professional to talk with them: their verdicts on a goal's result differ (once per moment).
+    It goes under "a goal changes" (app and his e-mail choice for it), with detail `divided` or
+    `divided_evaluation`."""
+    professionals = {person.id for membership, person in ctx.rows if membership.role == "professional"}
+    return _notify(session, ctx, professionals, Topic.GOAL_CHANGED, item=goal, actor_id=ctx.actor.person_id,
+                   detail=DIVIDED[moment], dedupe_key=f"divided:{assignment_id}:{moment}")
+
+
+DIVIDED = {"end": "divided", "evaluation": "divided_evaluation"}  # Notification.detail of result_divided
+
+
 def _notify(session: Session, ctx: PlanContext, recipients: set[str], topic: Topic, *, item: PlanItem | None = None,
             actor_id: str | None = None, detail: str = "", due_date: date | None = None,
             dedupe_key: str | None = None) -> list[Notification]:

@@ -1,9 +1,9 @@
 """What the catalog shows per offer and provider: rating figures, recent texts, replies and outcome figures.
 
 Rating totals live in `offer_rating_figure`, changed by one UPDATE ... SET x = x + 1 when a rating is published or
-unpublished (safe with two editors at once); a provider's figures add up its offers' rows. Outcome figures come
-from the results tables by indexed queries (a handful of trajectories per offer). Nothing shows below
-MIN_TRAJECTORIES trajectories: "not enough ratings yet".
+unpublished (safe with two editors at once: the trajectory's row is locked while its ratings are counted); a
+provider's figures add up its offers' rows. Outcome figures come from the results tables by indexed queries (a
+handful of trajectories per offer). Nothing shows below MIN_TRAJECTORIES trajectories: "not enough ratings yet".
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +22,12 @@ SUMMED = ("trajectories", "ratings", "overall_sum", *(f"d{n}" for n in range(1, 
 # Keeping the totals in step
 
 def apply(session: Session, rating: Rating, sign: int) -> None:
-    """Add (sign 1) or take away (sign -1) a rating that becomes published or stops being published."""
+    """Add (sign 1) or take away (sign -1) a rating that becomes published or stops being published.
+
+    Whether the trajectory counts depends on its other published ratings, so the trajectory's row is locked first
+    (PostgreSQL: SELECT ... FOR UPDATE; SQLite has one writer at a time): two editors publishing two ratings of
+    one trajectory at once count it once."""
+    session.execute(select(Assignment.id).where(Assignment.id == rating.assignment_id).with_for_update())
     _ensure_row(session, rating)
     others = session.exec(select(sa.func.count()).select_from(Rating).where(
         Rating.assignment_id == rating.assignment_id, Rating.status == "published", Rating.id != rating.id)).one()
@@ -106,6 +111,7 @@ class Outcomes:
     answered: int = 0
     dropout_share: float | None = None  # uitval among ended trajectories
     ended: int = 0
+    independence: dict[str, float] = field(default_factory=dict)  # CBS 3.1 code -> share of the answers
 
 
 @dataclass
@@ -129,7 +135,7 @@ class Figures:
     @property
     def any_outcomes(self) -> bool:
         o = self.outcomes
-        return any(v is not None for v in (o.achieved_share, o.usefulness, o.dropout_share))
+        return any(v is not None for v in (o.achieved_share, o.usefulness, o.dropout_share)) or bool(o.independence)
 
 
 def offer_figures(session: Session, *, offer_id: int) -> Figures:
@@ -170,24 +176,28 @@ def recent_texts(session: Session, rating_where, limit: int = RECENT_TEXTS) -> l
 
 
 def outcomes(session: Session, assignment_where) -> Outcomes:
-    """Share achieved (family verdicts at the end), average usefulness and drop-out, each from 5 trajectories."""
+    """Share achieved (family verdicts at the end), average usefulness, going on without help (share per answer)
+    and drop-out, each from 5 trajectories."""
     from app.results.models import FamilyVerdict, OutcomeAnswer
-    from app.results.vocab import DROPOUT_REASONS
+    from app.results.vocab import DROPOUT_REASONS, INDEPENDENCE
 
     ended = select(sa.func.count(), sa.func.sum(sa.case((Assignment.stop_reason.in_(DROPOUT_REASONS), 1), else_=0))
                    ).where(assignment_where, Assignment.care_stopped_on.is_not(None))
     verdicts = select(sa.func.count(), sa.func.sum(sa.case((FamilyVerdict.verdict == "achieved", 1), else_=0))
                       ).join(Assignment, Assignment.id == FamilyVerdict.assignment_id).where(
         assignment_where, FamilyVerdict.current, FamilyVerdict.moment == "end")
-    answers = select(sa.func.count(sa.distinct(OutcomeAnswer.assignment_id)), sa.func.avg(OutcomeAnswer.usefulness)
+    answers = select(sa.func.count(sa.distinct(OutcomeAnswer.assignment_id)), sa.func.avg(OutcomeAnswer.usefulness),
+                     sa.func.count(), *(sa.func.sum(sa.case((OutcomeAnswer.independence == code, 1), else_=0))
+                                        for code in INDEPENDENCE)
                      ).join(Assignment, Assignment.id == OutcomeAnswer.assignment_id).where(assignment_where)
-    (ended_n, dropped), (verdict_n, achieved), (answered, useful) = (
+    (ended_n, dropped), (verdict_n, achieved), (answered, useful, given, *options) = (
         session.execute(statement).one() for statement in (ended, verdicts, answers))
     found = Outcomes(verdicts=verdict_n, answered=answered, ended=ended_n)
     if verdict_n >= MIN_TRAJECTORIES:
         found.achieved_share = (achieved or 0) / verdict_n
     if answered >= MIN_TRAJECTORIES:
         found.usefulness = float(useful)
+        found.independence = {code: (n or 0) / given for code, n in zip(INDEPENDENCE, options, strict=True)}
     if ended_n >= MIN_TRAJECTORIES:
         found.dropout_share = (dropped or 0) / ended_n
     return found

@@ -18,7 +18,7 @@ from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Organisation, Person, StaffMembership
 from app.plans.models import PlanItem
 from app.ratings import figures
-from app.ratings.models import Rating, RatingReply, RatingReport
+from app.ratings.models import OfferRatingFigure, Rating, RatingReply, RatingReport
 from app.ratings.services import clean_text, remember
 from app.ratings.vocab import MAX_CHARS, MAX_REPLY_WORDS, MIN_TRAJECTORIES, REJECT_REASONS
 
@@ -64,11 +64,14 @@ class QueueItem:
 
 
 def queue(session: Session, *, editor: Person) -> list[QueueItem]:
-    """The ratings waiting for a check (new, changed or reported), oldest first; each read is logged."""
+    """The ratings waiting for a check (new, changed or reported), oldest first, except those of a provider the
+    editor works for; each read is logged."""
     municipalities = _require_editor(session, editor)
+    own = provider_organisations(session, editor)
     rows = session.exec(select(Rating, Offer, Provider).join(Offer, Offer.id == Rating.offer_id)
                         .join(Provider, Provider.id == Rating.provider_id)
-                        .where(Rating.status.in_(("pending", "reported")), Rating.municipality_id.in_(municipalities))
+                        .where(Rating.status.in_(("pending", "reported")), Rating.municipality_id.in_(municipalities),
+                               Provider.organisation_id.not_in(own) if own else sa.true())
                         .order_by(Rating.updated_at, Rating.id).limit(QUEUE_SIZE)).all()
     reports: dict[int, list[RatingReport]] = {}
     if rows:
@@ -137,8 +140,11 @@ def reply(session: Session, *, person: Person, rating_id: int, text: str) -> Rat
     if rating is None or rating.status != "published":
         raise NotFound(str(rating_id))
     provider = session.get(Provider, rating.provider_id)
-    if provider.organisation_id not in provider_organisations(session, person):
+    organisations = provider_organisations(session, person)
+    if provider.organisation_id not in organisations:
         raise NotAllowed("reply")
+    if provider.id not in _shown_providers(session, organisations)[0]:
+        raise NotFound(str(rating_id))  # below the minimum the provider does not see single ratings
     text = clean_text(text)
     words = len(text.split())
     if not text:
@@ -157,17 +163,40 @@ def reply(session: Session, *, person: Person, rating_id: int, text: str) -> Rat
     return row
 
 
-def provider_ratings(session: Session, *, person: Person) -> list[figures.PublicRating]:
-    """The published ratings of the organisations this provider staff member works for (without authors)."""
+@dataclass
+class ProviderRatings:
+    """What provider staff see of their organisation's published ratings: nothing individual below the minimum."""
+
+    ratings: list[figures.PublicRating]
+    too_few: bool  # some of the organisation's providers have published ratings, but from fewer than 5 trajectories
+    minimum: int = MIN_TRAJECTORIES
+
+
+def provider_ratings(session: Session, *, person: Person) -> ProviderRatings:
+    """The published ratings (without authors) of this staff member's providers that reached the catalog's minimum
+    of rated trajectories; below it, not even the month or who wrote it shows (one family could be recognised)."""
     organisations = provider_organisations(session, person)
     if not organisations:
         raise NotAllowed("provider ratings")
-    providers = select(Provider.id).where(Provider.organisation_id.in_(organisations)).scalar_subquery()
-    return figures.recent_texts(session, Rating.provider_id.in_(providers), limit=100) + _without_text(
-        session, providers)
+    enough, too_few = _shown_providers(session, organisations)
+    if not enough:
+        return ProviderRatings([], too_few)
+    return ProviderRatings(figures.recent_texts(session, Rating.provider_id.in_(enough), limit=100)
+                           + _without_text(session, enough), too_few)
 
 
-def _without_text(session: Session, providers) -> list[figures.PublicRating]:
+def _shown_providers(session: Session, organisations: set[str]) -> tuple[list[int], bool]:
+    """The organisations' providers with published ratings from enough trajectories, and whether any has fewer."""
+    table = OfferRatingFigure.__table__
+    rows = session.execute(select(table.c.provider_id, sa.func.sum(table.c.trajectories))
+                           .join(Provider, Provider.id == table.c.provider_id)
+                           .where(Provider.organisation_id.in_(organisations))
+                           .group_by(table.c.provider_id)).all()
+    return ([p for p, n in rows if n >= MIN_TRAJECTORIES],
+            any(0 < n < MIN_TRAJECTORIES for _p, n in rows))
+
+
+def _without_text(session: Session, providers: list[int]) -> list[figures.PublicRating]:
     rows = session.exec(select(Rating, RatingReply).outerjoin(RatingReply, RatingReply.rating_id == Rating.id)
                         .where(Rating.provider_id.in_(providers), Rating.status == "published", Rating.text == "")
                         .order_by(Rating.published_at.desc()).limit(100)).all()

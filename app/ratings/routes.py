@@ -86,10 +86,10 @@ def report(rating_id: int) -> Response:
 @login_required
 def provider_index() -> Response:
     """Provider staff: the published ratings of your organisation, to reply to."""
-    ratings = moderation.provider_ratings(db.session, person=g.person)
+    found = moderation.provider_ratings(db.session, person=g.person)
     db.session.commit()
-    return render("ratings/provider.html", ratings=ratings, forms={r.id: ReplyForm(
-        formdata=None, text=r.reply.text if r.reply else "") for r in ratings}, errors={})
+    return render("ratings/provider.html", found=found, forms={r.id: ReplyForm(
+        formdata=None, text=r.reply.text if r.reply else "") for r in found.ratings}, errors={})
 
 
 @bp.post("/beoordelingen/<int:rating_id>/reactie")
@@ -102,10 +102,10 @@ def reply(rating_id: int) -> Response:
         db.session.commit()
     except ValidationFailed as failed:
         db.session.rollback()
-        ratings = moderation.provider_ratings(db.session, person=g.person)
-        forms = {r.id: ReplyForm(formdata=None, text=r.reply.text if r.reply else "") for r in ratings}
+        found = moderation.provider_ratings(db.session, person=g.person)
+        forms = {r.id: ReplyForm(formdata=None, text=r.reply.text if r.reply else "") for r in found.ratings}
         forms[rating_id] = form
-        return render("ratings/provider.html", ratings=ratings, forms=forms,
+        return render("ratings/provider.html", found=found, forms=forms,
                       errors={rating_id: [m for _f, m in failed.reasons]}, status=422)
     flash(_("Your reply is saved and shown with the rating."), "success")
     return see_other(url_for("ratings.provider_index") + f"#rating-{rating_id}")

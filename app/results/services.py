@@ -3,7 +3,8 @@
 Nobody sees the others' verdicts before giving their own (no anchoring). The family verdict is the unanimous verdict
 of the people whose consent the age rules require; the provider's and professional's verdicts are shown, never
 counted; a child under 12 gives a smiley verdict that is their voice, not their vote. Once the family verdict is set
-the verdicts are final; the professional may correct it with a reason, and the old row stays.
+the family's verdicts are final; the professional may correct it with a reason, and the old row stays. The provider
+and the professional may still give or revise their own verdict then: it is shown, and changes nothing else.
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from app.results.vocab import VERDICTS
 
 MAX_EXPLANATION = 2000
 MAX_NOTE = 4000
+OBSERVERS = frozenset({"provider", "professional"})  # their verdicts are shown, never counted
 
 
 @dataclass
@@ -42,7 +44,8 @@ class Judging:
 
     @property
     def may_judge(self) -> bool:
-        return self.trajectory.capacity() is not None and self.family is None and self.is_open
+        capacity = self.trajectory.capacity()
+        return capacity is not None and self.is_open and (self.family is None or capacity in OBSERVERS)
 
     @property
     def is_open(self) -> bool:
@@ -95,7 +98,8 @@ def judge(session: Session, *, trajectory: Trajectory, moment: str, verdict: str
     if trajectory.capacity() is None:
         raise trajectory.refuse("result.judge")
     view = _load(session, trajectory, moment)
-    if view.family is not None:
+    late = view.family is not None and trajectory.capacity() in OBSERVERS
+    if view.family is not None and not late:
         raise ValidationFailed([("verdict", _("The family verdict is set, so the verdicts are final. Is something "
                                               "wrong? Ask your youth care professional to correct it."))])
     if not view.is_open:
@@ -121,8 +125,10 @@ def judge(session: Session, *, trajectory: Trajectory, moment: str, verdict: str
     session.add(row)
     session.flush()
     trajectory.log(session, event="result.judge", action="update" if previous else "create",
-                   object_type="result_verdict", object_id=str(row.id), detail=moment)
-    _settle(session, trajectory, moment, _current(session, trajectory, moment))
+                   object_type="result_verdict", object_id=str(row.id),
+                   detail=f"{moment}:after_family_verdict" if late else moment)
+    if not late:  # after the family verdict an observer's verdict is shown only: no new family verdict, no event
+        _settle(session, trajectory, moment, _current(session, trajectory, moment))
     return row
 
 
@@ -145,6 +151,11 @@ def _settle(session: Session, trajectory: Trajectory, moment: str, current: list
         _announce(session, trajectory, family, current)
         return
     _set_state(session, trajectory, moment, state)
+    if state == "divided":
+        from app.notifications.services import result_divided
+
+        result_divided(session, ctx=trajectory.ctx, goal=trajectory.goal, assignment_id=trajectory.assignment.id,
+                       moment=moment)
 
 
 def _outcome(trajectory: Trajectory, current: list[ResultVerdict]) -> str:

@@ -1,6 +1,7 @@
 """One care trajectory as a person reaches it: the goal they may see, its assigned help, and who they are to it."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlmodel import Session, select
 
@@ -9,7 +10,7 @@ from app.catalog.assignments import goal_for
 from app.catalog.models import Assignment
 from app.core.errors import NotAllowed, NotFound
 from app.identity.models import Person
-from app.identity.policy import Member, Role, has_voice_not_vote, required_consenters
+from app.identity.policy import Member, Role, can_view, has_voice_not_vote, required_consenters
 from app.plans.context import PlanContext, plan_context
 from app.plans.models import PlanItem
 
@@ -22,10 +23,15 @@ class Trajectory:
     goal: PlanItem
     assignment: Assignment
 
-    @property
+    @cached_property
     def counting(self) -> frozenset[str]:
-        """Whose verdicts make the family verdict: those whose consent the age rules require for this goal."""
-        return required_consenters(self.ctx.members, self.goal.youth_id)
+        """Whose verdicts make the family verdict: those whose consent the age rules require for this goal and
+        who may see it (a goal withheld from the parents of a 12-15 year old: the youth alone)."""
+        return frozenset(p for p in required_consenters(self.ctx.members, self.goal.youth_id) if self.sees_goal(p))
+
+    def sees_goal(self, person_id: str) -> bool:
+        """Whether this family member may see the goal today (the plan's age rules)."""
+        return can_view(self.ctx.actor_for(person_id), self.ctx.policy_item(self.goal))
 
     def capacity(self, member: Member | None = None) -> str | None:
         """The capacity in which the actor (or a member) judges: youth, parent, professional, provider, or None."""
@@ -56,8 +62,9 @@ class Trajectory:
         return self.ctx.actor.role is Role.PROFESSIONAL
 
     def judges(self) -> list[tuple[Member, str]]:
-        """The family members and professional asked for a verdict, with their capacity."""
-        return [(m, capacity) for m in self.ctx.members if (capacity := self.capacity(m)) is not None]
+        """The family members and professional asked for a verdict (only who may see the goal), with their capacity."""
+        return [(m, capacity) for m in self.ctx.members
+                if (capacity := self.capacity(m)) is not None and self.sees_goal(m.person_id)]
 
     def log(self, session: Session, *, event: str, action: str, object_type: str, object_id: str,
             detail: str = "") -> None:

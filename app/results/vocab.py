@@ -81,5 +81,6 @@ TEMPLATE_GLOBALS = {
     "moment_label": lambda code: _label(MOMENTS, code),
     "informant_label": lambda code: _label(INFORMANTS, code),
     "stop_reason_label": lambda code: _label(STOP_REASONS, code),
+    "independence_label": lambda code: _label(INDEPENDENCE, code),
     "result_state_label": lambda code: _label(RESULT_STATES, code),
 }

@@ -1,4 +1,5 @@
-"""`flask municipality simulate`: run the simulated backoffice next to the app (demo mode, development, tests)."""
+"""`flask municipality simulate|partial-release`: run the simulated backoffice next to the app (demo mode,
+development, tests), and set what "deels behaald" means for the second 50%."""
 
 import os
 
@@ -52,3 +53,22 @@ def simulate(host: str, port: int, fail: str | None, decide_after: float, app_ur
     click.echo(f"Municipality simulator at {settings.issuer} (events {settings.issuer}/events, fail: {fail or 'no'}, "
                f"decisions to {app_url})", err=True)
     run_simple(host, port, create_simulator(settings), threaded=True, request_handler=_KeepAlive)
+
+
+@cli.cli.command("partial-release")
+@click.argument("cbs_code")
+@click.argument("setting", type=click.Choice(["on", "off"]))
+def partial_release(cbs_code: str, setting: str) -> None:
+    """Whether a family verdict of "deels behaald" releases the second 50% in this municipality (default: off)."""
+    from app.core.errors import NotFound
+    from app.extensions import db
+    from app.results.municipality import set_partial_release
+
+    with db.new_session() as session:
+        try:
+            municipality = set_partial_release(session, cbs_code=cbs_code, releases=setting == "on")
+        except NotFound:
+            raise click.ClickException(f"No municipality with CBS code {cbs_code}.") from None
+        session.commit()
+        click.echo(f"{municipality.name} ({municipality.cbs_code}): 'deels behaald' "
+                   f"{'releases' if setting == 'on' else 'does not release'} the second 50%.")

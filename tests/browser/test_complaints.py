@@ -65,9 +65,16 @@ def test_a_draft_survives_a_reload(tab_for):
     page = tab_for("sanne")
     page.goto("/klachten/nieuw")
     page.locator("#text").fill("Ik skriuw dit en dan falt it ljocht út ô â û ê")
-    page.wait_for_timeout(600)  # the draft is written 400 ms after the last key
+    page.locator("#about-2").check()  # what it is about is kept too, not only the text
+    chosen = page.locator("#about-2").get_attribute("value")
+    # the draft is written 400 ms after the last change (later on a busy machine): wait until it is there
+    page.wait_for_function("() => Object.keys(localStorage).some((key) => key.startsWith('onsplan-draft:')"
+                           " && key.endsWith(':about=' + document.querySelector('#about-2').value)"
+                           " && localStorage.getItem(key) === '1')", timeout=10_000)
     page.reload()
     expect(page.locator("#text")).to_have_value("Ik skriuw dit en dan falt it ljocht út ô â û ê")
+    expect(page.locator(f'input[name="about"][value="{chosen}"]')).to_be_checked()
+    expect(page.locator('input[name="about"]:checked')).to_have_count(1)
 
 
 def test_done_when_tom_files_in_frisian_karin_handles_tom_reopens(signed_in, tab_for):
@@ -103,6 +110,8 @@ def test_done_when_tom_files_in_frisian_karin_handles_tom_reopens(signed_in, tab
         expect(karin.locator(".alert--success")).to_be_visible()
         karin.get_by_role("button", name="Klacht afhandelen").click()
         expect(karin.locator("main")).to_contain_text("Afgehandeld")
+        expect(karin.locator("#reaction-heading")).to_be_visible()  # the reaction is owed after closing
+        assert_no_violations(karin, "nl")
 
         tom.goto(complaint_url)
         expect(tom.locator("main")).to_contain_text("De klacht is terjochte")
@@ -130,5 +139,43 @@ def test_a_complaint_filed_offline_is_sent_once_when_back_online(signed_in):
     page.context.set_offline(False)
     expect(page.locator("[data-complaint-stored]")).to_be_visible(timeout=10_000)
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('onsplan-complaint-queue:')).length") == 0
+    page.goto("/klachten")
+    expect(page.locator("section[aria-labelledby=mine-heading] li")).to_have_count(1)
+
+
+@pytest.mark.parametrize(("persona", "status", "message"), [
+    ("erik", 500, "Ons Plan kon hem net niet opslaan"),
+    ("sanne", 422, "Ons Plan hat him net oannommen"),
+])
+def test_a_refused_send_keeps_the_queued_complaint_and_sends_it_once_later(signed_in, persona, status, message):
+    page = signed_in(persona)
+    page.goto("/klachten/nieuw")
+    page.locator("label", has_text="Kompas Jeugdhulp Fryslân").click()
+    page.locator("#text").fill(f"Queued, then refused with {status} ô û")
+    page.context.set_offline(True)
+    page.locator("#complaint_form button[type=submit]").click()
+    expect(page.locator("#complaint-queued")).to_be_visible()
+    refused = []
+
+    def refuse_the_first_send(route):
+        if route.request.method == "POST" and not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=status, content_type="text/html", body="<p>no</p>")
+        else:
+            route.continue_()
+
+    page.route("**/klachten/nieuw", refuse_the_first_send)
+    page.context.set_offline(False)
+    expect(page.locator("#complaint-not-sent")).to_contain_text(message)
+    expect(page.locator("#complaint-not-sent")).to_have_attribute("role", "alert")
+    expect(page.locator("#complaint-queued")).to_be_hidden()
+    queued = ("Object.keys(localStorage).filter(k => k.startsWith('onsplan-complaint-queue:'))"
+              ".map(k => localStorage.getItem(k)).join()")
+    assert f"refused+with+{status}" in page.evaluate(queued)
+    assert len(refused) == 1
+
+    page.reload()  # back on the page: the queue is sent again, and now the server stores it
+    expect(page.locator("[data-complaint-stored]")).to_be_visible(timeout=10_000)
+    assert page.evaluate(queued) == ""
     page.goto("/klachten")
     expect(page.locator("section[aria-labelledby=mine-heading] li")).to_have_count(1)

@@ -173,6 +173,8 @@ def test_both_change_the_same_goal_and_both_texts_survive(sanne: Page, erik: Pag
         sanne_editor.locator("button[type=submit]:not([name=delete])").click()
     assert saved.value.status == 200
     expect(goal_of(sanne, SANNE_GOAL)).to_have_count(1)
+    assert sanne.evaluate("() => Object.keys(localStorage).filter((key) => key.startsWith('onsplan-draft:')"
+                          " && key.includes('/bewerken:'))") == [], "a saved edit left its draft behind"
 
     # Erik's editor stays as it is (the live update does not overwrite what he is typing) ...
     erik.wait_for_timeout(500)
@@ -229,8 +231,12 @@ def test_a_draft_survives_a_reload_and_an_old_draft_never_overwrites_a_newer_sav
     goal_id = goal_of(sanne, ERIK_GOAL).get_attribute("id")
     draft = "Tom giet wer mei nocht nei skoalle 🙂 ôâûê"
     editor = open_editor(sanne, goal_id)
+    # her earlier edit of this goal was saved: nothing of it comes back
+    expect(editor.locator("textarea[name=text]")).to_have_value(ERIK_GOAL)
     editor.locator("textarea[name=text]").fill(draft)
-    sanne.wait_for_timeout(700)  # the draft is kept 400 ms after the last key
+    # the draft is kept on the phone 400 ms after the last key (later on a busy machine): wait until it is there
+    sanne.wait_for_function("(text) => Object.keys(localStorage).some((key) => key.startsWith('onsplan-draft:')"
+                            " && localStorage.getItem(key) === text)", arg=draft, timeout=10_000)
     sanne.reload()
     expect(sanne.locator("#section-worry")).to_be_visible()
     editor = open_editor(sanne, goal_id)

@@ -139,3 +139,28 @@ def test_broken_json_is_reported_with_its_line():
     rows, errors = read_file(b'{"offers": [\n{"offer_id": }\n]}', "catalog.json")
     assert rows == []
     assert [(e.line, e.field) for e in errors] == [(2, "json")]
+
+
+def test_the_complaint_term_is_loaded_and_a_bad_one_is_a_row_error(any_app):
+    rows = [row(offer_id="term-8", complaint_term_weeks=8), row(offer_id="no-term", provider_id="p2",
+                                                                 agb_code="98000102", provider_name="Sinnekrûd"),
+            row(offer_id="term-27", provider_id="p3", agb_code="98000103", provider_name="Te Lang",
+                complaint_term_weeks=27),
+            row(offer_id="term-word", provider_id="p4", agb_code="98000104", provider_name="Seis Wiken",
+                complaint_term_weeks="zes")]
+    report = load(any_app, rows)
+    assert report.loaded == 2
+    assert [(e.line, e.field) for e in report.errors] == [(4, "complaint_term_weeks"), (5, "complaint_term_weeks")]
+    assert report.errors[0].message == "dit moet tussen 1 en 26 liggen"
+    with any_app.app_context(), db.new_session() as session:
+        terms = dict(session.exec(select(Provider.external_id, Provider.complaint_term_weeks)).all())
+    assert terms == {"p1": 8, "p2": None}
+
+
+def test_the_complaint_term_comes_through_json_as_a_number(app):
+    rows, errors = read_file(json.dumps({"offers": [{**row(), "complaint_term_weeks": 10}]}).encode(), "c.json")
+    assert errors == []
+    with app.test_request_context(), db.new_session() as session:
+        assert import_catalog(session, rows).errors == []
+    with app.app_context(), db.new_session() as session:
+        assert session.exec(select(Provider.complaint_term_weeks)).one() == 10

@@ -158,6 +158,7 @@ def test_offer_page_shows_everything_and_the_freshness(client, ids):
     assert "Klachtenregeling van de Jeugdwet" in html
     assert "klachten@kompas-jeugdhulp.example" in html
     assert "088-555 1000" in html
+    assert "Antwoord binnen 8 weken" in html  # Kompas's own complaint term, from the catalog
     assert "Triple P" in html
     assert "een erkende effectieve interventie" in html
 

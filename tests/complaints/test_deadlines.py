@@ -68,3 +68,22 @@ def test_overdue_only_after_the_day_and_only_when_not_done():
     assert not deadlines.is_overdue(due, date(2026, 4, 13), done=False)
     assert deadlines.is_overdue(due, date(2026, 4, 14), done=False)
     assert not deadlines.is_overdue(due, date(2026, 4, 14), done=True)
+
+
+def test_a_provider_term_from_the_catalog_counts_for_the_youth_act_only():
+    received = date(2026, 3, 2)
+    assert deadlines.decide_by(received, "jeugdwet", provider_weeks=8) == date(2026, 4, 28)  # 27th: King's Day
+    assert deadlines.decide_by(received, "jeugdwet", provider_weeks=None) == date(2026, 4, 13)
+    assert deadlines.decide_by(received, "wkkgz", provider_weeks=8) == date(2026, 4, 13)
+    assert deadlines.decide_by(received, "awb", provider_weeks=8) == date(2026, 4, 13)
+    assert deadlines.decide_by(received, "jeugdwet", provider_weeks=8, extension_days=14) == date(2026, 5, 11)
+    assert deadlines.term_weeks("awb", committee=True) == 10
+
+
+def test_late_means_done_after_the_date_or_not_done_and_past_it():
+    due = date(2026, 3, 2)
+    assert deadlines.is_late(due, date(2026, 3, 2), done_on=None) is False
+    assert deadlines.is_late(due, date(2026, 3, 3), done_on=None) is True
+    assert deadlines.is_late(due, date(2026, 3, 9), done_on=date(2026, 3, 2)) is False
+    assert deadlines.is_late(due, date(2026, 3, 9), done_on=date(2026, 3, 4)) is True
+    assert deadlines.is_late(None, date(2026, 3, 9), done_on=None) is False

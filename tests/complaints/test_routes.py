@@ -232,3 +232,215 @@ def test_report_command_writes_the_outbox_event(complaint_app, tom):
     assert "1 municipalities reported" in result.output
     bad = complaint_app.test_cli_runner().invoke(args=["complaints", "report", "--month", "2026-13"])
     assert bad.exit_code != 0
+
+
+def _change_part(app, **values) -> None:
+    """Set fields of the one complaint part straight in the database (e.g. a deadline in the past)."""
+    from app.complaints.models import ComplaintPart
+
+    with app.app_context(), db.new_session() as session:
+        part = session.exec(select(ComplaintPart)).one()
+        for name, value in values.items():
+            setattr(part, name, value)
+        session.add(part)
+        session.commit()
+
+
+def _mails_about(app, number: str) -> list:
+    mails = [BytesParser(policy=policy.default).parsebytes(p.read_bytes())
+             for p in sorted(Path(app.config["MAIL_DIR"]).glob("*.eml"))]
+    return [m for m in mails if number in m["Subject"]]
+
+
+def test_overdue_start_and_answer_are_flagged_late_in_the_queue_and_for_the_complainant(complaint_app, tom):
+    from datetime import timedelta
+
+    from app.core.clock import today
+
+    location = _file(complaint_app, tom)[0].headers["Location"].split("?")[0]
+    assert "te let" not in tom.get(location).get_data(as_text=True)
+    _change_part(complaint_app, acknowledge_by=today() - timedelta(days=2), decide_by=today() - timedelta(days=1))
+    page = tom.get(location).get_data(as_text=True)
+    assert page.count('<strong class="badge--pending">te let</strong>') == 2
+    queue = _client(complaint_app, "karin").get("/klachten/behandelen").get_data(as_text=True)
+    assert queue.count('<strong class="badge--pending">te laat</strong>') == 2
+
+
+def test_late_start_after_reopening_is_flagged_for_the_complainant(complaint_app, tom):
+    from datetime import timedelta
+
+    from app.core.clock import today
+
+    location = _file(complaint_app, tom)[0].headers["Location"].split("?")[0]
+    _change_part(complaint_app, status="reopened", acknowledge_by=today() - timedelta(days=1))
+    page = tom.get(location).get_data(as_text=True)
+    assert page.count('<strong class="badge--pending">te let</strong>') == 1
+
+
+def test_a_planned_conversation_is_shown_to_the_complainant(complaint_app, tom):
+    location = _file(complaint_app, tom)[0].headers["Location"].split("?")[0]
+    complaint = _complaint(complaint_app)
+    karin = _client(complaint_app, "karin")
+    base = f"/klachten/behandelen/{complaint.part_id}"
+    refused = _post(karin, base + "/status", status="meeting_planned", note="")
+    assert refused.status_code == 422
+    assert _post(karin, base + "/status", status="meeting_planned", note="Tiisdei 14.00, Tuinen 12").status_code == 303
+    page = tom.get(location).get_data(as_text=True)
+    assert '<span class="tag">Petear pland</span>' in page
+    assert "Tiisdei 14.00, Tuinen 12" in page
+    assert len(_mails_about(complaint_app, complaint.number)) == 2  # received, then "there is news"
+
+
+def test_an_extension_is_mailed_and_its_reason_shown_to_the_complainant(complaint_app, tom):
+    location = _file(complaint_app, tom)[0].headers["Location"].split("?")[0]
+    complaint = _complaint(complaint_app)
+    karin = _client(complaint_app, "karin")
+    response = _post(karin, f"/klachten/behandelen/{complaint.part_id}/termijn", kind="extension", days="14",
+                     reason="Wy wolle earst mei Mark prate.")
+    assert response.status_code == 303
+    page = tom.get(location).get_data(as_text=True)
+    assert "De termyn is ferlingd" in page
+    assert "Wy wolle earst mei Mark prate." in page
+    mails = _mails_about(complaint_app, complaint.number)
+    assert len(mails) == 2
+    assert "Nijs oer dyn klacht" in mails[-1]["Subject"]
+    assert "Mark" not in mails[-1].get_content()  # the e-mail says there is news, never what
+
+
+def test_answering_satisfaction_twice_is_refused(complaint_app, tom):
+    location = _file(complaint_app, tom)[0].headers["Location"].split("?")[0]
+    part_id = _complaint(complaint_app).part_id
+    karin = _client(complaint_app, "karin")
+    base = f"/klachten/behandelen/{part_id}"
+    _post(karin, base + "/oordeel", outcome="founded", judgement="Te faak ôfsein.")
+    _post(karin, base + "/afhandelen")
+    assert _post(tom, location + "/tevreden", part_id=part_id, answer="yes").status_code == 303
+    again = _post(tom, location + "/tevreden", part_id=part_id, answer="reopen")
+    assert again.status_code == 422
+    assert "Do hast dit al beäntwurde." in again.get_data(as_text=True)
+    assert "Wer iepene" not in tom.get(location).get_data(as_text=True)
+
+
+def test_noor_under_12_gets_plain_words_without_names_of_laws(complaint_app):
+    noor = _client(complaint_app, "noor")
+    form = noor.get("/klachten/nieuw?lang=en").get_data(as_text=True)
+    assert "Is something not good? Write it here." in form
+    assert "Who is it about?" in form
+    assert "A decision about your help" in form
+    assert "Then you can object. Ask your parent or the AKJ to help you." in form
+    assert "Each gets its own part of your complaint" not in form
+    response, _ = _file(complaint_app, noor, text="Ik vind het niet leuk.")
+    page = noor.get(response.headers["Location"].split("?")[0] + "?lang=en").get_data(as_text=True)
+    assert "Here you see what happens with what you told us." in page
+    assert "People from the care provider look at it together. Not the person you complain about." in page
+    assert "Youth Act" not in page
+    assert "Your help goes on, also when you complain." in page
+
+
+def _close(app, handler, part_id, outcome="unfounded"):
+    base = f"/klachten/behandelen/{part_id}"
+    assert _post(handler, base + "/oordeel", outcome=outcome, judgement="Wy hawwe it neisjoen.").status_code == 303
+    assert _post(handler, base + "/afhandelen").status_code == 303
+
+
+def test_not_satisfied_about_the_municipality_shows_the_national_ombudsman(complaint_app, tom):
+    location = _file(complaint_app, tom, about=["municipality"])[0].headers["Location"].split("?")[0]
+    part_id = _complaint(complaint_app).part_id
+    _close(complaint_app, _client(complaint_app, "jeroen"), part_id)
+    assert _post(tom, location + "/tevreden", part_id=part_id, answer="next").status_code == 303
+    page = tom.get(location).get_data(as_text=True)
+    assert "Nasjonale ombudsman" in page
+    assert 'href="tel:08003355555"' in page
+    assert "skelen-ynstânsje" not in page
+
+
+def test_not_satisfied_with_a_wkkgz_provider_shows_the_disputes_committee(complaint_app, tom):
+    with complaint_app.app_context(), db.new_session() as session:
+        kompas = session.exec(select(Provider).where(Provider.external_id == "demo-p000")).one()
+        kompas.complaint_regime = "wkkgz"
+        session.add(kompas)
+        session.commit()
+    location = _file(complaint_app, tom)[0].headers["Location"].split("?")[0]
+    part_id = _complaint(complaint_app).part_id
+    _close(complaint_app, _client(complaint_app, "karin"), part_id)
+    assert _post(tom, location + "/tevreden", part_id=part_id, answer="next").status_code == 303
+    page = tom.get(location).get_data(as_text=True)
+    assert "De skelen-ynstânsje (geschilleninstantie)" in page
+    assert "Nasjonale ombudsman" not in page
+    assert "0800-876 54 32" in page
+
+
+def test_a_file_of_exactly_10_mb_is_accepted_and_one_byte_more_is_refused(complaint_app, tom):
+    from app.complaints.files import MAX_BYTES
+
+    location = _file(complaint_app, tom)[0].headers["Location"].split("?")[0]
+    jpeg = b"\xff\xd8\xff\xe0" + b"0" * (MAX_BYTES - 4)
+    assert _upload(tom, location, "krekt.jpg", jpeg).status_code == 303
+    over = _upload(tom, location, "te grut.jpg", jpeg + b"0")
+    assert over.status_code == 422
+    assert "grutter as 10 MB" in over.get_data(as_text=True)
+    with complaint_app.app_context():
+        assert [a.size_bytes for a in db.session.exec(select(ComplaintAttachment)).all()] == [MAX_BYTES]
+
+
+def test_the_provider_reaction_is_recorded_flagged_late_and_shown_after_closing(complaint_app, tom):
+    from datetime import timedelta
+
+    from app.core.clock import today
+
+    location = _file(complaint_app, tom)[0].headers["Location"].split("?")[0]
+    part_id = _complaint(complaint_app).part_id
+    karin = _client(complaint_app, "karin")
+    base = f"/klachten/behandelen/{part_id}"
+    early = _post(karin, base + "/reactie", reaction="Wy plannen de ôfspraken better.")
+    assert early.status_code == 422
+    assert "Lis earst it oardiel fêst" not in early.get_data(as_text=True)  # Karin reads Dutch
+    assert "Leg eerst het oordeel vast." in early.get_data(as_text=True)
+    _close(complaint_app, karin, part_id, outcome="founded")
+    page = tom.get(location).get_data(as_text=True)
+    assert "De oanbieder seit wat er feroarje sil foar" in page
+    _change_part(complaint_app, reaction_by=today() - timedelta(days=1))
+    assert '<strong class="badge--pending">te let</strong>' in tom.get(location).get_data(as_text=True)
+    queue = karin.get("/klachten/behandelen").get_data(as_text=True)
+    assert '<strong class="badge--pending">te laat</strong>' in queue  # closed, and still in the queue
+    handle = karin.get(base).get_data(as_text=True)
+    assert 'name="reaction"' in handle
+    assert _post(karin, base + "/reactie", reaction="Wy plannen de ôfspraken better.").status_code == 303
+    page = tom.get(location).get_data(as_text=True)
+    assert "Wat de oanbieder feroaret" in page
+    assert "Wy plannen de ôfspraken better." in page
+    assert "De oanbieder hat sein wat er feroaret" in page  # in the timeline
+    assert 'name="reaction"' not in karin.get(base).get_data(as_text=True)
+
+
+def test_the_form_shows_each_term_and_the_objection_route(complaint_app, tom):
+    form = tom.get("/klachten/nieuw").get_data(as_text=True)
+    assert "Antwurd binnen 8 wiken" in form  # Kompas's complaint regulation, from the catalog
+    assert "Antwurd binnen 6 wiken" in form  # the municipality (Awb)
+    assert 'id="objection"' in form
+    assert 'href="/klachten#bezwaar"' in form
+
+
+def test_a_decision_next_to_a_provider_files_the_provider_part_and_explains_objecting(complaint_app, tom):
+    response, _ = _file(complaint_app, tom, about=["decision", f"provider:{_kompas(complaint_app)}"])
+    assert response.status_code == 303
+    assert "bezwaar=1" in response.headers["Location"]
+    page = tom.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'id="objection"' in page
+    assert "Sa meitsjesto beswier" in page
+    assert "Antwurd úterlik" in page
+    with complaint_app.app_context():
+        assert [p.subject for p in db.session.exec(select(Complaint)).one().parts] == ["provider"]
+
+
+def test_the_complaint_phone_link_has_no_spaces_or_dashes(complaint_app, tom):
+    with complaint_app.app_context(), db.new_session() as session:
+        kompas = session.exec(select(Provider).where(Provider.external_id == "demo-p000")).one()
+        kompas.complaint_phone = "058 - 200 00 09"
+        session.add(kompas)
+        session.commit()
+    location = _file(complaint_app, tom)[0].headers["Location"].split("?")[0]
+    page = tom.get(location).get_data(as_text=True)
+    assert 'href="tel:0582000009"' in page
+    assert "Tiid foar it antwurd" in page
+    assert "8 wiken" in page

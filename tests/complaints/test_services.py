@@ -11,7 +11,7 @@ from app.complaints.models import Complaint, ComplaintEvent, ComplaintPart
 from app.core.clock import today
 from app.core.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.identity.models import Organisation
+from app.identity.models import Organisation, Person, StaffMembership
 from app.sync.models import OutboxEvent
 from app.sync.schemas import validator
 
@@ -30,7 +30,8 @@ def test_complaint_about_the_provider_goes_to_its_organisation_under_its_regime(
     assert part.organisation_id == world.kompas.organisation_id
     assert part.regime == "jeugdwet"
     assert part.status == "received"
-    assert part.decide_by == deadlines.decide_by(today(), "jeugdwet")
+    assert part.term_weeks == world.kompas.complaint_term_weeks == 8  # Kompas's regulation, from the catalog
+    assert part.decide_by == deadlines.decide_by(today(), "jeugdwet", provider_weeks=8)
     assert part.acknowledge_by == deadlines.acknowledge_by(today())
     assert len(complaint.number) == 11
     assert complaint.number.startswith(f"{today().year}-")
@@ -52,6 +53,21 @@ def test_a_decision_is_an_objection_not_a_complaint(world):
         file(world, about=["decision"])
     assert failed.value.reasons[0][0] == "about"
     assert "bezwaar" in failed.value.reasons[0][1]
+
+
+def test_a_decision_next_to_other_subjects_does_not_block_them(world):
+    complaint = file(world, about=["decision", f"provider:{world.kompas.id}", "app"])
+    assert sorted(p.subject for p in complaint.parts) == ["app", "provider"]
+
+
+def test_a_provider_without_a_term_or_under_the_wkkgz_gets_six_weeks(world):
+    world.kompas.complaint_term_weeks = None
+    db.session.add(world.kompas)
+    assert file(world).parts[0].decide_by == deadlines.decide_by(today(), "jeugdwet")
+    world.kompas.complaint_regime, world.kompas.complaint_term_weeks = "wkkgz", 12
+    part = file(world, client_id="client-tom-0002").parts[0]
+    assert (part.regime, part.term_weeks) == ("wkkgz", None)
+    assert part.decide_by == deadlines.decide_by(today(), "wkkgz")
 
 
 def test_a_provider_the_family_never_had_is_refused(world):
@@ -205,7 +221,7 @@ def test_not_satisfied_reopens_with_a_fresh_term_and_needs_a_new_judgement(world
     assert part.status == "reopened"
     assert part.satisfied is None
     assert part.outcome == ""
-    assert part.decide_by == deadlines.decide_by(today(), "jeugdwet")
+    assert part.decide_by == deadlines.decide_by(today(), "jeugdwet", provider_weeks=8)
     kinds = db.session.exec(select(ComplaintEvent.kind).where(ComplaintEvent.part_id == part.id)
                             .order_by(ComplaintEvent.id)).all()
     assert kinds[-2:] == ["not_satisfied", "reopened"]
@@ -219,7 +235,16 @@ def test_satisfaction_only_after_closure_and_once(world):
     with pytest.raises(ValidationFailed):
         services.answer_satisfaction(db.session, person=tom, complaint=handled.complaint, part_id=handled.part.id,
                                      answer="yes")
-    handled = _closed(world)
+    karin = world.person("karin")
+    handling.judge(db.session, person=karin, handled=handled, outcome="unfounded", judgement="Gjin flater fûn.")
+    handling.close(db.session, person=karin, handled=handled)
+    services.answer_satisfaction(db.session, person=tom, complaint=handled.complaint, part_id=handled.part.id,
+                                 answer="next")
+    with pytest.raises(ValidationFailed) as failed:
+        services.answer_satisfaction(db.session, person=tom, complaint=handled.complaint, part_id=handled.part.id,
+                                     answer="reopen")
+    assert failed.value.reasons[0][0] == "answer"
+    assert (handled.part.status, handled.part.satisfied) == ("closed", False)
 
 
 def test_timeline_events_are_append_only(world):
@@ -249,6 +274,8 @@ def test_monthly_report_counts_without_personal_data(world):
     text = str(payload)
     for secret in (handled.complaint.number, handled.complaint.id, world.person("tom").id, "Tom", "ôfsein"):
         assert secret not in text
+    assert report.emit_month(db.session, month=today().replace(day=1)) == 0  # the month is reported already
+    assert len(db.session.exec(select(OutboxEvent).where(OutboxEvent.event_type == "complaints.monthly")).all()) == 1
 
 
 def test_report_figures_count_late_judgements_as_not_on_time():
@@ -279,3 +306,115 @@ def test_a_provider_passes_a_part_on_to_the_municipality_with_a_fresh_awb_term(w
     assert part.decide_by == deadlines.decide_by(today(), "awb")
     assert handling.queue(db.session, person=karin) == []
     assert [line.part.id for line in handling.queue(db.session, person=jeroen)] == [part.id]
+
+
+# The provider's reaction after the judgement (Jeugdwet 4.2.1 lid 5)
+
+
+def test_the_provider_records_its_reaction_after_the_judgement_and_the_complainant_is_told(world, monkeypatch):
+    sent = []
+    monkeypatch.setattr("app.complaints.mails.send_after_commit", lambda _s, cid, kind: sent.append(kind))
+    handled = _handled(world)
+    karin = world.person("karin")
+    with pytest.raises(ValidationFailed) as failed:
+        handling.react(db.session, person=karin, handled=handled, reaction="We plannen de ôfspraken better.")
+    assert failed.value.reasons[0][0] == "reaction"
+    handling.judge(db.session, person=karin, handled=handled, outcome="founded", judgement="Te faak ôfsein.")
+    handling.close(db.session, person=karin, handled=handled)
+    with pytest.raises(ValidationFailed):
+        handling.react(db.session, person=karin, handled=handled, reaction="kort")
+    sent.clear()
+    handling.react(db.session, person=karin, handled=handled, reaction="We plannen de ôfspraken better.")
+    part = handled.part
+    assert (part.reaction_on, part.reaction) == (today(), "We plannen de ôfspraken better.")
+    assert sent == ["news"]
+    assert services.lateness(part).reaction is False
+    with pytest.raises(ValidationFailed):
+        handling.react(db.session, person=karin, handled=handled, reaction="Nochris, mei oare wurden.")
+    events = db.session.exec(select(AccessLogEntry.event).where(AccessLogEntry.family_id == part.complaint_id)).all()
+    assert "complaint.react" in events
+
+
+def test_a_missing_reaction_is_late_after_the_month_and_keeps_the_closed_part_in_the_queue(world):
+    from datetime import timedelta
+
+    handled = _closed(world)
+    part = handled.part
+    other = file(world, client_id="client-tom-0002").parts[0]
+    assert services.lateness(part, part.reaction_by).reaction is False
+    assert services.lateness(part, part.reaction_by + timedelta(days=1)).reaction is True
+    lines = handling.queue(db.session, person=world.person("karin"))
+    assert {line.part.id for line in lines} == {part.id, other.id}  # closed, but the reaction is still owed
+    part.reaction_on = part.reaction_by + timedelta(days=3)  # given, but late
+    assert services.lateness(part, part.reaction_on).reaction is True
+
+
+def test_reopening_clears_the_reaction_of_the_earlier_judgement(world):
+    handled = _closed(world)
+    karin = world.person("karin")
+    handling.react(db.session, person=karin, handled=handled, reaction="Wy feroarje neat, want ...")
+    part = services.answer_satisfaction(db.session, person=world.person("tom"), complaint=handled.complaint,
+                                        part_id=handled.part.id, answer="reopen")
+    assert (part.reaction_by, part.reaction_on, part.reaction) == (None, None, "")
+
+
+# Lateness of the start (acknowledgement)
+
+
+def test_a_start_owed_after_reopening_or_passing_on_is_flagged_late(world):
+    from datetime import timedelta
+
+    handled = _closed(world)
+    part = services.answer_satisfaction(db.session, person=world.person("tom"), complaint=handled.complaint,
+                                        part_id=handled.part.id, answer="reopen")
+    assert services.lateness(part, part.acknowledge_by + timedelta(days=1)).acknowledge is True
+    handling.forward(db.session, person=world.person("karin"), handled=handled,
+                     reason="It is about the municipality's decision, not about our help.")
+    assert part.status == "forwarded"
+    assert services.lateness(part, part.acknowledge_by + timedelta(days=1)).acknowledge is True
+    jeroen = world.person("jeroen")
+    again = handling.handled_part(db.session, person=jeroen, part_id=part.id)
+    handling.assign(db.session, person=jeroen, handled=again, handler_id=jeroen.id)
+    assert services.lateness(part, part.acknowledge_by + timedelta(days=1)).acknowledge is False
+
+
+# Who handles it: never the person complained about; the family's helper only when nobody else can
+
+
+def _colleague_at_kompas(world) -> Person:
+    anna = Person(given_name="Anna", family_name="Klachtenfunctionaris", language="nl")
+    db.session.add(anna)
+    db.session.flush()
+    db.session.add(StaffMembership(organisation_id=world.kompas.organisation_id, person_id=anna.id,
+                                   role="provider_staff"))
+    db.session.flush()
+    return anna
+
+
+def test_karin_gives_toms_help_so_she_is_involved_but_handles_it_while_she_is_the_only_one(world):
+    karin = world.person("karin")
+    part = file(world).parts[0]
+    assert part.complained_about_id is None
+    assert part.involved_id == karin.id
+    handled = handling.handled_part(db.session, person=karin, part_id=part.id)
+    assert handled.involved is True
+    assert [c.id for c in handled.colleagues] == [karin.id]
+
+
+def test_a_colleague_handles_it_when_the_complaint_names_no_one_and_karin_gives_the_help(world):
+    karin, anna = world.person("karin"), _colleague_at_kompas(world)
+    part = file(world).parts[0]
+    assert handling.queue(db.session, person=karin) == []
+    with pytest.raises(NotFound):
+        handling.handled_part(db.session, person=karin, part_id=part.id)
+    handled = handling.handled_part(db.session, person=anna, part_id=part.id)
+    assert (handled.involved, [c.id for c in handled.colleagues]) == (False, [anna.id])
+    with pytest.raises(ValidationFailed):
+        handling.assign(db.session, person=anna, handled=handled, handler_id=karin.id)
+
+
+def test_a_named_person_is_never_the_handler_even_when_no_one_else_is_left(world):
+    karin = world.person("karin")
+    part = file(world, about_person_id=karin.id).parts[0]
+    assert (part.complained_about_id, part.involved_id) == (karin.id, None)
+    assert handling.queue(db.session, person=karin) == []

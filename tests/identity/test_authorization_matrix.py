@@ -139,7 +139,7 @@ POST = {
     "/beoordelen/{tom_help}":        [303, 404, 303, 404, 303, 404, 404, 404, 404, 404, 404],
     # a published rating of another family at Kompas: Karin replies; anyone reports it (hidden); the redactie
     # publishes it again, and cannot reject what is published by now
-    "/beoordelingen/{rating}/reactie": [303, 403, 403, 403, 403, 403, 403, 403, 403, 303, 403],
+    "/beoordelingen/{rating}/reactie": [303, 403, 403, 403, 403, 403, 403, 403, 403, 404, 403],
     "/beoordelingen/{rating}/melden": [303] * 11,
     "/redactie/{rating}/publiceren": [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 303],
     "/redactie/{rating}/afwijzen":   [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422],
@@ -165,6 +165,8 @@ POST = {
     "/klachten/behandelen/{part}/afhandelen": [303, 404, 404, 404, 404, 404, 404, 404, 404, 422, 404],
     # passing on without a reason is refused (422): the part stays Karin's for the rows above
     "/klachten/behandelen/{part}/doorsturen": [303, 404, 404, 404, 404, 404, 404, 404, 404, 422, 404],
+    # the provider's reaction comes after the judgement, which is not recorded: 422 for Karin
+    "/klachten/behandelen/{part}/reactie": [303, 404, 404, 404, 404, 404, 404, 404, 404, 422, 404],
     # sending an event again: only a dead one (this one is pending: 422 for the municipality)
     "/beheer/sync/{event}/opnieuw":  [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422],
     "/gezinnen/nieuw":               [303, 403, 403, 403, 403, 403, 403, 303, 303, 403, 403],
@@ -289,7 +291,8 @@ ROUTE_DATA = {"/catalogus/aanbod/{offer}/kiezen": lambda values: {"goal_id": val
               "/klachten/behandelen/{part}/status": lambda values: {"status": "in_progress"},
               "/klachten/behandelen/{part}/berichten": lambda values: {"part_id": values["part"]},
               "/klachten/behandelen/{part}/termijn": lambda values: {"kind": "extension", "days": "7"},
-              "/klachten/behandelen/{part}/doorsturen": lambda values: {"reason": ""}}
+              "/klachten/behandelen/{part}/doorsturen": lambda values: {"reason": ""},
+              "/klachten/behandelen/{part}/reactie": lambda values: {"reaction": "We plan the appointments better."}}
 
 
 @pytest.mark.parametrize(("route", "actor"), [(r, a) for r in GET for a in ACTORS])

@@ -77,10 +77,10 @@ class Builder:
         self.session.add(FamilyVerdict(assignment_id=assignment.id, goal_id=assignment.goal_id, verdict=verdict,
                                        decided_at=at(day), current=current, moment=moment))
 
-    def answer(self, usefulness: int, day: date, code: str = "0080"):
+    def answer(self, usefulness: int, day: date, code: str = "0080", independence: str = "02"):
         assignment = self.assignment(code, asked=None)
         self.session.add(OutcomeAnswer(assignment_id=assignment.id, person_id=self.mark.id, informant="parent",
-                                       usefulness=usefulness, independence="02", created_at=at(day)))
+                                       usefulness=usefulness, independence=independence, created_at=at(day)))
 
     def complaint_part(self, received: date, due: date, judged: date | None, code: str = "0080"):
         family, _plan, _goal = self.shared(code)

@@ -26,8 +26,9 @@ def test_demo_monitor_shows_this_month_with_charts_and_tables(jeroen):
     response = jeroen.get("/monitor?lang=nl")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.count('role="img"') == 7
-    assert html.count("<table") == 7
+    assert html.count('role="img"') == 8
+    assert html.count("<table") == 8
+    assert "Gezinnen die verder kunnen zonder hulp" in html  # CBS 3.1, "can you go on without help"
     assert 'aria-labelledby="plans-title plans-desc"' in html
     assert '<title id="plans-title">Plannen aan het eind van elke maand</title>' in html
     assert "Te weinig gegevens" in html  # the demo's handful of decisions and verdicts is below the minimum

@@ -134,3 +134,28 @@ def test_csv_rows_hide_small_cells_and_carry_no_names(region_app):
     assert by_key[("2026-03", "usefulness", "")][4:] == (8, 5, "")
     assert by_key[("2026-02/2026-03", "waiting_realised_days_median", "45")][4:] == (14, 5, "")
     assert by_key[("now", "sync_pending", "")][4] == 2
+
+
+def test_going_on_without_help_is_a_share_per_answer_suppressed_below_five(region_app):
+    from tests.monitor.conftest import Builder
+
+    with region_app.test_request_context(), db.new_session() as session:
+        b = Builder(session)
+        for independence in ("04", "04", "03", "02", "01"):
+            b.answer(7, date(2026, 4, 8), independence=independence)
+        b.answer(7, date(2026, 2, 8), independence="04")
+        session.commit()
+    february, march, april = figures(region_app).months
+    assert march.independence["02"] == Cell(1.0, 5)  # the region's five March answers all say "02"
+    assert march.without_help == Cell(0.0, 5)
+    assert april.independence == {"01": Cell(0.2, 5), "02": Cell(0.2, 5), "03": Cell(0.2, 5), "04": Cell(0.4, 5)}
+    assert april.without_help == Cell(0.6, 5)  # "03" and "04": yes, for now or for good
+    assert february.without_help == Cell(None, 1)
+    assert february.independence["04"].suppressed
+    with region_app.test_request_context(), db.new_session() as session:
+        jeroen = demo_people(session)["jeroen"]
+        found = services.monitor(session, person=jeroen, filters=services.Filters(date(2026, 2, 1), APRIL))
+    by_key = {(r[0], r[2]): r for r in services.csv_rows(found)[1:]}
+    assert by_key[("2026-04", "without_help")][4:] == (0.6, 5, "")
+    assert by_key[("2026-04", "independence_04")][4:] == (0.4, 5, "")
+    assert by_key[("2026-02", "independence_04")][4:] == ("", "", "fewer_than_5")

@@ -273,3 +273,28 @@ def test_the_header_count_is_the_number_of_unread_notifications_the_inbox_shows(
             assert inbox.unread_count(db.session, person=person) == len(shown), key
         mark = db.session.get(Person, world.people["mark"])
         assert inbox.unread_count(db.session, person=mark) > 0  # the fast path for professionals is exercised
+
+
+def test_a_divided_family_asks_the_professional_for_a_conversation_by_his_email_choice(plan_app):
+    from flask_babel import force_locale
+
+    from app.results import services as results
+    from tests.results.conftest import ResultWorld
+
+    world = ResultWorld(plan_app)
+    with plan_app.test_request_context():
+        mark = _person(world, "mark")
+        services.update_preferences(db.session, person=mark, email=mark.email, choices={
+            (Topic.GOAL_CHANGED, Channel.APP): True, (Topic.GOAL_CHANGED, Channel.EMAIL): True})
+        db.session.commit()
+        for key, verdict in [("tom", "achieved"), ("sanne", "not_achieved"), ("erik", "achieved")]:
+            results.judge(db.session, trajectory=world.t(key), moment="end", verdict=verdict, explanation="Zo.")
+            db.session.commit()
+        [note] = db.session.exec(select(Notification).where(Notification.detail == "divided")).all()
+        assert (note.person_id, note.topic, note.mail) == (mark.id, Topic.GOAL_CHANGED, MailMode.DIGEST)
+        assert notified(world, "goal_changed", world.goal_id) >= {"mark"}
+        assert {n.person_id for n in db.session.exec(select(Notification).where(
+            Notification.detail == "divided")).all()} == {mark.id}  # not the family, not the provider
+        with force_locale("nl"):
+            assert mails.subject_for(note) == "Een gezin is het niet eens over het resultaat van een doel"
+            assert "Zo." not in mails.body_for(note)  # no family words in an e-mail

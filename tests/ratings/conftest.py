@@ -49,3 +49,17 @@ def world(any_plan_app):  # noqa: F811
 @pytest.fixture
 def sqlite_world(plan_app):  # noqa: F811
     return RatingWorld(plan_app)
+
+
+@pytest.fixture
+def postgres_world(postgres, tmp_path):
+    """The demo on PostgreSQL only: for races that need two real concurrent transactions."""
+    import uuid
+
+    from tests.conftest import make_app
+
+    url = postgres.create_database(f"r_{uuid.uuid4().hex[:12]}")
+    flask_app = make_app(url, with_plan=True, MAIL_DIR=str(tmp_path / "mail"))
+    yield RatingWorld(flask_app)
+    with flask_app.app_context():
+        db.engine.dispose()

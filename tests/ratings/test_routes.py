@@ -65,8 +65,12 @@ def test_from_rating_to_the_provider_page(sqlite_world):
     assert _rate(family, world, GOOD).status_code == 303
     public = app.test_client()
     before = public.get(f"/catalogus/aanbieders/{world.kompas}").get_data(as_text=True)
-    assert "Niet genoeg beoordelingen" in before or "Not enough ratings yet" in before or "Nog" in before
+    figures_before = before.split('id="ratings-heading"')[1].split("</section>")[0]
+    assert "Nog te weinig beoordelingen." in figures_before  # four families: no score, no distribution, no texts
+    assert "van de 10" not in figures_before
+    assert "Gemiddelde van" not in figures_before
     assert "Tige tank" not in before
+    assert "Wy fielden ús echt heard" not in before  # not even the other families' published texts
     editor = app.test_client()
     sign_in(editor, "jeroen")
     queue = editor.get("/redactie").get_data(as_text=True)
@@ -78,7 +82,10 @@ def test_from_rating_to_the_provider_page(sqlite_world):
     assert published.status_code == 303
     after = public.get(f"/catalogus/aanbieders/{world.kompas}?lang=en").get_data(as_text=True)
     assert "Tige tank" in after
+    assert "Not enough ratings yet." not in after
     assert "out of 10" in after
+    assert "Average of 5 ratings, from 5 families." in " ".join(after.split())
+    assert "<strong>7.6</strong>" in after  # (8 + 7 + 9 + 6 + 8) / 5
     assert "Sanne" not in after
     assert "Mark" not in after.split("ratings-heading")[1].split("</section>")[0]  # the professional's score: internal
     sorted_page = public.get("/catalogus?sorteer=rating&lang=en").get_data(as_text=True)
@@ -138,3 +145,85 @@ def test_the_migration_allows_the_redactie_and_rating_notifications(database, tm
             conn.execute(sa.text("INSERT INTO staff_membership (organisation_id, person_id, role, created_at) "
                                  "VALUES ('o1', 'p1', 'boss', CURRENT_TIMESTAMP)"))
         engine.dispose()
+
+
+def _publish_sannes(app, world, data=GOOD):
+    family = app.test_client()
+    sign_in(family, "sanne")
+    assert _rate(family, world, data).status_code == 303
+    editor = app.test_client()
+    sign_in(editor, "jeroen")
+    rating_id = re.search(r"/redactie/(\d+)/publiceren", editor.get("/redactie").get_data(as_text=True)).group(1)
+    assert editor.post(f"/redactie/{rating_id}/publiceren",
+                       data={"csrf_token": _token(editor, "/redactie")}).status_code == 303
+    return family, rating_id
+
+
+def test_provider_staff_see_single_ratings_only_from_five_trajectories(sqlite_world):
+    app, world = sqlite_world.app, sqlite_world
+    karin = app.test_client()
+    sign_in(karin, "karin")  # Karin reads Dutch
+    before = karin.get("/aanbieder/beoordelingen").get_data(as_text=True)
+    assert "Nog te weinig beoordelingen." in before
+    assert "Wy fielden ús echt heard" not in before  # four families' published texts: hidden from the provider
+    assert "Een ouder" not in before
+    assert 'action="/beoordelingen/' not in before  # nothing to reply to
+    _publish_sannes(app, world)
+    after = karin.get("/aanbieder/beoordelingen").get_data(as_text=True)
+    assert "Nog te weinig beoordelingen." not in after
+    assert "Tige tank" in after
+    assert "Wy fielden ús echt heard" in after
+    assert "Sanne" not in after
+
+
+def test_the_provider_s_reply_and_the_outcome_figures_show_in_the_catalog_from_five_trajectories(sqlite_world):
+    from app.results.models import OutcomeAnswer
+    from app.results.services import judge
+    from app.results.trajectory import trajectory
+
+    app, world = sqlite_world.app, sqlite_world
+    with app.app_context():
+        offer_page = f"/catalogus/aanbod/{world.offer}?lang=en"
+        assert "Goal achieved, in the family" not in app.test_client().get(offer_page).get_data(as_text=True)
+    family, rating_id = _publish_sannes(app, world)
+    karin = app.test_client()
+    sign_in(karin, "karin")
+    replied = karin.post(f"/beoordelingen/{rating_id}/reactie", data={
+        "csrf_token": _token(karin, "/aanbieder/beoordelingen"), "text": "Dank jullie wel, Sanne en Erik!"})
+    assert replied.status_code == 303
+    with app.test_request_context():  # Tom's family judges his goal achieved; Sanne answers the outcome items
+        from app.catalog.models import Assignment
+
+        goal_id = db.session.get(Assignment, world.tom_help).goal_id
+        for key in ("tom", "sanne", "erik"):
+            judge(db.session, trajectory=trajectory(db.session, person=world.person(key), goal_id=goal_id),
+                  moment="end", verdict="achieved", explanation="Het rooster werkt.")
+        db.session.add(OutcomeAnswer(assignment_id=world.tom_help, person_id=world.people["sanne"],
+                                     informant="parent", usefulness=10, independence="04"))
+        db.session.commit()
+    public = app.test_client()
+    for path in (f"/catalogus/aanbieders/{world.kompas}?lang=en", offer_page):
+        page = " ".join(public.get(path).get_data(as_text=True).split())
+        assert "Reply from the provider" in page
+        assert "Dank jullie wel, Sanne en Erik!" in page
+        assert "own judgement</dt><dd>80% (5 families)" in page  # Yilmaz: partly
+        assert "How useful was the help (1 to 10)</dt><dd>8.0</dd>" in page  # (8 + 7 + 9 + 6 + 10) / 5
+        assert "Yes: no more help is needed: 80%" in page
+        assert "No: the same help or more is still needed: 0%" in page
+        assert "Help stopped early by the family or the provider</dt><dd>0% (of 5 ended)" in page
+
+
+def test_a_rating_rejected_as_a_complaint_points_the_author_to_the_complaint_route(sqlite_world):
+    app, world = sqlite_world.app, sqlite_world
+    family = app.test_client()
+    sign_in(family, "sanne")
+    _rate(family, world, {**GOOD, "text": "Ze hebben mijn zoon geslagen en niemand doet iets."})
+    editor = app.test_client()
+    sign_in(editor, "jeroen")
+    rating_id = re.search(r"/redactie/(\d+)/publiceren", editor.get("/redactie").get_data(as_text=True)).group(1)
+    done = editor.post(f"/redactie/{rating_id}/afwijzen", data={"csrf_token": _token(editor, "/redactie"),
+                                                                  "reason": "complaint"})
+    assert done.status_code == 303
+    page = family.get("/beoordelen").get_data(as_text=True)
+    assert 'href="/klachten"' in page
+    assert "Wêr&#39;tsto mei in klacht hinne kinst" in page or "Wêr'tsto mei in klacht hinne kinst" in page

@@ -231,7 +231,8 @@ def test_provider_staff_cannot_moderate_and_reply_once_editable(world):
         replies = db.session.exec(select(RatingReply).where(RatingReply.rating_id == rating.id)).all()
         assert [(r.text, r.version) for r in replies] == [("Tige tank!", 2)]
         shown = moderation.provider_ratings(db.session, person=world.person("karin"))
-        assert all(not hasattr(r, "person_id") for r in shown)  # no author in what providers see
+        assert shown.ratings
+        assert all(not hasattr(r, "person_id") for r in shown.ratings)  # no author in what providers see
         db.session.commit()
 
 
@@ -257,3 +258,119 @@ def test_a_published_rating_stays_when_its_author_leaves_the_family(world):
         assert services.my_trajectories(db.session, person=world.person("sanne")) == []
         with pytest.raises(NotFound):
             _rate_update(world, rating, overall="1")
+
+
+def test_provider_staff_see_no_single_rating_before_five_trajectories(world):
+    with world.app.test_request_context():
+        karin = world.person("karin")
+        before = moderation.provider_ratings(db.session, person=karin)
+        assert (before.ratings, before.too_few) == ([], True)  # four families rated: not even month or informant
+        demo_rating = db.session.exec(select(Rating).where(Rating.provider_id == world.kompas,
+                                                           Rating.status == "published")).first()
+        with pytest.raises(NotFound):  # nor may she reply to a rating she cannot see
+            moderation.reply(db.session, person=karin, rating_id=demo_rating.id, text="Dank")
+        sanne = _rate(world)
+        moderation.publish(db.session, editor=world.person("jeroen"), rating_id=sanne.id)
+        after = moderation.provider_ratings(db.session, person=karin)
+        assert after.too_few is False
+        assert len(after.ratings) == 5
+        assert sanne.id in {r.id for r in after.ratings}
+        db.session.commit()
+
+
+def test_an_editor_who_also_works_for_the_provider_cannot_moderate_its_ratings(world):
+    from app.catalog.models import Provider
+    from app.identity.models import StaffMembership
+
+    with world.app.test_request_context():
+        rating = _rate(world)
+        kompas = db.session.get(Provider, world.kompas)
+        db.session.add(StaffMembership(organisation_id=kompas.organisation_id, person_id=world.people["jeroen"],
+                                       role="provider_staff"))
+        db.session.commit()
+        jeroen = world.person("jeroen")
+        assert rating.id not in {q.rating.id for q in moderation.queue(db.session, editor=jeroen)}
+        with pytest.raises(NotAllowed):
+            moderation.publish(db.session, editor=jeroen, rating_id=rating.id)
+        db.session.rollback()
+        with pytest.raises(NotAllowed):
+            moderation.reject(db.session, editor=jeroen, rating_id=rating.id, reason="threat")
+        db.session.rollback()
+        assert db.session.get(Rating, rating.id).status == "pending"
+
+
+def test_rating_before_the_trajectory_opens_is_refused_with_the_day_it_opens(world):
+    with world.app.test_request_context():
+        help_ = db.session.get(Assignment, world.tom_help)
+        help_.care_started_on, help_.care_stopped_on, help_.stop_reason = today() - timedelta(days=10), None, ""
+        db.session.commit()
+        opens = services.add_months(help_.care_started_on, 3)
+        with force_locale("nl"), pytest.raises(ValidationFailed) as failed:
+            _rate(world)
+        assert failed.value.reasons == [("overall", f"Je kunt deze hulp beoordelen vanaf {opens:%d-%m-%Y}.")]
+        db.session.rollback()
+        assert db.session.exec(select(Rating).where(Rating.assignment_id == world.tom_help)).first() is None
+
+
+def test_a_rejection_is_in_the_family_s_access_log_with_the_rule(world):
+    with world.app.test_request_context():
+        rating = _rate(world, text="Mevrouw Jansen, 06-12345678")
+        moderation.reject(db.session, editor=world.person("jeroen"), rating_id=rating.id, reason="complaint")
+        db.session.commit()
+        entry = db.session.exec(select(AccessLogEntry).where(AccessLogEntry.event == "rating.reject")).one()
+        assert (entry.action, entry.actor_id, entry.actor_role, entry.family_id, entry.object_id, entry.detail) == (
+            "update", world.people["jeroen"], "editor", rating.family_id, str(rating.id), "complaint")
+        assert [v.change for v in services.history(db.session, rating_id=rating.id)] == ["create", "reject"]
+
+
+def test_the_outcome_figures_include_going_on_without_help_from_five_trajectories(world):
+    from app.results.models import OutcomeAnswer
+
+    with world.app.test_request_context():
+        before = figures.provider_figures(db.session, provider_id=world.kompas).outcomes
+        assert (before.answered, before.independence) == (4, {})  # four answers: nothing shown
+        db.session.add(OutcomeAnswer(assignment_id=world.tom_help, person_id=world.people["sanne"],
+                                     informant="parent", usefulness=9, independence="03"))
+        db.session.flush()
+        after = figures.provider_figures(db.session, provider_id=world.kompas).outcomes
+        assert after.answered == 5
+        # the demo: three families "04" (achieved), one "02" (partly); Sanne "03"
+        assert after.independence == pytest.approx({"01": 0.0, "02": 0.2, "03": 0.2, "04": 0.6})
+        assert figures.provider_figures(db.session, provider_id=world.kompas).any_outcomes
+        db.session.rollback()
+
+
+def test_two_editors_publishing_two_ratings_of_one_trajectory_at_once_count_it_once(postgres_world):
+    """On PostgreSQL (SQLite has one writer at a time, so there is no race to lose there)."""
+    import threading
+    import time
+
+    from app.identity.models import Person
+
+    world = postgres_world
+    with world.app.test_request_context():
+        sanne, tom = _rate(world), _rate(world, "tom", overall="10")
+        db.session.commit()
+        ids, editor_id = (sanne.id, tom.id), world.people["jeroen"]
+    failures = []
+
+    def second_editor():
+        try:
+            with world.app.test_request_context(), db.new_session() as session:
+                moderation.publish(session, editor=session.get(Person, editor_id), rating_id=ids[1])
+        except Exception as error:  # noqa: BLE001 - reported to the test below
+            failures.append(error)
+
+    with world.app.test_request_context(), db.new_session() as first:
+        moderation.publish(first, editor=first.get(Person, editor_id), rating_id=ids[0])
+        other = threading.Thread(target=second_editor)
+        other.start()
+        time.sleep(0.5)
+        assert other.is_alive()  # it waits for the trajectory's lock
+        first.commit()
+    other.join(10)
+    assert not failures
+    with world.app.test_request_context():
+        shown = figures.provider_figures(db.session, provider_id=world.kompas)
+        assert (shown.trajectories, shown.ratings) == (5, 6)
+        db.session.commit()

@@ -113,3 +113,42 @@ def test_a_child_gets_the_smiley_version(sqlite_world):
     assert "Hoe ging het?" in html
     assert "😀" in html
     assert "Twee vragen over de hulp" not in html  # under 12: the outcome questions are for a parent
+
+
+def test_divided_shows_on_mark_s_plan_and_his_notification_opens_the_result_page(sqlite_world):
+    world, client = sqlite_world, sqlite_world.app.test_client()
+    for key, verdict in [("tom", "achieved"), ("sanne", "partly"), ("erik", "achieved")]:
+        sign_in(client, key)
+        assert post(client, page(world), verdict=verdict, explanation="Zo zie ik het.").status_code == 303
+    sign_in(client, "mark")  # Mark reads Dutch
+    plan = client.get(f"/plan/{world.plan_id}").get_data(as_text=True)
+    block = plan.split(f'id="result-{world.goal_id}"')[1].split("</p>")[0]
+    assert '<span class="status status--result-divided">Verdeeld</span>' in block
+    inbox = client.get("/meldingen").get_data(as_text=True)
+    assert "Het gezin is het niet eens over het resultaat van een doel. Praat er met hen over:" in inbox
+    note_id = re.search(r'href="/meldingen/(\d+)"', inbox).group(1)
+    opened = client.get(f"/meldingen/{note_id}")
+    assert opened.status_code == 303
+    assert opened.headers["Location"].endswith(f"/doel/{world.goal_id}/resultaat?moment=eind")
+    result = client.get(page(world)).get_data(as_text=True)
+    assert "Het gezin is het nog niet eens." in result
+    assert 'action="/doel/' + world.goal_id + '/resultaat/gesprek' in result
+
+
+def test_after_the_family_verdict_karin_still_gives_her_verdict_and_it_is_shown(sqlite_world):
+    world, client = sqlite_world, sqlite_world.app.test_client()
+    for key in ("tom", "sanne", "erik"):
+        sign_in(client, key)
+        assert post(client, page(world), verdict="achieved", explanation="Het weekrooster werkt.").status_code == 303
+    sign_in(client, "karin")
+    html = client.get(page(world)).get_data(as_text=True)
+    assert "Het oordeel van het gezin staat vast. Je kunt je eigen oordeel nog geven of veranderen" in html
+    assert post(client, page(world), verdict="partly", explanation="Nog niet alles lukt.").status_code == 303
+    sign_in(client, "erik")
+    html = client.get(page(world)).get_data(as_text=True)
+    assert "Nog niet alles lukt." in html
+    assert '<span class="status status--result-achieved">Behaald</span>' in html.split('id="family-verdict"')[1]
+    with sqlite_world.app.app_context():
+        kinds = [e.event_type for e in db.session.exec(select(OutboxEvent).where(
+            OutboxEvent.aggregate_id == world.plan_id, OutboxEvent.event_type.like("result.%"))).all()]
+    assert kinds == ["result.achieved"]

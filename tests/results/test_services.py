@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlmodel import select
 
 from app.audit.models import AccessLogEntry
@@ -11,6 +13,9 @@ from app.core.clock import today
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.identity.models import Family, Municipality
+from app.notifications.inbox import describe
+from app.notifications.models import Notification
+from app.plans.models import PlanItem
 from app.results import services
 from app.results.models import FamilyVerdict, ResultVerdict
 from app.results.trajectory import Trajectory
@@ -120,11 +125,11 @@ def test_partly_releases_the_second_half_only_when_the_municipality_says_so(worl
         assert event.payload["releases_second_payment"] is expected
 
 
-def test_verdicts_are_final_once_the_family_verdict_is_set_and_only_the_professional_corrects(world):
+def test_the_family_s_verdicts_are_final_once_the_family_verdict_is_set_and_only_the_professional_corrects(world):
     with world.app.test_request_context():
         for key in ("tom", "sanne", "erik"):
             judge(world, key, "achieved")
-        for key in ("tom", "karin", "mark"):
+        for key in ("tom", "sanne"):  # the family's own verdicts are final (the provider's and professional's: below)
             with pytest.raises(ValidationFailed) as refused:
                 judge(world, key, "not_achieved")
             assert refused.value.reasons[0][0] == "verdict"
@@ -232,3 +237,122 @@ def test_judging_waits_until_the_help_has_ended(world):
         evaluation = services.judge(db.session, trajectory=world.t("tom"), moment="evaluation", verdict="partly",
                                     explanation="Halverwege: het gaat beter.")
         assert evaluation.moment == "evaluation"
+
+
+def test_provider_and_professional_may_judge_after_the_family_verdict_which_never_changes(world):
+    with world.app.test_request_context():
+        for key in ("tom", "sanne", "erik"):
+            judge(world, key, "achieved")
+        [paid] = result_events()
+        outbox_before = db.session.exec(select(sa.func.count()).select_from(OutboxEvent)).one()
+        assert services.judging(db.session, trajectory=world.t("karin")).may_judge
+        assert not services.judging(db.session, trajectory=world.t("tom")).may_judge
+        judge(world, "karin", "not_achieved", "Volgens ons is er nog veel te doen.")
+        judge(world, "mark", "partly", "Deels: het rooster werkt, de gymtas niet.")
+        judge(world, "karin", "partly", "Na overleg: deels.")  # and revise it
+        family = db.session.exec(select(FamilyVerdict).where(FamilyVerdict.assignment_id == world.assignment_id)).all()
+        assert [(f.verdict, f.current) for f in family] == [("achieved", True)]
+        assert db.session.get(Assignment, world.assignment_id).result_state == "achieved"
+        assert result_events() == [paid]  # no new payment event
+        assert db.session.exec(select(sa.func.count()).select_from(OutboxEvent)).one() == outbox_before
+        shown = services.judging(db.session, trajectory=world.t("sanne"))
+        assert {(v.capacity, v.verdict) for v in shown.verdicts} >= {("provider", "partly"), ("professional", "partly")}
+        assert [(v.verdict, v.version) for v in shown.history if v.capacity == "provider"] == [("not_achieved", 1)]
+        entries = db.session.exec(select(AccessLogEntry).where(AccessLogEntry.event == "result.judge",
+                                                               AccessLogEntry.actor_id == world.people["karin"])
+                                  .order_by(AccessLogEntry.id)).all()
+        assert [(e.action, e.detail) for e in entries] == [("create", "end:after_family_verdict"),
+                                                           ("update", "end:after_family_verdict")]
+
+
+def test_a_goal_withheld_from_the_parents_gets_its_family_verdict_from_the_youth_alone(world):
+    with world.app.test_request_context():
+        goal = db.session.get(PlanItem, world.goal_id)
+        goal.withheld_from_parents, goal.withheld_reason = True, "Tom wil dit doel voor zichzelf houden."
+        db.session.commit()
+        tom = world.t("tom")
+        assert tom.counting == {world.people["tom"]}  # Sanne and Erik may not see the goal, so they do not decide
+        assert sorted(capacity for _member, capacity in tom.judges()) == ["professional", "youth"]
+        for key in ("sanne", "erik"):
+            with pytest.raises(NotFound):
+                world.t(key)
+        judge(world, "tom", "achieved")
+        [event] = result_events()
+        assert (event.event_type, event.payload["releases_second_payment"]) == ("result.achieved", True)
+        assert [(v["capacity"], v["counts"]) for v in event.payload["verdicts"]] == [("youth", True)]
+
+
+def test_partial_release_is_off_by_default_and_the_cli_switches_it(world):
+    with world.app.test_request_context():
+        municipality = db.session.get(Municipality, db.session.get(
+            Family, db.session.get(Assignment, world.assignment_id).family_id).municipality_id)
+        code = municipality.cbs_code
+        assert municipality.partial_result_releases is False
+    runner = world.app.test_cli_runner()
+    unknown = runner.invoke(args=["municipality", "partial-release", "9999", "on"])
+    assert unknown.exit_code != 0
+    assert "9999" in unknown.output
+    assert runner.invoke(args=["municipality", "partial-release", code, "maybe"]).exit_code != 0
+    with world.app.test_request_context():
+        for key in ("tom", "sanne", "erik"):
+            judge(world, key, "partly")
+        [before] = result_events()
+        assert (before.event_type, before.payload["releases_second_payment"]) == ("result.not_achieved", False)
+    switched = runner.invoke(args=["municipality", "partial-release", code, "on"])
+    assert switched.exit_code == 0, switched.output
+    with world.app.test_request_context():
+        db.session.expire_all()
+        assert db.session.exec(select(Municipality).where(Municipality.cbs_code == code)).one().partial_result_releases
+        services.correct(db.session, trajectory=world.t("mark"), moment="end", verdict="achieved",
+                         reason="Tijdelijk anders")
+        services.correct(db.session, trajectory=world.t("mark"), moment="end", verdict="partly",
+                         reason="Toch deels")
+        db.session.commit()
+        after = result_events()[-1]
+        assert (after.event_type, after.payload["partial_result_releases"],
+                after.payload["releases_second_payment"]) == ("result.not_achieved", True, True)
+        logged = db.session.exec(select(AccessLogEntry).where(
+            AccessLogEntry.event == "municipality.partial_release")).one()
+        assert (logged.object_id, logged.detail, logged.family_id) == (code, "off->on", None)
+
+
+def test_the_professional_hears_once_when_the_family_is_divided(world):
+    with world.app.test_request_context():
+        judge(world, "tom", "achieved")
+        judge(world, "sanne", "partly")
+        assert _divided_notes(world) == []  # Erik has not judged: not divided yet
+        judge(world, "erik", "achieved")
+        [note] = _divided_notes(world)
+        assert (note.person_id, note.item_id, note.detail, note.in_app) == (
+            world.people["mark"], world.goal_id, "divided", True)
+        assert note.mail == "none"  # Mark's choice for "a goal changes": in the app only (the default)
+        judge(world, "erik", "not_achieved")  # still divided: no second notification
+        assert len(_divided_notes(world)) == 1
+        with force_locale("nl"):
+            line = describe(note, db.session.get(PlanItem, world.goal_id), "Tom")
+        with force_locale("fy"):
+            frysk = describe(note, db.session.get(PlanItem, world.goal_id), "Tom")
+        assert line.startswith("Het gezin is het niet eens over het resultaat van een doel.")
+        assert frysk != line
+
+
+def _divided_notes(world):
+    return db.session.exec(select(Notification).where(Notification.topic == "goal_changed",
+                                                      Notification.detail.like("divided%"))).all()
+
+
+def test_a_correction_is_in_the_access_log_with_the_old_and_new_verdict(world):
+    with world.app.test_request_context():
+        for key in ("tom", "sanne", "erik"):
+            judge(world, key, "achieved")
+        new = services.correct(db.session, trajectory=world.t("mark"), moment="end", verdict="partly",
+                               reason="Erik gaf per ongeluk het verkeerde antwoord.")
+        db.session.commit()
+        entries = db.session.exec(select(AccessLogEntry).where(AccessLogEntry.event.in_(
+            ("result.family_verdict", "result.correct"))).order_by(AccessLogEntry.id)).all()
+        assert [(e.event, e.action, e.actor_id, e.detail) for e in entries] == [
+            ("result.family_verdict", "create", world.people["erik"], "end:achieved"),
+            ("result.correct", "update", world.people["mark"], "end:achieved->partly")]
+        assert entries[1].object_id == str(new.id)
+        assert entries[1].family_id == world.t("mark").ctx.plan.family_id
+        assert entries[1].youth_id == world.people["tom"]

@@ -64,12 +64,51 @@
       keys.forEach(function (key) { localStorage.removeItem(key); });
     } catch (e) { /* storage off */ }
   }
+  function versionKey(form) { return draftPrefix(form) + "version"; }
+  function keepDraft(form) {
+    try {
+      Array.prototype.forEach.call(form.querySelectorAll(DRAFT_FIELDS), function (f) {
+        if (f.name) { localStorage.setItem(draftKey(form, f), draftValue(f)); }
+      });
+      var version = form.querySelector("input[name=version]");
+      if (version && localStorage.getItem(versionKey(form)) === null) {
+        localStorage.setItem(versionKey(form), version.value);
+      }
+    } catch (e) { /* storage full or off */ }
+  }
+  // Listened for on the document, so a form is covered from the moment it is in the page (htmx swaps it in and
+  // only then says so: someone quick, or a test, types in between).
+  function draftForm(event) { return event.target.closest ? event.target.closest("form[data-drafts]") : null; }
+  function soon(event) {
+    var form = draftForm(event);
+    if (!form) { return; }
+    clearTimeout(form._draftTimer);
+    form._draftTimer = setTimeout(function () { keepDraft(form); }, 400);
+  }
+  document.addEventListener("input", soon);
+  document.addEventListener("change", soon);
+  // Saved: the draft goes. Before the swap, while the form is still in the page (an edit form is swapped out with
+  // its answer, and an event on a removed form never reaches the document).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var config = event.detail.requestConfig || {};  // detail.elt is the swap's target here, not the form
+    var form = config.elt, status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status >= 200 && status < 300 && form && form.matches && form.matches("form[data-drafts]")) {
+      clearTimeout(form._draftTimer);
+      clearDrafts(form);
+    }
+  });
+  // "Cancel" and "Take their text" throw the draft away.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-drafts-discard]") : null;
+    var form = link && (link.closest(".item") || document).querySelector("form[data-drafts]");
+    if (form) { clearTimeout(form._draftTimer); clearDrafts(form); }
+  });
+  // Put a kept draft back into a form that has just appeared (once per form).
   function watchDrafts(root) {
     Array.prototype.forEach.call(root.querySelectorAll("form[data-drafts]"), function (form) {
       if (form.dataset.draftWatched) { return; }
       form.dataset.draftWatched = "1";
-      var version = form.querySelector("input[name=version]"), versionKey = draftPrefix(form) + "version";
-      var restored = false, timer = null;
+      var version = form.querySelector("input[name=version]"), restored = false;
       try {
         Array.prototype.forEach.call(form.querySelectorAll(DRAFT_FIELDS), function (f) {
           var saved = f.name ? localStorage.getItem(draftKey(form, f)) : null;
@@ -77,28 +116,9 @@
           if (f.type === "checkbox" || f.type === "radio") { f.checked = saved === "1"; } else { f.value = saved; }
           restored = true;
         });
-        var savedVersion = localStorage.getItem(versionKey);
+        var savedVersion = localStorage.getItem(versionKey(form));
         if (restored && version && savedVersion !== null) { version.value = savedVersion; }
-      } catch (e) { return; }
-      function keep() {
-        try {
-          Array.prototype.forEach.call(form.querySelectorAll(DRAFT_FIELDS), function (f) {
-            if (f.name) { localStorage.setItem(draftKey(form, f), draftValue(f)); }
-          });
-          if (version && localStorage.getItem(versionKey) === null) { localStorage.setItem(versionKey, version.value); }
-        } catch (e) { /* full */ }
-      }
-      function soon() { clearTimeout(timer); timer = setTimeout(keep, 400); }
-      form.addEventListener("input", soon);
-      form.addEventListener("change", soon);
-      form.addEventListener("htmx:afterRequest", function (event) {
-        if (event.detail.successful && event.detail.elt === form) { clearTimeout(timer); clearDrafts(form); }
-      });
-      // "Cancel" and "Take their text" throw the draft away.
-      var item = form.closest(".item");
-      Array.prototype.forEach.call((item || form).querySelectorAll("[data-drafts-discard]"), function (link) {
-        link.addEventListener("click", function () { clearTimeout(timer); clearDrafts(form); });
-      });
+      } catch (e) { /* storage off */ }
     });
   }
   document.addEventListener("DOMContentLoaded", function () { watchDrafts(document); });
