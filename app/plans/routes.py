@@ -43,9 +43,11 @@ def _speaker(ctx: PlanContext) -> items.Speaker:
     return items.speaker_for(ctx, session.get(f"speaker:{ctx.plan.id}"))
 
 
-def item_form(ctx: PlanContext, kind: str, *, formdata=None, obj=None, goals=None) -> ItemForm:
-    """An item form for one kind, with the family's people and goals as choices."""
-    form = ItemForm(formdata=formdata, obj=obj) if formdata is not None else ItemForm(obj=obj)
+def item_form(ctx: PlanContext, kind: str, *, formdata=None, obj=None, goals=None, csrf: bool = True) -> ItemForm:
+    """An item form for one kind, with the family's people and goals as choices (`csrf=False`: an empty form only
+    drawn, whose template writes the page's token itself)."""
+    meta = None if csrf else {"csrf": False}
+    form = ItemForm(formdata=formdata, obj=obj, meta=meta) if formdata is not None else ItemForm(obj=obj, meta=meta)
     members = [person for _, person in ctx.rows]
     if goals is None and kind == "action":  # only goals this person may see (the select shows their text)
         goals = [goal for goal in agreement.live_goals(db.session, ctx.plan.id)
@@ -73,7 +75,7 @@ def show(plan_id: str) -> Response:
 
 def _new_forms(ctx: PlanContext, plan_view) -> dict[str, ItemForm]:
     goals = [view.item for view in plan_view.sections["goal"]]
-    return {kind: item_form(ctx, kind, formdata=None, goals=goals) for kind in plan_view.creatable}
+    return {kind: item_form(ctx, kind, formdata=None, goals=goals, csrf=False) for kind in plan_view.creatable}
 
 
 def _speaker_form(ctx: PlanContext) -> SpeakerForm | None:

@@ -46,7 +46,7 @@ class Change:
     """One change since the viewer's last visit."""
 
     item: PlanItem
-    version: ItemVersion
+    version: sa.Row  # the version's item_id, change, author_id and changed_at
 
 
 @dataclass
@@ -140,9 +140,12 @@ def _visit(session: Session, ctx: PlanContext):
 def _changes_since(session: Session, ctx: PlanContext, since, visible: dict[str, PlanItem]) -> list[Change]:
     if since is None or not visible:
         return []
-    rows = session.exec(select(ItemVersion).where(ItemVersion.plan_id == ctx.plan.id, ItemVersion.changed_at > since,
-                                                  ItemVersion.author_id != ctx.actor.person_id)
-                        .order_by(ItemVersion.changed_at.desc()).limit(50)).all()
+    # only the columns the list shows: not each version's whole snapshot
+    rows = session.execute(sa.select(ItemVersion.item_id, ItemVersion.change, ItemVersion.author_id,
+                                     ItemVersion.changed_at)
+                           .where(ItemVersion.plan_id == ctx.plan.id, ItemVersion.changed_at > since,
+                                  ItemVersion.author_id != ctx.actor.person_id)
+                           .order_by(ItemVersion.changed_at.desc()).limit(50)).all()
     gone_ids = {row.item_id for row in rows if row.item_id not in visible and row.change == "delete"}
     gone = {item.id: item for item in session.exec(select(PlanItem).where(
         PlanItem.id.in_(gone_ids), PlanItem.deleted_at.is_not(None))).all()
