@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import assert_no_violations, people_on, sign_in_on_demo_page
+from tests.browser.helpers import assert_no_violations, people_on, seeded_server, sign_in_on_demo_page
 from tests.browser.test_plan_kitchen_table import TABLET
-from tests.browser.test_plan_offline import wait_for_copy, with_service_worker
+from tests.browser.test_plan_offline import add_online, wait_for_copy, with_service_worker
 from tests.browser.test_sync_story import agree_to_everything
 from tests.support.servers import AppServer
 
@@ -20,13 +20,7 @@ FIXED = {"fy": "Ôfpraat en fêststeld", "nl": "Akkoord en vastgesteld"}
 
 @pytest.fixture(scope="module")
 def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    folder = tmp_path_factory.mktemp("plan-story")
-    server = AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "plan-story-secret",
-                        "DATABASE_URL": f"sqlite:///{folder}/story.db", "SESSION_COOKIE_SECURE": "0",
-                        "LOG_JSON": "0", "MAIL_DIR": f"{folder}/mail", "LIVE_HEARTBEAT_SECONDS": "2"})
-    server.flask("db", "upgrade")
-    server.flask("demo", "seed")
-    server.start()
+    server = seeded_server(tmp_path_factory.mktemp("plan-story"), "plan-story-secret")
     yield server
     server.stop()
 
@@ -38,15 +32,6 @@ def marks_tablet(browser: Browser, story_server: AppServer) -> Iterator[Page]:
     sign_in_on_demo_page(page, "mark")
     yield page
     context.close()
-
-
-def add(page: Page, kind: str, text: str) -> None:
-    form = page.locator(f"details#add-{kind}")
-    if form.get_attribute("open") is None:
-        form.locator("summary").click()
-    form.locator("textarea[name=text]").fill(text)
-    form.locator("button[type=submit]").click()
-    expect(page.locator(f"#items-{kind} article.item").filter(has_text=text)).to_have_count(1)
 
 
 def test_the_family_and_mark_write_one_plan_together(browser: Browser, story_server: AppServer, marks_tablet: Page):
@@ -73,7 +58,7 @@ def test_the_family_and_mark_write_one_plan_together(browser: Browser, story_ser
         with mark.expect_navigation():
             mark.locator("form#speaker button[type=submit]").click()
         toms_words = f"Ik wil op woensdag naar voetbal blijven gaan ({tag})"
-        add(mark, "own_words", toms_words)
+        add_online(mark, "own_words", toms_words)
         on_sanne = sanne.locator("#items-own_words article.item").filter(has_text=toms_words)
         expect(on_sanne).to_have_count(1, timeout=5000)
         expect(on_sanne.locator(".item__by")).to_contain_text("Tom de Boer")
@@ -81,11 +66,11 @@ def test_the_family_and_mark_write_one_plan_together(browser: Browser, story_ser
 
         # Sanne writes in Frysk, Erik in Dutch, Lisa a worry of her own: each reaches the others' screens live.
         strength = f"Wy kinne goed mei-inoar prate as it rêstich is ({tag}) 🙂"
-        add(sanne, "strength", strength)
+        add_online(sanne, "strength", strength)
         expect(erik.locator("#items-strength article.item").filter(has_text=strength)).to_have_count(1)
         expect(mark.locator("#items-strength article.item").filter(has_text=strength)).to_have_count(1)
         worry = f"Het wisselen op vrijdag gaat nog vaak mis ({tag})"
-        add(erik, "worry", worry)
+        add_online(erik, "worry", worry)
         expect(tom.locator("#items-worry article.item").filter(has_text=worry)).to_have_count(1)
         expect(sanne.locator("#items-worry article.item").filter(has_text=worry)).to_have_count(1)
 

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import people_on
+from tests.browser.helpers import people_on, seeded_server
 from tests.browser.test_plan_accessibility import plan_of
 from tests.support.servers import AppServer
 
@@ -21,12 +21,7 @@ from tests.support.servers import AppServer
 @pytest.fixture(scope="module")
 def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     folder = tmp_path_factory.mktemp("result-story")
-    server = AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "story-secret",
-                        "DATABASE_URL": f"sqlite:///{folder}/story.db", "SESSION_COOKIE_SECURE": "0",
-                        "LOG_JSON": "0", "MAIL_DIR": f"{folder}/mail", "LIVE_HEARTBEAT_SECONDS": "2"})
-    server.flask("db", "upgrade")
-    server.flask("demo", "seed")
-    server.start()
+    server = seeded_server(folder, "story-secret")
     server.database = f"sqlite:///{folder}/story.db"
     yield server
     server.stop()
