@@ -195,6 +195,9 @@ def test_both_change_the_same_goal_and_both_texts_survive(sanne: Page, erik: Pag
     with erik.expect_response(lambda r: r.request.method == "POST" and "/bewerken" in r.url) as kept:
         erik_editor.locator("button[type=submit]:not([name=delete])").click()
     assert kept.value.status == 200
+    erik.wait_for_timeout(800)  # longer than a draft waits before it is kept: nothing of the saved edit stays
+    assert erik.evaluate("() => Object.keys(localStorage).filter((key) => key.startsWith('onsplan-draft:')"
+                         " && key.includes('/bewerken:'))") == [], "a saved edit left its draft behind"
     expect(erik.locator(f"article#{goal_id} .item__title")).to_have_text(ERIK_GOAL)
     expect(erik.locator(".conflict")).to_have_count(0)
     expect(sanne.locator(f"article#{goal_id} .item__title")).to_have_text(ERIK_GOAL)
@@ -241,6 +244,7 @@ def test_a_draft_survives_a_reload_and_an_old_draft_never_overwrites_a_newer_sav
     expect(sanne.locator("#section-worry")).to_be_visible()
     editor = open_editor(sanne, goal_id)
     expect(editor.locator("textarea[name=text]")).to_have_value(draft)
+    typed_against = editor.locator("input[name=version]").input_value()
 
     newer = "Tom gaat weer naar school en praat met zijn mentor"
     erik_editor = open_editor(erik, goal_id)
@@ -249,6 +253,7 @@ def test_a_draft_survives_a_reload_and_an_old_draft_never_overwrites_a_newer_sav
         erik_editor.locator("button[type=submit]:not([name=delete])").click()
     assert saved.value.status == 200
 
+    assert editor.locator("input[name=version]").input_value() == typed_against  # the draft's, not Erik's
     with sanne.expect_response(lambda r: r.request.method == "POST" and "/bewerken" in r.url) as conflict:
         editor.locator("button[type=submit]:not([name=delete])").click()
     assert conflict.value.status == 422

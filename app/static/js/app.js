@@ -66,6 +66,7 @@
   }
   function versionKey(form) { return draftPrefix(form) + "version"; }
   function keepDraft(form) {
+    if (!form.isConnected) { return; }  // answered and swapped out meanwhile: what replaced it keeps its own draft
     try {
       Array.prototype.forEach.call(form.querySelectorAll(DRAFT_FIELDS), function (f) {
         if (f.name) { localStorage.setItem(draftKey(form, f), draftValue(f)); }
@@ -108,16 +109,20 @@
     Array.prototype.forEach.call(root.querySelectorAll("form[data-drafts]"), function (form) {
       if (form.dataset.draftWatched) { return; }
       form.dataset.draftWatched = "1";
-      var version = form.querySelector("input[name=version]"), restored = false;
+      var version = form.querySelector("input[name=version]"), drafted = false;
+      // The view with both texts: the person has now seen the newer save, so their draft counts from here.
+      var conflict = form.closest(".item") && form.closest(".item").querySelector(".conflict");
       try {
         Array.prototype.forEach.call(form.querySelectorAll(DRAFT_FIELDS), function (f) {
           var saved = f.name ? localStorage.getItem(draftKey(form, f)) : null;
-          if (saved === null || saved === draftValue(f) || f.closest(".field--invalid")) { return; }
+          if (saved === null || f.closest(".field--invalid")) { return; }
+          drafted = drafted || saved !== null;
+          if (saved === draftValue(f)) { return; }
           if (f.type === "checkbox" || f.type === "radio") { f.checked = saved === "1"; } else { f.value = saved; }
-          restored = true;
         });
         var savedVersion = localStorage.getItem(versionKey(form));
-        if (restored && version && savedVersion !== null) { version.value = savedVersion; }
+        if (version && conflict) { localStorage.setItem(versionKey(form), version.value); }
+        else if (drafted && version && savedVersion !== null) { version.value = savedVersion; }
       } catch (e) { /* storage off */ }
     });
   }
