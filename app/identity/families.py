@@ -10,7 +10,7 @@ from app.core.errors import NotAllowed, ValidationFailed
 from app.identity.access import FamilyAccess, family_access, family_members
 from app.identity.invitations import list_invitations
 from app.identity.models import Family, Invitation, Membership, Person, StaffMembership
-from app.identity.policy import Role
+from app.identity.policy import Role, can_read_access_log
 from app.identity.services import clean_name
 from app.plans.models import Plan
 
@@ -25,6 +25,7 @@ class FamilyPage:
     members: list[tuple[Membership, Person]]
     invitations: list[Invitation]
     shows_ages: bool
+    shows_access_log: bool  # the "who viewed or changed our data" link, only for those who may open it
 
 
 def families_of(session: Session, *, person: Person) -> list[Family]:
@@ -69,7 +70,7 @@ def family_page(session: Session, *, person: Person | None, family_id: str) -> F
     record(session, event="family.view", action="read", actor=AuditActor(actor.person_id, actor.role),
            family_id=family_id, object_type="family", object_id=family_id)
     shows_ages = actor.role is Role.PROFESSIONAL or (actor.role is Role.PARENT and actor.has_custody)
-    return FamilyPage(access, members, invitations, shows_ages)
+    return FamilyPage(access, members, invitations, shows_ages, can_read_access_log(actor))
 
 
 def professional_access(session: Session, *, person: Person | None, family_id: str) -> FamilyAccess:

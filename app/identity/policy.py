@@ -5,8 +5,9 @@ Ages are whole years on today's date in Europe/Amsterdam, so a birthday changes 
   12 to 15  the youth and the parents with custody consent; the professional may withhold an item
             from parents when sharing conflicts with good care (recorded with a reason);
   16 and up the youth alone consents and decides per item whether parents may see it.
-Network members see only actions assigned to them; parents without custody see only what the professional
-released; provider staff see only goals assigned to their organisation; municipality staff see no content.
+Network members see only actions assigned to them and may only tick them off; parents without custody see only
+what the professional released; provider staff see only the goals assigned to their organisation (not the tasks
+under them); municipality staff see no content.
 """
 
 import enum
@@ -81,6 +82,7 @@ class Item:
 
 
 PROFESSIONAL_ONLY_KINDS = frozenset({"safety"})
+PROVIDER_KINDS = frozenset({"goal", "note"})  # what assigned provider staff see: the goal and their own notes
 
 
 def can_view(actor: Actor, item: Item) -> bool:
@@ -89,7 +91,8 @@ def can_view(actor: Actor, item: Item) -> bool:
         case Role.PROFESSIONAL:
             return True
         case Role.PROVIDER_STAFF:
-            return actor.organisation_id is not None and actor.organisation_id in item.organisation_ids
+            return (item.kind in PROVIDER_KINDS and actor.organisation_id is not None
+                    and actor.organisation_id in item.organisation_ids)
         case Role.NETWORK:
             return item.kind == "action" and actor.person_id in item.assignee_ids
         case Role.YOUTH:
@@ -133,7 +136,7 @@ def can_edit(actor: Actor, item: Item) -> bool:
         case Role.PROVIDER_STAFF:
             return item.kind == "note" and item.author_id == actor.person_id
         case Role.NETWORK:
-            return item.kind == "action"  # tick off their own task
+            return False  # a network member only ticks off their own task (can_tick_off)
         case Role.YOUTH:
             if item.kind in PROFESSIONAL_ONLY_KINDS:
                 return False
@@ -146,6 +149,31 @@ def can_edit(actor: Actor, item: Item) -> bool:
             return item.kind != "own_words" or item.author_id == actor.person_id
         case _:
             return False
+
+
+def can_tick_off(actor: Actor, item: Item) -> bool:
+    """May this actor tick a task off (or on again)? Whoever may change it, and the person it is assigned to."""
+    if item.kind != "action" or not can_view(actor, item):
+        return False
+    return can_edit(actor, item) or actor.person_id in item.assignee_ids
+
+
+def can_change_subject(actor: Actor, author: Actor | None, before: Item, after: Item) -> bool:
+    """May this actor change whom an item is about (the young person, or the goal a task serves)?
+
+    What a young person wrote stays theirs to move, and nobody may take an item out of their own or its author's
+    sight: otherwise a parent could re-point a son's words to his sister, who would then read them.
+    """
+    if before.youth == after.youth:
+        return True
+    if before.author_youth_age is not None and actor.person_id != before.author_id:
+        return False
+    return can_view(actor, after) and (author is None or can_view(author, after))
+
+
+def can_read_access_log(actor: Actor) -> bool:
+    """Who may read the family's access log ("Wie heeft gekeken"): the professional, youths, parents with custody."""
+    return actor.role in (Role.PROFESSIONAL, Role.YOUTH) or (actor.role is Role.PARENT and actor.has_custody)
 
 
 def can_withhold_from_parents(actor: Actor, item: Item) -> bool:

@@ -1,7 +1,7 @@
 """Changing the plan's items: add, edit (optimistic concurrency), delete, restore, tick off, visibility."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -12,13 +12,16 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, record
 from app.core.clock import today, utcnow
 from app.core.errors import DomainError, NotAllowed, NotFound, ValidationFailed
+from app.core.ids import looks_like_id
 from app.identity.policy import (
     Actor,
     Role,
+    can_change_subject,
     can_create,
     can_decide_sharing,
     can_edit,
     can_release_to_non_custody,
+    can_tick_off,
     can_view,
     can_withhold_from_parents,
 )
@@ -75,7 +78,7 @@ def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: s
     client_id = client_id if client_id and CLIENT_ID.fullmatch(client_id) else None
     if client_id and (earlier := _created_with(session, ctx, speaker, client_id)) is not None:
         return earlier
-    values = _inherit_youth(session, _validated(ctx, kind, fields))
+    values = _inherit_youth(session, _with_goal(session, ctx, _validated(ctx, kind, fields)))
     author = ctx.people[speaker.author.person_id]
     if kind == ItemKind.OWN_WORDS and ctx.role_of(author.id) == "youth":
         values["youth_id"] = author.id
@@ -100,7 +103,8 @@ def update_item(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id
                 fields: dict) -> PlanItem:
     """Save new content if nobody saved in between; otherwise raise StaleEdit with both texts."""
     item = _editable(session, ctx, speaker, item_id)
-    values = _inherit_youth(session, _validated(ctx, item.kind, fields))
+    values = _inherit_youth(session, _with_goal(session, ctx, _validated(ctx, item.kind, fields)))
+    _check_subject(ctx, speaker, item, values)
     if all(getattr(item, key) == value for key, value in values.items()):
         # Nothing to change, whatever the version: what is saved already says exactly this (e.g. an offline
         # edit sent twice, or someone else typed the same). No conflict to show, no new version.
@@ -142,9 +146,14 @@ def restore_version(session: Session, *, ctx: PlanContext, speaker: Speaker, ite
 
 
 def set_done(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id: str, done: bool) -> PlanItem:
-    """Tick an action off (or on again); its owner and the family may."""
-    item = _editable(session, ctx, speaker, item_id)
-    if item.kind != ItemKind.ACTION:
+    """Tick an action off (or on again); its owner and whoever may change it may."""
+    item = session.get(PlanItem, item_id)
+    if item is None or item.plan_id != ctx.plan.id or item.deleted_at is not None:
+        raise NotFound(item_id)
+    facts = ctx.policy_item(item)
+    if not can_view(ctx.actor, facts):
+        raise NotFound(item_id)
+    if not (can_tick_off(speaker.typed_by, facts) or can_tick_off(speaker.author, facts)):
         raise NotAllowed(item_id)
     if item.is_done != done:
         _claim(session, item, item.version, {})
@@ -203,6 +212,31 @@ def _claim(session: Session, item: PlanItem, expected: int, typed: dict) -> None
     item.version = expected + 1
     item.updated_at = utcnow()
     session.add(item)
+
+
+def _with_goal(session: Session, ctx: PlanContext, values: dict) -> dict:
+    """A task's goal must be a goal of this plan that the person may see; anything else is "not in the list"
+    (a made-up, another family's or a hidden goal all answer alike, so nobody learns that a goal exists)."""
+    goal_id = values.get("goal_id")
+    if not goal_id:
+        return values
+    goal = session.get(PlanItem, goal_id) if looks_like_id(goal_id) else None
+    if (goal is None or goal.plan_id != ctx.plan.id or goal.kind != ItemKind.GOAL or goal.deleted_at is not None
+            or not can_view(ctx.actor, ctx.policy_item(goal))):
+        raise ValidationFailed([("goal_id", _("Choose a goal from the list."))])
+    return values
+
+
+def _check_subject(ctx: PlanContext, speaker: Speaker, item: PlanItem, values: dict) -> None:
+    """Moving an item to another young person (or goal) may not take it from its author or expose a youth's words."""
+    before = ctx.policy_item(item)
+    youth_id = values.get("youth_id", item.youth_id)
+    after = replace(before, youth=ctx.youth_facts.get(youth_id) if youth_id else None)
+    author = ctx.actor_for(item.author_id) if ctx.role_of(item.author_id) else None
+    if not (can_change_subject(speaker.author, author, before, after) and can_view(speaker.typed_by, after)):
+        field = "goal_id" if item.kind == ItemKind.ACTION else "youth_id"
+        raise ValidationFailed([(field, _("You cannot change who this is about: it would be hidden from the person "
+                                          "who wrote it, or shown to someone it is not meant for."))])
 
 
 def _inherit_youth(session: Session, values: dict) -> dict:

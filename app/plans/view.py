@@ -16,6 +16,7 @@ from app.identity.policy import (
     can_decide_sharing,
     can_edit,
     can_release_to_non_custody,
+    can_tick_off,
     can_view,
     can_withhold_from_parents,
 )
@@ -34,6 +35,7 @@ class ItemView:
 
     item: PlanItem
     can_edit: bool
+    can_tick_off: bool
     can_withhold: bool
     can_share: bool
     can_release: bool
@@ -103,7 +105,7 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
 def view_of(ctx: PlanContext, item: PlanItem, facts=None) -> ItemView:
     """What this viewer may do with one item (the policy facts are worked out once per item)."""
     facts = facts or ctx.policy_item(item)
-    return ItemView(item=item, can_edit=can_edit(ctx.actor, facts),
+    return ItemView(item=item, can_edit=can_edit(ctx.actor, facts), can_tick_off=can_tick_off(ctx.actor, facts),
                     can_withhold=can_withhold_from_parents(ctx.actor, facts),
                     can_share=can_decide_sharing(ctx.actor, facts),
                     can_release=can_release_to_non_custody(ctx.actor) and ctx.actor.role is Role.PROFESSIONAL,
