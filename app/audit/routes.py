@@ -1,6 +1,6 @@
 """The family's own view of the access log: who viewed or changed our data."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, g, request
 
@@ -11,11 +11,11 @@ from app.extensions import db
 from app.identity.access import family_access
 from app.identity.auth import login_required
 from app.identity.forms import PeriodForm
-from app.identity.policy import Role
+from app.identity.policy import can_read_access_log
 from app.web.render import render
 
 bp = Blueprint("audit", __name__)
-READERS = (Role.PROFESSIONAL, Role.PARENT, Role.YOUTH)
+EARLIEST = date(2015, 1, 1)  # the Jeugdwet: no youth care in this log is older
 
 
 @bp.get("/gezinnen/<family_id>/wie-heeft-gekeken")
@@ -23,7 +23,7 @@ READERS = (Role.PROFESSIONAL, Role.PARENT, Role.YOUTH)
 def family_log_page(family_id: str) -> Response:
     """List who viewed or changed the family's data in a period, as far as the age rules let you see."""
     access = family_access(db.session, person=g.person, family_id=family_id)
-    if access.actor.role not in READERS or (access.actor.role is Role.PARENT and not access.actor.has_custody):
+    if not can_read_access_log(access.actor):
         raise NotFound(family_id)
     form = PeriodForm(request.args)
     form.validate()
@@ -38,12 +38,18 @@ def family_log_page(family_id: str) -> Response:
 
 
 def _period(form: PeriodForm):
-    """Return (first, last) local dates; default the last 30 days, swapped when given the wrong way round."""
-    last = form.end.data or today()
-    first = form.start.data or (last - timedelta(days=30))
+    """Return (first, last) local dates: by default the last 30 days, swapped when given the wrong way round, and
+    kept between EARLIEST and today (nothing is logged outside them; 0001-01-01 or 9999-12-31 would overflow)."""
+    newest = today()
+    last = _between(form.end.data or newest, newest)
+    first = _between(form.start.data or (last - timedelta(days=30)), newest)
     if first > last:
         first, last = last, first
     return _local(first), _local(last)
+
+
+def _between(day: date, newest: date) -> date:
+    return min(max(day, EARLIEST), newest)
 
 
 def _local(day):

@@ -43,22 +43,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(url: str) -> sa.Engine:
     """Create an engine with settings that suit the backend."""
-    if url.startswith("sqlite"):
-        if url in ("sqlite://", "sqlite:///:memory:"):
-            engine = sa.create_engine(
-                "sqlite://", connect_args={"check_same_thread": False}, poolclass=sa.pool.StaticPool
-            )
-        else:
-            database = sa.engine.make_url(url).database
-            if database:
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
-            with engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5,
-                            connect_args={"connect_timeout": 3})
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=5,
+                                connect_args={"connect_timeout": 3})
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    if in_memory:
+        engine = sa.create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=sa.pool.StaticPool)
+    else:
+        database = sa.engine.make_url(url).database
+        if database:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+    # Before the first connection: one opened earlier would go back to the pool without the pragmas (no foreign keys).
+    event.listen(engine, "connect", _sqlite_pragmas)
+    if not in_memory:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")  # stored in the database file: once is enough
+    return engine
 
 
 class Database:

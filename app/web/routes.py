@@ -1,6 +1,6 @@
 """Pages every visitor can reach: home, help, language, offline, health and the PWA files."""
 
-from flask import Blueprint, Response, current_app, g, jsonify, redirect, request, session, url_for
+from flask import Blueprint, Response, current_app, g, jsonify, redirect, request, session
 from flask_babel import get_locale
 
 from app.extensions import db
@@ -9,6 +9,7 @@ from app.identity.consent import needs_sixteen_review
 from app.web import pwa
 from app.web.i18n import valid_language
 from app.web.render import render
+from app.web.security import safe_next  # also the ratings pages' way back
 
 bp = Blueprint("web", __name__)
 
@@ -38,13 +39,6 @@ def set_language() -> Response:
         identity.set_language(db.session, person=g.person, language=language)
         db.session.commit()
     return redirect(safe_next(request.form.get("next")), code=303)
-
-
-def safe_next(target: str | None) -> str:
-    """Return a same-site path to go back to, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.index")
 
 
 @bp.get("/offline")

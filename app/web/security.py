@@ -1,11 +1,14 @@
-"""Security headers, request logging without personal data, and no NUL characters in what a request carries."""
+"""Security headers, request logging without personal data, no NUL characters in what a request carries, and
+only same-site paths to go back to."""
 
 import json
 import logging
 import time
+import unicodedata
 import uuid
+from urllib.parse import quote, unquote, urlencode
 
-from flask import Flask, Request, Response, abort, g, request
+from flask import Flask, Request, Response, abort, g, request, url_for
 from werkzeug.datastructures import ImmutableMultiDict
 
 CSP = "; ".join([
@@ -59,6 +62,34 @@ def configure_logging(app: Flask) -> None:
     logger.handlers[:] = [handler]
     logger.setLevel(app.config.get("LOG_LEVEL", "INFO").upper())
     logger.propagate = False
+
+
+def safe_next(target: str | None) -> str:
+    """Return `target` when it is a path on this site, else the home page: the one check for every `next`.
+
+    Browsers drop tab, newline and CR from a URL and read a backslash as a slash, so a tab or a backslash between
+    two slashes lands on another site. Refused: anything that does not start with a single slash, and anything with
+    a backslash, whitespace or a control character, also once percent-decoded (`/%09/`, `/%5C`, `/%2F/`).
+    """
+    if isinstance(target, str) and 0 < len(target) <= 2048:
+        decoded = target
+        for _round in range(3):  # a proxy or browser may decode again: `%2509` is `%09` the second time
+            decoded = unquote(decoded)
+        if all(_a_plain_path(text) for text in (target, decoded)):
+            return target
+    return url_for("web.index")
+
+
+def _a_plain_path(text: str) -> bool:
+    return (text.startswith("/") and not text.startswith("//") and "\\" not in text
+            and not any(char.isspace() or unicodedata.category(char)[0] in "CZ" for char in text))
+
+
+def current_path() -> str:
+    """This page's path and query (without `lang`), percent-encoded, for a form to come back to; home when odd."""
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    path = quote(request.path, safe="/:@!$&'()*+,;=-._~")
+    return safe_next(path + ("?" + urlencode(args) if args else ""))
 
 
 class NulFreeValues(ImmutableMultiDict):

@@ -1,5 +1,6 @@
 """The access log: every read and change recorded, append-only, tamper-evident, filtered by the age rules."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -168,3 +169,26 @@ def test_another_professional_guessing_the_url_gets_404_and_is_logged(app, clien
     assert client.get("/gezinnen/doesnotexist").status_code == 404
     refused = entries(app, event="family.no_access")
     assert [(e.actor_id, e.family_id, e.outcome) for e in refused] == [(other_id, fam, "refused")]
+
+
+@pytest.mark.parametrize("query", [
+    "end=9999-12-31", "start=0001-01-01", "start=0001-01-01&end=9999-12-31", "start=9999-12-31",
+    "end=0001-01-01", "start=9999-12-31&end=0001-01-01", "start=0001-01-02&end=0001-01-01", "end=0000-00-00",
+    "start=2026-02-31&end=9999-99-99", "start=" + "9" * 100_000, "end=%00", "start=-2026-01-01&end=+2026-01-01",
+])
+def test_dates_at_the_ends_of_the_calendar_show_a_period_not_an_error(any_app, query):
+    from app.core.clock import today
+
+    client = any_app.test_client()
+    sign_in(client, "sanne")
+    for headers in ({}, {"HX-Request": "true"}):
+        response = client.get(f"/gezinnen/{family_id(any_app)}/wie-heeft-gekeken?{query}", headers=headers)
+        assert response.status_code == 200, query
+    html = client.get(f"/gezinnen/{family_id(any_app)}/wie-heeft-gekeken?{query}").get_data(as_text=True)
+    fields = re.findall(r'<input[^>]*name="(start|end)" type="date" value="([^"]*)">', html)
+    assert [name for name, _ in fields] == ["start", "end"]
+    for (name, value), tag in zip(fields, re.findall(r'<input[^>]*type="date"[^>]*>', html), strict=True):
+        if 'aria-invalid="true"' in tag:  # a wrong date stays as typed, next to its message
+            assert "Dit is gjin datum." in html
+        else:  # else the field shows the period listed: from 2015 (the Jeugdwet) until today
+            assert "2015-01-01" <= value <= today().isoformat(), (query, name, value)

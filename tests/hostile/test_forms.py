@@ -4,7 +4,8 @@ Every POST route of the web app (everything but /api/v1) is posted to by someone
 the demo world of the authorization matrix and a valid CSRF token, on SQLite and on PostgreSQL. Each post starts
 from a filled-in form (the matrix's working values, the choices the pages offer) and replaces, drops or adds
 fields: script tags, SQL, Frysk, emoji, huge strings, NUL bytes, impossible dates, numbers as text, several values
-for one field, files that are not what they say.
+for one field, files that are not what they say, and a `next` dressed up to lead to another site (a redirect
+must stay on this one).
 """
 
 import functools
@@ -19,7 +20,7 @@ import pytest
 from flask_babel import force_locale
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import RequestRedirect
 from wtforms import DateField, IntegerField
@@ -32,6 +33,7 @@ from app.identity.models import Person
 from app.web.errors import CSRF_MESSAGE
 from tests.identity.test_authorization_matrix import ACTORS, GET, POST, POST_DATA, ROUTE_DATA, token
 from tests.identity.test_authorization_matrix import world as matrix_world
+from tests.support.redirects import REDIRECT_TARGETS, lands_on
 
 FORM_ROUTES = [route for route in POST if not route.startswith("/api/v1")]
 USABLE = (200, 303, 422)  # the matrix's answers for someone who may use the form (not 403/404)
@@ -72,10 +74,14 @@ def choices(world) -> dict[str, list[str]]:
     return page_choices(*world)
 
 
-def hostile_values() -> st.SearchStrategy:
-    """One field's value: a known-nasty string, random text, or several values at once."""
-    one = st.one_of(st.sampled_from(HOSTILE), st.text(st.characters(exclude_categories=("Cs",)), max_size=60),
+def hostile_values(name: str = "") -> st.SearchStrategy:
+    """One field's value: a known-nasty string, random text, or several values at once; for a field named `next`
+    (where to go back to) also the ways to dress up another site as a path."""
+    nasty = [*HOSTILE, *REDIRECT_TARGETS] if name == "next" else HOSTILE
+    one = st.one_of(st.sampled_from(nasty), st.text(st.characters(exclude_categories=("Cs",)), max_size=60),
                     st.integers().map(str), st.dates().map(lambda d: d.strftime("%d-%m-%Y")))
+    if name == "next":
+        one = st.one_of(st.sampled_from(REDIRECT_TARGETS), one)
     return st.one_of(one, one, st.lists(one, min_size=2, max_size=3))
 
 
@@ -228,8 +234,8 @@ def test_hostile_posts_never_fail_on_our_side(world, choices, route):
     fields = sorted(read.keys() | base.keys())
     actor = actor_for(route)
     refused = csrf_titles(app)
-    changes = st.dictionaries(st.sampled_from(fields), st.one_of(hostile_values(), st.just(DROP)),
-                              max_size=len(fields))
+    changes = st.fixed_dictionaries({}, optional={name: st.one_of(hostile_values(name), st.just(DROP))
+                                                  for name in fields})
     offered = st.fixed_dictionaries({}, optional={name: st.sampled_from(choices[name]) for name in fields
                                                   if choices.get(name)})
     extras = st.dictionaries(NAMES.filter(lambda name: name not in base and name != "csrf_token"), hostile_values(),
@@ -252,8 +258,13 @@ def test_hostile_posts_never_fail_on_our_side(world, choices, route):
         data["csrf_token"] = token(client)
         response = client.post(url, data=data)
         assert response.status_code < 500, f"POST {route} as {actor}: {response.status_code}"
+        if "Location" in response.headers:
+            assert lands_on(response.headers["Location"], "localhost") == "localhost", response.headers["Location"]
         page = response.get_data(as_text=True)
         assert not any(title in page for title in refused), f"POST {route}: the CSRF token was refused"
 
+    if "next" in fields:  # every way off the site, not only those the draw happens to hit
+        for target in REDIRECT_TARGETS:
+            post = example(chosen={}, changed={"next": target}, extra={}, upload={})(post)
     post()
 
