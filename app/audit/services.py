@@ -138,10 +138,23 @@ def _verify_chain(chain: str, entries: Iterable[AccessLogEntry], head: AccessLog
 
 def objects_changed_since(session: Session, *, family_id: str, events: Iterable[str], since: datetime) -> list[str]:
     """The ids of the family's objects that had one of these events after `since`, oldest first, once each."""
-    rows = session.exec(select(AccessLogEntry.object_id).where(
+    return list(dict.fromkeys(object_id for object_id, _event in events_since(
+        session, family_id=family_id, events=events, since=since)))
+
+
+def events_since(session: Session, *, family_id: str, events: Iterable[str],
+                 since: datetime) -> list[tuple[str, str]]:
+    """(object id, event) of the family's entries with one of these events after `since`, oldest first."""
+    return [tuple(row) for row in session.exec(select(AccessLogEntry.object_id, AccessLogEntry.event).where(
         AccessLogEntry.family_id == family_id, AccessLogEntry.created_at > since,
-        AccessLogEntry.event.in_(list(events))).order_by(AccessLogEntry.id)).all()
-    return list(dict.fromkeys(rows))
+        AccessLogEntry.event.in_(list(events))).order_by(AccessLogEntry.id)).all()]
+
+
+def first_event_at(session: Session, *, family_id: str, event: str, object_id: str) -> datetime | None:
+    """When this event first happened to this object of the family (None: never)."""
+    return session.exec(select(AccessLogEntry.created_at).where(
+        AccessLogEntry.family_id == family_id, AccessLogEntry.event == event,
+        AccessLogEntry.object_id == object_id).order_by(AccessLogEntry.id).limit(1)).first()
 
 
 def entries_between(session: Session, *, family_ids: list[str], start: datetime, end: datetime,

@@ -11,7 +11,7 @@ from app.core.clock import today, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.identity.access import FamilyAccess, family_members, policy_members
 from app.identity.models import Family, Person
-from app.identity.policy import Actor, Item, Role, can_view
+from app.identity.policy import Actor, Role, can_view
 from app.notifications.models import (
     DEFAULTS,
     Channel,
@@ -21,28 +21,30 @@ from app.notifications.models import (
     NotificationPreference,
     Topic,
 )
-from app.plans.context import PlanContext
+from app.plans.context import WHOLE_PLAN, PlanContext
 from app.plans.models import Agreement, ItemKind, Plan, PlanItem
 
-WHOLE_PLAN = Item(kind="plan")  # the plan as such: everyone who may open it, not network or parents without custody
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 # Triggers: called by the plan's services, so the notification commits with the change or not at all.
 
 def agreement_asked(session: Session, *, ctx: PlanContext) -> list[Notification]:
-    """Tell everyone whose agreement is required and still missing that the plan waits for them."""
+    """Tell everyone whose agreement is still missing on a part they may see that the plan waits for them (never
+    about a part hidden from them: a goal withheld from the parents does not ask the parents)."""
     from app.plans.agreement import live_goals, load_agreements, states
 
+    goals = {goal.id: goal for goal in live_goals(session, ctx.plan.id)}
     waiting: set[str] = set()
-    for state in states(ctx, live_goals(session, ctx.plan.id), load_agreements(session, ctx.plan.id)).values():
-        waiting |= state.waiting_for
+    for goal_id, state in states(ctx, list(goals.values()), load_agreements(session, ctx.plan.id)).items():
+        waiting |= {pid for pid in state.waiting_for if may_see(ctx, pid, goals.get(goal_id))}
     return _notify(session, ctx, waiting - {ctx.actor.person_id}, Topic.AGREEMENT_ASKED, actor_id=ctx.actor.person_id)
 
 
-def plan_fixed(session: Session, *, ctx: PlanContext) -> list[Notification]:
-    """Tell everyone in the family who may open the plan that it is fixed (not the one whose yes fixed it)."""
-    members = {person.id for _, person in ctx.rows}
+def plan_fixed(session: Session, *, ctx: PlanContext, person_ids: set[str] | None = None) -> list[Notification]:
+    """Tell everyone in the family who may open the plan that it is fixed (not the one whose yes fixed it);
+    `person_ids`: only these (a fixing again concerns who may see what was agreed again)."""
+    members = {person.id for _, person in ctx.rows} if person_ids is None else set(person_ids)
     return _notify(session, ctx, members - {ctx.actor.person_id}, Topic.PLAN_FIXED, actor_id=ctx.actor.person_id)
 
 

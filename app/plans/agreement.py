@@ -1,18 +1,23 @@
-"""Agreement: per goal and per plan version, who must agree follows the age rules; all agreed → fixed."""
+"""Agreement: per goal and per plan version, who must agree follows the age rules; all agreed → fixed.
+
+What re-opens agreement, and the status each person is shown, depend only on what that person may see
+(docs/decisions.md, "Agreement follows what each person may see").
+"""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from app.audit.services import AuditActor, record
+from app.audit.services import AuditActor, first_event_at, record
 from app.core.clock import utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Municipality
-from app.identity.policy import Role, age_band, required_consenters
+from app.identity.policy import Actor, Role, age_band, can_view, required_consenters
 from app.notifications import services as notifications
 from app.plans import live
-from app.plans.context import PlanContext
+from app.plans.context import WHOLE_PLAN, PlanContext, plan_context
 from app.plans.models import Agreement, ItemKind, PlanItem, PlanStatus
 from app.sync.outbox import emit
 
@@ -39,6 +44,13 @@ class AgreementState:
     @property
     def waiting_for(self) -> frozenset[str]:
         return self.required - frozenset(self.decisions)
+
+    @property
+    def agreed_at(self) -> datetime | None:
+        """When the last required yes came (None while not complete)."""
+        if not self.complete:
+            return None
+        return max(self.decisions[pid].created_at for pid in self.required)
 
 
 def states(ctx: PlanContext, goals: list[PlanItem], agreements: list[Agreement]) -> dict[str | None, AgreementState]:
@@ -67,6 +79,103 @@ def live_goals(session: Session, plan_id: str) -> list[PlanItem]:
                                                     PlanItem.deleted_at.is_(None))).all())
 
 
+EVERYONE, WHOLE = "everyone", "plan"  # what a live agreement message is about, besides a goal's id
+
+
+def sees(ctx: PlanContext, actor: Actor, goal: PlanItem | None) -> bool:
+    """May this actor see the agreement on this goal (None: on the plan as a whole)?"""
+    return can_view(actor, ctx.policy_item(goal) if goal is not None else WHOLE_PLAN)
+
+
+def plan_audience(ctx: PlanContext) -> list[Actor]:
+    """The family members shown the plan's status and its agreement: who may see the plan as a whole."""
+    actors = [ctx.actor_for(member.person_id) for member in ctx.members]
+    return [actor for actor in actors if can_view(actor, WHOLE_PLAN)]
+
+
+def reopens_plan(ctx: PlanContext, item: PlanItem) -> bool:
+    """Whether a change of this item asks the family to agree to the plan again: only when everyone shown the plan's
+    agreement may see the item, so nobody is asked about (or learns of) a part hidden from them."""
+    facts = ctx.policy_item(item)
+    return all(can_view(actor, facts) for actor in plan_audience(ctx))
+
+
+def after_change(session: Session, *, ctx: PlanContext, item: PlanItem, change: str) -> None:
+    """A change of an item's content asks for agreement again on what changed, from the people who may see it.
+
+    A goal's own version rose with the change: its required people agree to it again, and the plan waits for them
+    (each person is shown the plan's status from the parts they may see: `standing`). Any other change, and taking a
+    goal out, raises the plan's content version only when `reopens_plan`: an item hidden from someone shown the
+    plan's agreement re-opens nothing, so nobody learns of it (a goal taken out that way is fixed again at once,
+    quietly: the municipality hears the plan without it).
+    """
+    plan = ctx.plan
+    if item.kind == ItemKind.GOAL and change != "delete":
+        about = item.id
+    elif reopens_plan(ctx, item):
+        plan.content_version += 1
+        about = WHOLE
+    elif item.kind == ItemKind.GOAL and plan.status != PlanStatus.DRAFT:
+        plan.status = PlanStatus.AGREEING
+        refresh(session, ctx, about=item.id)  # nothing else changed: fixed again (or still waiting, as before)
+        return
+    else:
+        return
+    reopened = plan.status == PlanStatus.FIXED
+    if reopened:
+        plan.status = PlanStatus.AGREEING  # only the changed part needs agreement again
+    session.add(plan)
+    session.flush()
+    if plan.status == PlanStatus.AGREEING:
+        refresh(session, ctx, about=about)  # e.g. nothing left to agree on after a goal was taken out: fixed again
+    if reopened and plan.status == PlanStatus.AGREEING:
+        notifications.agreement_asked(session, ctx=ctx)
+
+
+def shown_states(ctx: PlanContext, all_states: dict[str | None, AgreementState],
+                 visible_goal_ids: set[str]) -> dict[str | None, AgreementState]:
+    """The agreement states this person is shown: of the goals they may see, and of the plan if they may see it."""
+    shown = set(visible_goal_ids) | ({None} if sees(ctx, ctx.actor, None) else set())
+    return {key: state for key, state in all_states.items() if key in shown}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The plan's status as one person is shown it, worked out only from the agreements they may see."""
+
+    status: PlanStatus
+    fixed_on: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+
+def standing(session: Session, ctx: PlanContext, shown: dict[str | None, AgreementState]) -> Standing:
+    """Fixed once the plan was fixed and every part this person may see is agreed (since: when that last happened);
+    a part hidden from them never makes it "waiting for agreement" again, nor moves its date."""
+    plan = ctx.plan
+    if plan.status == PlanStatus.DRAFT:
+        return Standing(PlanStatus.DRAFT)
+    required = [state for state in shown.values() if state.required]
+    if not plan.fixed_count or not all(state.complete for state in required):
+        return Standing(PlanStatus.AGREEING)
+    first = first_event_at(session, family_id=plan.family_id, event="plan.fixed", object_id=plan.id) or plan.fixed_at
+    return Standing(PlanStatus.FIXED, max([moment for moment in [first, *(s.agreed_at for s in required)] if moment],
+                                          default=None))
+
+
+def standing_of(session: Session, *, person, plan, role: str) -> Standing:
+    """The plan's status as a family member is shown it outside the plan page (the home page's card); a
+    professional sees every part, so the plan's own status is theirs."""
+    if role == Role.PROFESSIONAL:
+        return Standing(PlanStatus(plan.status), plan.fixed_at if plan.status == PlanStatus.FIXED else None)
+    ctx = plan_context(session, person=person, plan_id=plan.id)
+    goals = live_goals(session, plan.id)
+    visible = {goal.id for goal in goals if sees(ctx, ctx.actor, goal)}
+    return standing(session, ctx, shown_states(ctx, states(ctx, goals, load_agreements(session, plan.id)), visible))
+
+
 def ask_for_agreement(session: Session, *, ctx: PlanContext) -> None:
     """The professional puts the plan up for agreement."""
     if ctx.actor.role is not Role.PROFESSIONAL:
@@ -77,7 +186,7 @@ def ask_for_agreement(session: Session, *, ctx: PlanContext) -> None:
         record(session, event="plan.ask_agreement", action="update",
                actor=AuditActor(ctx.actor.person_id, "professional"), family_id=ctx.plan.family_id,
                object_type="plan", object_id=ctx.plan.id)
-        refresh(session, ctx)
+        refresh(session, ctx, about=EVERYONE)
         notifications.agreement_asked(session, ctx=ctx)
 
 
@@ -88,8 +197,8 @@ def decide(session: Session, *, ctx: PlanContext, person_id: str, goal_id: str |
         raise ValidationFailed([("decision", _("The plan is still being written. Agreement is asked later."))])
     goals = live_goals(session, ctx.plan.id)
     goal = next((g for g in goals if g.id == goal_id), None) if goal_id else None
-    if goal_id and goal is None:
-        raise NotFound(goal_id)
+    if goal_id and (goal is None or not can_view(ctx.actor, ctx.policy_item(goal))):
+        raise NotFound(goal_id)  # a goal hidden from you answers like one that does not exist
     version = goal.version if goal else ctx.plan.content_version
     if person_id not in required_consenters(ctx.members, goal.youth_id if goal else None):
         raise NotAllowed(person_id)
@@ -109,14 +218,17 @@ def decide(session: Session, *, ctx: PlanContext, person_id: str, goal_id: str |
                             on_behalf_of_id=person_id if person_id != ctx.actor.person_id else None),
            family_id=ctx.plan.family_id, youth_id=goal.youth_id if goal else None, object_type="agreement",
            object_id=str(row.id))
-    refresh(session, ctx)
+    refresh(session, ctx, about=goal_id or WHOLE)
     return row
 
 
-def refresh(session: Session, ctx: PlanContext) -> None:
-    """Fix the plan when every required person agreed to every goal and to the plan; tell the municipality."""
+def refresh(session: Session, ctx: PlanContext, *, about: str = WHOLE) -> None:
+    """Fix the plan when every required person agreed to every goal and to the plan; tell the municipality.
+
+    `about` (a goal's id, WHOLE or EVERYONE) says whose open plan hears of it: only who may see it.
+    """
     plan = ctx.plan
-    live.publish_after_commit(session, plan.id, {"type": "agreement", "event_id": None})
+    live.publish_after_commit(session, plan.id, {"type": "agreement", "event_id": None, "about": about})
     if plan.status != PlanStatus.AGREEING:
         return
     goals = live_goals(session, plan.id)
@@ -125,6 +237,7 @@ def refresh(session: Session, ctx: PlanContext) -> None:
         return
     if not all_states[None].complete:
         return
+    told = _told_of_fixing(ctx, goals, all_states)
     plan.status, plan.fixed_at, plan.fixed_count = PlanStatus.FIXED, utcnow(), plan.fixed_count + 1
     session.add(plan)
     session.flush()
@@ -132,7 +245,21 @@ def refresh(session: Session, ctx: PlanContext) -> None:
          payload=fixed_payload(session, ctx, goals, all_states))
     record(session, event="plan.fixed", action="update", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
            family_id=plan.family_id, object_type="plan", object_id=plan.id)
-    notifications.plan_fixed(session, ctx=ctx)
+    if told is None:  # fixed for the first time: everyone's plan changes
+        live.publish_after_commit(session, plan.id, {"type": "agreement", "event_id": None, "about": EVERYONE})
+    notifications.plan_fixed(session, ctx=ctx, person_ids=told)
+
+
+def _told_of_fixing(ctx: PlanContext, goals: list[PlanItem], all_states: dict) -> set[str] | None:
+    """Who hears the plan is fixed again: who may see a part agreed again since it was last fixed (None: the first
+    fixing, everyone)."""
+    if not ctx.plan.fixed_count or ctx.plan.fixed_at is None:
+        return None
+    by_id = {goal.id: goal for goal in goals}
+    again = [by_id.get(key) for key, state in all_states.items()
+             if state.required and state.agreed_at and state.agreed_at > ctx.plan.fixed_at]
+    return {member.person_id for member in ctx.members
+            if any(sees(ctx, ctx.actor_for(member.person_id), goal) for goal in again)}
 
 
 def fixed_payload(session: Session, ctx: PlanContext, goals: list[PlanItem], all_states: dict) -> dict:

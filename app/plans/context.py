@@ -11,6 +11,8 @@ from app.identity.models import Family, Membership, Person
 from app.identity.policy import Actor, Item, Member, Role, Youth
 from app.plans.models import Plan, PlanItem
 
+WHOLE_PLAN = Item(kind="plan")  # the plan as such: its status and agreement; not for network or parents without custody
+
 
 @dataclass
 class PlanContext:

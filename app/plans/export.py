@@ -75,7 +75,7 @@ def _care_plan(pv: PlanView, goals: list[dict], team: dict, *, restricted: bool)
     return _clean({
         "resourceType": "CarePlan", "id": plan.id, "meta": RESTRICTED if restricted else None,
         "language": _language(),
-        "status": CAREPLAN_STATUS[PlanStatus(plan.status)], "intent": "plan",
+        "status": CAREPLAN_STATUS[pv.standing.status], "intent": "plan",
         "title": _("Family plan %(name)s", name=family.name),
         "subject": {"reference": f"Group/{family.id}", "display": family.name},
         "created": plan.created_at.isoformat(timespec="seconds"),

@@ -29,7 +29,7 @@ from app.identity.services import clean_name
 from app.notifications import services as notifications
 from app.plans import agreement, live
 from app.plans.context import PlanContext
-from app.plans.models import CONTENT_FIELDS, ItemKind, ItemVersion, LifeDomain, PlanItem, PlanStatus
+from app.plans.models import CONTENT_FIELDS, ItemKind, ItemVersion, LifeDomain, PlanItem
 
 MAX_TEXT = 10_000
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -258,9 +258,8 @@ def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: S
                   client_id: str | None = None, reopens: bool = True) -> None:
     """History, plan status, access log and live update: all in the same transaction as the change.
 
-    A change of content re-opens agreement for what changed only: a goal's own version for that goal, the plan's
-    content version for everything else (and for a goal taken out). Ticking an action off is progress, not
-    content (`reopens=False`).
+    A change of content asks for agreement again on what changed, from those who may see it
+    (`agreement.after_change`). Ticking an action off is progress, not content (`reopens=False`).
     """
     data = item.snapshot() | ({"client_id": client_id} if client_id else {})
     history = ItemVersion(item_id=item.id, plan_id=ctx.plan.id, version=item.version, change=change,
@@ -268,20 +267,11 @@ def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: S
                           data=data)
     session.add(history)
     plan = ctx.plan
-    reopened = False
-    if reopens:
-        if item.kind != ItemKind.GOAL or change == "delete":
-            plan.content_version += 1
-        reopened = plan.status == PlanStatus.FIXED
-        if reopened:
-            plan.status = PlanStatus.AGREEING  # only the changed part needs agreement again
     plan.updated_at = utcnow()
     session.add(plan)
     session.flush()
-    if reopened:
-        agreement.refresh(session, ctx)  # e.g. nothing left to agree on after a goal was taken out: fixed again
-        if plan.status == PlanStatus.AGREEING:
-            notifications.agreement_asked(session, ctx=ctx)
+    if reopens:
+        agreement.after_change(session, ctx=ctx, item=item, change=change)
     record(session, event=f"item.{change}", action="create" if change == "create" else "update",
            actor=speaker.audit, family_id=plan.family_id, youth_id=item.youth_id, object_type=item.kind,
            object_id=item.id)

@@ -1,7 +1,10 @@
 """Words for the plan's sections, fields and changes, in the reader's language."""
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 
+from app.extensions import db
+from app.plans.agreement import standing_of
 from app.plans.models import DOMAIN_LABELS, LifeDomain
 
 SECTIONS = {
@@ -64,3 +67,8 @@ def domain_label(code: str | None) -> str:
         return str(DOMAIN_LABELS[LifeDomain(code)])
     except ValueError:
         return ""
+
+
+def plan_standing(plan, membership):
+    """The plan's status as the signed-in family member is shown it (only from the parts they may see)."""
+    return standing_of(db.session, person=g.person, plan=plan, role=membership.role)

@@ -1,7 +1,8 @@
 """Live updates: after a change commits, tell every open plan page; Redis pub/sub across processes, else in-process.
 
 Messages carry only ids and versions, never content: each page fetches the changed item through a normal,
-permission-checked request, so what a person may not see never reaches their browser.
+permission-checked request. Each open stream passes on only the messages about what its reader may see
+(app.plans.view.for_reader), so a hidden item's id, kind and author never reach their browser either.
 """
 
 import contextlib

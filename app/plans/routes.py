@@ -19,7 +19,7 @@ from flask import (
 )
 
 from app.catalog import assignments
-from app.core.errors import ValidationFailed
+from app.core.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
 from app.identity.policy import can_view
@@ -68,7 +68,7 @@ def show(plan_id: str) -> Response:
                   helps=assignments.latest_per_goal(ctx.assignments),
                   choosers={goal.id for goal in goals if assignments.may_choose(ctx, goal)},
                   live=request.args.get("live") != "0",  # performance audits need a page that goes quiet
-                  last_event=view.last_event_id(db.session, plan_id=ctx.plan.id))
+                  last_event=view.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids))
     db.session.commit()  # after rendering: the header's unread count shares the transaction (one checkout)
     return allow_offline_copy(page)
 
@@ -289,14 +289,16 @@ def render_item(ctx: PlanContext, iv) -> str:
 @bp.get("/<plan_id>/live")
 @login_required
 def stream(plan_id: str) -> Response:
-    """Server-sent events: ids of changed items (never content), presence, and a ping every 15 seconds.
+    """Server-sent events: ids of changed items this person may see (never content), presence, and a ping every 15
+    seconds.
 
     A page catches up from its last event id (or, before its first event, from the page's own `after`). Without
     Redis the stream says "paused" and ends; the page shows a reload hint and asks again until it is "ready".
     """
     ctx = _ctx(plan_id)
     after = request.headers.get("Last-Event-ID") or request.args.get("after")
-    missed = view.missed_events(db.session, plan_id=plan_id, family_id=ctx.plan.family_id, after=after)
+    missed = view.missed_events(db.session, ctx=ctx, after=after)
+    reader = view.reader(db.session, ctx=ctx)
     db.session.commit()
     db.session.close()  # no database connection is held while the stream stays open
     redis_url, person_id = current_app.config.get("REDIS_URL"), ctx.actor.person_id
@@ -319,16 +321,27 @@ def stream(plan_id: str) -> Response:
                     if live.touch_presence(plan_id, person_id, redis_url=redis_url, stream=stream_id):
                         live.publish(plan_id, {"type": "presence"}, redis_url=redis_url)  # back after a reload
                     yield ": ping\n\n"
-                else:
-                    yield live.sse(json.loads(body))
+                elif (message := _for_reader(reader, json.loads(body))) is not None:
+                    yield live.sse(message)
         except live.LiveUnavailable:
             yield from _paused()
+        except NotFound:
+            return  # the reader lost access to the plan while it was open
         finally:
             messages.close()
             live.leave(plan_id, person_id, redis_url=redis_url, stream=stream_id)
 
     return Response(stream_with_context(events()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"})
+
+
+def _for_reader(reader: view.Reader, message: dict) -> dict | None:
+    """Only what this reader may hear about (a short session per message: no connection held while streaming)."""
+    try:
+        return view.for_reader(db.session, reader=reader, message=message)
+    finally:
+        db.session.rollback()
+        db.session.close()
 
 
 def _paused() -> Iterator[str]:

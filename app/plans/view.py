@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from app.audit.services import AuditActor, objects_changed_since, record, record_at_commit
+from app.audit.services import AuditActor, events_since, record, record_at_commit
 from app.core.clock import utcnow
 from app.core.db import dialect_insert
+from app.identity.models import Person
 from app.identity.policy import (
     Actor,
     Role,
@@ -20,8 +22,18 @@ from app.identity.policy import (
     can_view,
     can_withhold_from_parents,
 )
-from app.plans.agreement import AgreementState, load_agreements, states
-from app.plans.context import PlanContext
+from app.plans.agreement import (
+    EVERYONE,
+    WHOLE,
+    AgreementState,
+    Standing,
+    load_agreements,
+    sees,
+    shown_states,
+    standing,
+    states,
+)
+from app.plans.context import PlanContext, plan_context
 from app.plans.help_words import mentions_danger
 from app.plans.models import Agreement, ItemKind, ItemVersion, PlanItem, PlanVisit
 
@@ -63,6 +75,11 @@ class PlanView:
     creatable: set[str]
     previous_visit: object = None
     names: dict[str, str] = field(default_factory=dict)
+    standing: Standing | None = None  # the plan's status as this viewer is shown it
+
+    @property
+    def item_ids(self) -> set[str]:
+        return {view.item.id for views in self.sections.values() for view in views}
 
     def item_view(self, item_id: str) -> ItemView | None:
         for views in self.sections.values():
@@ -89,8 +106,7 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
     for view in sections[ItemKind.ACTION]:
         actions_by_goal.setdefault(view.item.goal_id if view.item.goal_id in goal_ids else None, []).append(view)
     all_goals = [item for item in items if item.kind == ItemKind.GOAL]
-    agreement = states(ctx, all_goals, load_agreements(session, ctx.plan.id))
-    agreement = {key: state for key, state in agreement.items() if key is None or key in goal_ids}
+    agreement = shown_states(ctx, states(ctx, all_goals, load_agreements(session, ctx.plan.id)), goal_ids)
     previous = _visit(session, ctx) if record_visit else None
     changes = _changes_since(session, ctx, previous, {view.item.id: view.item for view in visible})
     if record_visit:
@@ -99,7 +115,8 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
                          object_type="plan", object_id=ctx.plan.id)
     names = ctx.names
     creatable = {kind for kind in SECTION_ORDER if can_create(ctx.actor, kind)}
-    return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names)
+    return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names,
+                    standing(session, ctx, agreement))
 
 
 def view_of(ctx: PlanContext, item: PlanItem, facts=None) -> ItemView:
@@ -140,21 +157,22 @@ def _visit(session: Session, ctx: PlanContext):
 
 
 def _changes_since(session: Session, ctx: PlanContext, since, visible: dict[str, PlanItem]) -> list[Change]:
+    """Others' changes to what this viewer may see (hidden items neither show up nor crowd out the 50 shown)."""
     if since is None or not visible:
         return []
-    # only the columns the list shows: not each version's whole snapshot
-    rows = session.execute(sa.select(ItemVersion.item_id, ItemVersion.change, ItemVersion.author_id,
-                                     ItemVersion.changed_at)
-                           .where(ItemVersion.plan_id == ctx.plan.id, ItemVersion.changed_at > since,
-                                  ItemVersion.author_id != ctx.actor.person_id)
-                           .order_by(ItemVersion.changed_at.desc()).limit(50)).all()
-    gone_ids = {row.item_id for row in rows if row.item_id not in visible and row.change == "delete"}
+    others = (ItemVersion.plan_id == ctx.plan.id, ItemVersion.changed_at > since,
+              ItemVersion.author_id != ctx.actor.person_id)
+    gone_ids = set(session.exec(select(ItemVersion.item_id).where(*others, ItemVersion.change == "delete")).all())
+    gone_ids -= set(visible)
     gone = {item.id: item for item in session.exec(select(PlanItem).where(
         PlanItem.id.in_(gone_ids), PlanItem.deleted_at.is_not(None))).all()
         if can_view(ctx.actor, ctx.policy_item(item))} if gone_ids else {}
-    return [Change(visible.get(row.item_id) or gone[row.item_id], row) for row in rows
-            if row.item_id in visible or row.item_id in gone]
-
+    # only the columns the list shows: not each version's whole snapshot
+    rows = session.execute(sa.select(ItemVersion.item_id, ItemVersion.change, ItemVersion.author_id,
+                                     ItemVersion.changed_at)
+                           .where(*others, ItemVersion.item_id.in_(set(visible) | set(gone)))
+                           .order_by(ItemVersion.changed_at.desc()).limit(50)).all()
+    return [Change(visible.get(row.item_id) or gone[row.item_id], row) for row in rows]
 
 def item_view(session: Session, *, ctx: PlanContext, item_id: str) -> ItemView | None:
     """One item for this viewer (for live updates), or None when it is gone or not theirs to see."""
@@ -180,20 +198,32 @@ def history(session: Session, *, ctx: PlanContext, item_id: str) -> tuple[PlanIt
     return item, versions
 
 
-def last_event_id(session: Session, *, plan_id: str) -> int:
-    """The id of the plan's latest change: a page's live stream catches up from here, even before its first event."""
-    return session.exec(select(sa.func.max(ItemVersion.id)).where(ItemVersion.plan_id == plan_id)).one() or 0
+def last_event_id(session: Session, *, plan_id: str, item_ids: set[str]) -> int:
+    """The id of the latest change to what this viewer may see (`item_ids`): a page's live stream catches up from
+    here, even before its first event; changes hidden from them do not move it."""
+    if not item_ids:
+        return 0
+    return session.exec(select(sa.func.max(ItemVersion.id)).where(ItemVersion.plan_id == plan_id,
+                                                                  ItemVersion.item_id.in_(item_ids))).one() or 0
 
 
-VISIBILITY_EVENTS = ("item.withhold", "item.unwithhold", "item.share", "item.unshare", "item.release",
-                     "item.unrelease")
+# each visibility change: the field it sets, the value that field had before, and the value it sets
+FLIPS = {"item.withhold": ("withheld_from_parents", False, True),
+         "item.unwithhold": ("withheld_from_parents", True, False),
+         "item.share": ("shared_with_parents", None, True), "item.unshare": ("shared_with_parents", True, False),
+         "item.release": ("released_to_non_custody", False, True),
+         "item.unrelease": ("released_to_non_custody", True, False)}
+VISIBILITY_EVENTS = tuple(FLIPS)
+POLICY_FIELDS = ("youth_id", "owner_id", "goal_id")  # the content fields the age rules read
 
 
-def missed_events(session: Session, *, plan_id: str, family_id: str, after: str | None) -> list[dict]:
-    """What changed after a stream's last event id, so a reconnecting page catches up on what it missed: the
-    changed items, the items whose visibility changed (they may appear or vanish) and, once, agreement."""
+def missed_events(session: Session, *, ctx: PlanContext, after: str | None) -> list[dict]:
+    """What this reader missed after a stream's last event id, so a reconnecting page catches up: changes to items
+    they may see now, the items whose visibility changed (to take away one they could see when they left, never to
+    show one they could not) and, once, agreement they may see. Ids only."""
     if not after or not after.isdigit():
         return []
+    plan_id = ctx.plan.id
     rows = session.exec(select(ItemVersion).where(ItemVersion.plan_id == plan_id, ItemVersion.id > int(after))
                         .order_by(ItemVersion.id).limit(500)).all()
     since = session.exec(select(ItemVersion.changed_at).where(ItemVersion.id == int(after),
@@ -201,16 +231,119 @@ def missed_events(session: Session, *, plan_id: str, family_id: str, after: str 
     if since is None:  # the page was drawn before the plan's first change
         since = session.exec(select(sa.func.min(ItemVersion.changed_at)).where(ItemVersion.plan_id == plan_id)
                              ).one() or utcnow() - timedelta(days=1)
-    shown = objects_changed_since(session, family_id=family_id, events=VISIBILITY_EVENTS, since=since)
-    wanted = {row.item_id for row in rows} | set(shown)
+    logged = events_since(session, family_id=ctx.plan.family_id, since=since,
+                          events=(*VISIBILITY_EVENTS, "plan.ask_agreement", "plan.fixed"))
+    flips = [(object_id, event) for object_id, event in logged if event in FLIPS]
+    wanted = {row.item_id for row in rows} | {object_id for object_id, _ in flips}
     found = {item.id: item for item in session.exec(select(PlanItem).where(PlanItem.plan_id == plan_id,
                                                                            PlanItem.id.in_(wanted))).all()
              } if wanted else {}
-    events = [{"type": "item", "item": row.item_id, "kind": getattr(found.get(row.item_id), "kind", None),
-               "version": row.version, "event_id": row.id, "by": row.typed_by_id} for row in rows]
-    events += [{"type": "item", "item": item_id, "kind": found[item_id].kind, "version": found[item_id].version,
-                "event_id": None, "visibility": True} for item_id in shown if item_id in found]
-    if session.exec(select(Agreement.id).where(Agreement.plan_id == plan_id, Agreement.created_at > since)
-                    .limit(1)).first() is not None:
+    now = {item_id for item_id, item in found.items() if can_view(ctx.actor, ctx.policy_item(item))}
+    hidden = {item_id: item for item_id, item in found.items() if item_id not in now}
+    before = _visible_at(session, ctx, hidden, int(after), flips) if hidden else set()
+    events, gone = [], set()
+    for row in rows:
+        if row.item_id in now:
+            events.append({"type": "item", "item": row.item_id, "kind": found[row.item_id].kind,
+                           "version": row.version, "event_id": row.id, "by": row.typed_by_id})
+        elif row.item_id in before and row.item_id not in gone:
+            gone.add(row.item_id)  # once: the page only needs to take it away
+            events.append(_gone(found[row.item_id], event_id=row.id))
+    for item_id in dict.fromkeys(object_id for object_id, _ in flips):
+        if item_id in now:
+            item = found[item_id]
+            events.append({"type": "item", "item": item_id, "kind": item.kind, "version": item.version,
+                           "event_id": None, "visibility": True})
+        elif item_id in before and item_id not in gone:
+            gone.add(item_id)
+            events.append(_gone(found[item_id]))
+    if _agreement_missed(session, ctx, since, [event for _, event in logged]):
         events.append({"type": "agreement", "event_id": None})
     return events
+
+
+def _gone(item: PlanItem, event_id: int | None = None) -> dict:
+    """Tell a page to fetch again an item this reader could see before: the answer (404) takes it away."""
+    return {"type": "item", "item": item.id, "kind": item.kind, "version": item.version, "event_id": event_id,
+            "visibility": True}
+
+
+def _visible_at(session: Session, ctx: PlanContext, found: dict[str, PlanItem], after: int,
+                flips: list[tuple[str, str]]) -> set[str]:
+    """The ids of the items this reader could see at event `after` or after a visibility change since (their page may
+    show them): at `after` with its content of then, visible as before the first change since; an item made later
+    was not there to see."""
+    latest = (select(sa.func.max(ItemVersion.id)).where(ItemVersion.item_id.in_(found), ItemVersion.id <= after)
+              .group_by(ItemVersion.item_id))
+    then = {row.item_id: row for row in session.exec(select(ItemVersion).where(ItemVersion.id.in_(latest))).all()}
+    visible = set()
+    for item_id, item in found.items():
+        row = then.get(item_id)
+        if row is None or row.change == "delete":
+            continue
+        changes = [FLIPS[event] for flipped, event in flips if flipped == item_id]
+        state = item.model_dump() | {key: row.data.get(key) for key in POLICY_FIELDS}
+        for name, before, _set in reversed(changes):
+            state[name] = before  # the first change since says what it was at `after`
+        states = [state]
+        for name, _before, value in changes:
+            states.append(states[-1] | {name: value})
+        if any(can_view(ctx.actor, ctx.policy_item(SimpleNamespace(**facts))) for facts in states):
+            visible.add(item_id)
+    return visible
+
+
+def _agreement_missed(session: Session, ctx: PlanContext, since, logged: list[str]) -> bool:
+    """Whether agreement this reader may see changed since: a decision on a goal they may see or on the plan (when
+    they see the plan), the plan put up for agreement, or fixed for the first time (everyone's status changes)."""
+    plan = ctx.plan
+    if "plan.ask_agreement" in logged or (plan.fixed_count and logged.count("plan.fixed") >= plan.fixed_count):
+        return True
+    goal_ids = set(session.exec(select(Agreement.goal_id).where(Agreement.plan_id == plan.id,
+                                                                Agreement.created_at > since)).all())
+    if None in goal_ids and sees(ctx, ctx.actor, None):
+        return True
+    goal_ids.discard(None)
+    goals = session.exec(select(PlanItem).where(PlanItem.id.in_(goal_ids))).all() if goal_ids else []
+    return any(sees(ctx, ctx.actor, goal) for goal in goals)
+
+
+@dataclass
+class Reader:
+    """Whose live stream this is, and which items they could see when last told (only those may be taken away)."""
+
+    person_id: str
+    plan_id: str
+    seen: set[str]
+
+
+def reader(session: Session, *, ctx: PlanContext) -> Reader:
+    """Start a live stream's reader from what they may see now."""
+    items = session.exec(select(PlanItem).where(PlanItem.plan_id == ctx.plan.id, PlanItem.deleted_at.is_(None)))
+    return Reader(ctx.actor.person_id, ctx.plan.id,
+                  {item.id for item in items if can_view(ctx.actor, ctx.policy_item(item))})
+
+
+def for_reader(session: Session, *, reader: Reader, message: dict) -> dict | None:
+    """The live message as this reader may receive it, or None: about an item they may see now (or could see, to
+    take it away), or about agreement they may see. Access and age rules are checked again for each message (a
+    birthday or a membership ended counts at once): NotFound when the reader lost the plan."""
+    if message.get("type") not in ("item", "agreement"):
+        return message
+    ctx = plan_context(session, person=session.get(Person, reader.person_id), plan_id=reader.plan_id)
+    if message["type"] == "agreement":
+        about = message.get("about", WHOLE)
+        if about == EVERYONE:
+            return message
+        goal = session.get(PlanItem, about) if about != WHOLE else None
+        if about != WHOLE and (goal is None or goal.plan_id != reader.plan_id):
+            return None
+        return message if sees(ctx, ctx.actor, goal) else None
+    item_id = message.get("item")
+    item = session.get(PlanItem, item_id) if item_id else None
+    if item is not None and item.plan_id == reader.plan_id and can_view(ctx.actor, ctx.policy_item(item)):
+        reader.seen.add(item_id)
+        return message
+    before = item_id in reader.seen
+    reader.seen.discard(item_id)
+    return _gone(item, event_id=message.get("event_id")) if before and item is not None else None

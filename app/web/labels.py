@@ -99,4 +99,5 @@ TEMPLATE_GLOBALS = {"role_label": role_label, "event_label": event_label, "decis
                     "field_label": _plan_labels.field_label, "domain_label": _plan_labels.domain_label,
                     "diff_fields": _diff.diff_fields, "word_diff": _diff.word_diff,
                     "mentions_danger": mentions_danger, "plan_kit": plan_kit,
+                    "plan_standing": _plan_labels.plan_standing,
                     "field_input": field_input}

@@ -65,7 +65,7 @@ def test_a_parent_cannot_move_toms_worry_to_lisa(world):
     before = _row(world, worry)
     response = _edit(world, "sanne", worry, text=before["text"], youth_id=world.people["lisa"])
     assert response.status_code == 422
-    assert "You cannot change who this is about" in response.get_data(as_text=True)
+    assert "Do kinst net feroarje oer wa" in response.get_data(as_text=True)  # in Sanne's Frysk
     assert _row(world, worry) == before
     tom, lisa = _client(world, "tom"), _client(world, "lisa")
     assert tom.get(f"/plan/{world.plan_id}/onderdelen/{worry}").status_code == 200
@@ -141,14 +141,14 @@ def test_a_task_only_serves_a_goal_the_person_may_see(world, case):
     added = client.post(f"/plan/{world.plan_id}/onderdelen/action",
                         data={"csrf_token": token, "text": "Boodschappen", "goal_id": goal_id})
     assert added.status_code == 422
-    assert "Choose a goal from the list." in added.get_data(as_text=True)
+    assert "Kies in doel út de list." in added.get_data(as_text=True)
     with world.app.app_context():
         assert len(db.session.exec(select(PlanItem)).all()) == count
     task = _add(world, "sanne", "action")
     before = _row(world, task)
     edited = _edit(world, "sanne", task, text=before["text"], goal_id=goal_id)
     assert edited.status_code == 422
-    assert "Choose a goal from the list." in edited.get_data(as_text=True)
+    assert "Kies in doel út de list." in edited.get_data(as_text=True)
     assert _row(world, task) == before
 
 
@@ -238,3 +238,17 @@ def test_provider_staff_see_the_assigned_goal_but_not_the_tasks_under_it(world):
     assert task_text not in page
     assert all(t.text not in page for t in tasks)
     assert karin.get(f"/plan/{world.plan_id}/onderdelen/{task}").status_code == 404
+
+
+def test_agreeing_to_a_hidden_goal_answers_like_a_goal_that_does_not_exist(world):
+    hidden = _add(world, "lisa", "goal", domain="health", youth_id=world.people["lisa"])
+    with world.app.test_request_context():
+        plan = db.session.get(Plan, world.plan_id)
+        plan.status = "agreeing"
+        db.session.commit()
+    client = _client(world, "sanne")
+    token = _token(client, world)
+    answers = [client.post(f"/plan/{world.plan_id}/akkoord",
+                           data={"csrf_token": token, "goal_id": goal_id, "decision": "agree"}).status_code
+               for goal_id in (hidden, "q" * 20)]
+    assert answers == [404, 404]

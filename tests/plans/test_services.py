@@ -264,10 +264,17 @@ def test_ticking_an_action_off_is_progress_and_keeps_the_plan_fixed(plan_app):
 
 
 def test_taking_a_goal_out_of_a_fixed_plan_asks_everyone_to_agree_to_the_plan_again(plan_app):
+    """A goal the whole family sees (one about the family, not one youth; see tests/plans/test_live_privacy.py for a
+    goal not everyone may see)."""
     world = PlanWorld(plan_app)
     with plan_app.test_request_context():
-        school, switch = _fix_the_plan(world)
         ctx = world.ctx("mark")
+        switch = items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="goal",
+                                   fields={"text": "Samen eten op zaterdag", "domain": "parenting", "youth_id": None,
+                                           "result": "", "helpers": ""})
+        for key in ("sanne", "erik", "tom", "lisa"):
+            agreement.decide(db.session, ctx=ctx, person_id=world.people[key], goal_id=switch.id, decision="agree")
+        school, _switch = _fix_the_plan(world)
         before = db.session.exec(select(sa.func.count(Notification.id))
                                  .where(Notification.topic == "agreement_asked")).one()
         items.delete_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=switch.id,
