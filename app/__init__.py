@@ -1,8 +1,6 @@
 """Ons Plan: create_app builds the Flask application."""
 
-from urllib.parse import urlencode
-
-from flask import Flask, g, request
+from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 
 from app.config import load_config
@@ -28,7 +26,6 @@ def create_app(config: object | dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-    limiter.init_app(app)
 
     from app.identity import oidc
 
@@ -39,6 +36,7 @@ def create_app(config: object | dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     install_security(app)
     install_compression(app)  # runs before the security hook, so the logged duration includes compressing
+    limiter.init_app(app)  # after the security hook's timer: a call refused by a blueprint limit is logged in full
     _register_blueprints(app)
     _register_request_hooks(app)
     _register_template_globals(app)
@@ -103,6 +101,7 @@ def _register_template_globals(app: Flask) -> None:
     from app.web.labels import TEMPLATE_GLOBALS
     from app.web.offline import copy_key, queue_key
     from app.web.pwa import asset_url
+    from app.web.security import current_path
 
     app.jinja_env.globals.update(
         asset_url=asset_url,
@@ -119,7 +118,5 @@ def _register_template_globals(app: Flask) -> None:
 
     @app.context_processor
     def _language_context() -> dict:
-        args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-        here = request.path + ("?" + urlencode(args) if args else "")
-        return {"current_lang": str(get_locale()), "here_without_lang": here, "person": g.get("person"),
+        return {"current_lang": str(get_locale()), "here_without_lang": current_path(), "person": g.get("person"),
                 "now": utcnow()}

@@ -80,10 +80,12 @@ class Config:
         self.SYNC = sync_settings(env, demo=self.DEMO)
         self.ZGW = zgw_settings(env)
         self.__dict__.update(api_settings(env, demo=self.DEMO, site_url=self.SITE_URL))
+        self.__dict__.update(rate_limits(env))
 
     def validate(self) -> None:
         """Refuse settings that are unsafe for this environment."""
         validate_oidc(self.OIDC, https_only=False)
+        validate_rate_limits(self)
         if not self.SECRET_KEY:
             if not self.DEMO:
                 raise ConfigError("SECRET_KEY is required (set it in the environment).")
@@ -98,6 +100,7 @@ class ProductionConfig(Config):
     def validate(self) -> None:
         """Refuse to run production with demo data, without a secret or with a sign-in service over http."""
         validate_oidc(self.OIDC, https_only=True)
+        validate_rate_limits(self)
         if self.DEMO:
             raise ConfigError("DEMO must be off in production.")
         if not self.SECRET_KEY:
@@ -159,6 +162,35 @@ def validate_oidc(providers: dict[str, dict[str, str]], *, https_only: bool) -> 
             raise ConfigError(f"{prefix}ISSUER must use https in production.")
         if "openid" not in settings.get("scopes", "").split():
             raise ConfigError(f"{prefix}SCOPES must include openid.")
+
+
+# Flood limits (Flask-Limiter strings, ";" between several): the API per client (the token's client id), the posts
+# that store what a person writes per signed-in person. Far above what a real client or person does; a flood stops.
+RATE_LIMITS = {
+    "RATELIMIT_API": "600 per minute",  # all of /api/v1 together; a 10,000-offer catalog put is one call
+    "RATELIMIT_COMPLAINT": "10 per minute;50 per day",  # filing a complaint (the form's posts, also with errors)
+    "RATELIMIT_COMPLAINT_MESSAGE": "20 per minute;200 per day",  # a message to (or from) the complaint's handler
+    "RATELIMIT_COMPLAINT_ATTACHMENT": "10 per minute;50 per day",  # a photo or PDF (up to 10 MB each)
+    "RATELIMIT_RATING": "20 per minute;100 per day",  # saving a rating (each save is a version for the editors)
+    "RATELIMIT_RATING_REPORT": "10 per minute;50 per day",  # reporting a published rating
+    "RATELIMIT_RATING_REPLY": "20 per minute;200 per day",  # a provider's public reply to a rating
+}
+
+
+def rate_limits(env: Mapping[str, str]) -> dict[str, str]:
+    """Read the flood limits (RATELIMIT_API, RATELIMIT_COMPLAINT, ...); unset ones keep their default."""
+    return {name: (env.get(name) or default).strip() for name, default in RATE_LIMITS.items()}
+
+
+def validate_rate_limits(cfg: object) -> None:
+    """Refuse a flood limit that Flask-Limiter cannot read (it would fail on the first request instead)."""
+    from limits import parse_many
+
+    for name in RATE_LIMITS:
+        try:
+            parse_many(str(getattr(cfg, name)))
+        except ValueError as error:
+            raise ConfigError(f"{name} must be like '10 per minute;50 per day': {error}") from None
 
 
 SIMULATOR_URL = "http://127.0.0.1:5001"  # `flask municipality simulate` in demo mode

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import requests
 from flask import current_app, g, request
+from flask_limiter.util import get_remote_address
 from joserfc import jwt
 from joserfc.errors import ExpiredTokenError, JoseError
 from joserfc.jwk import KeySet
@@ -96,8 +97,8 @@ def authenticate(scope: str) -> ApiClient:
         raise ApiProblem("unavailable", "The API is not configured (API_JWKS_URL, API_ISSUER, API_AUDIENCE).")
     if len(token) > MAX_TOKEN_LENGTH:
         raise _unauthorized("The access token is too long.")
-    claims = _verified_claims(token, config)
-    client_id = str(claims.get("client_id") or claims.get("azp") or claims.get("sub") or "")
+    claims = _checked_claims(token, config)
+    client_id = _client_id(claims)
     if not client_id:
         raise _unauthorized("The access token names no client (client_id).")
     scoped = config["API_CLIENT_MUNICIPALITIES"]
@@ -110,6 +111,43 @@ def authenticate(scope: str) -> ApiClient:
         raise ApiProblem("forbidden", f"This endpoint needs the scope {scope}.", headers={
             "WWW-Authenticate": f'Bearer realm="onsplan-api", error="insufficient_scope", scope="{scope}"'})
     return client
+
+
+def limit_key() -> str:
+    """Whose budget an API call spends (the rate limit): the client a valid token names, else the caller's address.
+
+    Only a verified token counts: a forged client id must not spend another client's budget. The check is kept
+    on `g`, so authenticate() does not verify the same token twice."""
+    config = current_app.config
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    configured = config.get("API_JWKS_URL") and config.get("API_ISSUER") and config.get("API_AUDIENCE")
+    if scheme.lower() == "bearer" and token and len(token) <= MAX_TOKEN_LENGTH and configured:
+        try:
+            client_id = _client_id(_checked_claims(token, config))
+        except Exception:  # noqa: BLE001 - refused or failed: authenticate() answers it; here the address counts
+            client_id = ""
+        if client_id:
+            return f"api-client:{client_id}"
+    return f"address:{get_remote_address()}"
+
+
+def _client_id(claims: dict) -> str:
+    return str(claims.get("client_id") or claims.get("azp") or claims.get("sub") or "")
+
+
+def _checked_claims(token: str, config) -> dict:
+    """The token's verified claims, or its ApiProblem; each token is checked once per request."""
+    checked = g.get("api_token_check")
+    if checked is None or checked[0] != token:
+        try:
+            checked = (token, _verified_claims(token, config))
+        except ApiProblem as problem:
+            checked = (token, problem)
+        g.api_token_check = checked
+    if isinstance(checked[1], ApiProblem):
+        raise checked[1]
+    return checked[1]
 
 
 def _verified_claims(token: str, config) -> dict:

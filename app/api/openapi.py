@@ -25,7 +25,12 @@ INFO = {
         "**Authentication.** Every call carries `Authorization: Bearer <JWT>`: an access token from the "
         "municipality's identity provider (client credentials), signed by a key in its JWKS, with our API as its "
         "audience and the endpoint's scope in the space-separated `scope` claim. The token's `client_id` is "
-        "written to the access log for every call, accepted or refused.\n\n"
+        "written to the access log for every call, accepted or refused (except calls over the rate limit).\n\n"
+        "**Rate limits.** Each client (the token's `client_id`; without a valid token, the caller's address) may "
+        "make a number of calls per minute to the whole API together (600 unless the operator set "
+        "`RATELIMIT_API`). Over it the answer is 429 `too-many-requests` with a `Retry-After` header (seconds); "
+        "every answer carries `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`. A catalog put "
+        "of 10,000 offers is one call.\n\n"
         "**Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail` and "
         "`errors`: one entry per failing field, as a JSON path such as `offers[3].agb_code`. Unknown fields are "
         "refused (422). Codes follow iJw 3.2: JZ020 product categories, WJ759 refusal reasons, JZ588 stop "
@@ -52,7 +57,8 @@ def _json(name: str, description: str) -> dict:
 
 
 AUTH_PROBLEMS = {"401": _problem("No token, or the token is invalid, expired, for another audience or issuer"),
-                 "403": _problem("The token lacks the endpoint's scope")}
+                 "403": _problem("The token lacks the endpoint's scope"),
+                 "429": _problem("Too many requests from this client; retry after the seconds in `Retry-After`")}
 REFERENCE = {"name": "reference", "in": "path", "required": True,
              "description": "Our reference of the request (iJw ReferentieAanbieder), from the "
                             "`assignment.requested` event", "schema": {"type": "string", "maxLength": 36}}

@@ -6,19 +6,23 @@ import re
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, g, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from app.api import catalog, services, status
-from app.api.auth import authenticate
+from app.api.auth import authenticate, limit_key
 from app.api.calls import Answer, log_call
 from app.api.openapi import docs_page, openapi_document
 from app.api.problems import TITLES, ApiProblem, json_response, problem_response
 from app.api.validation import read_json
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter
+from app.web.limits import retry_after
 
 log = logging.getLogger("onsplan.api")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies are trusted here: every call carries a bearer token
+# One budget per client for the whole API (RATELIMIT_API), counted before the call does any work.
+limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api", key_func=limit_key)(bp)
 HTTP_KINDS = {status: kind for kind, (status, _title) in TITLES.items() if kind != "request-id-reused"}
 OTHER_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
@@ -122,6 +126,16 @@ def problem(error: ApiProblem) -> Response:
     """Answer a refused call as application/problem+json, and log it in a transaction of its own."""
     _log_refusal(error.status, error.detail, error.family_id)
     return problem_response(error)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_requests(error: RateLimitExceeded) -> Response:
+    """Answer a call over the client's rate limit with 429 and Retry-After; not in the access log (a flood of
+    refusals must not become a flood of log entries, and the call touched nothing)."""
+    wait = retry_after()
+    return problem_response(ApiProblem(
+        "too-many-requests", f"Too many requests from this client: at most {error.limit.limit}. Retry after "
+        f"{wait} seconds (the Retry-After header).", headers={"Retry-After": str(wait)}))
 
 
 @bp.errorhandler(HTTPException)

@@ -32,6 +32,7 @@ from app.core.errors import NotAllowed, ValidationFailed
 from app.extensions import db
 from app.identity.auth import load_current_person, login_required
 from app.web.errors import error_response
+from app.web.limits import per_person
 from app.web.render import render, see_other
 
 bp = Blueprint("complaints", __name__, url_prefix="/klachten")
@@ -54,6 +55,7 @@ def index() -> Response:
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
+@per_person("COMPLAINT")
 def new() -> Response:
     """File a complaint; it is stored before the number is shown, and sending it twice files it once."""
     choices = services.filing_choices(db.session, person=g.person)
@@ -99,6 +101,7 @@ def _complaint_page(complaint_id: str, status: int = 200, **forms) -> Response:
 
 @bp.post("/<complaint_id>/berichten")
 @login_required
+@per_person("COMPLAINT_MESSAGE")
 def message(complaint_id: str) -> Response:
     """Send a message to the handler of one part."""
     form = MessageForm()
@@ -111,6 +114,7 @@ def message(complaint_id: str) -> Response:
 
 @bp.post("/<complaint_id>/bijlagen")
 @login_required
+@per_person("COMPLAINT_ATTACHMENT")
 def attach(complaint_id: str) -> Response:
     """Add a photo or PDF to your complaint."""
     form = AttachmentForm()
@@ -247,9 +251,17 @@ def _handler_action(part_id: str, action: str) -> Response:
                  lambda: _handle_page(part_id, status=422, **{form_name: form}))
 
 
+def _handler_view(action: str):
+    def view(part_id: str) -> Response:
+        return _handler_action(part_id, action)
+
+    view.__name__ = view.__qualname__ = f"handle_{action}"  # the rate limiter tells views apart by this name
+    return per_person("COMPLAINT_MESSAGE")(view) if action == "message" else view
+
+
 for _action, _path in PATHS.items():
     bp.add_url_rule(f"/behandelen/<part_id>/{_path}", f"handle_{_action}", methods=["POST"],
-                    view_func=login_required(lambda part_id, action=_action: _handler_action(part_id, action)))
+                    view_func=login_required(_handler_view(_action)))
 
 
 @bp.get("/behandelen/<part_id>/bijlagen/<attachment_id>")

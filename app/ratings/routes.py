@@ -9,6 +9,7 @@ from app.identity.auth import login_required
 from app.ratings import moderation, services
 from app.ratings.forms import ChildRatingForm, RatingForm, RejectForm, ReplyForm, ReportForm
 from app.ratings.vocab import ASPECTS, COMPLAINT_ROUTE, INFORMANTS, REJECT_REASONS, SMILEYS, STATUSES
+from app.web.limits import per_person
 from app.web.render import render, see_other
 
 bp = Blueprint("ratings", __name__)
@@ -46,6 +47,7 @@ def edit(assignment_id: int) -> Response:
 
 @bp.post("/beoordelen/<int:assignment_id>")
 @login_required
+@per_person("RATING")
 def save(assignment_id: int) -> Response:
     """Save your rating; on a problem the form comes back with what you typed and what to change."""
     found = services.trajectory(db.session, person=g.person, assignment_id=assignment_id)
@@ -73,6 +75,7 @@ def about() -> Response:
 
 @bp.post("/beoordelingen/<int:rating_id>/melden")
 @login_required
+@per_person("RATING_REPORT")
 def report(rating_id: int) -> Response:
     """Report a published rating: it is hidden until the editors check it again."""
     form = ReportForm()
@@ -94,6 +97,7 @@ def provider_index() -> Response:
 
 @bp.post("/beoordelingen/<int:rating_id>/reactie")
 @login_required
+@per_person("RATING_REPLY")
 def reply(rating_id: int) -> Response:
     """Provider staff reply in public to a rating (once; you can change your reply)."""
     form = ReplyForm()

@@ -229,6 +229,9 @@ class Decider:
             try:
                 response = self.http.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10)
                 status, detail = response.status_code, response.text[:300]
+                if status == 429:  # over our rate limit: wait as long as we are told (a backoffice would)
+                    time.sleep(min(60, _seconds(response.headers.get("Retry-After"))))
+                    continue
                 if status < 500:
                     break
             except requests.RequestException as error:
@@ -237,6 +240,13 @@ class Decider:
         with self.ledger.lock:
             self.ledger.decisions.append({"reference": reference, "request_id": body["request_id"], "copy": copy,
                                           "status": status, "detail": detail, "body": body})
+
+
+def _seconds(retry_after: str | None) -> float:
+    try:
+        return max(1.0, float(retry_after or 1))
+    except ValueError:
+        return 1.0
 
 
 def assignment_number(reference: str) -> int:

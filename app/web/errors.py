@@ -6,11 +6,13 @@ import logging
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import NotAllowed, NotFound
 from app.extensions import db
+from app.web.limits import retry_after
 from app.web.render import htmx_target_alerts, is_partial, render
 
 log = logging.getLogger("onsplan.errors")
@@ -72,6 +74,13 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(_e: CSRFError) -> Response:
         log.info("csrf refused", extra={"path": request.path})
         return error_response(400, str(CSRF_MESSAGE[0]), str(CSRF_MESSAGE[1]))
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many(e: RateLimitExceeded) -> Response:
+        # A flood limit on a post (app.web.limits.per_person) says it was not saved; sign-in limits say wait a minute.
+        response = error_response(429, detail=str(e.description) if e.limit.error_message else None)
+        response.headers["Retry-After"] = str(retry_after())
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Response:

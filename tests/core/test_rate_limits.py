@@ -34,3 +34,44 @@ def test_demo_sign_in_limit_is_shared_by_two_instances_through_redis(redis_serve
     finally:
         first.stop()
         second.stop()
+
+
+def test_api_and_post_limits_are_shared_by_two_instances_through_redis(redis_server, tmp_path):
+    """A client's API calls and a person's posts count once across instances, whichever instance answers."""
+    from tests.api.conftest import AUDIENCE, ISSUER, JwksServer, sign
+
+    jwks = JwksServer()
+    env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "limit-test-secret",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}", "REDIS_URL": redis_server.fresh_url(),
+           "SESSION_COOKIE_SECURE": "0", "API_JWKS_URL": jwks.url, "API_ISSUER": ISSUER, "API_AUDIENCE": AUDIENCE,
+           "RATELIMIT_API": "4 per minute", "RATELIMIT_RATING_REPORT": "2 per minute"}
+    first, second = AppServer(env), AppServer(env)
+    first.flask("db", "upgrade")
+    first.flask("demo", "seed")
+    first.start()
+    second.start()
+    try:
+        servers = [first, second, first, second, first, second]
+        backoffice = {"Authorization": f"Bearer {sign(jwks.keys[0], client_id='gemeente-backoffice')}"}
+        calls = [requests.get(f"{s.url}/api/v1/plans/no-such-plan/status", headers=backoffice, timeout=10)
+                 for s in servers]
+        assert [c.status_code for c in calls] == [404, 404, 404, 404, 429, 429]
+        assert calls[-1].headers["Content-Type"] == "application/problem+json"
+        assert 1 <= int(calls[-1].headers["Retry-After"]) <= 60
+        provider = {"Authorization": f"Bearer {sign(jwks.keys[0], client_id='zorgaanbieder-kompas')}"}
+        assert requests.get(f"{second.url}/api/v1/plans/no-such-plan/status", headers=provider,
+                            timeout=10).status_code == 404
+
+        with requests.Session() as tom:  # one signed-in person, answered by either instance (same secret)
+            token = TOKEN.search(tom.get(f"{first.url}/demo", timeout=10).text).group(1)
+            assert tom.post(f"{first.url}/demo/inloggen/tom", data={"csrf_token": token}, allow_redirects=False,
+                            timeout=10).status_code == 303
+            token = TOKEN.search(tom.get(f"{first.url}/", timeout=10).text).group(1)
+            reports = [tom.post(f"{s.url}/beoordelingen/999999/melden", data={"csrf_token": token},
+                                allow_redirects=False, timeout=10) for s in servers[:3]]
+        assert [r.status_code for r in reports] == [404, 404, 429]
+        assert "Je hebt dit in korte tijd heel vaak verstuurd" in reports[-1].text
+    finally:
+        first.stop()
+        second.stop()
+        jwks.stop()
