@@ -106,7 +106,9 @@ def route(session: Session, *, choices: FilingChoices, about: list[str], about_p
                                             "family plan? That is not a complaint but an objection (bezwaar). "
                                             "Read below how to object."))])
     helpers = {person.id for person, _org in choices.people}
-    about_person = about_person_id if about_person_id in helpers else None
+    if about_person_id and about_person_id not in helpers:  # only someone the form offered
+        raise ValidationFailed([("about_person", _("Choose someone from the list."))])
+    about_person = about_person_id or None
     targets = []
     for choice in dict.fromkeys(c for c in about if c != "decision"):
         if choice.startswith("provider:"):

@@ -109,7 +109,11 @@ def record_sixteen_review(session: Session, *, person: Person, family_id: str, s
 
     if family_id not in {f.id for f in needs_sixteen_review(session, person=person)}:
         raise NotAllowed(family_id)
-    for item_id, _title, item in items_about(session, person.id):
+    about = items_about(session, person.id)
+    if not shared_item_ids <= {item_id for item_id, _title, _item in about}:  # only what the page offered
+        raise ValidationFailed([("share", _("Something you chose is no longer in this list. Look at the list "
+                                            "again and save your choice."))])
+    for item_id, _title, item in about:
         decision = "given" if item_id in shared_item_ids else "refused"
         item.shared_with_parents = item_id in shared_item_ids
         session.add(item)

@@ -57,10 +57,17 @@ def sixteen_review(family_id: str) -> Response:
     if family_id not in {f.id for f in consent.needs_sixteen_review(db.session, person=g.person)}:
         abort(404)
     if request.method == "POST":
-        consent.record_sixteen_review(db.session, person=g.person, family_id=family_id,
-                                      shared_item_ids=set(request.form.getlist("share")))
-        db.session.commit()
-        flash(_("Thank you. Your parents now see only what you chose."), "success")
-        return redirect(url_for("web.index"), code=303)
+        try:
+            consent.record_sixteen_review(db.session, person=g.person, family_id=family_id,
+                                          shared_item_ids=set(request.form.getlist("share")))
+            db.session.commit()
+            flash(_("Thank you. Your parents now see only what you chose."), "success")
+            return redirect(url_for("web.index"), code=303)
+        except ValidationFailed as failed:
+            db.session.rollback()
+            return render("identity/sixteen_review.html", family_id=family_id,
+                          items=items_about(db.session, g.person.id),
+                          chosen=set(request.form.getlist("share")),
+                          errors=[message for _field, message in failed.reasons], status=422)
     return render("identity/sixteen_review.html", family_id=family_id,
-                  items=items_about(db.session, g.person.id))
+                  items=items_about(db.session, g.person.id), chosen=set(), errors=[])

@@ -143,6 +143,13 @@ def test_the_person_complained_about_neither_sees_nor_handles_it(world):
         handling.handled_part(db.session, person=karin, part_id=part.id)
 
 
+def test_a_complaint_about_someone_who_did_not_help_the_family_is_refused(world):
+    for person_id in (world.person("sanne").id, "made-up-person-id", "'; DROP TABLE person; --"):
+        with pytest.raises(ValidationFailed) as refused:
+            file(world, about_person_id=person_id)
+        assert [field for field, _message in refused.value.reasons] == ["about_person"]
+
+
 def test_jeroen_handles_the_municipal_part_but_not_the_providers(world):
     complaint = file(world, about=[f"provider:{world.kompas.id}", "municipality"])
     jeroen = world.person("jeroen")

@@ -81,6 +81,29 @@ def test_youth_of_16_is_asked_once_what_parents_may_keep_seeing(app, client):
     assert client.get(f"/toestemming/zestien/{fam}").status_code == 404  # asked once
 
 
+def test_sharing_an_item_the_page_did_not_offer_saves_nothing_and_says_why(tmp_path):
+    from sqlmodel import select
+
+    from app.identity.hooks import items_about
+    from app.plans.models import PlanItem
+    from tests.conftest import make_app
+
+    app = make_app(with_plan=True, MAIL_DIR=str(tmp_path / "mail"))
+    client = app.test_client()
+    sign_in(client, "lisa")
+    fam = family_id(app)
+    with app.app_context():
+        hers = items_about(db.session, demo_id(app, "lisa"))[0][0]
+        toms = db.session.exec(select(PlanItem.id).where(PlanItem.youth_id == demo_id(app, "tom"))).first()
+    token = csrf_token(client, f"/toestemming/zestien/{fam}")
+    response = client.post(f"/toestemming/zestien/{fam}", data={"csrf_token": token, "share": [hers, toms]})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Iets wat je koos staat niet meer in deze lijst." in page
+    assert f'value="{hers}" id="share-{hers}" checked' in page  # her own choice is kept
+    assert client.get(f"/toestemming/zestien/{fam}").status_code == 200  # still to be answered
+
+
 def test_younger_youths_and_parents_are_not_asked_the_sixteen_question(app, client):
     for key in ("tom", "sanne"):
         sign_in(client, key)
