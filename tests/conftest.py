@@ -5,25 +5,30 @@ import uuid
 
 import pytest
 from flask import Flask
-from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (every table)
-from app import create_app
-from app.demo.services import seed_demo
 from app.extensions import db
+from tests.support.seeded import seeded_app
 from tests.support.servers import PostgresServer, RedisServer
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+POSTGRES_PARAMS = ("postgresql", "postgres")  # the parameter that runs a test again on PostgreSQL
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the throwaway PostgreSQL server as `postgres` (leave them out with
+    -m 'not postgres'): those asking for the server, and the PostgreSQL run of a test made for both databases."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "postgres" in getattr(item, "fixturenames", ()) or any(
+                value in POSTGRES_PARAMS for value in params.values() if isinstance(value, str)):
+            item.add_marker(pytest.mark.postgres)
 
 
 def make_app(database_url: str = "sqlite://", *, with_plan: bool = False, **overrides) -> Flask:
-    """Create a test app with its tables and the demo family (and, when asked, the demo plan's content)."""
-    flask_app = create_app({"ENV_NAME": "test", "DATABASE_URL": database_url, **overrides})
-    with flask_app.app_context():
-        SQLModel.metadata.create_all(db.engine)
-    with flask_app.test_request_context(), db.new_session() as session:
-        seed_demo(session, with_plan=with_plan)
-    return flask_app
+    """Create a test app with its tables and the demo family (and, when asked, the demo plan's content): a copy of
+    a world seeded once per test process (tests/support/seeded.py)."""
+    return seeded_app(database_url, with_plan=with_plan, overrides=overrides)
 
 
 @pytest.fixture(scope="session")
