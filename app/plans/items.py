@@ -171,13 +171,18 @@ def set_visibility(session: Session, *, ctx: PlanContext, item_id: str, change: 
     if change in ("withhold", "unwithhold") and can_withhold_from_parents(ctx.actor, facts):
         if change == "withhold" and not reason:
             raise ValidationFailed([("reason", _("Write down why sharing with the parents is not good care now."))])
-        item.withheld_from_parents, item.withheld_reason = change == "withhold", reason[:1000]
+        flag, value = "withheld_from_parents", change == "withhold"
     elif change in ("share", "unshare") and can_decide_sharing(ctx.actor, facts):
-        item.shared_with_parents = change == "share"
+        flag, value = "shared_with_parents", change == "share"
     elif change in ("release", "unrelease") and can_release_to_non_custody(ctx.actor):
-        item.released_to_non_custody = change == "release"
+        flag, value = "released_to_non_custody", change == "release"
     else:
         raise NotAllowed(item_id)
+    if bool(getattr(item, flag)) == value:
+        return item  # nothing changes: no history, no live event (a catch-up reads each event as a change)
+    setattr(item, flag, value)
+    if flag == "withheld_from_parents":
+        item.withheld_reason = reason[:1000] if value else ""
     session.add(item)
     session.flush()
     record(session, event=f"item.{change}", action="update", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
