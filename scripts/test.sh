@@ -18,4 +18,5 @@ echo "==> Lint"
 ruff check .
 
 echo "==> Tests"
-python -m pytest "$@"
+# One worker per core (TEST_WORKERS=0 runs in this process: a debugger, or one test at a time)
+python -m pytest -n "${TEST_WORKERS:-auto}" "$@"
