@@ -93,6 +93,16 @@ def plan_audience(ctx: PlanContext) -> list[Actor]:
     return [actor for actor in actors if can_view(actor, WHOLE_PLAN)]
 
 
+def _audience(session: Session, ctx: PlanContext, about: str) -> dict[str, list[str]] | str:
+    """Whose open plan hears of agreement news: who may see that goal, or the plan as a whole (or everyone)."""
+    if about == EVERYONE:
+        return EVERYONE
+    if about == WHOLE:
+        return {"people": [actor.person_id for actor in plan_audience(ctx)], "organisations": []}
+    goal = session.get(PlanItem, about)
+    return ctx.audience(ctx.policy_item(goal)) if goal is not None else {"people": [], "organisations": []}
+
+
 def reopens_plan(ctx: PlanContext, item: PlanItem) -> bool:
     """Whether a change of this item asks the family to agree to the plan again: only when everyone shown the plan's
     agreement may see the item, so nobody is asked about (or learns of) a part hidden from them."""
@@ -228,7 +238,8 @@ def refresh(session: Session, ctx: PlanContext, *, about: str = WHOLE) -> None:
     `about` (a goal's id, WHOLE or EVERYONE) says whose open plan hears of it: only who may see it.
     """
     plan = ctx.plan
-    live.publish_after_commit(session, plan.id, {"type": "agreement", "event_id": None, "about": about})
+    live.publish_after_commit(session, plan.id, {"type": "agreement", "event_id": None, "about": about,
+                                                 "to": _audience(session, ctx, about)})
     if plan.status != PlanStatus.AGREEING:
         return
     goals = live_goals(session, plan.id)
@@ -246,7 +257,8 @@ def refresh(session: Session, ctx: PlanContext, *, about: str = WHOLE) -> None:
     record(session, event="plan.fixed", action="update", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
            family_id=plan.family_id, object_type="plan", object_id=plan.id)
     if told is None:  # fixed for the first time: everyone's plan changes
-        live.publish_after_commit(session, plan.id, {"type": "agreement", "event_id": None, "about": EVERYONE})
+        live.publish_after_commit(session, plan.id, {"type": "agreement", "event_id": None, "about": EVERYONE,
+                                                     "to": EVERYONE})
     notifications.plan_fixed(session, ctx=ctx, person_ids=told)
 
 

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from app.core.errors import NotFound
 from app.identity.access import FamilyAccess, family_access, family_members, policy_members
 from app.identity.models import Family, Membership, Person
-from app.identity.policy import Actor, Item, Member, Role, Youth
+from app.identity.policy import Actor, Item, Member, Role, Youth, can_view
 from app.plans.models import Plan, PlanItem
 
 WHOLE_PLAN = Item(kind="plan")  # the plan as such: its status and agreement; not for network or parents without custody
@@ -55,6 +55,16 @@ class PlanContext:
             if person.id == person_id:
                 return Actor(person.id, Role(membership.role), has_custody=membership.has_custody, age=person.age)
         raise NotFound(person_id)
+
+    def audience(self, facts: Item) -> dict[str, list[str]]:
+        """Who may see something with these facts, worked out once when a change is published: family members by
+        id and provider organisations by id. Each open stream then only looks itself up (app.plans.view.for_reader)."""
+        people = [person.id for membership, person in self.rows
+                  if can_view(Actor(person.id, Role(membership.role), has_custody=membership.has_custody,
+                                    age=person.age), facts)]
+        organisations = [org for org in sorted(facts.organisation_ids)
+                         if can_view(Actor(None, Role.PROVIDER_STAFF, organisation_id=org), facts)]
+        return {"people": people, "organisations": organisations}
 
     def policy_item(self, item: PlanItem) -> Item:
         """The facts the age rules need about one item."""

@@ -189,7 +189,8 @@ def set_visibility(session: Session, *, ctx: PlanContext, item_id: str, change: 
            family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id)
     live.publish_after_commit(session, ctx.plan.id, {"type": "item", "item": item.id, "kind": item.kind,
                                                      "version": item.version, "event_id": None,
-                                                     "by": ctx.actor.person_id, "visibility": True})
+                                                     "by": ctx.actor.person_id, "visibility": True,
+                                                     "to": ctx.audience(ctx.policy_item(item))})
     return item
 
 
@@ -282,7 +283,8 @@ def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: S
            object_id=item.id)
     live.publish_after_commit(session, plan.id, {"type": "item", "item": item.id, "kind": item.kind,
                                                  "version": item.version, "event_id": history.id,
-                                                 "by": speaker.typed_by.person_id})
+                                                 "by": speaker.typed_by.person_id,
+                                                 "to": ctx.audience(ctx.policy_item(item))})
     notifications.item_changed(session, ctx=ctx, item=item, author_id=speaker.author.person_id,
                                typed_by_id=speaker.typed_by.person_id, change=change)
 

@@ -19,7 +19,7 @@ from flask import (
 )
 
 from app.catalog import assignments
-from app.core.errors import NotFound, ValidationFailed
+from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
 from app.identity.policy import can_view
@@ -321,27 +321,16 @@ def stream(plan_id: str) -> Response:
                     if live.touch_presence(plan_id, person_id, redis_url=redis_url, stream=stream_id):
                         live.publish(plan_id, {"type": "presence"}, redis_url=redis_url)  # back after a reload
                     yield ": ping\n\n"
-                elif (message := _for_reader(reader, json.loads(body))) is not None:
+                elif (message := view.for_reader(reader, json.loads(body))) is not None:
                     yield live.sse(message)
         except live.LiveUnavailable:
             yield from _paused()
-        except NotFound:
-            return  # the reader lost access to the plan while it was open
         finally:
             messages.close()
             live.leave(plan_id, person_id, redis_url=redis_url, stream=stream_id)
 
     return Response(stream_with_context(events()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"})
-
-
-def _for_reader(reader: view.Reader, message: dict) -> dict | None:
-    """Only what this reader may hear about (a short session per message: no connection held while streaming)."""
-    try:
-        return view.for_reader(db.session, reader=reader, message=message)
-    finally:
-        db.session.rollback()
-        db.session.close()
 
 
 def _paused() -> Iterator[str]:

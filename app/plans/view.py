@@ -10,7 +10,6 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, events_since, record, record_at_commit
 from app.core.clock import utcnow
 from app.core.db import dialect_insert
-from app.identity.models import Person
 from app.identity.policy import (
     Actor,
     Role,
@@ -24,7 +23,6 @@ from app.identity.policy import (
 )
 from app.plans.agreement import (
     EVERYONE,
-    WHOLE,
     AgreementState,
     Standing,
     load_agreements,
@@ -33,7 +31,7 @@ from app.plans.agreement import (
     standing,
     states,
 )
-from app.plans.context import PlanContext, plan_context
+from app.plans.context import PlanContext
 from app.plans.help_words import mentions_danger
 from app.plans.models import Agreement, ItemKind, ItemVersion, PlanItem, PlanVisit
 
@@ -313,37 +311,38 @@ class Reader:
     """Whose live stream this is, and which items they could see when last told (only those may be taken away)."""
 
     person_id: str
-    plan_id: str
+    organisation_id: str | None
     seen: set[str]
 
 
 def reader(session: Session, *, ctx: PlanContext) -> Reader:
     """Start a live stream's reader from what they may see now."""
     items = session.exec(select(PlanItem).where(PlanItem.plan_id == ctx.plan.id, PlanItem.deleted_at.is_(None)))
-    return Reader(ctx.actor.person_id, ctx.plan.id,
+    return Reader(ctx.actor.person_id, ctx.actor.organisation_id,
                   {item.id for item in items if can_view(ctx.actor, ctx.policy_item(item))})
 
 
-def for_reader(session: Session, *, reader: Reader, message: dict) -> dict | None:
-    """The live message as this reader may receive it, or None: about an item they may see now (or could see, to
-    take it away), or about agreement they may see. Access and age rules are checked again for each message (a
-    birthday or a membership ended counts at once): NotFound when the reader lost the plan."""
+def for_reader(reader: Reader, message: dict) -> dict | None:
+    """The live message as this reader may receive it, or None: about an item they may see (or could see, to take it
+    away), or about agreement they may see. Who may see it was worked out once when the change was published (the
+    message's `to`, from the family and the age rules of that moment, PlanContext.audience); a message about an
+    item or agreement without it is passed to nobody. `to` itself never leaves the server."""
     if message.get("type") not in ("item", "agreement"):
         return message
-    ctx = plan_context(session, person=session.get(Person, reader.person_id), plan_id=reader.plan_id)
+    audience = message.get("to")
+    public = {key: value for key, value in message.items() if key != "to"}
+    if audience == EVERYONE:
+        return public
+    allowed = isinstance(audience, dict) and (reader.person_id in audience.get("people", ())
+                                              or reader.organisation_id in audience.get("organisations", ()))
     if message["type"] == "agreement":
-        about = message.get("about", WHOLE)
-        if about == EVERYONE:
-            return message
-        goal = session.get(PlanItem, about) if about != WHOLE else None
-        if about != WHOLE and (goal is None or goal.plan_id != reader.plan_id):
-            return None
-        return message if sees(ctx, ctx.actor, goal) else None
+        return public if allowed else None
     item_id = message.get("item")
-    item = session.get(PlanItem, item_id) if item_id else None
-    if item is not None and item.plan_id == reader.plan_id and can_view(ctx.actor, ctx.policy_item(item)):
+    if allowed:
         reader.seen.add(item_id)
-        return message
-    before = item_id in reader.seen
-    reader.seen.discard(item_id)
-    return _gone(item, event_id=message.get("event_id")) if before and item is not None else None
+        return public
+    if item_id in reader.seen:
+        reader.seen.discard(item_id)
+        return {"type": "item", "item": item_id, "kind": message.get("kind"), "version": message.get("version"),
+                "event_id": message.get("event_id"), "visibility": True}
+    return None

@@ -138,8 +138,9 @@ def published() -> list[dict]:
 
 def heard(reader: view.Reader, messages: list[dict]) -> list[dict]:
     """What a reader's open stream passes on of these messages."""
-    passed = (view.for_reader(db.session, reader=reader, message=message) for message in messages)
-    return [message for message in passed if message is not None]
+    passed = [message for message in (view.for_reader(reader, message) for message in messages) if message]
+    assert all("to" not in message for message in passed), "who may see it left the server"
+    return passed
 
 
 def new_notifications(since_id: int) -> list[Notification]:
