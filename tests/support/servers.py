@@ -1,5 +1,6 @@
 """Throwaway servers for the tests: PostgreSQL and Redis from the installed binaries, and the app itself."""
 
+import contextlib
 import glob
 import os
 import shutil
@@ -149,7 +150,7 @@ class AppServer:
                                  "--no-control-socket", "--log-level", "warning")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "app.wsgi:app", "--bind", f"127.0.0.1:{self.port}", *args],
-            cwd=ROOT, env=self.env,
+            cwd=ROOT, env=self.env, start_new_session=True,  # its own process group: stop() ends the workers too
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -163,11 +164,16 @@ class AppServer:
         raise RuntimeError("the app did not start")
 
     def stop(self) -> None:
-        """Quick shutdown (SIGINT): open live streams must not hold the test up."""
-        if self.process and self.process.poll() is None:
+        """Quick shutdown (SIGINT): open live streams must not hold the test up. Then whatever is left of the
+        process group goes too, so a worker whose master was killed (by a test, or after the wait) never lingers."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(5)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
