@@ -147,14 +147,7 @@ def restore_version(session: Session, *, ctx: PlanContext, speaker: Speaker, ite
 
 def set_done(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id: str, done: bool) -> PlanItem:
     """Tick an action off (or on again); its owner and whoever may change it may."""
-    item = session.get(PlanItem, item_id)
-    if item is None or item.plan_id != ctx.plan.id or item.deleted_at is not None:
-        raise NotFound(item_id)
-    facts = ctx.policy_item(item)
-    if not can_view(ctx.actor, facts):
-        raise NotFound(item_id)
-    if not (can_tick_off(speaker.typed_by, facts) or can_tick_off(speaker.author, facts)):
-        raise NotAllowed(item_id)
+    item = _editable(session, ctx, speaker, item_id, allowed=can_tick_off)
     if item.is_done != done:
         _claim(session, item, item.version, {})
         item.is_done, item.done_at = done, utcnow() if done else None
@@ -194,14 +187,16 @@ def set_visibility(session: Session, *, ctx: PlanContext, item_id: str, change: 
     return item
 
 
-def _editable(session: Session, ctx: PlanContext, speaker: Speaker, item_id: str) -> PlanItem:
+def _editable(session: Session, ctx: PlanContext, speaker: Speaker, item_id: str, allowed=can_edit) -> PlanItem:
+    """The live item if this person may see it (else NotFound: it does not exist for them) and change it as asked
+    (`allowed`: can_edit, or can_tick_off for ticking a task off)."""
     item = session.get(PlanItem, item_id)
     if item is None or item.plan_id != ctx.plan.id or item.deleted_at is not None:
         raise NotFound(item_id)
     facts = ctx.policy_item(item)
     if not can_view(ctx.actor, facts):
         raise NotFound(item_id)  # what you may not see does not exist for you
-    if not (can_edit(speaker.typed_by, facts) or can_edit(speaker.author, facts)):
+    if not (allowed(speaker.typed_by, facts) or allowed(speaker.author, facts)):
         raise NotAllowed(item_id)
     return item
 

@@ -246,7 +246,7 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None) -> l
                            "version": row.version, "event_id": row.id, "by": row.typed_by_id})
         elif row.item_id in before and row.item_id not in gone:
             gone.add(row.item_id)  # once: the page only needs to take it away
-            events.append(_gone(found[row.item_id], event_id=row.id))
+            events.append(_gone(row.item_id, found[row.item_id].kind, found[row.item_id].version, row.id))
     for item_id in dict.fromkeys(object_id for object_id, _ in flips):
         if item_id in now:
             item = found[item_id]
@@ -254,15 +254,15 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None) -> l
                            "event_id": None, "visibility": True})
         elif item_id in before and item_id not in gone:
             gone.add(item_id)
-            events.append(_gone(found[item_id]))
+            events.append(_gone(item_id, found[item_id].kind, found[item_id].version))
     if _agreement_missed(session, ctx, since, [event for _, event in logged]):
         events.append({"type": "agreement", "event_id": None})
     return events
 
 
-def _gone(item: PlanItem, event_id: int | None = None) -> dict:
+def _gone(item_id: str, kind: str | None, version: int | None, event_id: int | None = None) -> dict:
     """Tell a page to fetch again an item this reader could see before: the answer (404) takes it away."""
-    return {"type": "item", "item": item.id, "kind": item.kind, "version": item.version, "event_id": event_id,
+    return {"type": "item", "item": item_id, "kind": kind, "version": version, "event_id": event_id,
             "visibility": True}
 
 
@@ -343,6 +343,5 @@ def for_reader(reader: Reader, message: dict) -> dict | None:
         return public
     if item_id in reader.seen:
         reader.seen.discard(item_id)
-        return {"type": "item", "item": item_id, "kind": message.get("kind"), "version": message.get("version"),
-                "event_id": message.get("event_id"), "visibility": True}
+        return _gone(item_id, message.get("kind"), message.get("version"), message.get("event_id"))
     return None

@@ -11,6 +11,7 @@ from app.ratings.forms import ChildRatingForm, RatingForm, RejectForm, ReplyForm
 from app.ratings.vocab import ASPECTS, COMPLAINT_ROUTE, INFORMANTS, REJECT_REASONS, SMILEYS, STATUSES
 from app.web.limits import per_person
 from app.web.render import render, see_other
+from app.web.security import safe_next
 
 bp = Blueprint("ratings", __name__)
 
@@ -166,6 +167,4 @@ def professionals() -> Response:
 
 
 def _back() -> str:
-    from app.web.routes import safe_next
-
     return safe_next(request.form.get("next"))

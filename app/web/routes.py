@@ -9,7 +9,7 @@ from app.identity.consent import needs_sixteen_review
 from app.web import pwa
 from app.web.i18n import valid_language
 from app.web.render import render
-from app.web.security import safe_next  # also the ratings pages' way back
+from app.web.security import safe_next
 
 bp = Blueprint("web", __name__)
 
