@@ -18,6 +18,5 @@ echo "==> Lint"
 ruff check .
 
 echo "==> Tests"
-# One worker per core; the browser tests together on one worker, in order (tests/browser/conftest.py);
-# TEST_WORKERS=0 runs in this process: a debugger, or one test at a time
-python -m pytest -n "${TEST_WORKERS:-auto}" --dist loadgroup "$@"
+# One worker per core (TEST_WORKERS=0 runs in this process: a debugger, or one test at a time)
+python -m pytest -n "${TEST_WORKERS:-auto}" "$@"

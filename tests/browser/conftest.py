@@ -19,13 +19,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in this folder as a browser test (pick them with -m browser, leave out with -m 'not browser'),
-    all in one xdist group: they share a seeded server per worker and some stories build on the ones before them, so
-    they run on one worker in their order while the other tests spread over the rest."""
+    """Mark every test in this folder as a browser test (pick them with -m browser, leave out with -m 'not browser')."""
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _compile_translations() -> None:
