@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from app.catalog import bulk
 from app.catalog.importer import ImportReport, import_catalog
 from app.core.clock import today
 
@@ -93,8 +94,11 @@ OFFERS = [
 
 
 def seed_catalog(session: Session) -> ImportReport:
-    """Load the demo catalog (idempotent: loading it again changes nothing) and give the demo family a postcode."""
-    report = import_catalog(session, enumerate(demo_rows(), start=2))
+    """Load the demo catalog and give the demo family a postcode: inserted in bulk the first time, refreshed through
+    the importer after that (idempotent: loading it again the same day changes nothing)."""
+    rows = demo_rows()
+    report = bulk.insert_catalog(session, rows) if bulk.is_new(session, rows) else import_catalog(
+        session, enumerate(rows, start=2))
     from app.demo.services import FAMILY_NAME
     from app.identity.models import Family
 

@@ -94,13 +94,18 @@ def postgres_tsquery(terms: list[str]) -> str:
 
 def reindex(session: Session, offers: Iterable) -> None:
     """Refresh the SQLite search rows of these offers (PostgreSQL computes its column itself)."""
+    offers = list(offers)
+    remove(session, [offer.id for offer in offers])
+    add(session, [(offer.id, offer.name, offer.search_text) for offer in offers])
+
+
+def add(session: Session, offers: Iterable[tuple[int, str, str]]) -> None:
+    """Add SQLite search rows for new offers given as (id, name, search_text) (PostgreSQL computes its column)."""
     if session.get_bind().dialect.name != "sqlite":
         return
-    rows = [{"id": offer.id, "title": stem_text(offer.name), "body": stem_text(offer.search_text)} for offer in offers]
-    if not rows:
-        return
-    session.execute(sa.text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), [{"id": row["id"]} for row in rows])
-    session.execute(sa.text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"), rows)
+    rows = [{"id": id_, "title": stem_text(name), "body": stem_text(text)} for id_, name, text in offers]
+    if rows:
+        session.execute(sa.text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"), rows)
 
 
 def remove(session: Session, offer_ids: list[int]) -> None:

@@ -178,8 +178,7 @@ class _Loader:
             for key, value in values.items():
                 setattr(offer, key, value)
             offer.updated_at = utcnow()
-        offer.search_text = " ".join([provider.name, offer.method, *(THEME_WORDS[t] for t in themes),
-                                      offer.description_nl, offer.description_fy, offer.description_en])
+        offer.search_text = search_text(provider.name, values, themes)
         self.session.add(offer)
         self.existing[offer.external_id] = offer
         self.offers.append((offer, themes, created))
@@ -267,6 +266,12 @@ class _Loader:
         self.session.flush()
         self.municipalities[code] = municipality
         return municipality
+
+
+def search_text(provider_name: str, values: dict, themes: list[str]) -> str:
+    """The words an offer is found by: its provider, method, themes and descriptions in every language."""
+    return " ".join([provider_name, values["method"], *(THEME_WORDS[code] for code in themes),
+                     values["description_nl"], values["description_fy"], values["description_en"]])
 
 
 def _offer_values(row: dict) -> dict:
