@@ -3,13 +3,15 @@ an assignment. Plain functions that take the session first and return model obje
 services where there is one (opening a family, inviting and joining, adding an item, choosing help), so the same
 rules apply as in the app. Call them inside an app context (`app.test_request_context()`); the caller commits.
 
-Unlike the demo seed they make only what a test asks for, so a test can make a fresh family per example.
+Unlike the demo seed they make only what a test asks for, so a test can make a fresh family per example; start
+from `empty_app()` for a database that holds nothing else.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 
+from flask import Flask
 from sqlmodel import Session, select
 
 from app.catalog import assignments
@@ -22,6 +24,7 @@ from app.identity.policy import Actor, Role
 from app.plans import items
 from app.plans.context import PlanContext, plan_context
 from app.plans.models import Plan, PlanItem, PlanVisit
+from tests.support.seeded import seeded_app
 
 _numbers = count(1)
 DAYS_PAST_BIRTHDAY = 40  # ages stay the same while a test runs, whatever the date
@@ -29,6 +32,12 @@ DAYS_PAST_BIRTHDAY = 40  # ages stay the same while a test runs, whatever the da
 
 def _n() -> int:
     return next(_numbers)
+
+
+def empty_app(database_url: str = "sqlite://", **config) -> Flask:
+    """The app on a database with its tables and no rows (not even the demo family): the test makes what it checks.
+    The tables are made once per process and database server and copied in (tests/support/seeded.py)."""
+    return seeded_app(database_url, with_plan=False, overrides=config, demo=False)
 
 
 def municipality(session: Session, *, cbs_code: str = "0080", name: str = "Leeuwarden") -> Municipality:
@@ -52,9 +61,10 @@ def organisation(session: Session, *, kind: str = "municipality", name: str | No
     return found
 
 
-def person(session: Session, *, given_name: str | None = None, age: int | None = None) -> Person:
+def person(session: Session, *, given_name: str | None = None, age: int | None = None,
+           language: str = "nl") -> Person:
     """Make a person (with a birth date when an age is given)."""
-    made = Person(given_name=given_name or f"Persoon{_n()}", family_name="Test",
+    made = Person(given_name=given_name or f"Persoon{_n()}", family_name="Test", language=language,
                   birthdate=years_ago(age, days_extra=DAYS_PAST_BIRTHDAY) if age is not None else None)
     session.add(made)
     session.flush()
@@ -83,13 +93,13 @@ def open_family(session: Session, *, by: Person, name: str | None = None) -> tup
 
 
 def join(session: Session, *, family: Family, invited_by: Person, role: str, age: int | None = None,
-         has_custody: bool = False, given_name: str | None = None) -> Person:
+         has_custody: bool = False, given_name: str | None = None, language: str = "nl") -> Person:
     """Invite someone into the family with a role and accept the invitation (youths need an age)."""
     birthdate = years_ago(age, days_extra=DAYS_PAST_BIRTHDAY) if age is not None else None
     invitation = create_invitation(
         session, actor=Actor(invited_by.id, Role.PROFESSIONAL), family_id=family.id, role=role,
         has_custody=has_custody, given_name=given_name or f"{role.capitalize()}{_n()}", family_name="Test",
-        birthdate=birthdate, email=None, language="nl")
+        birthdate=birthdate, email=None, language=language)
     return redeem_invitation(session, invitation=invitation.invitation)
 
 
@@ -177,16 +187,28 @@ def provider(session: Session, *, municipalities: list[Municipality] | None = No
 
 
 def assign(session: Session, *, plan: Plan, goal: PlanItem, offer: Offer, chosen_by: Person,
-           professional_person: Person, number: int | None = None) -> Assignment:
+           professional_person: Person, number: int | None = None, start: date | None = None) -> Assignment:
     """Help for a goal, chosen by a family member who may choose, confirmed by the professional and assigned by
-    the municipality (so the provider's staff reach the goal)."""
+    the municipality (so the provider's staff reach the goal) from `start` (default: the start asked for, a week
+    from today; earlier for help that has already begun)."""
     assignments.choose_offer(session, ctx=context(session, person=chosen_by, plan=plan), goal_id=goal.id,
                              offer_id=offer.id)
-    start = today() + timedelta(days=7)
+    requested_start = today() + timedelta(days=7)
     requested = assignments.confirm(session, ctx=context(session, person=professional_person, plan=plan),
-                                    goal_id=goal.id, requested_start=start)
+                                    goal_id=goal.id, requested_start=requested_start)
+    start = start or requested_start
     return assignments.record_decision(session, reference=requested.reference, decision="assigned",
                                        number=number or 1_000_000 + _n(), start=start, end=start + timedelta(days=90))
+
+
+def care(session: Session, *, assignment: Assignment, started_on: date, stopped_on: date | None = None,
+         reason: str = "31") -> Assignment:
+    """Say the provider's care started on a day (and stopped on another, with its JZ588 reason: 31 as planned)."""
+    assignment.care_started_on, assignment.care_stopped_on = started_on, stopped_on
+    assignment.stop_reason = reason if stopped_on else ""
+    session.add(assignment)
+    session.flush()
+    return assignment
 
 
 def visited(session: Session, *, person: Person, plan: Plan, at: datetime) -> PlanVisit:

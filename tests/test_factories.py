@@ -55,3 +55,16 @@ def test_a_goal_with_actions_assigned_to_a_provider(app):
     assert stored.status == "assigned"
     assert stored.organisation_id == organisation.id
     assert ctx.actor.role is Role.PROVIDER_STAFF
+
+
+@pytest.mark.parametrize("where", ["memory", "file"])
+def test_an_empty_app_has_every_table_and_trigger_and_no_rows(app, tmp_path, where):
+    def schema(flask_app):
+        with flask_app.app_context(), db.engine.connect() as conn:
+            return sorted(conn.exec_driver_sql("SELECT type, name, sql FROM sqlite_master").all())
+
+    empty = factories.empty_app("sqlite://" if where == "memory" else f"sqlite:///{tmp_path / 'empty.db'}")
+    assert schema(empty) == schema(app)  # as create_all makes them
+    with empty.app_context(), db.new_session() as session:
+        assert session.exec(select(Membership)).all() == []
+        assert factories.person(session, age=9).age == 9

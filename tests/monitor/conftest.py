@@ -16,6 +16,7 @@ from app.plans.models import Plan, PlanItem
 from app.results.models import FamilyVerdict, OutcomeAnswer
 from app.sync.models import OutboxEvent
 from tests.catalog.conftest import small_app  # noqa: F401, F811  (the app with five offers, SQLite and PostgreSQL)
+from tests.identity.conftest import bare_app  # noqa: F401  (an empty app, for the rules about who may look)
 
 MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
 

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.identity.models import Municipality, Person
 from app.monitor import services
 from app.monitor.figures import Cell, WorkingDays, collect, median_cell, month_starts
+from tests import factories
 from tests.monitor.conftest import APRIL, MARCH, add_staff
 
 
@@ -105,17 +106,25 @@ def test_monitor_logs_the_view_on_the_system_chain(region_app):
 
 def test_only_municipality_staff_of_their_own_municipality(region_app):
     filters = services.Filters(MARCH, APRIL)
-    other = add_staff(region_app, "0090")
+    ours, other = add_staff(region_app, "0080"), add_staff(region_app, "0090")
     editor = add_staff(region_app, "0080", role="editor")
     with region_app.test_request_context(), db.new_session() as session:
-        people = demo_people(session)
-        for key in ("sanne", "tom", "mark", "karin"):
+        world = factories.family(session, youth_ages=[14])  # a family of Leeuwarden, its professional, a provider
+        goal, _actions = factories.goal_with_actions(session, plan=world.plan, author=world.professional,
+                                                     youth=world.youths[0])
+        organisation, offer = factories.provider(session)
+        factories.assign(session, plan=world.plan, goal=goal, offer=offer, chosen_by=world.parents[0],
+                         professional_person=world.professional)
+        provider_staff = factories.staff(session, organisation=organisation, role="provider_staff")
+        for person in (world.parents[0], world.youths[0], world.professional, provider_staff,
+                       session.get(Person, editor)):
             with pytest.raises(NotAllowed):
-                services.monitor(session, person=people[key], filters=filters)
-        with pytest.raises(NotAllowed):
-            services.monitor(session, person=session.get(Person, editor), filters=filters)
+                services.monitor(session, person=person, filters=filters)
         with pytest.raises(NotFound):
-            services.monitor(session, person=people["jeroen"], filters=services.Filters(MARCH, APRIL, "0090"))
+            services.monitor(session, person=session.get(Person, ours),
+                             filters=services.Filters(MARCH, APRIL, "0090"))
+        assert [m.cbs_code for m in services.monitor(session, person=session.get(Person, ours),
+                                                     filters=filters).municipalities] == ["0080"]
         theirs = services.monitor(session, person=session.get(Person, other), filters=filters)
     assert [m.cbs_code for m in theirs.municipalities] == ["0090"]
     assert theirs.figures.months[0].plans_active == Cell(None, 2)

@@ -7,8 +7,9 @@ from sqlmodel import select
 
 from app.audit.models import AccessLogEntry
 from app.extensions import db
-from app.notifications.models import Notification, NotificationPreference
-from tests.conftest import csrf_token, sign_in
+from app.notifications.models import GoalFollow, Notification, NotificationPreference
+from tests import factories
+from tests.conftest import csrf_token, sign_in, sign_in_person
 from tests.plans.conftest import PlanWorld
 
 HEADINGS = {"nl": ("Meldingen", "Waarover wil je iets horen?"), "fy": ("Meldingen", "Wêr wolsto wat oer hearre?"),
@@ -65,16 +66,35 @@ def test_opening_a_notification_marks_it_read_and_goes_to_the_item(plan_app):
     assert 'aria-label="Meldingen, 1 nij"' in client.get("/meldingen").get_data(as_text=True)  # Sanne reads Frysk
 
 
-def test_someone_elses_notification_is_not_found(plan_app):
-    world = PlanWorld(plan_app)
-    client = plan_app.test_client()
-    sign_in(client, "erik")
-    sannes = notes_of(plan_app, world, "sanne")[0]
-    assert client.get(f"/meldingen/{sannes.id}").status_code == 404
-    assert client.post(f"/meldingen/{sannes.id}/gelezen", data={"csrf_token": csrf_token(client)}).status_code == 404
+def made_family(flask_app, youth_ages: list[int]) -> factories.FamilyWorld:
+    """A family made for the test: two parents with custody, youths of these ages, the professional."""
+    with flask_app.test_request_context(), db.new_session() as session:
+        return factories.family(session, youth_ages=youth_ages, custody=[True, True])
+
+
+def signed_in(flask_app, person_id: str):
+    client = flask_app.test_client()
+    sign_in_person(client, person_id)
+    return client
+
+
+def test_someone_elses_notification_is_not_found(bare_app):
+    from app.plans import agreement
+
+    world = made_family(bare_app, [14])
+    with bare_app.test_request_context(), db.new_session() as session:
+        factories.item(session, plan=world.plan, author=world.professional, kind="goal", youth_id=world.youths[0].id)
+        agreement.ask_for_agreement(session, ctx=factories.context(session, person=world.professional,
+                                                                   plan=world.plan))
+        hers, his = (session.exec(select(Notification).where(Notification.person_id == parent.id)).one()
+                     for parent in world.parents)
+    client = signed_in(bare_app, world.parents[1].id)
+    assert client.get(f"/meldingen/{hers.id}").status_code == 404
+    assert client.post(f"/meldingen/{hers.id}/gelezen", data={"csrf_token": csrf_token(client)}).status_code == 404
     assert client.get("/meldingen/999999").status_code == 404
-    with plan_app.app_context():
-        assert db.session.get(Notification, sannes.id).read_at is None
+    assert client.get(f"/meldingen/{his.id}").status_code == 303  # his own opens
+    with bare_app.app_context():
+        assert db.session.get(Notification, hers.id).read_at is None
 
 
 def test_mark_one_read_then_all_read_with_and_without_htmx(plan_app):
@@ -98,10 +118,9 @@ def test_mark_one_read_then_all_read_with_and_without_htmx(plan_app):
     assert "notification--unread" not in page
 
 
-def test_preferences_save_and_survive(plan_app):
-    world = PlanWorld(plan_app)
-    client = plan_app.test_client()
-    sign_in(client, "tom")
+def test_preferences_save_and_survive(bare_app):
+    youth = made_family(bare_app, [14]).youths[0]
+    client = signed_in(bare_app, youth.id)
     page = client.get("/meldingen/instellingen").get_data(as_text=True)
     assert re.search(r'checked[^>]*id="agreement_asked_email"', page)  # the defaults
     assert not re.search(r'checked[^>]*id="goal_changed_email"', page)
@@ -113,15 +132,14 @@ def test_preferences_save_and_survive(plan_app):
     assert re.search(r'checked[^>]*id="goal_changed_email"', page)
     assert not re.search(r'checked[^>]*id="plan_fixed_app"', page)
     assert 'value="tom@example.test"' in page
-    with plan_app.app_context():
+    with bare_app.app_context():
         saved = db.session.exec(select(NotificationPreference).where(
-            NotificationPreference.person_id == world.people["tom"], NotificationPreference.is_on)).all()
+            NotificationPreference.person_id == youth.id, NotificationPreference.is_on)).all()
         assert {(p.topic, p.channel) for p in saved} == {("agreement_asked", "app"), ("goal_changed", "email")}
 
 
-def test_bad_email_answers_422_and_keeps_what_was_typed(plan_app):
-    client = plan_app.test_client()
-    sign_in(client, "erik")
+def test_bad_email_answers_422_and_keeps_what_was_typed(bare_app):
+    client = signed_in(bare_app, made_family(bare_app, [14]).parents[0].id)
     data = {"csrf_token": csrf_token(client, "/meldingen/instellingen"), "goal_changed_email": "y",
             "email": "erik at home <b>"}
     response = client.post("/meldingen/instellingen", data=data, headers={"HX-Request": "true"})
@@ -147,20 +165,21 @@ def test_a_professional_is_told_e_mail_comes_as_a_daily_digest(plan_app):
     assert "Gezin Dijkstra" in client.get("/meldingen").get_data(as_text=True)  # his reminders, per family
 
 
-def test_follow_and_unfollow_a_goal_and_not_one_you_may_not_see(plan_app):
-    world = PlanWorld(plan_app)
-    client = plan_app.test_client()
-    sign_in(client, "erik")
-    with plan_app.app_context():
-        school = world.item("goal", youth_id=world.people["tom"], domain="school")
-        calm = world.item("goal", youth_id=world.people["lisa"])
+def test_follow_and_unfollow_a_goal_and_not_one_you_may_not_see(bare_app):
+    world = made_family(bare_app, [15, 16])
+    with bare_app.test_request_context(), db.new_session() as session:
+        school, calm = (factories.item(session, plan=world.plan, author=world.professional, kind="goal",
+                                       youth_id=youth.id) for youth in world.youths)  # about 15 and 16
+    client = signed_in(bare_app, world.parents[0].id)
     token = csrf_token(client)
-    url = f"/plan/{world.plan_id}/onderdelen/{school.id}/volgen"
+    url = f"/plan/{world.plan.id}/onderdelen/{school.id}/volgen"
     assert client.post(url, data={"csrf_token": token, "follow": "1"}).status_code == 303
     fragment = client.post(url, data={"csrf_token": token, "follow": "0"}, headers={"HX-Request": "true"})
     assert 'aria-pressed="false"' in fragment.get_data(as_text=True)
-    calm_url = f"/plan/{world.plan_id}/onderdelen/{calm.id}/volgen"
+    calm_url = f"/plan/{world.plan.id}/onderdelen/{calm.id}/volgen"
     assert client.post(calm_url, data={"csrf_token": token, "follow": "1"}).status_code == 404
+    with bare_app.app_context():
+        assert db.session.exec(select(GoalFollow).where(GoalFollow.item_id == calm.id)).all() == []
 
 
 def test_signed_out_visitors_are_sent_to_the_start(plan_app):

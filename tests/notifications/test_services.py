@@ -15,6 +15,7 @@ from app.notifications import inbox, mails, services
 from app.notifications.models import Channel, GoalFollow, MailMode, Notification, Topic
 from app.plans import agreement, items
 from app.plans.models import PlanStatus
+from tests import factories
 from tests.plans.conftest import PlanWorld
 
 
@@ -105,17 +106,50 @@ def _person(world: PlanWorld, key: str):
     return db.session.get(Person, world.people[key])
 
 
-def test_sanne_is_not_told_about_a_goal_lisa_16_keeps_private_lisa_is(any_plan_app):
-    world = PlanWorld(any_plan_app)
-    with any_plan_app.test_request_context():
-        calm = world.item("goal", youth_id=world.people["lisa"])
-        with pytest.raises(NotFound):  # what she may not see, she cannot follow either
-            services.set_following(db.session, ctx=world.ctx("sanne"), item_id=calm.id, follow=True)
-        db.session.rollback()
-        db.session.add(GoalFollow(person_id=world.people["sanne"], item_id=calm.id, is_following=True))
+def made_family(flask_app, youth_ages: list[int]) -> factories.FamilyWorld:
+    """A family made for the test: a parent with custody, youths of these ages, the professional."""
+    with flask_app.test_request_context(), db.new_session() as session:
+        return factories.family(session, youth_ages=youth_ages)
+
+
+def change_goal(person, plan, goal_id: str, **changes) -> None:
+    """Change a goal as this person, through the plan's own service."""
+    from app.plans.models import PlanItem
+
+    ctx = factories.context(db.session, person=person, plan=plan)
+    goal = db.session.get(PlanItem, goal_id)
+    fields = {"text": goal.text, "result": goal.result, "domain": goal.domain, "youth_id": goal.youth_id,
+              "due_date": goal.due_date, "helpers": goal.helpers, **changes}
+    items.update_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=goal.id,
+                      expected_version=goal.version, fields=fields)
+    db.session.commit()
+
+
+def told_about(goal_id: str) -> set[str]:
+    return set(db.session.exec(select(Notification.person_id).where(Notification.topic == Topic.GOAL_CHANGED,
+                                                                    Notification.item_id == goal_id)).all())
+
+
+def test_a_parent_is_not_told_about_a_goal_a_youth_of_16_keeps_private_the_youth_is(any_bare_app):
+    world = made_family(any_bare_app, [15, 16])
+    parent, fifteen, sixteen, professional = world.parents[0], *world.youths, world.professional
+    with any_bare_app.test_request_context():
+        plan = db.session.merge(world.plan)
+        calm = factories.item(db.session, plan=plan, author=professional, kind="goal", youth_id=sixteen.id)
+        school = factories.item(db.session, plan=plan, author=professional, kind="goal", youth_id=fifteen.id)
         db.session.commit()
-        edit_goal(world, "mark", calm, helpers="Psycholoog en mentor")
-        assert notified(world, Topic.GOAL_CHANGED, calm.id) == {"lisa"}
+        with pytest.raises(NotFound):  # what she may not see, she cannot follow either
+            services.set_following(db.session, ctx=factories.context(db.session, person=parent, plan=plan),
+                                   item_id=calm.id, follow=True)
+        db.session.rollback()
+        services.set_following(db.session, ctx=factories.context(db.session, person=parent, plan=plan),
+                               item_id=school.id, follow=True)  # about her 15-year-old: she may
+        db.session.add(GoalFollow(person_id=parent.id, item_id=calm.id, is_following=True))
+        db.session.commit()
+        change_goal(professional, plan, calm.id, helpers="Psycholoog en mentor")
+        change_goal(professional, plan, school.id, helpers="Mentor")
+        assert told_about(calm.id) == {sixteen.id}
+        assert told_about(school.id) == {fifteen.id, parent.id}
 
 
 def test_an_old_notification_disappears_when_the_item_is_withheld_later(any_plan_app):
@@ -160,19 +194,25 @@ def test_with_everything_off_nothing_is_made_and_email_off_keeps_it_in_the_app(a
     assert mail["Subject"] == "Een doel dat je volgt in het gezinsplan is veranderd"
 
 
-def test_following_and_unfollowing_a_goal(plan_app):
-    world = PlanWorld(plan_app)
-    with plan_app.test_request_context():
-        sport = world.item("goal", youth_id=world.people["noor"])
-        school = world.item("goal", youth_id=world.people["tom"], domain="school")
-        assert world.people["tom"] in services.goal_followers(db.session, goal=school)  # it is about him
-        services.set_following(db.session, ctx=world.ctx("tom"), item_id=school.id, follow=False)
+def test_following_and_unfollowing_a_goal(bare_app):
+    world = made_family(bare_app, [9, 14])
+    with bare_app.test_request_context():
+        plan, (child, youth), parent = db.session.merge(world.plan), world.youths, world.parents[0]
+        sport, _tasks = factories.goal_with_actions(db.session, plan=plan, author=world.professional, youth=child,
+                                                    owners=[parent])  # she has a task under it
+        school = factories.item(db.session, plan=plan, author=world.professional, kind="goal", youth_id=youth.id)
         db.session.commit()
-        assert world.people["tom"] not in services.goal_followers(db.session, goal=school)  # his own choice wins
-        assert services.followed_goal_ids(db.session, person_id=world.people["erik"], goals=[sport]) == {sport.id}
-        services.set_following(db.session, ctx=world.ctx("erik"), item_id=sport.id, follow=False)
+        assert youth.id in services.goal_followers(db.session, goal=school)  # it is about him
+        assert parent.id not in services.goal_followers(db.session, goal=school)  # no task, no answer, no choice
+        services.set_following(db.session, ctx=factories.context(db.session, person=youth, plan=plan),
+                               item_id=school.id, follow=False)
         db.session.commit()
-        assert services.followed_goal_ids(db.session, person_id=world.people["erik"], goals=[sport]) == set()
+        assert youth.id not in services.goal_followers(db.session, goal=school)  # his own choice wins
+        assert services.followed_goal_ids(db.session, person_id=parent.id, goals=[sport]) == {sport.id}
+        services.set_following(db.session, ctx=factories.context(db.session, person=parent, plan=plan),
+                               item_id=sport.id, follow=False)
+        db.session.commit()
+        assert services.followed_goal_ids(db.session, person_id=parent.id, goals=[sport]) == set()
 
 
 def test_due_reminders_once_per_action_per_day_and_idempotent(any_plan_app):
@@ -275,24 +315,24 @@ def test_the_header_count_is_the_number_of_unread_notifications_the_inbox_shows(
         assert inbox.unread_count(db.session, person=mark) > 0  # the fast path for professionals is exercised
 
 
-def test_a_divided_family_asks_the_professional_for_a_conversation_by_his_email_choice(plan_app):
+def test_a_divided_family_asks_the_professional_for_a_conversation_by_his_email_choice(bare_app):
     from flask_babel import force_locale
 
     from app.results import services as results
-    from tests.results.conftest import ResultWorld
+    from tests.results.conftest import JudgingWorld
 
-    world = ResultWorld(plan_app)
-    with plan_app.test_request_context():
-        mark = _person(world, "mark")
-        services.update_preferences(db.session, person=mark, email=mark.email, choices={
+    world = JudgingWorld(bare_app)  # a family whose help for the goal about their youth of 14 ended
+    with bare_app.test_request_context():
+        mark = _person(world, "professional")
+        services.update_preferences(db.session, person=mark, email="hiske@example.test", choices={
             (Topic.GOAL_CHANGED, Channel.APP): True, (Topic.GOAL_CHANGED, Channel.EMAIL): True})
         db.session.commit()
-        for key, verdict in [("tom", "achieved"), ("sanne", "not_achieved"), ("erik", "achieved")]:
+        for key, verdict in [("youth", "achieved"), ("parent", "not_achieved"), ("other_parent", "achieved")]:
             results.judge(db.session, trajectory=world.t(key), moment="end", verdict=verdict, explanation="Zo.")
             db.session.commit()
         [note] = db.session.exec(select(Notification).where(Notification.detail == "divided")).all()
         assert (note.person_id, note.topic, note.mail) == (mark.id, Topic.GOAL_CHANGED, MailMode.DIGEST)
-        assert notified(world, "goal_changed", world.goal_id) >= {"mark"}
+        assert notified(world, "goal_changed", world.goal_id) >= {"professional"}
         assert {n.person_id for n in db.session.exec(select(Notification).where(
             Notification.detail == "divided")).all()} == {mark.id}  # not the family, not the provider
         with force_locale("nl"):

@@ -1,13 +1,77 @@
-"""Ratings fixtures: the demo (Tom's ended help at Kompas, four rated families) on SQLite and PostgreSQL."""
+"""Ratings fixtures: one made family whose help ended (`help_world`), for the rules of who rates and what; the demo
+(Tom's ended help at Kompas, four rated families) for the figures that need five rated trajectories."""
+
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from app.catalog.models import Assignment, Provider
+from app.core.clock import today
 from app.demo.services import demo_people
 from app.extensions import db
 from app.identity.models import Person
+from tests import factories
+from tests.identity.conftest import any_bare_app, bare_app  # noqa: F401  (the empty app on one or both databases)
 from tests.plans.conftest import any_plan_app, plan_app  # noqa: F401,F811  (the demo plan on both databases)
+
+
+class HelpWorld:
+    """A family made for the test (tests/factories.py) whose help for the goal about its 12-year-old ended
+    yesterday, after the daily job invited the raters. `people` by what they are to that help:
+
+    youth (12, the goal is about them), parent and other_parent (custody; parent reads Frysk), child (11) and
+    sixteen (16): siblings who do not see the goal, parent_without_custody, network, professional, provider_staff
+    (of the provider that gave the help), editor and municipality_staff (the municipality's redactie and back office).
+    """
+
+    rater = "parent"  # who rates in the tests unless they name someone else
+
+    def __init__(self, app):
+        from app.ratings.invitations import invite_due
+
+        self.app = app
+        with app.test_request_context(), db.new_session() as session:
+            professional = factories.professional(session)
+            family, plan = factories.open_family(session, by=professional)
+
+            def join(role, **fields):
+                return factories.join(session, family=family, invited_by=professional, role=role, **fields)
+
+            people = {"parent": join("parent", has_custody=True, given_name="Sanne", language="fy"),
+                      "other_parent": join("parent", has_custody=True, given_name="Erik"),
+                      "parent_without_custody": join("parent", given_name="Pieter"),
+                      "youth": join("youth", age=12, given_name="Tom"), "child": join("youth", age=11),
+                      "sixteen": join("youth", age=16), "network": join("network"), "professional": professional}
+            goal, _actions = factories.goal_with_actions(session, plan=plan, author=professional,
+                                                         youth=people["youth"])
+            organisation, offer = factories.provider(session)
+            assignment = factories.assign(session, plan=plan, goal=goal, offer=offer, chosen_by=people["parent"],
+                                          professional_person=professional, start=today() - timedelta(days=90))
+            factories.care(session, assignment=assignment, started_on=today() - timedelta(days=60),
+                           stopped_on=today() - timedelta(days=1))
+            people["provider_staff"] = factories.staff(session, organisation=organisation, role="provider_staff")
+            redactie = factories.organisation(session, municipality_id=family.municipality_id)
+            people["editor"] = factories.staff(session, organisation=redactie, role="editor")
+            people["municipality_staff"] = factories.staff(session, organisation=redactie, role="municipality_staff")
+            invite_due(session)  # what the daily job does
+            self.people = {key: person.id for key, person in people.items()}
+            self.family_id, self.plan_id, self.goal_id = family.id, plan.id, goal.id
+            self.help, self.offer, self.provider = assignment.id, offer.id, offer.provider_id
+
+    def person(self, key: str) -> Person:
+        return db.session.get(Person, self.people[key])
+
+
+@pytest.fixture
+def help_world(bare_app):  # noqa: F811
+    return HelpWorld(bare_app)
+
+
+@pytest.fixture
+def any_help_world(any_bare_app):  # noqa: F811
+    """The same on SQLite and on PostgreSQL: for what the database itself guards."""
+    return HelpWorld(any_bare_app)
 
 
 class RatingWorld:
@@ -27,6 +91,7 @@ class RatingWorld:
                                   .where(Provider.id == self.kompas, Assignment.family_id == self.family_of("tom"))
                                   ).one()
             self.tom_help, self.offer = tom.id, tom.offer_id
+            self.help, self.rater = self.tom_help, "sanne"  # what the tests rate, and who, unless they say
 
     def family_of(self, key: str) -> str:
         from app.identity.models import Membership

@@ -12,7 +12,7 @@ from app.core.migrate import alembic_config
 from app.extensions import db
 from app.notifications.models import Notification
 from app.ratings.models import Rating
-from tests.conftest import CSRF_FIELD, sign_in
+from tests.conftest import CSRF_FIELD, sign_in, sign_in_person
 from tests.ratings.conftest import GOOD
 
 
@@ -21,15 +21,21 @@ def _token(client, path):
 
 
 def _rate(client, world, data, **headers):
-    path = f"/beoordelen/{world.tom_help}"
+    path = f"/beoordelen/{world.help}"
     return client.post(path, data={"csrf_token": _token(client, path), **data}, headers=headers)
 
 
-def test_bad_input_comes_back_in_her_language_with_what_she_typed(sqlite_world):
-    client = sqlite_world.app.test_client()
-    sign_in(client, "sanne")  # Sanne reads Frysk
+def _as(world, key):
+    """A client of the made family's world, signed in as one of its people."""
+    client = world.app.test_client()
+    sign_in_person(client, world.people[key])
+    return client
+
+
+def test_bad_input_comes_back_in_her_language_with_what_she_typed(help_world):
+    client = _as(help_world, "parent")  # she reads Frysk
     typed = "<script>alert('x')</script> Hûs en bôle 😀 " + "wurd " * 200
-    response = _rate(client, sqlite_world, {**GOOD, "overall": "11", "text": typed})
+    response = _rate(client, help_world, {**GOOD, "overall": "11", "text": typed})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Jou in sifer fan 1 oant en mei 10." in page
@@ -39,21 +45,20 @@ def test_bad_input_comes_back_in_her_language_with_what_she_typed(sqlite_world):
     assert 'value="9" checked' in page  # her other scores stay chosen
 
 
-def test_the_form_answers_htmx_with_the_fragment_and_saves_with_a_redirect(sqlite_world):
-    client = sqlite_world.app.test_client()
-    sign_in(client, "tom")
-    fragment = _rate(client, sqlite_world, {"overall": "0"}, **{"HX-Request": "true"})
+def test_the_form_answers_htmx_with_the_fragment_and_saves_with_a_redirect(help_world):
+    client = _as(help_world, "youth")
+    fragment = _rate(client, help_world, {"overall": "0"}, **{"HX-Request": "true"})
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 422
     assert body.lstrip().startswith('<form id="rating_form"')
-    saved = _rate(client, sqlite_world, GOOD)
+    saved = _rate(client, help_world, GOOD)
     assert saved.status_code == 303
     assert saved.headers["Location"] == "/beoordelen"
-    again = _rate(client, sqlite_world, GOOD)  # a second rating, not a change of the first
+    again = _rate(client, help_world, GOOD)  # a second rating, not a change of the first
     assert again.status_code == 422
     assert "al beoordeeld" in again.get_data(as_text=True)
-    with sqlite_world.app.app_context():
-        assert len(db.session.exec(select(Rating).where(Rating.person_id == sqlite_world.people["tom"])).all()) == 1
+    with help_world.app.app_context():
+        assert len(db.session.exec(select(Rating).where(Rating.person_id == help_world.people["youth"])).all()) == 1
 
 
 def test_from_rating_to_the_provider_page(sqlite_world):
@@ -94,13 +99,11 @@ def test_from_rating_to_the_provider_page(sqlite_world):
     assert int(first) == world.offer
 
 
-def test_rejected_author_is_told_why_and_can_change_it(sqlite_world):
-    app, world = sqlite_world.app, sqlite_world
-    family = app.test_client()
-    sign_in(family, "sanne")
+def test_rejected_author_is_told_why_and_can_change_it(help_world):
+    app, world = help_world.app, help_world
+    family = _as(world, "parent")  # she reads Frysk
     _rate(family, world, {**GOOD, "text": "Mevrouw Jansen, 06-12345678"})
-    editor = app.test_client()
-    sign_in(editor, "jeroen")
+    editor = _as(world, "editor")
     rating_id = re.search(r"/redactie/(\d+)/publiceren", editor.get("/redactie").get_data(as_text=True)).group(1)
     refused = editor.post(f"/redactie/{rating_id}/afwijzen", data={"csrf_token": _token(editor, "/redactie")})
     assert refused.status_code == 422  # no reason chosen
@@ -213,13 +216,11 @@ def test_the_provider_s_reply_and_the_outcome_figures_show_in_the_catalog_from_f
         assert "Help stopped early by the family or the provider</dt><dd>0% (of 5 ended)" in page
 
 
-def test_a_rating_rejected_as_a_complaint_points_the_author_to_the_complaint_route(sqlite_world):
-    app, world = sqlite_world.app, sqlite_world
-    family = app.test_client()
-    sign_in(family, "sanne")
+def test_a_rating_rejected_as_a_complaint_points_the_author_to_the_complaint_route(help_world):
+    world = help_world
+    family = _as(world, "parent")  # she reads Frysk
     _rate(family, world, {**GOOD, "text": "Ze hebben mijn zoon geslagen en niemand doet iets."})
-    editor = app.test_client()
-    sign_in(editor, "jeroen")
+    editor = _as(world, "editor")
     rating_id = re.search(r"/redactie/(\d+)/publiceren", editor.get("/redactie").get_data(as_text=True)).group(1)
     done = editor.post(f"/redactie/{rating_id}/afwijzen", data={"csrf_token": _token(editor, "/redactie"),
                                                                   "reason": "complaint"})

@@ -1,4 +1,9 @@
-"""Ratings rules without HTTP, on SQLite and PostgreSQL: who may rate, the limits, moderation, figures, history."""
+"""Ratings rules without HTTP: who may rate, the limits, moderation, figures, history.
+
+The rules are checked on a family made for the test (`help_world`), on both databases where the database itself
+takes part (constraints, triggers, the daily job's query); the figures, which need five rated trajectories, on the
+demo's four rated families (`world`).
+"""
 
 from datetime import timedelta
 
@@ -8,65 +13,80 @@ from flask_babel import force_locale
 from sqlmodel import select
 
 from app.audit.models import AccessLogEntry
-from app.catalog.models import Assignment
+from app.catalog.models import Assignment, Offer
 from app.core.clock import today
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.identity.models import Membership
 from app.notifications.inbox import describe
 from app.notifications.models import Notification
+from app.plans.models import Plan
 from app.ratings import figures, invitations, moderation, services
 from app.ratings.models import OfferRatingFigure, Rating, RatingInvitation, RatingReply, RatingVersion
+from tests import factories
 from tests.ratings.conftest import GOOD
 
 
-def _rate(world, key="sanne", **changes):
-    return services.save_rating(db.session, person=world.person(key), assignment_id=world.tom_help,
+def _rate(world, key=None, **changes):
+    """Rate the world's ended help (as its parent with custody, unless someone else is named)."""
+    return services.save_rating(db.session, person=world.person(key or world.rater), assignment_id=world.help,
                                 values={**GOOD, **changes})
 
 
-def test_every_member_of_12_and_older_who_sees_the_goal_is_invited_once(world):
+def test_every_member_of_12_and_older_who_sees_the_goal_is_invited_once(any_help_world):
+    world = any_help_world
     with world.app.test_request_context():
         invited = set(db.session.exec(select(RatingInvitation.person_id).where(
-            RatingInvitation.assignment_id == world.tom_help)).all())
-        assert invited == {world.people[k] for k in ("tom", "sanne", "erik")}  # not Noor, Lisa, Fenna or Mark
+            RatingInvitation.assignment_id == world.help)).all())
+        # the goal is about the 12-year-old: not their siblings of 11 and 16, a parent without custody, the network
+        # or the professional
+        assert invited == {world.people[k] for k in ("youth", "parent", "other_parent")}
         asked = db.session.exec(select(Notification).where(Notification.topic == "rating_asked",
-                                                           Notification.person_id == world.people["sanne"])).one()
+                                                           Notification.person_id == world.people["parent"])).one()
         assert asked.detail == "ended"
         assert invitations.invite_due(db.session) == []  # a second run invites nobody twice
         db.session.commit()
 
 
-def test_three_months_of_ongoing_care_invites_too_and_a_child_gets_the_smiley_version(world):
+def test_three_months_of_ongoing_care_invites_too_and_a_child_gets_the_smiley_version(any_help_world):
+    world = any_help_world
     with world.app.test_request_context():
-        noor_help = db.session.exec(select(Assignment).where(Assignment.family_id == world.family_of("noor"),
-                                                             Assignment.id != world.tom_help)).one()
-        noor_help.care_started_on = today() - timedelta(days=100)
-        db.session.add(noor_help)
+        plan, child = db.session.get(Plan, world.plan_id), world.person("child")
+        goal, _actions = factories.goal_with_actions(db.session, plan=plan, author=world.person("professional"),
+                                                     youth=child)
+        child_help = factories.assign(db.session, plan=plan, goal=goal, offer=db.session.get(Offer, world.offer),
+                                      chosen_by=world.person("parent"),
+                                      professional_person=world.person("professional"),
+                                      start=today() - timedelta(days=120))
+        factories.care(db.session, assignment=child_help, started_on=today() - timedelta(days=100))
         made = invitations.invite_due(db.session)
-        assert {(m.person_id, m.reason) for m in made} == {(world.people["sanne"], "ongoing"),
-                                                           (world.people["erik"], "ongoing")}  # Noor is 9
-        found = services.trajectory(db.session, person=world.person("noor"), assignment_id=noor_help.id)
+        assert {(m.person_id, m.reason) for m in made} == {(world.people["parent"], "ongoing"),
+                                                           (world.people["other_parent"], "ongoing")}  # 11: not
+        found = services.trajectory(db.session, person=child, assignment_id=child_help.id)
         assert found.is_child
+        assert not services.trajectory(db.session, person=world.person("youth"), assignment_id=world.help).is_child
         with pytest.raises(ValidationFailed) as failed:
-            services.save_rating(db.session, person=world.person("noor"), assignment_id=noor_help.id,
-                                 values={"overall": "9"})
+            services.save_rating(db.session, person=child, assignment_id=child_help.id, values={"overall": "9"})
         assert [f for f, _m in failed.value.reasons] == ["smiley"]
-        rating = services.save_rating(db.session, person=world.person("noor"), assignment_id=noor_help.id,
+        rating = services.save_rating(db.session, person=child, assignment_id=child_help.id,
                                       values={"smiley": "happy", "text": "Leuk 🎈"})
         assert (rating.smiley, rating.overall, rating.informant) == ("happy", None, "youth")
         db.session.commit()
 
 
-@pytest.mark.parametrize("key", ["karin", "jeroen", "mark", "fenna", "lisa", "noor"])
-def test_no_one_rates_help_they_had_no_part_in(world, key):
+@pytest.mark.parametrize("key", ["provider_staff", "editor", "municipality_staff", "professional", "network",
+                                 "sixteen", "child", "parent_without_custody"])
+def test_no_one_rates_help_they_had_no_part_in(help_world, key):
+    world = help_world
     with world.app.test_request_context():
         with pytest.raises(NotFound):
             _rate(world, key)
         assert db.session.exec(select(Rating).where(Rating.person_id == world.people[key])).first() is None
+        assert _rate(world, "youth").id  # the one whose help it was may
 
 
-def test_a_second_rating_for_the_same_trajectory_is_refused(world):
+def test_a_second_rating_for_the_same_trajectory_is_refused(any_help_world):
+    world = any_help_world
     with world.app.test_request_context():
         first = _rate(world)
         db.session.commit()
@@ -91,23 +111,25 @@ def test_a_second_rating_for_the_same_trajectory_is_refused(world):
     ({"text": "wurd " * 201}, "text", "Use at most 200 words. You used 201."),
     ({"text": "x" * 5000}, "text", "Your text is too long. Use at most 3000 characters."),
 ])
-def test_bad_scores_and_texts_get_a_clear_message(world, values, field, message):
-    with world.app.test_request_context(), force_locale("en"):
+def test_bad_scores_and_texts_get_a_clear_message(help_world, values, field, message):
+    with help_world.app.test_request_context(), force_locale("en"):
         with pytest.raises(ValidationFailed) as failed:
-            _rate(world, **values)
+            _rate(help_world, **values)
         assert (field, message) in failed.value.reasons
+        assert db.session.exec(select(Rating)).first() is None
 
 
-def test_the_message_is_in_the_persons_language(world):
-    with world.app.test_request_context(), force_locale("fy"):
+def test_the_message_is_in_the_persons_language(help_world):
+    with help_world.app.test_request_context(), force_locale("fy"):
         with pytest.raises(ValidationFailed) as failed:
-            _rate(world, overall="11", text="wurd " * 201)
+            _rate(help_world, overall="11", text="wurd " * 201)
         messages = dict(failed.value.reasons)
         assert "Give a score" not in messages["overall"]
         assert "201" in messages["text"]
 
 
-def test_text_is_kept_as_typed_hostile_frysk_and_emoji(world):
+def test_text_is_kept_as_typed_hostile_frysk_and_emoji(any_help_world):
+    world = any_help_world
     text = "<script>alert(1)</script> '; DROP TABLE rating; -- Hûs, bôle, skâns, hêr 😀\u0000"
     with world.app.test_request_context():
         rating = _rate(world, text=text)
@@ -118,18 +140,19 @@ def test_text_is_kept_as_typed_hostile_frysk_and_emoji(world):
 
 
 def _rate_update(world, rating, **changes):
-    return services.save_rating(db.session, person=world.person("sanne"), assignment_id=world.tom_help,
+    return services.save_rating(db.session, person=world.person(world.rater), assignment_id=world.help,
                                 values={**GOOD, **changes}, version=str(rating.version))
 
 
-def test_changes_are_versioned_until_published_and_then_final(world):
+def test_changes_are_versioned_until_published_and_then_final(any_help_world):
+    world = any_help_world
     with world.app.test_request_context():
         rating = _rate(world)
         rating = _rate_update(world, rating, overall="9")
         with pytest.raises(ValidationFailed):
-            services.save_rating(db.session, person=world.person("sanne"), assignment_id=world.tom_help,
+            services.save_rating(db.session, person=world.person("parent"), assignment_id=world.help,
                                  values=GOOD, version="1")  # stale: it is at version 2 now
-        moderation.publish(db.session, editor=world.person("jeroen"), rating_id=rating.id)
+        moderation.publish(db.session, editor=world.person("editor"), rating_id=rating.id)
         with pytest.raises(ValidationFailed) as failed, force_locale("en"):
             _rate_update(world, rating, overall="2")
         assert "published" in failed.value.reasons[0][1]
@@ -178,14 +201,15 @@ def test_outcome_figures_need_five_ended_trajectories(world):
         assert (found.answered, found.usefulness) == (4, None)
 
 
-def test_rejection_tells_the_author_why_in_her_language(world):
+def test_rejection_tells_the_author_why_in_her_language(help_world):
+    world = help_world
     with world.app.test_request_context():
         rating = _rate(world)
         with pytest.raises(ValidationFailed):
-            moderation.reject(db.session, editor=world.person("jeroen"), rating_id=rating.id, reason="rude")
-        moderation.reject(db.session, editor=world.person("jeroen"), rating_id=rating.id, reason="personal_data")
+            moderation.reject(db.session, editor=world.person("editor"), rating_id=rating.id, reason="rude")
+        moderation.reject(db.session, editor=world.person("editor"), rating_id=rating.id, reason="personal_data")
         note = db.session.exec(select(Notification).where(Notification.topic == "rating_checked",
-                                                          Notification.person_id == world.people["sanne"])).one()
+                                                          Notification.person_id == world.people["parent"])).one()
         with force_locale("fy"):
             frysk = describe(note, None, "")
         with force_locale("nl"):
@@ -278,30 +302,33 @@ def test_provider_staff_see_no_single_rating_before_five_trajectories(world):
         db.session.commit()
 
 
-def test_an_editor_who_also_works_for_the_provider_cannot_moderate_its_ratings(world):
+def test_an_editor_who_also_works_for_the_provider_cannot_moderate_its_ratings(help_world):
     from app.catalog.models import Provider
     from app.identity.models import StaffMembership
 
+    world = help_world
     with world.app.test_request_context():
         rating = _rate(world)
-        kompas = db.session.get(Provider, world.kompas)
-        db.session.add(StaffMembership(organisation_id=kompas.organisation_id, person_id=world.people["jeroen"],
+        editor = world.person("editor")
+        assert rating.id in {q.rating.id for q in moderation.queue(db.session, editor=editor)}  # until she also works
+        provider = db.session.get(Provider, world.provider)  # for the provider
+        db.session.add(StaffMembership(organisation_id=provider.organisation_id, person_id=editor.id,
                                        role="provider_staff"))
         db.session.commit()
-        jeroen = world.person("jeroen")
-        assert rating.id not in {q.rating.id for q in moderation.queue(db.session, editor=jeroen)}
+        assert rating.id not in {q.rating.id for q in moderation.queue(db.session, editor=editor)}
         with pytest.raises(NotAllowed):
-            moderation.publish(db.session, editor=jeroen, rating_id=rating.id)
+            moderation.publish(db.session, editor=editor, rating_id=rating.id)
         db.session.rollback()
         with pytest.raises(NotAllowed):
-            moderation.reject(db.session, editor=jeroen, rating_id=rating.id, reason="threat")
+            moderation.reject(db.session, editor=editor, rating_id=rating.id, reason="threat")
         db.session.rollback()
         assert db.session.get(Rating, rating.id).status == "pending"
 
 
-def test_rating_before_the_trajectory_opens_is_refused_with_the_day_it_opens(world):
+def test_rating_before_the_trajectory_opens_is_refused_with_the_day_it_opens(help_world):
+    world = help_world
     with world.app.test_request_context():
-        help_ = db.session.get(Assignment, world.tom_help)
+        help_ = db.session.get(Assignment, world.help)
         help_.care_started_on, help_.care_stopped_on, help_.stop_reason = today() - timedelta(days=10), None, ""
         db.session.commit()
         opens = services.add_months(help_.care_started_on, 3)
@@ -309,17 +336,18 @@ def test_rating_before_the_trajectory_opens_is_refused_with_the_day_it_opens(wor
             _rate(world)
         assert failed.value.reasons == [("overall", f"Je kunt deze hulp beoordelen vanaf {opens:%d-%m-%Y}.")]
         db.session.rollback()
-        assert db.session.exec(select(Rating).where(Rating.assignment_id == world.tom_help)).first() is None
+        assert db.session.exec(select(Rating).where(Rating.assignment_id == world.help)).first() is None
 
 
-def test_a_rejection_is_in_the_family_s_access_log_with_the_rule(world):
+def test_a_rejection_is_in_the_family_s_access_log_with_the_rule(any_help_world):
+    world = any_help_world
     with world.app.test_request_context():
         rating = _rate(world, text="Mevrouw Jansen, 06-12345678")
-        moderation.reject(db.session, editor=world.person("jeroen"), rating_id=rating.id, reason="complaint")
+        moderation.reject(db.session, editor=world.person("editor"), rating_id=rating.id, reason="complaint")
         db.session.commit()
         entry = db.session.exec(select(AccessLogEntry).where(AccessLogEntry.event == "rating.reject")).one()
         assert (entry.action, entry.actor_id, entry.actor_role, entry.family_id, entry.object_id, entry.detail) == (
-            "update", world.people["jeroen"], "editor", rating.family_id, str(rating.id), "complaint")
+            "update", world.people["editor"], "editor", world.family_id, str(rating.id), "complaint")
         assert [v.change for v in services.history(db.session, rating_id=rating.id)] == ["create", "reject"]
 
 

@@ -16,7 +16,7 @@ from app.sync.schemas import validator
 
 
 def reopen(world) -> Assignment:
-    """Tom's help as if it had just been assigned (not started, not stopped)."""
+    """The help as if it had just been assigned (not started, not stopped)."""
     assignment = db.session.get(Assignment, world.assignment_id)
     assignment.care_started_on = assignment.care_stopped_on = None
     assignment.stop_reason = ""
@@ -30,7 +30,8 @@ def events(kind, world):
                            .order_by(OutboxEvent.id)).all()
 
 
-def test_the_demo_help_started_and_ended_as_planned(world):
+def test_the_demo_help_started_and_ended_as_planned(demo_world):
+    world = demo_world
     with world.app.test_request_context():
         assignment = db.session.get(Assignment, world.assignment_id)
         assert assignment.care_started_on < assignment.care_stopped_on <= today()
@@ -41,21 +42,21 @@ def test_the_demo_help_started_and_ended_as_planned(world):
             assert event.payload["reference"] == assignment.reference
 
 
-def test_karin_records_start_and_an_early_stop_by_the_family_which_is_uitval(world):
+def test_the_provider_records_start_and_an_early_stop_by_the_family_which_is_uitval(world):
     with world.app.test_request_context():
         reopen(world)
         start = today() - timedelta(days=30)
-        care.start_care(db.session, trajectory=world.t("karin"), started_on=start)
+        care.start_care(db.session, trajectory=world.t("provider_staff"), started_on=start)
         db.session.commit()
         assert events("care.started", world)[-1].payload["started_on"] == start.isoformat()
-        care.stop_care(db.session, trajectory=world.t("karin"), stopped_on=today(), reason="32")
+        care.stop_care(db.session, trajectory=world.t("provider_staff"), stopped_on=today(), reason="32")
         db.session.commit()
         payload = events("care.stopped", world)[-1].payload
         assert (payload["stop_reason"], payload["dropped_out"]) == ("32", True)
         assert db.session.get(Assignment, world.assignment_id).dropped_out
 
 
-@pytest.mark.parametrize("key", ["tom", "sanne", "mark"])
+@pytest.mark.parametrize("key", ["youth", "parent", "professional"])
 def test_only_the_assigned_provider_records_care(world, key):
     with world.app.test_request_context():
         reopen(world)
@@ -66,7 +67,7 @@ def test_only_the_assigned_provider_records_care(world, key):
 def test_bad_care_dates_and_reasons_are_refused(world):
     with world.app.test_request_context():
         assignment = reopen(world)
-        karin = world.t("karin")
+        karin = world.t("provider_staff")
         with pytest.raises(ValidationFailed):
             care.stop_care(db.session, trajectory=karin, stopped_on=today(), reason="31")  # not started
         for bad in (None, today() + timedelta(days=1), assignment.assigned_start - timedelta(days=1)):
@@ -81,7 +82,7 @@ def test_bad_care_dates_and_reasons_are_refused(world):
         assert {field for field, _ in refused.value.reasons} == {"stopped_on", "reason"}
 
 
-def test_uitval_is_an_early_one_sided_end(world):
+def test_uitval_is_an_early_one_sided_end():
     assert set(STOP_REASONS) >= DROPOUT_REASONS
     assert [code for code in STOP_REASONS if is_dropout(code)] == ["32", "33"]
     assert not is_dropout("34")

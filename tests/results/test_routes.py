@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.extensions import db
 from app.sync.models import OutboxEvent
-from tests.conftest import csrf_token, sign_in
+from tests.conftest import csrf_token, sign_in_person
 
 
 def page(world):
@@ -21,11 +21,12 @@ def errors(response) -> list[str]:
     return re.findall(r'class="field__error"[^>]*>([^<]*)<', response.get_data(as_text=True))
 
 
-def test_the_browser_scenario_tom_sanne_erik_achieved_karin_partly(sqlite_world):
+def test_the_browser_scenario_youth_and_parents_achieved_provider_partly(sqlite_world):
     world, app = sqlite_world, sqlite_world.app
     client = app.test_client()
-    for key, verdict in [("karin", "partly"), ("tom", "achieved"), ("sanne", "achieved"), ("erik", "achieved")]:
-        sign_in(client, key)
+    for key, verdict in [("provider_staff", "partly"), ("youth", "achieved"), ("parent", "achieved"),
+                         ("other_parent", "achieved")]:
+        sign_in_person(client, world.people[key])
         response = post(client, page(world), verdict=verdict, explanation="Het weekrooster werkt.")
         assert response.status_code == 303, errors(response)
         assert response.headers["Location"].endswith("#verdicts")
@@ -33,11 +34,11 @@ def test_the_browser_scenario_tom_sanne_erik_achieved_karin_partly(sqlite_world)
         kinds = [e.event_type for e in db.session.exec(select(OutboxEvent).where(
             OutboxEvent.aggregate_id == world.plan_id)).all()]
     assert kinds.count("result.achieved") == 1
-    sign_in(client, "sanne")  # Sanne reads Frysk
+    sign_in_person(client, world.people["parent"])  # she reads Frysk
     html = client.get(page(world)).get_data(as_text=True)
     assert "It oardiel fan it gesin" in html
     assert "Behelle" in html
-    assert "Foar in part behelle" in html  # Karin's verdict, shown but not deciding
+    assert "Foar in part behelle" in html  # the provider's verdict, shown but not deciding
     plan = client.get(f"/plan/{world.plan_id}").get_data(as_text=True)
     assert f'id="result-{world.goal_id}"' in plan
     assert f'href="/doel/{world.goal_id}/resultaat"' in plan
@@ -48,7 +49,7 @@ def test_the_browser_scenario_tom_sanne_erik_achieved_karin_partly(sqlite_world)
 
 def test_a_bad_verdict_keeps_what_was_typed_and_hostile_text_is_escaped(sqlite_world):
     world, client = sqlite_world, sqlite_world.app.test_client()
-    sign_in(client, "erik")  # Erik reads Dutch
+    sign_in_person(client, world.people["other_parent"])  # he reads Dutch
     assert "Nog niemand gaf een oordeel." in client.get(page(world)).get_data(as_text=True)
     typed = "<script>alert(1)</script> 🙂 Tom en ús: it giet goed"
     response = post(client, page(world), verdict="", explanation=typed)
@@ -64,9 +65,9 @@ def test_a_bad_verdict_keeps_what_was_typed_and_hostile_text_is_escaped(sqlite_w
 
 def test_before_your_own_verdict_you_do_not_see_the_others(sqlite_world):
     world, client = sqlite_world, sqlite_world.app.test_client()
-    sign_in(client, "tom")
+    sign_in_person(client, world.people["youth"])
     post(client, page(world), verdict="achieved", explanation="Geheim oordeel van Tom")
-    sign_in(client, "erik")
+    sign_in_person(client, world.people["other_parent"])
     html = client.get(page(world)).get_data(as_text=True)
     assert "Geheim oordeel van Tom" not in html
     assert "Je ziet de oordelen van de anderen als je zelf een oordeel hebt gegeven." in html
@@ -74,9 +75,9 @@ def test_before_your_own_verdict_you_do_not_see_the_others(sqlite_world):
 
 def test_the_provider_records_care_and_cannot_correct_the_family_verdict(sqlite_world):
     world, client = sqlite_world, sqlite_world.app.test_client()
-    sign_in(client, "karin")
+    sign_in_person(client, world.people["provider_staff"])
     html = client.get(page(world)).get_data(as_text=True)
-    assert "Why it stopped" not in html  # Dutch UI for Karin
+    assert "Why it stopped" not in html  # Dutch UI for the provider's staff
     assert "Waarom het stopte" in html
     assert post(client, page(world) + "/correctie", verdict="achieved", reason="Ik vind het behaald").status_code == 403
     assert post(client, page(world) + "/gesprek", text="x").status_code == 403
@@ -86,7 +87,7 @@ def test_the_provider_records_care_and_cannot_correct_the_family_verdict(sqlite_
 
 def test_outcome_scores_out_of_range_are_refused_in_english(sqlite_world):
     world, client = sqlite_world, sqlite_world.app.test_client()
-    sign_in(client, "tom")
+    sign_in_person(client, world.people["youth"])
     client.post("/taal", data={"csrf_token": csrf_token(client, "/hulp"), "lang": "en", "next": "/"})
     for score in ("0", "11", "zeven", "'; DROP TABLE outcome_answer;--"):
         response = post(client, page(world) + "/uitkomst", usefulness=score, independence="04")
@@ -98,29 +99,26 @@ def test_outcome_scores_out_of_range_are_refused_in_english(sqlite_world):
 
 def test_a_child_gets_the_smiley_version(sqlite_world):
     world, client = sqlite_world, sqlite_world.app.test_client()
-    with sqlite_world.app.app_context():
-        from datetime import timedelta
+    from app.core.clock import today
 
-        from app.catalog.models import Assignment
-        from app.core.clock import today
-
-        noor_goal = world.item("goal", youth_id=world.people["noor"]).id
-        assignment = db.session.exec(select(Assignment).where(Assignment.goal_id == noor_goal)).one()
-        assignment.care_started_on, assignment.care_stopped_on = today() - timedelta(days=30), today()
-        db.session.commit()
-    sign_in(client, "noor")
+    noor_goal, _assignment = world.ended_help("child", stopped_on=today())  # the child is 11
+    sign_in_person(client, world.people["child"])
     html = client.get(f"/doel/{noor_goal}/resultaat").get_data(as_text=True)
     assert "Hoe ging het?" in html
     assert "😀" in html
     assert "Twee vragen over de hulp" not in html  # under 12: the outcome questions are for a parent
+    sign_in_person(client, world.people["youth"])  # 14: the grown-up version, with the outcome questions
+    html = client.get(page(world)).get_data(as_text=True)
+    assert "Hoe ging het?" not in html
+    assert "Twee vragen over de hulp" in html
 
 
-def test_divided_shows_on_mark_s_plan_and_his_notification_opens_the_result_page(sqlite_world):
+def test_divided_shows_on_the_professional_s_plan_and_his_notification_opens_the_result_page(sqlite_world):
     world, client = sqlite_world, sqlite_world.app.test_client()
-    for key, verdict in [("tom", "achieved"), ("sanne", "partly"), ("erik", "achieved")]:
-        sign_in(client, key)
+    for key, verdict in [("youth", "achieved"), ("parent", "partly"), ("other_parent", "achieved")]:
+        sign_in_person(client, world.people[key])
         assert post(client, page(world), verdict=verdict, explanation="Zo zie ik het.").status_code == 303
-    sign_in(client, "mark")  # Mark reads Dutch
+    sign_in_person(client, world.people["professional"])  # the professional reads Dutch
     plan = client.get(f"/plan/{world.plan_id}").get_data(as_text=True)
     block = plan.split(f'id="result-{world.goal_id}"')[1].split("</p>")[0]
     assert '<span class="status status--result-divided">Verdeeld</span>' in block
@@ -135,16 +133,16 @@ def test_divided_shows_on_mark_s_plan_and_his_notification_opens_the_result_page
     assert 'action="/doel/' + world.goal_id + '/resultaat/gesprek' in result
 
 
-def test_after_the_family_verdict_karin_still_gives_her_verdict_and_it_is_shown(sqlite_world):
+def test_after_the_family_verdict_the_provider_still_gives_her_verdict_and_it_is_shown(sqlite_world):
     world, client = sqlite_world, sqlite_world.app.test_client()
-    for key in ("tom", "sanne", "erik"):
-        sign_in(client, key)
+    for key in ("youth", "parent", "other_parent"):
+        sign_in_person(client, world.people[key])
         assert post(client, page(world), verdict="achieved", explanation="Het weekrooster werkt.").status_code == 303
-    sign_in(client, "karin")
+    sign_in_person(client, world.people["provider_staff"])
     html = client.get(page(world)).get_data(as_text=True)
     assert "Het oordeel van het gezin staat vast. Je kunt je eigen oordeel nog geven of veranderen" in html
     assert post(client, page(world), verdict="partly", explanation="Nog niet alles lukt.").status_code == 303
-    sign_in(client, "erik")
+    sign_in_person(client, world.people["other_parent"])
     html = client.get(page(world)).get_data(as_text=True)
     assert "Nog niet alles lukt." in html
     assert '<span class="status status--result-achieved">Behaald</span>' in html.split('id="family-verdict"')[1]

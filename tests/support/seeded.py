@@ -41,17 +41,18 @@ class Seed:
 _SEEDS: dict[tuple, Seed] = {}
 
 
-def seeded_app(database_url: str, *, with_plan: bool, overrides: dict) -> Flask:
-    """An app on `database_url` holding a fresh copy of the demo world (see the module's docstring)."""
+def seeded_app(database_url: str, *, with_plan: bool, overrides: dict, demo: bool = True) -> Flask:
+    """An app on `database_url` holding a fresh copy of the demo world (see the module's docstring), or with
+    `demo=False` only the tables, for a test that makes everything it checks (tests/factories.py)."""
     url = sa.engine.make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database and Path(url.database).exists() \
             and Path(url.database).stat().st_size:
-        return _seed_in_place(database_url, with_plan, overrides)  # a database that has rows already: seed on top
+        return _seed_in_place(database_url, with_plan, overrides, demo)  # a database with rows already: on top
     settings = tuple(sorted((key, repr(value)) for key, value in overrides.items() if key not in FOLDERS))
     server = "sqlite" if url.get_backend_name() == "sqlite" else f"{url.host}:{url.port}"
-    key = (server, with_plan, settings)
+    key = (server, demo, with_plan, settings)
     if key not in _SEEDS:
-        _SEEDS[key] = _seed(url, with_plan, overrides)
+        _SEEDS[key] = _seed(url, with_plan, overrides, demo)
     seed = _SEEDS[key]
     if seed.pg_template:
         _copy_postgres(url, seed.pg_template)
@@ -67,16 +68,17 @@ def seeded_app(database_url: str, *, with_plan: bool, overrides: dict) -> Flask:
     return flask_app
 
 
-def _seed_in_place(database_url: str, with_plan: bool, overrides: dict) -> Flask:
+def _seed_in_place(database_url: str, with_plan: bool, overrides: dict, demo: bool) -> Flask:
     flask_app = create_app({"ENV_NAME": "test", "DATABASE_URL": database_url, **overrides})
     with flask_app.app_context():
         SQLModel.metadata.create_all(db.engine)
-    with flask_app.test_request_context(), db.new_session() as session:
-        seed_demo(session, with_plan=with_plan)
+    if demo:
+        with flask_app.test_request_context(), db.new_session() as session:
+            seed_demo(session, with_plan=with_plan)
     return flask_app
 
 
-def _seed(url: sa.URL, with_plan: bool, overrides: dict) -> Seed:
+def _seed(url: sa.URL, with_plan: bool, overrides: dict, demo: bool) -> Seed:
     """Seed once: into a SQLite file in a folder of its own, or into a PostgreSQL template database."""
     folder = _HOME / f"seed-{next(_numbers)}"
     folder.mkdir()
@@ -89,7 +91,7 @@ def _seed(url: sa.URL, with_plan: bool, overrides: dict) -> Seed:
         _admin(url, f'CREATE DATABASE "{name}"')
         target = url.set(database=name).render_as_string(hide_password=False)
         seed = Seed(folder, pg_template=name)
-    flask_app = _seed_in_place(target, with_plan, overrides | paths)
+    flask_app = _seed_in_place(target, with_plan, overrides | paths, demo)
     with flask_app.app_context():
         db.engine.dispose()  # a template database must have no connections when it is copied
     if seed.pg_template is None:

@@ -2,7 +2,15 @@
 
 import pytest
 
-from tests.conftest import csrf_token, sign_in
+from app.extensions import db
+from tests import factories
+from tests.conftest import csrf_token, sign_in_person
+
+
+def sanne(flask_app) -> str:
+    """A new person who reads Frysk; return her id."""
+    with flask_app.app_context(), db.new_session() as session:
+        return factories.person(session, given_name="Sanne", language="fy").id
 
 
 @pytest.mark.parametrize(
@@ -53,24 +61,29 @@ def test_switcher_with_unknown_language_falls_back_without_error(client):
     assert '<html lang="nl"' in client.get("/").get_data(as_text=True)
 
 
-def test_signed_in_person_gets_their_stored_language(client):
-    sign_in(client, "sanne")
+def test_signed_in_person_gets_their_stored_language(bare_app):
+    client = bare_app.test_client()
+    sign_in_person(client, sanne(bare_app))
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="fy"' in html
     assert "Hoi Sanne" in html
 
 
-def test_switching_language_is_stored_on_the_person(app, client):
-    sign_in(client, "sanne")
+def test_switching_language_is_stored_on_the_person(bare_app):
+    client, person_id = bare_app.test_client(), sanne(bare_app)
+    sign_in_person(client, person_id)
     token = csrf_token(client)
     client.post("/taal", data={"lang": "en", "csrf_token": token})
-    other_device = app.test_client()
-    sign_in(other_device, "sanne")
+    other_device = bare_app.test_client()
+    sign_in_person(other_device, person_id)
     assert "Hello Sanne" in other_device.get("/").get_data(as_text=True)
 
 
-def test_dates_are_formatted_by_babel_in_each_language(client):
-    sign_in(client, "erik")
+def test_dates_are_formatted_by_babel_in_each_language(bare_app):
+    with bare_app.test_request_context(), db.new_session() as session:
+        parent = factories.family(session, youth_ages=[14]).parents[0]  # the home page says since when, in words
+    client = bare_app.test_client()
+    sign_in_person(client, parent.id)
     from app.core.clock import today
 
     month = today().month

@@ -3,9 +3,23 @@
 import json
 import re
 
-from tests.conftest import csrf_token, sign_in
+from app.extensions import db
+from tests import factories
+from tests.conftest import csrf_token, sign_in_person
 
 HTMX = {"HX-Request": "true"}
+
+
+def signed_in(flask_app, person_id: str):
+    client = flask_app.test_client()
+    sign_in_person(client, person_id)
+    return client
+
+
+def person(flask_app, **fields) -> str:
+    """A new person with no family or work; return their id."""
+    with flask_app.app_context(), db.new_session() as session:
+        return factories.person(session, **fields).id
 
 
 def test_welcome_page_for_visitors_links_to_demo(client):
@@ -18,27 +32,44 @@ def test_welcome_page_for_visitors_links_to_demo(client):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_home_shows_name_role_and_family_of_signed_in_person(client):
-    sign_in(client, "erik")
-    html = client.get("/").get_data(as_text=True)
-    assert "Hallo Erik" in html
-    assert "De Boer-Hoekstra" in html
-    assert "Ouder · met gezag" in html
+def test_home_shows_name_role_and_family_of_signed_in_person(bare_app):
+    with bare_app.test_request_context(), db.new_session() as session:
+        world = factories.family(session, youth_ages=[14], custody=[True, False])
+        name = world.family.name
+    with_custody, without = world.parents
+    html = signed_in(bare_app, with_custody.id).get("/").get_data(as_text=True)
+    assert f"Hallo {with_custody.given_name}" in html
+    assert name in html
+    assert "<dd>Ouder · met gezag</dd>" in html
+    html = signed_in(bare_app, without.id).get("/").get_data(as_text=True)
+    assert name in html
+    assert "<dd>Ouder</dd>" in html
+    assert "met gezag" not in html
 
 
-def test_home_of_youth_shows_age_from_birthdate(client):
-    sign_in(client, "tom")
-    html = client.get("/").get_data(as_text=True)
-    assert "Jongere" in html
+def test_home_of_youth_shows_age_from_birthdate(bare_app):
+    with bare_app.test_request_context(), db.new_session() as session:
+        world = factories.family(session, youth_ages=[14, 15])
+    html = signed_in(bare_app, world.youths[0].id).get("/").get_data(as_text=True)
+    assert "<dd>Jongere</dd>" in html
     assert "14 jaar" in html
+    assert "15 jaar" in signed_in(bare_app, world.youths[1].id).get("/").get_data(as_text=True)
 
 
-def test_home_of_staff_shows_their_organisation(client):
-    sign_in(client, "karin")
-    html = client.get("/").get_data(as_text=True)
-    assert "Kompas Jeugdhulp Fryslân" in html
+def test_home_of_staff_shows_their_organisation(bare_app):
+    with bare_app.test_request_context(), db.new_session() as session:
+        world = factories.family(session, youth_ages=[14])
+        goal, _actions = factories.goal_with_actions(session, plan=world.plan, author=world.professional,
+                                                     youth=world.youths[0])
+        organisation, offer = factories.provider(session)
+        factories.assign(session, plan=world.plan, goal=goal, offer=offer, chosen_by=world.parents[0],
+                         professional_person=world.professional)  # she reaches the family through this goal
+        karin = factories.staff(session, organisation=organisation, role="provider_staff")
+        names = organisation.name, world.family.name
+    html = signed_in(bare_app, karin.id).get("/").get_data(as_text=True)
+    assert names[0] in html
     assert "Zorgaanbieder" in html
-    assert "De Boer-Hoekstra" not in html
+    assert names[1] not in html
 
 
 def test_help_page_has_all_help_lines_as_tel_links(client):
@@ -77,8 +108,8 @@ def test_wrong_method_is_a_friendly_405(client):
     assert "Zo werkt dit niet" in response.get_data(as_text=True)
 
 
-def test_sign_out_ends_the_session_and_keeps_the_language(client):
-    sign_in(client, "sanne")
+def test_sign_out_ends_the_session_and_keeps_the_language(bare_app):
+    client = signed_in(bare_app, person(bare_app, given_name="Sanne", language="fy"))
     token = csrf_token(client, "/")
     response = client.post("/uitloggen", data={"csrf_token": token})
     assert response.status_code == 303
@@ -133,16 +164,17 @@ def test_static_assets_are_versioned_and_cached_long(client):
     assert "max-age=31536000" in response.headers["Cache-Control"]
 
 
-def test_sign_out_clears_the_browser_cache(client):
-    sign_in(client, "tom")
+def test_sign_out_clears_the_browser_cache(bare_app):
+    client = signed_in(bare_app, person(bare_app))
     response = client.post("/uitloggen", data={"csrf_token": csrf_token(client)})
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
-def test_every_state_changing_route_refuses_a_missing_csrf_token(app):
-    client = app.test_client()
-    sign_in(client, "mark")
-    rules = [rule for rule in app.url_map.iter_rules() if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}]
+def test_every_state_changing_route_refuses_a_missing_csrf_token(bare_app):
+    with bare_app.app_context(), db.new_session() as session:
+        professional = factories.professional(session)
+    client = signed_in(bare_app, professional.id)
+    rules = [rule for rule in bare_app.url_map.iter_rules() if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}]
     assert rules, "expected state-changing routes"
     for rule in rules:
         path = re.sub(r"<[^>]+>", "x", re.sub(r"<int:[^>]+>", "1", rule.rule.replace("<key>", "sanne")))

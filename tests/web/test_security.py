@@ -1,7 +1,21 @@
 """CSRF, security headers, request size limit and hostile input."""
 
+import pytest
+
 from app.config import Config
-from tests.conftest import csrf_token, make_app, sign_in
+from app.extensions import db
+from tests import factories
+from tests.conftest import csrf_token, make_app, sign_in_person
+
+
+@pytest.fixture
+def tom(bare_app):
+    """A client signed in as a new person, Tom."""
+    with bare_app.app_context(), db.new_session() as session:
+        person = factories.person(session, given_name="Tom")
+    client = bare_app.test_client()
+    sign_in_person(client, person.id)
+    return client
 
 
 def test_csrf_token_is_required_on_state_changing_routes(client):
@@ -12,20 +26,18 @@ def test_csrf_token_is_required_on_state_changing_routes(client):
     assert '<html lang="nl"' in html
 
 
-def test_wrong_csrf_token_with_htmx_goes_to_alerts_so_the_form_keeps_its_text(client):
-    sign_in(client, "tom")
-    response = client.post("/profiel", data={"given_name": "Nieuwe tekst", "language": "nl", "csrf_token": "x"},
-                           headers={"HX-Request": "true", "X-CSRFToken": "wrong"})
+def test_wrong_csrf_token_with_htmx_goes_to_alerts_so_the_form_keeps_its_text(tom):
+    response = tom.post("/profiel", data={"given_name": "Nieuwe tekst", "language": "nl", "csrf_token": "x"},
+                        headers={"HX-Request": "true", "X-CSRFToken": "wrong"})
     assert response.status_code == 400
     assert response.headers["HX-Retarget"] == "#alerts"
     assert "Dit formulier is verlopen" in response.get_data(as_text=True)
 
 
-def test_csrf_token_in_htmx_header_is_accepted(client):
-    sign_in(client, "tom")
-    token = csrf_token(client, "/profiel")
-    response = client.post("/profiel", data={"given_name": "Tom", "language": "nl"},
-                           headers={"HX-Request": "true", "X-CSRFToken": token})
+def test_csrf_token_in_htmx_header_is_accepted(tom):
+    token = csrf_token(tom, "/profiel")
+    response = tom.post("/profiel", data={"given_name": "Tom", "language": "nl"},
+                        headers={"HX-Request": "true", "X-CSRFToken": token})
     assert response.status_code == 200
 
 

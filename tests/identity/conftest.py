@@ -1,0 +1,30 @@
+"""Identity fixtures: an empty app for the tests that make the people they check (tests/factories.py)."""
+
+import uuid
+
+import pytest
+
+from app.extensions import db
+from tests import factories
+
+
+@pytest.fixture
+def bare_app(tmp_path):
+    """The app on SQLite with empty tables: no demo family, only what the test makes."""
+    flask_app = factories.empty_app(MAIL_DIR=str(tmp_path / "mail"))
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_bare_app(request, tmp_path):
+    """The empty app on SQLite and, in a second run, on PostgreSQL: for what depends on the database."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres").create_database(f"b_{uuid.uuid4().hex[:12]}")
+    else:
+        url = f"sqlite:///{tmp_path / 'bare.db'}"
+    flask_app = factories.empty_app(url, MAIL_DIR=str(tmp_path / "mail"))
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
