@@ -1,5 +1,10 @@
-"""API fixtures: the app with the demo plan (SQLite and PostgreSQL), a local signing key behind a tiny JWKS
-server, token makers, and a client that checks every answer against the published OpenAPI document."""
+"""API fixtures: the app with the demo plan, a local signing key behind a tiny JWKS server, token makers, and a
+client that checks every answer against the published OpenAPI document.
+
+As in every package: a fixture whose name starts with `any_` runs its tests on SQLite and again on PostgreSQL, the
+others on SQLite only. A test asks for `any_api` when what it checks depends on the database (idempotent request
+ids, the bulk catalog upsert and its rollback, the outbox, the audit chain); see docs/decisions.md, "Which tests
+run on PostgreSQL"."""
 
 import json
 import threading
@@ -133,13 +138,7 @@ class Api:
         raise AssertionError(f"{method} {path} is not in the OpenAPI document")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def api_app(request, tmp_path, jwks):
-    """The app with the demo plan and the local JWKS, on SQLite and on PostgreSQL."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres").create_database(f"a_{uuid.uuid4().hex[:12]}")
-    else:
-        url = f"sqlite:///{tmp_path / 'api.db'}"
+def _api_app(url: str, tmp_path, jwks):
     flask_app = make_app(url, with_plan=True, MAIL_DIR=str(tmp_path / "mail"), **api_config(jwks.url))
     yield flask_app
     with flask_app.app_context():
@@ -147,8 +146,31 @@ def api_app(request, tmp_path, jwks):
 
 
 @pytest.fixture
+def api_app(tmp_path, jwks):
+    """The app with the demo plan and the local JWKS, on SQLite."""
+    yield from _api_app(f"sqlite:///{tmp_path / 'api.db'}", tmp_path, jwks)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_api_app(request, tmp_path, jwks):
+    """The same on SQLite and on PostgreSQL."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres").create_database(f"a_{uuid.uuid4().hex[:12]}")
+    else:
+        url = f"sqlite:///{tmp_path / 'api.db'}"
+    yield from _api_app(url, tmp_path, jwks)
+
+
+@pytest.fixture
 def api(api_app, jwks):
+    """The checking client with a token for every scope, on SQLite."""
     return Api(api_app, sign(jwks.keys[0]))
+
+
+@pytest.fixture
+def any_api(any_api_app, jwks):
+    """The same on SQLite and on PostgreSQL."""
+    return Api(any_api_app, sign(jwks.keys[0]))
 
 
 def requested(app) -> str:

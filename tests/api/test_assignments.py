@@ -1,4 +1,5 @@
-"""Assignment decisions, care start and stop and a plan's status through the API, on SQLite and PostgreSQL."""
+"""Assignment decisions, care start and stop and a plan's status through the API; the replayed and reused request
+ids and the care events with their audit entries also on PostgreSQL."""
 
 from datetime import timedelta
 
@@ -28,19 +29,19 @@ def log_entries(app, event: str) -> list[AccessLogEntry]:
                                     .order_by(AccessLogEntry.id)).all())
 
 
-def test_a_decision_assigns_and_the_same_request_again_gets_the_same_answer(api):
-    reference = requested(api.app)
+def test_a_decision_assigns_and_the_same_request_again_gets_the_same_answer(any_api):
+    reference = requested(any_api.app)
     body = assigned_body()
-    first = api.call("POST", f"/assignments/{reference}/decision", body)
+    first = any_api.call("POST", f"/assignments/{reference}/decision", body)
     assert first.status_code == 200, first.get_json()
     answer = first.get_json()
     assert (answer["status"], answer["assignment_number"], answer["start"]) == ("assigned", 2026555, body["start"])
-    again = api.call("POST", f"/assignments/{reference}/decision", body)
+    again = any_api.call("POST", f"/assignments/{reference}/decision", body)
     assert (again.status_code, again.get_json()) == (200, answer)
-    with api.app.app_context():
+    with any_api.app.app_context():
         row = db.session.exec(select(Assignment).where(Assignment.reference == reference)).one()
         assert (row.status, row.assignment_number) == ("assigned", 2026555)
-    calls = log_entries(api.app, "api.assignment.decision")
+    calls = log_entries(any_api.app, "api.assignment.decision")
     assert [(e.actor_id, e.actor_role, e.family_id == row.family_id) for e in calls] == [
         ("gemeente-backoffice", "api_client", True)] * 2
     assert calls[1].detail.endswith("-> 200: replayed")
@@ -95,45 +96,45 @@ def test_bad_decisions_name_the_failing_field(api):
         assert db.session.exec(select(Assignment.status).where(Assignment.reference == reference)).one() == "requested"
 
 
-def test_unknown_reference_and_a_reused_request_id(api):
-    missing = api.call("POST", "/assignments/no-such-reference/decision", assigned_body())
+def test_unknown_reference_and_a_reused_request_id(any_api):
+    missing = any_api.call("POST", "/assignments/no-such-reference/decision", assigned_body())
     assert missing.status_code == 404
     assert missing.get_json()["title"] == "Not found"
-    reference = requested(api.app)
+    reference = requested(any_api.app)
     body = assigned_body()
-    assert api.call("POST", f"/assignments/{reference}/decision", body).status_code == 200
-    reused = api.call("POST", f"/assignments/{reference}/decision", {**body, "assignment_number": 7})
+    assert any_api.call("POST", f"/assignments/{reference}/decision", body).status_code == 200
+    reused = any_api.call("POST", f"/assignments/{reference}/decision", {**body, "assignment_number": 7})
     assert reused.status_code == 422
     assert reused.get_json()["errors"] == [{"field": "request_id", "message": "already used for a different request"}]
 
 
-def test_care_start_and_stop_on_behalf_of_the_provider(api):
-    reference = requested(api.app)
-    assert api.call("POST", f"/assignments/{reference}/decision", assigned_body()).status_code == 200
-    stop_first = api.call("POST", f"/assignments/{reference}/care-stop",
-                          {"date": today().isoformat(), "reason": "31", "request_id": new_id()})
+def test_care_start_and_stop_on_behalf_of_the_provider(any_api):
+    reference = requested(any_api.app)
+    assert any_api.call("POST", f"/assignments/{reference}/decision", assigned_body()).status_code == 200
+    stop_first = any_api.call("POST", f"/assignments/{reference}/care-stop",
+                              {"date": today().isoformat(), "reason": "31", "request_id": new_id()})
     assert stop_first.status_code == 422
     assert stop_first.get_json()["errors"][0]["field"] == "date"
     start = {"date": (today() - timedelta(days=5)).isoformat(), "request_id": new_id()}
-    started = api.call("POST", f"/assignments/{reference}/care-start", start)
+    started = any_api.call("POST", f"/assignments/{reference}/care-start", start)
     assert (started.status_code, started.get_json()["care_started_on"]) == (200, start["date"])
-    assert api.call("POST", f"/assignments/{reference}/care-start", start).get_json() == started.get_json()
-    other_day = api.call("POST", f"/assignments/{reference}/care-start",
-                         {"date": today().isoformat(), "request_id": new_id()})
+    assert any_api.call("POST", f"/assignments/{reference}/care-start", start).get_json() == started.get_json()
+    other_day = any_api.call("POST", f"/assignments/{reference}/care-start",
+                             {"date": today().isoformat(), "request_id": new_id()})
     assert other_day.status_code == 409
-    future = api.call("POST", f"/assignments/{reference}/care-stop",
-                      {"date": (today() + timedelta(days=3)).isoformat(), "reason": "31", "request_id": new_id()})
+    future = any_api.call("POST", f"/assignments/{reference}/care-stop",
+                          {"date": (today() + timedelta(days=3)).isoformat(), "reason": "31", "request_id": new_id()})
     assert future.status_code == 422
-    unknown_reason = api.call("POST", f"/assignments/{reference}/care-stop",
-                              {"date": today().isoformat(), "reason": "99", "request_id": new_id()})
+    unknown_reason = any_api.call("POST", f"/assignments/{reference}/care-stop",
+                                  {"date": today().isoformat(), "reason": "99", "request_id": new_id()})
     assert [e["field"] for e in unknown_reason.get_json()["errors"]] == ["reason"]
-    reason_on_start = api.call("POST", f"/assignments/{reference}/care-start",
-                               {"date": today().isoformat(), "reason": "31", "request_id": new_id()})
+    reason_on_start = any_api.call("POST", f"/assignments/{reference}/care-start",
+                                   {"date": today().isoformat(), "reason": "31", "request_id": new_id()})
     assert [e["field"] for e in reason_on_start.get_json()["errors"]] == ["reason"]  # start has no reason
-    stopped = api.call("POST", f"/assignments/{reference}/care-stop",
-                       {"date": today().isoformat(), "reason": "33", "request_id": new_id()})
+    stopped = any_api.call("POST", f"/assignments/{reference}/care-stop",
+                           {"date": today().isoformat(), "reason": "33", "request_id": new_id()})
     assert (stopped.status_code, stopped.get_json()["stop_reason"]) == (200, "33")
-    with api.app.app_context():
+    with any_api.app.app_context():
         row = db.session.exec(select(Assignment).where(Assignment.reference == reference)).one()
         assert (row.care_started_by_id, row.care_stopped_on, row.dropped_out) == (None, today(), True)
         events = db.session.exec(select(OutboxEvent.event_type).where(OutboxEvent.aggregate_id == row.plan_id)

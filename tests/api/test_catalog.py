@@ -31,38 +31,38 @@ def counts(app) -> tuple[int, int]:
                                 .where(Provider.external_id.like("gem-%"))).one())
 
 
-def test_put_creates_then_changes_nothing_then_updates(api):
+def test_put_creates_then_changes_nothing_then_updates(any_api):
     body = {"providers": [provider(1), provider(2)], "offers": [offer(1), offer(2), offer(3, "gem-p2")]}
-    first = api.call("PUT", "/catalog", body)
+    first = any_api.call("PUT", "/catalog", body)
     assert first.get_json() == {"providers": 2, "offers": 3, "created": 3, "updated": 0, "unchanged": 0}
-    assert api.call("PUT", "/catalog", body).get_json()["unchanged"] == 3
+    assert any_api.call("PUT", "/catalog", body).get_json()["unchanged"] == 3
     body["offers"][0]["waiting_weeks"] = 7
-    assert api.call("PUT", "/catalog", body).get_json() == {"providers": 2, "offers": 3, "created": 0,
-                                                            "updated": 1, "unchanged": 2}
-    assert counts(api.app) == (3, 2)
+    assert any_api.call("PUT", "/catalog", body).get_json() == {"providers": 2, "offers": 3, "created": 0,
+                                                                "updated": 1, "unchanged": 2}
+    assert counts(any_api.app) == (3, 2)
 
 
-def test_wrong_agb_unknown_category_and_more_are_named_and_nothing_is_stored(api):
+def test_wrong_agb_unknown_category_and_more_are_named_and_nothing_is_stored(any_api):
     body = {"providers": [provider(1, agb_code="1234"), provider(2)],
             "offers": [offer(1), offer(2, "gem-p2", product_category="99"), offer(3, "gem-p9"),
                        offer(4, "gem-p2", location={**offer()["location"], "municipality_code": "0001"}),
                        offer(5, "gem-p2", age_min=12, age_max=4), offer(6, "gem-p2", colour="blue")]}
-    response = api.call("PUT", "/catalog", body)
+    response = any_api.call("PUT", "/catalog", body)
     assert response.status_code == 422
     errors = {e["field"]: e["message"] for e in response.get_json()["errors"]}
     assert errors["providers[0].agb_code"] == "an AGB code has exactly 8 digits"
     assert errors["offers[1].product_category"].startswith("unknown value '99'")
     assert errors["offers[2].provider_id"] == "no provider with this id in providers"
     assert errors["offers[5].colour"] == "unknown field: leave it out"
-    assert counts(api.app) == (0, 0)
+    assert counts(any_api.app) == (0, 0)
     # the importer's own checks come next, once the shape is right
     body = {"providers": [provider(2)], "offers": [offer(4, "gem-p2", location={**offer()["location"],
                                                                                  "municipality_code": "0001"}),
                                                    offer(5, "gem-p2", age_min=12, age_max=4)]}
-    errors = {e["field"]: e["message"] for e in api.call("PUT", "/catalog", body).get_json()["errors"]}
+    errors = {e["field"]: e["message"] for e in any_api.call("PUT", "/catalog", body).get_json()["errors"]}
     assert "unknown municipality code 0001" in errors["offers[0].location.municipality_code"]
     assert errors["offers[1].age_max"] == "the highest age is lower than the lowest age"
-    assert counts(api.app) == (0, 0)
+    assert counts(any_api.app) == (0, 0)
 
 
 def test_envelope_problems(api):
@@ -80,14 +80,14 @@ def test_envelope_problems(api):
     assert form.status_code == 415
 
 
-def test_a_duplicate_request_id_returns_the_first_answer(api):
+def test_a_duplicate_request_id_returns_the_first_answer(any_api):
     request_id = new_id()
     body = {"request_id": request_id, "providers": [provider(1)], "offers": [offer(1)]}
-    first = api.call("PUT", "/catalog", body)
+    first = any_api.call("PUT", "/catalog", body)
     assert first.get_json()["created"] == 1
-    second = api.call("PUT", "/catalog", body)
+    second = any_api.call("PUT", "/catalog", body)
     assert second.get_json() == first.get_json()  # created: 1 again, not unchanged: the answer was kept
-    other = api.call("PUT", "/catalog", {**body, "offers": [offer(2)]})
+    other = any_api.call("PUT", "/catalog", {**body, "offers": [offer(2)]})
     assert other.status_code == 422
     assert other.get_json()["errors"][0]["field"] == "request_id"
 
@@ -101,22 +101,22 @@ def test_a_10_mb_body_is_refused_with_413_before_it_is_read(api):
     assert small.status_code == 413  # the small endpoints take 64 KB
 
 
-def test_10000_offers_in_one_put(api, record_property):
+def test_10000_offers_in_one_put(any_api, record_property):
     providers = [provider(i) for i in range(1, 101)]
     offers = [offer(i, f"gem-p{i % 100 + 1}") for i in range(10_000)]
     raw = json.dumps({"providers": providers, "offers": offers}).encode()
-    assert len(raw) < api.app.config["API_MAX_CATALOG_BYTES"]
+    assert len(raw) < any_api.app.config["API_MAX_CATALOG_BYTES"]
     started = time.perf_counter()
-    response = api.call("PUT", "/catalog", raw=raw)
+    response = any_api.call("PUT", "/catalog", raw=raw)
     took = time.perf_counter() - started
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {"providers": 100, "offers": 10_000, "created": 10_000, "updated": 0,
                                    "unchanged": 0}
     started = time.perf_counter()
-    assert api.call("PUT", "/catalog", raw=raw).get_json()["unchanged"] == 10_000
+    assert any_api.call("PUT", "/catalog", raw=raw).get_json()["unchanged"] == 10_000
     again = time.perf_counter() - started
     record_property("seconds", {"create": round(took, 1), "unchanged": round(again, 1), "bytes": len(raw)})
     print(f"\n10,000 offers ({len(raw):,} bytes): create {took:.1f} s, unchanged {again:.1f} s")
-    assert counts(api.app) == (10_000, 100)
+    assert counts(any_api.app) == (10_000, 100)
     assert took < 120
     assert again < 120

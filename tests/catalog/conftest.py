@@ -1,4 +1,8 @@
-"""Catalog fixtures: import rows made to measure, and apps with a small or the demo catalog."""
+"""Catalog fixtures: import rows made to measure, and apps with a small or the demo catalog.
+
+As in every package: a fixture whose name starts with `any_` (or is built on one, as `small_app` on `any_app`) runs
+its tests on SQLite and again on PostgreSQL, the others on SQLite only. Search (full-text on each database) and the
+importer's upserts run on both; see docs/decisions.md, "Which tests run on PostgreSQL"."""
 
 import pytest
 

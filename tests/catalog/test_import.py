@@ -141,18 +141,18 @@ def test_broken_json_is_reported_with_its_line():
     assert [(e.line, e.field) for e in errors] == [(2, "json")]
 
 
-def test_the_complaint_term_is_loaded_and_a_bad_one_is_a_row_error(any_app):
+def test_the_complaint_term_is_loaded_and_a_bad_one_is_a_row_error(app):
     rows = [row(offer_id="term-8", complaint_term_weeks=8), row(offer_id="no-term", provider_id="p2",
                                                                  agb_code="98000102", provider_name="Sinnekrûd"),
             row(offer_id="term-27", provider_id="p3", agb_code="98000103", provider_name="Te Lang",
                 complaint_term_weeks=27),
             row(offer_id="term-word", provider_id="p4", agb_code="98000104", provider_name="Seis Wiken",
                 complaint_term_weeks="zes")]
-    report = load(any_app, rows)
+    report = load(app, rows)
     assert report.loaded == 2
     assert [(e.line, e.field) for e in report.errors] == [(4, "complaint_term_weeks"), (5, "complaint_term_weeks")]
     assert report.errors[0].message == "dit moet tussen 1 en 26 liggen"
-    with any_app.app_context(), db.new_session() as session:
+    with app.app_context(), db.new_session() as session:
         terms = dict(session.exec(select(Provider.external_id, Provider.complaint_term_weeks)).all())
     assert terms == {"p1": 8, "p2": None}
 

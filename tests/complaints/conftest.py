@@ -1,4 +1,9 @@
-"""Complaint fixtures: the demo family with its plan and care (Tom's help at Kompas), on SQLite and PostgreSQL."""
+"""Complaint fixtures: the demo family with its plan and care (Tom's help at Kompas).
+
+As in every package: a fixture whose name starts with `any_` runs its tests on SQLite and again on PostgreSQL, the
+others on SQLite only. A test asks for the `any_` one when what it checks depends on the database (constraints,
+the append-only trigger, the audit chain, stored text, the outbox); see docs/decisions.md, "Which tests run on
+PostgreSQL"."""
 
 import uuid
 
@@ -31,7 +36,7 @@ def any_complaint_app(request, tmp_path):
 
 @pytest.fixture
 def complaint_app(tmp_path):
-    """The app on SQLite only (for the HTTP tests)."""
+    """The app on SQLite only."""
     flask_app = _app(f"sqlite:///{tmp_path / 'complaints.db'}", tmp_path)
     yield flask_app
     with flask_app.app_context():
@@ -50,7 +55,14 @@ class World:
 
 
 @pytest.fixture
-def world(any_complaint_app):
-    """An app context on the parametrised app, with the demo people at hand."""
+def world(complaint_app):
+    """An app context on the SQLite app, with the demo people at hand."""
+    with complaint_app.test_request_context():
+        yield World(db.session)
+
+
+@pytest.fixture
+def any_world(any_complaint_app):
+    """The same on SQLite and on PostgreSQL."""
     with any_complaint_app.test_request_context():
         yield World(db.session)

@@ -1,4 +1,5 @@
-"""The complaint rules without HTTP, on SQLite and PostgreSQL: routing, idempotency, handling, reopening, report."""
+"""The complaint rules without HTTP: routing, idempotency, handling, reopening, report; what the database decides
+(unique client id, append-only timeline, stored text, audit chain, the monthly outbox event) also on PostgreSQL."""
 
 import pytest
 import sqlalchemy as sa
@@ -84,15 +85,15 @@ def test_empty_complaint_names_both_problems(world):
     assert {field for field, _ in failed.value.reasons} == {"about", "text"}
 
 
-def test_the_same_client_id_files_one_complaint(world):
-    first = file(world)
-    second = file(world, text="Second send of the same form")
+def test_the_same_client_id_files_one_complaint(any_world):
+    first = file(any_world)
+    second = file(any_world, text="Second send of the same form")
     assert second.id == first.id
     assert len(db.session.exec(select(Complaint)).all()) == 1
 
 
-def test_the_database_refuses_a_second_complaint_with_the_same_client_id(world):
-    first = file(world)
+def test_the_database_refuses_a_second_complaint_with_the_same_client_id(any_world):
+    first = file(any_world)
     again = Complaint(number="2026-XXXXXX", family_id=first.family_id, complainant_id=first.complainant_id,
                       client_id=first.client_id, text="again")
     with db.session.begin_nested():
@@ -101,16 +102,16 @@ def test_the_database_refuses_a_second_complaint_with_the_same_client_id(world):
             db.session.flush()
 
 
-def test_hostile_text_frisian_and_emoji_are_stored_as_typed(world):
-    complaint = file(world, text=HOSTILE)
+def test_hostile_text_frisian_and_emoji_are_stored_as_typed(any_world):
+    complaint = file(any_world, text=HOSTILE)
     db.session.commit()
     assert db.session.get(Complaint, complaint.id).text == HOSTILE
     assert db.session.exec(select(sa.func.count()).select_from(Complaint)).one() == 1
 
 
-def test_access_is_logged_in_the_complaints_own_chain_not_the_familys(world):
-    complaint = file(world)
-    services.own_complaint(db.session, person=world.person("tom"), complaint_id=complaint.id)
+def test_access_is_logged_in_the_complaints_own_chain_not_the_familys(any_world):
+    complaint = file(any_world)
+    services.own_complaint(db.session, person=any_world.person("tom"), complaint_id=complaint.id)
     events = db.session.exec(select(AccessLogEntry.event).where(AccessLogEntry.family_id == complaint.id)).all()
     assert events == ["complaint.create", "complaint.view"]
     assert db.session.exec(select(AccessLogEntry).where(AccessLogEntry.family_id == complaint.family_id,
@@ -254,8 +255,8 @@ def test_satisfaction_only_after_closure_and_once(world):
     assert (handled.part.status, handled.part.satisfied) == ("closed", False)
 
 
-def test_timeline_events_are_append_only(world):
-    complaint = file(world)
+def test_timeline_events_are_append_only(any_world):
+    complaint = file(any_world)
     db.session.commit()
     with pytest.raises(sa.exc.DatabaseError):
         db.session.execute(sa.update(ComplaintEvent).values(kind="closed"))
@@ -264,9 +265,9 @@ def test_timeline_events_are_append_only(world):
         ComplaintEvent.part_id == complaint.parts[0].id)).all() == ["received"]
 
 
-def test_monthly_report_counts_without_personal_data(world):
-    handled = _closed(world)
-    file(world, key="sanne", about=["municipality"], client_id="client-sanne-0002")
+def test_monthly_report_counts_without_personal_data(any_world):
+    handled = _closed(any_world)
+    file(any_world, key="sanne", about=["municipality"], client_id="client-sanne-0002")
     assert report.emit_month(db.session, month=today().replace(day=1)) == 1
     event = db.session.exec(select(OutboxEvent).where(OutboxEvent.event_type == "complaints.monthly")).one()
     payload = event.payload
@@ -279,7 +280,7 @@ def test_monthly_report_counts_without_personal_data(world):
     assert payload["outcomes"]["unfounded"] == 1
     assert payload["closed"] == 1
     text = str(payload)
-    for secret in (handled.complaint.number, handled.complaint.id, world.person("tom").id, "Tom", "ôfsein"):
+    for secret in (handled.complaint.number, handled.complaint.id, any_world.person("tom").id, "Tom", "ôfsein"):
         assert secret not in text
     assert report.emit_month(db.session, month=today().replace(day=1)) == 0  # the month is reported already
     assert len(db.session.exec(select(OutboxEvent).where(OutboxEvent.event_type == "complaints.monthly")).all()) == 1

@@ -39,8 +39,8 @@ def test_unknown_persona_is_404(client):
     assert client.post("/demo/inloggen/nobody", data={"csrf_token": token}).status_code == 404
 
 
-def test_personas_have_the_ages_and_roles_of_the_story(any_app):
-    with any_app.app_context(), db.new_session() as session:
+def test_personas_have_the_ages_and_roles_of_the_story(app):
+    with app.app_context(), db.new_session() as session:
         people = demo_people(session)
         ages = {key: age_on(p.birthdate, today()) for key, p in people.items() if p.birthdate}
         assert ages["tom"] == 14

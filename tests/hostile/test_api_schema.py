@@ -43,11 +43,11 @@ def before_generate_path_parameters(context, strategy):
 
 
 @pytest.fixture
-def real_ids(api_app) -> dict:
+def real_ids(any_api_app) -> dict:
     """A real request for an assignment (Tom's school goal) and the demo plan, to aim generated calls at."""
-    reference = requested(api_app)
-    with api_app.app_context():
-        plan_id = db.session.exec(select(Plan.id).where(Plan.family_id == family_id(api_app))).one()
+    reference = requested(any_api_app)
+    with any_api_app.app_context():
+        plan_id = db.session.exec(select(Plan.id).where(Plan.family_id == family_id(any_api_app))).one()
     return {"reference": reference, "plan_id": plan_id}
 
 
@@ -55,29 +55,29 @@ def real_ids(api_app) -> dict:
 @settings(max_examples=25, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
-def test_the_api_answers_hostile_calls_as_documented(case, api_app, jwks, real_ids):
+def test_the_api_answers_hostile_calls_as_documented(case, any_api_app, jwks, real_ids):
     if case.path_parameters:
         case.path_parameters = {name: real_ids[name] if value == REAL else value
                                 for name, value in case.path_parameters.items()}
-    response = case.call_and_validate(app=api_app, headers={"Authorization": f"Bearer {sign(jwks.keys[0])}"},
+    response = case.call_and_validate(app=any_api_app, headers={"Authorization": f"Bearer {sign(jwks.keys[0])}"},
                                       checks=CHECKS)
     assert response.status_code < 500
 
 
-def test_a_request_id_that_is_no_string_is_refused_by_name(api):
-    reference = requested(api.app)
+def test_a_request_id_that_is_no_string_is_refused_by_name(any_api):
+    reference = requested(any_api.app)
     for request_id in ([None, None], 42, {"a": 1}, "3f1c7c1e-0d6a-4c55-9a53-2b8e3f0c9d1\x00"):
-        response = api.call("POST", f"/assignments/{reference}/decision",
-                            {"decision": "examining", "request_id": request_id})
+        response = any_api.call("POST", f"/assignments/{reference}/decision",
+                                {"decision": "examining", "request_id": request_id})
         assert response.status_code == 422, request_id
         assert {e["field"] for e in response.get_json()["errors"]} == {"request_id"}
 
 
-def test_a_nul_in_the_path_is_no_address_and_is_logged_as_sent(api):
-    response = api.call("POST", "/assignments/a%00b/decision",
-                        {"decision": "examining", "request_id": "3f1c7c1e-0d6a-4c55-9a53-2b8e3f0c9d11"})
+def test_a_nul_in_the_path_is_no_address_and_is_logged_as_sent(any_api):
+    response = any_api.call("POST", "/assignments/a%00b/decision",
+                            {"decision": "examining", "request_id": "3f1c7c1e-0d6a-4c55-9a53-2b8e3f0c9d11"})
     assert response.status_code == 404
-    assert api.call("GET", "/plans/%00/status").status_code == 404
-    with api.app.app_context():
+    assert any_api.call("GET", "/plans/%00/status").status_code == 404
+    with any_api.app.app_context():
         logged = db.session.exec(select(AccessLogEntry.detail).where(AccessLogEntry.event == "api.refused")).all()
     assert any("POST /api/v1/assignments/a%00b/decision -> 404" in detail for detail in logged), logged

@@ -1,4 +1,9 @@
-"""Fixtures for the plan: the demo family's plan with its content, and contexts per persona."""
+"""Fixtures for the plan: the demo family's plan with its content, and contexts per persona.
+
+As in every package: a fixture whose name starts with `any_` runs its tests on SQLite and again on PostgreSQL, the
+others on SQLite only. A test asks for `any_plan_app` when what it checks depends on the database (versions and
+raced saves, the outbox's order, a rolled-back transaction, stored text and dates); see docs/decisions.md, "Which
+tests run on PostgreSQL"."""
 
 import pytest
 from sqlmodel import select

@@ -43,8 +43,8 @@ def _keys(flask_app):
         return list(session.exec(select(OutboxEvent.idempotency_key)).all())
 
 
-def test_backoffice_down_then_back_gets_every_event_once_in_order(seeded, token_provider, tmp_path):
-    flask_app, url = seeded
+def test_backoffice_down_then_back_gets_every_event_once_in_order(any_seeded, token_provider, tmp_path):
+    flask_app, url = any_seeded
     add_events(flask_app, plans=5, per_plan=4)
     port = free_port()
     worker = _worker(url, token_provider, f"http://127.0.0.1:{port}", tmp_path)
@@ -71,8 +71,8 @@ def _attempted(flask_app) -> bool:
         return session.exec(select(OutboxEvent).where(OutboxEvent.attempts > 1)).first() is not None
 
 
-def test_worker_killed_mid_delivery_loses_and_doubles_nothing(seeded, token_provider, tmp_path):
-    flask_app, url = seeded
+def test_worker_killed_mid_delivery_loses_and_doubles_nothing(any_seeded, token_provider, tmp_path):
+    flask_app, url = any_seeded
     add_events(flask_app, plans=4, per_plan=10)
     simulator = _simulator(url, token_provider, tmp_path, "--fail", "slow", "--slow-seconds", "0.03")
     first = _worker(url, token_provider, simulator.url, tmp_path, name="first")
@@ -137,10 +137,10 @@ def test_refused_token_is_renewed(seeded, token_provider, tmp_path):
         simulator.stop()
 
 
-def test_accepted_then_timed_out_is_sent_again_and_counted_once(seeded, token_provider, tmp_path):
+def test_accepted_then_timed_out_is_sent_again_and_counted_once(any_seeded, token_provider, tmp_path):
     """The backoffice stores the event but its answer never comes: the worker gives up waiting, sends it again
     later with the same idempotency key, and the backoffice counts it once."""
-    flask_app, url = seeded
+    flask_app, url = any_seeded
     add_events(flask_app, plans=2, per_plan=3)
     simulator = _simulator(url, token_provider, tmp_path, "--fail", "timeout", "--timeout-seconds", "4")
     worker = _worker(url, token_provider, simulator.url, tmp_path, SYNC_TIMEOUT_SECONDS="1")

@@ -39,8 +39,14 @@ def backoffice():
 
 
 @pytest.fixture
-def synced_app(seeded):
+def any_synced_app(any_seeded):
     """The app with the demo plan and its four outbox events, on SQLite and PostgreSQL."""
+    return any_seeded[0]
+
+
+@pytest.fixture
+def synced_app(seeded):
+    """The same on SQLite only."""
     return seeded[0]
 
 
@@ -62,9 +68,9 @@ def test_backoff_doubles_with_jitter_and_is_capped():
     assert len({round(w, 6) for w in (worker.backoff_seconds(3, base=2, cap=60) for _ in range(20))}) > 1
 
 
-def test_only_the_first_undelivered_event_of_a_plan_is_due(synced_app):
-    add_events(synced_app, plans=3, per_plan=3)
-    with synced_app.app_context(), db.new_session() as session:
+def test_only_the_first_undelivered_event_of_a_plan_is_due(any_synced_app):
+    add_events(any_synced_app, plans=3, per_plan=3)
+    with any_synced_app.app_context(), db.new_session() as session:
         heads = worker.claim(session, limit=100)
         assert sorted(e.aggregate_id for e in heads) == sorted({e.aggregate_id for e in heads})
         assert all(e.sequence == 1 for e in heads)
@@ -72,11 +78,11 @@ def test_only_the_first_undelivered_event_of_a_plan_is_due(synced_app):
         session.rollback()
 
 
-def test_delivers_everything_in_order_and_counts_one_token(synced_app, backoffice):
+def test_delivers_everything_in_order_and_counts_one_token(any_synced_app, backoffice):
     settings, ledger, _ = backoffice
-    keys = add_events(synced_app, plans=4, per_plan=5)
-    deliverer = _deliver_all(synced_app, settings)
-    assert statuses(synced_app) == {"pending": 0, "delivered": 24, "dead": 0}
+    keys = add_events(any_synced_app, plans=4, per_plan=5)
+    deliverer = _deliver_all(any_synced_app, settings)
+    assert statuses(any_synced_app) == {"pending": 0, "delivered": 24, "dead": 0}
     seen = ledger.snapshot()
     assert set(keys) <= {entry["key"] for entry in seen["accepted"]}
     assert seen["rejected"] == []
@@ -86,12 +92,12 @@ def test_delivers_everything_in_order_and_counts_one_token(synced_app, backoffic
     assert deliverer.tokens.fetched == 1
 
 
-def test_a_failing_event_holds_back_its_plan_then_dies_after_the_last_attempt(synced_app, backoffice):
+def test_a_failing_event_holds_back_its_plan_then_dies_after_the_last_attempt(any_synced_app, backoffice):
     settings, ledger, sim_settings = backoffice
-    add_events(synced_app, plans=2, per_plan=2)
+    add_events(any_synced_app, plans=2, per_plan=2)
     sim_settings.fail = "500"
     deliverer = worker.Deliverer(settings)
-    with synced_app.app_context(), db.new_session() as session:
+    with any_synced_app.app_context(), db.new_session() as session:
         for _ in range(3):
             worker.deliver_batch(session, deliverer, settings)
             for event in session.exec(select(OutboxEvent).where(OutboxEvent.next_attempt_at.is_not(None))).all():
@@ -105,25 +111,25 @@ def test_a_failing_event_holds_back_its_plan_then_dies_after_the_last_attempt(sy
         assert all("HTTP 500" in e.last_error for e in dead)
         assert all(e.attempts == 0 for e in rows if e.sequence > 1)  # never sent before the one ahead of it
     sim_settings.fail = ""
-    _deliver_all(synced_app, settings)
-    assert statuses(synced_app)["delivered"] == 0  # the dead heads still hold their plans back
-    with synced_app.app_context(), db.new_session() as session:
+    _deliver_all(any_synced_app, settings)
+    assert statuses(any_synced_app)["delivered"] == 0  # the dead heads still hold their plans back
+    with any_synced_app.app_context(), db.new_session() as session:
         for event in dead:
             services.retry_event(session, event_id=event.id)
         session.commit()
-    _deliver_all(synced_app, settings)
-    assert statuses(synced_app) == {"pending": 0, "delivered": 8, "dead": 0}
+    _deliver_all(any_synced_app, settings)
+    assert statuses(any_synced_app) == {"pending": 0, "delivered": 8, "dead": 0}
 
 
-def test_a_refused_payload_is_dead_at_once(synced_app, backoffice):
+def test_a_refused_payload_is_dead_at_once(any_synced_app, backoffice):
     settings, ledger, _ = backoffice
-    with synced_app.app_context(), db.new_session() as session:
+    with any_synced_app.app_context(), db.new_session() as session:
         event = session.exec(select(OutboxEvent).order_by(OutboxEvent.id)).first()
         event.payload = {**event.payload, "extra": "not in the schema"}  # as if written by a broken release
         session.add(event)
         session.commit()
-    _deliver_all(synced_app, settings)
-    with synced_app.app_context(), db.new_session() as session:
+    _deliver_all(any_synced_app, settings)
+    with any_synced_app.app_context(), db.new_session() as session:
         first = session.exec(select(OutboxEvent).order_by(OutboxEvent.id)).first()
         assert first.status == "dead"
         assert first.attempts == 1

@@ -1,4 +1,9 @@
-"""Fixtures for the ZGW tests: the fake ZRC on a free port, the app on SQLite and PostgreSQL."""
+"""Fixtures for the ZGW tests: the fake ZRC on a free port, the app on SQLite and PostgreSQL.
+
+As in every package: a fixture whose name starts with `any_` runs its tests on SQLite and again on PostgreSQL, the
+others on SQLite only. A test asks for the `any_` one when what it checks depends on the database (the outbox's
+order per plan, retries and dead events, the stored Zaak and its verdicts, dates of stored events); see
+docs/decisions.md, "Which tests run on PostgreSQL"."""
 
 import uuid
 
@@ -25,37 +30,37 @@ def settings(zrc):
     return settings_for(zrc.url)
 
 
-def _app(request, tmp_path, *, with_plan: bool):
-    if request.param == "postgresql":
+def _app(database: str, request, tmp_path, *, with_plan: bool):
+    if database == "postgresql":
         url = request.getfixturevalue("postgres").create_database(f"z_{uuid.uuid4().hex[:12]}")
     else:
         url = f"sqlite:///{tmp_path / 'zgw.db'}"
-    return make_app(url, with_plan=with_plan, MAIL_DIR=str(tmp_path / "mail"), RATELIMIT_ENABLED=False,
-                    COMPLAINT_FILES_DIR=str(tmp_path / "files"))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def zgw_app(request, tmp_path):
-    """The demo family without a plan (an empty outbox), on a file SQLite and on PostgreSQL."""
-    flask_app = _app(request, tmp_path, with_plan=False)
+    flask_app = make_app(url, with_plan=with_plan, MAIL_DIR=str(tmp_path / "mail"), RATELIMIT_ENABLED=False,
+                         COMPLAINT_FILES_DIR=str(tmp_path / "files"))
     yield flask_app
     with flask_app.app_context():
         db.engine.dispose()
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_zgw_app(request, tmp_path):
+    """The demo family without a plan (an empty outbox), on a file SQLite and on PostgreSQL."""
+    yield from _app(request.param, request, tmp_path, with_plan=False)
+
+
+@pytest.fixture
 def lite_app(request, tmp_path):
     """The same on SQLite only, for the tests that vary the request rather than the database."""
-    flask_app = _app(request, tmp_path, with_plan=False)
-    yield flask_app
-    with flask_app.app_context():
-        db.engine.dispose()
+    yield from _app("sqlite", request, tmp_path, with_plan=False)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def plan_app(request, tmp_path):
+def any_plan_app(request, tmp_path):
     """The demo family with its plan, its care and the four outbox events of it, on SQLite and PostgreSQL."""
-    flask_app = _app(request, tmp_path, with_plan=True)
-    yield flask_app
-    with flask_app.app_context():
-        db.engine.dispose()
+    yield from _app(request.param, request, tmp_path, with_plan=True)
+
+
+@pytest.fixture
+def plan_app(request, tmp_path):
+    """The same on SQLite only."""
+    yield from _app("sqlite", request, tmp_path, with_plan=True)

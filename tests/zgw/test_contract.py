@@ -40,9 +40,9 @@ def _only_valid_requests(zrc) -> None:
         assert headers["authorization"].startswith("Bearer ")
 
 
-def test_a_fixed_plan_becomes_one_zaak_with_its_statuses_and_its_result(zgw_app, zrc, settings):
-    ids = plan_story(zgw_app, "plan-zgw-1")
-    register_all(zgw_app, settings)
+def test_a_fixed_plan_becomes_one_zaak_with_its_statuses_and_its_result(any_zgw_app, zrc, settings):
+    ids = plan_story(any_zgw_app, "plan-zgw-1")
+    register_all(any_zgw_app, settings)
 
     _only_valid_requests(zrc)
     (zaak,) = zrc.zaken.values()
@@ -63,10 +63,10 @@ def test_a_fixed_plan_becomes_one_zaak_with_its_statuses_and_its_result(zgw_app,
     assert "goal-b: deels behaald" in resultaat["toelichting"]
     assert zaak["resultaat"] == resultaat["url"]
 
-    (row,) = zaak_rows(zgw_app)
+    (row,) = zaak_rows(any_zgw_app)
     assert (row.subject_type, row.subject_id, row.url) == ("plan", "plan-zgw-1", zaak["url"])
     assert row.verdicts == {"goal-a": "achieved", "goal-b": "partly"}
-    done = registrations(zgw_app)
+    done = registrations(any_zgw_app)
     assert [done[i].status for i in ids] == ["registered"] * 6
     assert [done[i].url for i in ids[:4]] == [s["url"] for s in statuses]
     assert done[ids[5]].url == resultaat["url"]
@@ -77,11 +77,11 @@ def test_a_fixed_plan_becomes_one_zaak_with_its_statuses_and_its_result(zgw_app,
     assert posts.count(("PUT", "resultaten")) == 1
 
 
-def test_a_plan_fixed_before_the_adapter_gets_its_zaak_with_its_first_event(plan_app, zrc, settings):
-    register_all(plan_app, settings)
+def test_a_plan_fixed_before_the_adapter_gets_its_zaak_with_its_first_event(any_plan_app, zrc, settings):
+    register_all(any_plan_app, settings)
     _only_valid_requests(zrc)
     (zaak,) = zrc.zaken.values()
-    with plan_app.app_context():
+    with any_plan_app.app_context():
         first = db.session.exec(select(OutboxEvent).order_by(OutboxEvent.id)).first()
     assert zaak["identificatie"] == f"ONSPLAN-{first.aggregate_id}"
     assert zaak["startdatum"] == mapping.local_date(first.payload["confirmed_at"]).isoformat()
@@ -89,8 +89,8 @@ def test_a_plan_fixed_before_the_adapter_gets_its_zaak_with_its_first_event(plan
         [STATUSTYPES["help_requested"]] * 2 + [STATUSTYPES["care_started"], STATUSTYPES["care_stopped"]])
 
 
-def test_a_complaint_about_the_municipality_becomes_its_own_zaak(plan_app, zrc, settings):
-    with plan_app.test_request_context():
+def test_a_complaint_about_the_municipality_becomes_its_own_zaak(any_plan_app, zrc, settings):
+    with any_plan_app.test_request_context():
         people = demo_people(db.session)
         kompas = db.session.exec(select(Provider).where(Provider.external_id == "demo-p000")).one()
         complaint = complaint_services.file_complaint(
@@ -104,7 +104,7 @@ def test_a_complaint_about_the_municipality_becomes_its_own_zaak(plan_app, zrc, 
     assert "De ôfspraken" not in str(event.payload)
     assert people["tom"].id not in str(event.payload)
 
-    register_all(plan_app, settings)
+    register_all(any_plan_app, settings)
     _only_valid_requests(zrc)
     (zaak,) = [z for z in zrc.zaken.values() if z["zaaktype"] == ZAAKTYPE_COMPLAINT]
     assert zaak["identificatie"] == f"ONSPLAN-{complaint.number}"
@@ -113,7 +113,7 @@ def test_a_complaint_about_the_municipality_becomes_its_own_zaak(plan_app, zrc, 
     assert "ôfspraken" not in str(zaak)
     (status,) = [s for s in zrc.statussen.values() if s["zaak"] == zaak["url"]]
     assert status["statustype"] == STATUSTYPES["complaint_received"]
-    assert {(r.subject_type, r.subject_id) for r in zaak_rows(plan_app)} >= {("complaint", complaint.id)}
+    assert {(r.subject_type, r.subject_id) for r in zaak_rows(any_plan_app)} >= {("complaint", complaint.id)}
 
 
 def test_a_complaint_only_about_a_provider_is_not_sent(plan_app):
@@ -126,46 +126,46 @@ def test_a_complaint_only_about_a_provider_is_not_sent(plan_app):
         assert db.session.exec(select(OutboxEvent).where(OutboxEvent.event_type == "complaint.filed")).all() == []
 
 
-def test_a_lost_answer_to_the_zaak_does_not_make_a_second_zaak(zgw_app, zrc, settings):
+def test_a_lost_answer_to_the_zaak_does_not_make_a_second_zaak(any_zgw_app, zrc, settings):
     zrc.lose_next_answer("POST", "zaken")
-    emit(zgw_app, "plan.fixed", plan_fixed("plan-lost"))
-    register_all(zgw_app, settings)
+    emit(any_zgw_app, "plan.fixed", plan_fixed("plan-lost"))
+    register_all(any_zgw_app, settings)
     assert len(zrc.zaken) == 1  # the ZRC made it, but we never heard
-    assert zaak_rows(zgw_app) == []
-    (row,) = registrations(zgw_app).values()
+    assert zaak_rows(any_zgw_app) == []
+    (row,) = registrations(any_zgw_app).values()
     assert (row.status, row.attempts) == ("pending", 1)
     assert "502" in row.note
 
-    make_due(zgw_app)
-    register_all(zgw_app, settings)
+    make_due(any_zgw_app)
+    register_all(any_zgw_app, settings)
     assert len(zrc.zaken) == 1
     (zaak,) = zrc.zaken.values()
-    assert [r.url for r in zaak_rows(zgw_app)] == [zaak["url"]]
+    assert [r.url for r in zaak_rows(any_zgw_app)] == [zaak["url"]]
     assert [(s.method, s.resource) for s in zrc.seen].count(("POST", "zaken")) == 1
     assert len(zrc.statussen) == 1
-    assert [r.status for r in registrations(zgw_app).values()] == ["registered"]
+    assert [r.status for r in registrations(any_zgw_app).values()] == ["registered"]
 
 
-def test_a_failed_status_is_retried_on_the_same_zaak_and_a_lost_one_is_not_set_twice(zgw_app, zrc, settings):
+def test_a_failed_status_is_retried_on_the_same_zaak_and_a_lost_one_is_not_set_twice(any_zgw_app, zrc, settings):
     zrc.page_size = 1  # the status lookup has to follow the pages
-    emit(zgw_app, "plan.fixed", plan_fixed("plan-retry"))
-    emit(zgw_app, "care.started", care_started("plan-retry", "goal-a"))
-    emit(zgw_app, "care.started", care_started("plan-retry", "goal-b", at="2026-12-03T10:00:00+00:00"))
+    emit(any_zgw_app, "plan.fixed", plan_fixed("plan-retry"))
+    emit(any_zgw_app, "care.started", care_started("plan-retry", "goal-a"))
+    emit(any_zgw_app, "care.started", care_started("plan-retry", "goal-b", at="2026-12-03T10:00:00+00:00"))
     zrc.fail_next("POST", "statussen")  # the plan's first status is refused for now, after its Zaak was made
-    register_all(zgw_app, settings)
+    register_all(any_zgw_app, settings)
     assert len(zrc.zaken) == 1
-    assert len(zaak_rows(zgw_app)) == 1
+    assert len(zaak_rows(any_zgw_app)) == 1
     assert zrc.statussen == {}
-    assert sorted(r.status for r in registrations(zgw_app).values()) == ["pending"]  # the rest waits behind it
+    assert sorted(r.status for r in registrations(any_zgw_app).values()) == ["pending"]  # the rest waits behind it
 
-    make_due(zgw_app)
+    make_due(any_zgw_app)
     zrc.lose_next_answer("POST", "statussen", skip=2)  # fixed and goal a are answered; goal b's answer is lost
-    register_all(zgw_app, settings)
+    register_all(any_zgw_app, settings)
     assert len(zrc.statussen) == 3
-    assert sorted(r.status for r in registrations(zgw_app).values()) == ["pending", "registered", "registered"]
+    assert sorted(r.status for r in registrations(any_zgw_app).values()) == ["pending", "registered", "registered"]
 
-    make_due(zgw_app)
-    register_all(zgw_app, settings)
+    make_due(any_zgw_app)
+    register_all(any_zgw_app, settings)
     assert len(zrc.statussen) == 3  # found on the lookup's second page, not set again
     assert any(s.resource == "statussen" and s.query.get("page") == ["2"] for s in zrc.seen)
     assert sorted(s["statustype"] for s in zrc.statussen.values()) == sorted(
@@ -173,7 +173,7 @@ def test_a_failed_status_is_retried_on_the_same_zaak_and_a_lost_one_is_not_set_t
     calls = [(s.method, s.resource) for s in zrc.seen]
     assert calls.count(("POST", "zaken")) == 1
     assert calls.count(("GET", "zaken")) == 1  # after that the Zaak came from zgw_zaak, not from the ZRC
-    assert {r.status for r in registrations(zgw_app).values()} == {"registered"}
+    assert {r.status for r in registrations(any_zgw_app).values()} == {"registered"}
     _only_valid_requests(zrc)
 
 

@@ -33,32 +33,32 @@ def _requests_about(zrc, text: str) -> list:
     return [s for s in zrc.seen if text in str(s.query) or text in str(s.body)]
 
 
-def test_a_dead_event_holds_its_plan_back_but_not_other_plans_until_retried(zgw_app, zrc, settings):
-    bad = [emit(zgw_app, "plan.fixed", plan_fixed("plan-bad")),
-           emit(zgw_app, "assignment.requested", assignment_requested("plan-bad"))]
-    good = [emit(zgw_app, "plan.fixed", plan_fixed("plan-good")),
-            emit(zgw_app, "care.started", care_started("plan-good"))]
+def test_a_dead_event_holds_its_plan_back_but_not_other_plans_until_retried(any_zgw_app, zrc, settings):
+    bad = [emit(any_zgw_app, "plan.fixed", plan_fixed("plan-bad")),
+           emit(any_zgw_app, "assignment.requested", assignment_requested("plan-bad"))]
+    good = [emit(any_zgw_app, "plan.fixed", plan_fixed("plan-good")),
+            emit(any_zgw_app, "care.started", care_started("plan-good"))]
     zrc.fail_next("POST", "zaken", status=400)  # plan-bad's Zaak is refused: permanent
-    register_all(zgw_app, settings)
+    register_all(any_zgw_app, settings)
 
-    done = registrations(zgw_app)
+    done = registrations(any_zgw_app)
     assert done[bad[0]].status == "dead"
     assert done[bad[0]].attempts == 1
     assert bad[1] not in done  # never tried: it waits behind the dead one
     assert [done[i].status for i in good] == ["registered", "registered"]
     assert [s.method for s in _requests_about(zrc, "plan-bad")] == ["GET", "POST"]
-    with zgw_app.app_context(), db.new_session() as session:
+    with any_zgw_app.app_context(), db.new_session() as session:
         assert worker.counts(session) == {"registered": 2, "skipped": 0, "pending": 1, "dead": 1}
 
-    zgw_app.config["ZGW"] = settings
-    runner = zgw_app.test_cli_runner()
+    any_zgw_app.config["ZGW"] = settings
+    runner = any_zgw_app.test_cli_runner()
     again = runner.invoke(args=["zgw", "retry", str(bad[0])])
     assert again.exit_code == 0, again.output
     assert runner.invoke(args=["zgw", "retry", str(good[0])]).exit_code == 1  # not dead: refused
     run = runner.invoke(args=["zgw", "run", "--once"])
     assert run.exit_code == 0, run.output
     assert run.output.splitlines() == ["zgw: 1 registered, 0 skipped, 0 failed (0 dead)"] * 2  # one step per round
-    done = registrations(zgw_app)
+    done = registrations(any_zgw_app)
     assert {done[i].status for i in bad + good} == {"registered"}
     assert len(zrc.zaken) == 2
     status = runner.invoke(args=["zgw", "status"])
