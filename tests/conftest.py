@@ -8,8 +8,9 @@ from flask import Flask
 
 import app.models  # noqa: F401  (every table)
 from app.extensions import db
+from tests.support.oidc import app_server_services, provider_env
 from tests.support.seeded import seeded_app
-from tests.support.servers import PostgresServer, RedisServer
+from tests.support.servers import PostgresServer, RedisServer, SeededServer, compile_translations
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 POSTGRES_PARAMS = ("postgresql", "postgres")  # the parameter that runs a test again on PostgreSQL
@@ -45,6 +46,28 @@ def redis_server():
     server = RedisServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, redis_server, oidc_provider):
+    """The app under gunicorn on a SQLite world with the demo family, one per test process (per xdist worker):
+    for the browser stories and the tests that need a real server. Like production it keeps rate limits and live
+    updates in Redis; it signs in with the session's OpenID provider (tests/support/oidc.app_server_services).
+    `_fresh_world` puts its world back as seeded before each test that uses it, so no test depends on what another
+    changed."""
+    compile_translations()
+    redis_url = f"{redis_server.url.rsplit('/', 1)[0]}/{redis_server.APP_SERVER_DB}"
+    server = SeededServer(tmp_path_factory.mktemp("app-server"), provider_env(app_server_services(oidc_provider)),
+                          redis_url=redis_url).seed().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_world(request):
+    """Before each test on the session's app server: its world as seeded (milliseconds, see SeededServer.reset)."""
+    if "app_server" in request.fixturenames:
+        request.getfixturevalue("app_server").reset()
 
 
 @pytest.fixture
@@ -119,9 +142,10 @@ def family_id(flask_app) -> str:
 
 @pytest.fixture(scope="session")
 def oidc_provider():
-    """A real OpenID Connect provider (npm oidc-provider on Node) for the whole run, with the test clients."""
-    from tests.support.oidc import TEST_CLIENTS, OidcProvider
+    """The one real OpenID Connect provider (npm oidc-provider on Node) of the run, with every client and resource
+    server the tests use (tests/support/oidc.py)."""
+    from tests.support.oidc import TEST_CLIENTS, TEST_RESOURCES, OidcProvider
 
-    provider = OidcProvider(TEST_CLIENTS).start()
+    provider = OidcProvider(TEST_CLIENTS, TEST_RESOURCES).start()
     yield provider
     provider.stop()

@@ -3,8 +3,6 @@
 Nothing here skips: a missing Chromium, axe-core (see helpers.axe_violations) or translation catalogue fails.
 """
 
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in_on_demo_page
-from tests.support.servers import ROOT, AppServer
+from tests.support.servers import AppServer
 
 HERE = Path(__file__).resolve().parent
 
@@ -25,45 +23,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-def _compile_translations() -> None:
-    """Compile the catalogues when a .mo file is missing or older than its .po file."""
-    catalogs = sorted((ROOT / "translations").glob("*/LC_MESSAGES/messages.po"))
-    assert catalogs, "no translation catalogues found under translations/"
-    stale = [po for po in catalogs
-             if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
-    if stale:
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d", "translations"],
-                       cwd=ROOT, check=True, capture_output=True, timeout=120)
-
-
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """The app under gunicorn on its own SQLite database with the demo family, for the whole run."""
-    assert CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
-    _compile_translations()
-    tmpdir = tmp_path_factory.mktemp("browser-app")
-    server = AppServer({
-        "APP_ENV": "development",
-        "DEMO": "1",
-        "SECRET_KEY": "browser-test-secret",
-        "DATABASE_URL": f"sqlite:///{tmpdir}/browser.db",
-        "SESSION_COOKIE_SECURE": "0",
-        "LOG_JSON": "0",
-        "MAIL_DIR": f"{tmpdir}/mail",  # the demo mailbox of this run only, not the repository's instance folder
-        # A plan page holds one of gunicorn's 16 threads for its live stream; the server only notices a page has
-        # gone when its next ping fails, so ping often and let the tests open many plan pages in a row.
-        "LIVE_HEARTBEAT_SECONDS": "2",
-    })
-    server.flask("db", "upgrade")
-    server.flask("demo", "seed")
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(scope="session")
 def base_url(app_server: AppServer) -> str:
-    """pytest-playwright gives every context this base URL: page.goto("/hulp") goes to the test server."""
+    """pytest-playwright gives every context this base URL: page.goto("/hulp") goes to the test server (the
+    session's seeded server, tests/conftest.py: each test finds the world as seeded)."""
+    assert CHROMIUM.exists(), f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
     return app_server.url
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.servers import ROOT, AppServer
+from tests.support.servers import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -140,15 +140,3 @@ def people_on(browser: Browser, base_url: str, **options) -> Iterator[Callable[[
     finally:
         for context in contexts:
             context.close()
-
-
-def seeded_server(folder: Path, secret: str) -> AppServer:
-    """The app under gunicorn on a SQLite database of its own with the demo family, started: for a story that
-    changes what other tests read."""
-    server = AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": secret,
-                        "DATABASE_URL": f"sqlite:///{folder}/story.db", "SESSION_COOKIE_SECURE": "0",
-                        "LOG_JSON": "0", "MAIL_DIR": f"{folder}/mail", "LIVE_HEARTBEAT_SECONDS": "2"})
-    server.flask("db", "upgrade")
-    server.flask("demo", "seed")
-    server.start()
-    return server

@@ -15,7 +15,7 @@ PAGES = [(None, "/klachten"), ("tom", "/klachten"), ("tom", "/klachten/nieuw"), 
 COMPLAINT_TEXT = "De ôfspraken mei Kompas waarden trije kear ôfsein 🙁 <script>alert(1)</script>"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def filed(tab_for) -> dict:
     """Tom files a complaint about Kompas (in Frisian) and Karin opens it: the complaint's and the part's paths."""
     tom = tab_for("tom")

@@ -1,24 +1,20 @@
 """Signing in with OpenID Connect in real Chromium on a phone: our sign-in page, the provider's pages, back home."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.oidc import CITIZENS_CLIENT, OidcProvider, app_env, link_identity, start_app
+from tests.support.oidc import OidcProvider, link_identity
 from tests.support.servers import AppServer
 
 
-@pytest.fixture(scope="module")
-def oidc_app(oidc_provider: OidcProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """The app with the test provider as its citizens' sign-in service, and Erik linked to `erik-digid`."""
-    env = app_env(tmp_path_factory.mktemp("oidc-browser"), {"citizens": (oidc_provider.issuer, CITIZENS_CLIENT)},
-                  secret="oidc-browser-test-secret")
-    server = start_app(env)
-    link_identity(env["DATABASE_URL"], persona="erik", issuer=oidc_provider.issuer, subject="erik-digid")
-    yield server
-    server.stop()
+@pytest.fixture
+def oidc_app(app_server: AppServer, oidc_provider: OidcProvider) -> AppServer:
+    """The session's app server (the test provider is its citizens' sign-in service), with Erik linked to
+    `erik-digid` in its world as seeded."""
+    link_identity(app_server.env["DATABASE_URL"], persona="erik", issuer=oidc_provider.issuer, subject="erik-digid")
+    return app_server
 
 
 def test_sign_in_with_the_provider_and_out_again(page: Page, oidc_app: AppServer, oidc_provider: OidcProvider):

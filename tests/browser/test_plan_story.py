@@ -1,4 +1,5 @@
-"""Issue 4's done-when in real Chromium, on a server of its own: Sanne (in Frysk), Erik, Tom and Lisa on their own
+"""Issue 4's done-when in real Chromium, on the session's app server (its world as seeded): Sanne (in Frysk),
+Erik, Tom and Lisa on their own
 phones (390×844) and Mark on his tablet (820×1180) write one plan together, see each other's changes live, agree on
 it, lose nothing, and Sanne reads it on the bus without network and adds to it there.
 """
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import assert_no_violations, people_on, seeded_server, sign_in_on_demo_page
+from tests.browser.helpers import assert_no_violations, people_on, sign_in_on_demo_page
 from tests.browser.test_plan_kitchen_table import TABLET
 from tests.browser.test_plan_offline import add_online, wait_for_copy, with_service_worker
 from tests.browser.test_sync_story import agree_to_everything
@@ -19,24 +20,17 @@ FIXED = {"fy": "Ôfpraat en fêststeld", "nl": "Akkoord en vastgesteld"}
 
 
 @pytest.fixture(scope="module")
-def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    server = seeded_server(tmp_path_factory.mktemp("plan-story"), "plan-story-secret")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def marks_tablet(browser: Browser, story_server: AppServer) -> Iterator[Page]:
-    context = browser.new_context(base_url=story_server.url, bypass_csp=True, **TABLET)
+def marks_tablet(browser: Browser, app_server: AppServer) -> Iterator[Page]:
+    context = browser.new_context(base_url=app_server.url, bypass_csp=True, **TABLET)
     page = context.new_page()
     sign_in_on_demo_page(page, "mark")
     yield page
     context.close()
 
 
-def test_the_family_and_mark_write_one_plan_together(browser: Browser, story_server: AppServer, marks_tablet: Page):
+def test_the_family_and_mark_write_one_plan_together(browser: Browser, app_server: AppServer, marks_tablet: Page):
     tag = uuid.uuid4().hex[:4]
-    with people_on(browser, story_server.url, bypass_csp=True) as person:
+    with people_on(browser, app_server.url, bypass_csp=True) as person:
         sanne, erik, tom, lisa = (person(key) for key in ("sanne", "erik", "tom", "lisa"))
         with_service_worker(sanne)  # her phone keeps the plan for the bus
         plan = sanne.locator('main a[href^="/plan/"]').first.get_attribute("href")

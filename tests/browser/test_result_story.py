@@ -1,4 +1,5 @@
-"""Issue 6's story in a real browser on a phone (390×844), on a server of its own (it changes what others read):
+"""Issue 6's story in a real browser on a phone (390×844), on the session's app server
+(its world as seeded before each test):
 
 Karin judges Tom's goal "deels behaald", Tom, Sanne (in Frysk) and Erik judge "behaald"; the family verdict is
 "behaald" and the municipality's outbox holds the second-50% event. Sanne rates the help, Jeroen (redactie)
@@ -13,28 +14,19 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import people_on, seeded_server
+from tests.browser.helpers import people_on
 from tests.browser.test_plan_accessibility import plan_of
 from tests.support.servers import AppServer
 
 
 @pytest.fixture(scope="module")
-def story_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    folder = tmp_path_factory.mktemp("result-story")
-    server = seeded_server(folder, "story-secret")
-    server.database = f"sqlite:///{folder}/story.db"
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def person(browser: Browser, story_server: AppServer) -> Iterator:
-    with people_on(browser, story_server.url) as open_as:
+def person(browser: Browser, app_server: AppServer) -> Iterator:
+    with people_on(browser, app_server.url) as open_as:
         yield open_as
 
 
 def outbox_events(server: AppServer, event_type: str) -> list[dict]:
-    engine = sa.create_engine(server.database)
+    engine = sa.create_engine(server.env["DATABASE_URL"])
     try:
         with engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT payload FROM outbox_event WHERE event_type = :t"), {"t": event_type})
@@ -52,7 +44,7 @@ def judge(page: Page, path: str, verdict: str, explanation: str) -> None:
         form.get_by_role("button").click()
 
 
-def test_the_family_decides_the_result_and_a_checked_rating_reaches_the_provider_page(person, story_server):
+def test_the_family_decides_the_result_and_a_checked_rating_reaches_the_provider_page(person, app_server):
     tom = person("tom")
     tom.goto(plan_of(tom))
     link = tom.locator('.result-status a[href$="/resultaat"]').first
@@ -64,7 +56,7 @@ def test_the_family_decides_the_result_and_a_checked_rating_reaches_the_provider
     expect(karin.locator("#family-verdict")).to_contain_text(re.compile(r"Tom \(Jongere\):\s*nog niet"))  # not yet
 
     judge(tom, path, "achieved", "Ik ga weer elke dag 🙂")
-    assert outbox_events(story_server, "result.achieved") == []  # the parents have not judged yet
+    assert outbox_events(app_server, "result.achieved") == []  # the parents have not judged yet
 
     sanne = person("sanne")  # her language is Frysk
     judge(sanne, path, "achieved", "Hy giet wer graach nei skoalle, ek op tongersdei.")
@@ -76,9 +68,9 @@ def test_the_family_decides_the_result_and_a_checked_rating_reaches_the_provider
     sanne.goto(path)
     expect(sanne.locator("#family-verdict")).to_contain_text("Behelle")
     expect(sanne.locator("#verdicts")).to_contain_text("Karin")  # the provider's verdict is shown, not counted
-    achieved = outbox_events(story_server, "result.achieved")
+    achieved = outbox_events(app_server, "result.achieved")
     assert len(achieved) == 1
-    assert outbox_events(story_server, "result.not_achieved") == []
+    assert outbox_events(app_server, "result.not_achieved") == []
 
     sanne.goto("/beoordelen")
     with sanne.expect_navigation():

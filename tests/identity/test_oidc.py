@@ -23,53 +23,34 @@ from tests.support.oidc import (
     CITIZENS_CLIENT,
     OTHER_CLIENT,
     OidcProvider,
-    app_env,
     authorize,
     complete_login,
     link_identity,
-    start_app,
-    web_client,
 )
 from tests.support.servers import free_port
 
-SECRET = "oidc-test-secret-key-not-for-production"
-STAFF_CLIENT = web_client("onsplan-staff", "staff-test-secret", callback_path="/inloggen/staff/terug")
-OFFLINE_CLIENT = web_client("onsplan-offline", "offline-test-secret", callback_path="/inloggen/offline/terug")
 WELCOME = "Eén plan voor je gezin"  # the visitor's home page (nl)
 SIGNED_IN = 'class="site-footer__who"'
 
 
-@pytest.fixture(scope="module")
-def short_code_provider():
-    """A second provider whose authorization codes live 1 second."""
-    provider = OidcProvider([STAFF_CLIENT], code_ttl=1).start()
-    yield provider
-    provider.stop()
+@pytest.fixture
+def server(app_server):
+    """The session's app server (tests/conftest.py), its world as seeded: three sign-in services, citizens
+    (normal), staff (its codes live 1 second, at the same provider) and offline (nothing there)."""
+    return app_server
 
 
 @pytest.fixture(scope="module")
-def server(oidc_provider, short_code_provider, tmp_path_factory):
-    """The app with three sign-in services: citizens (normal), staff (short codes) and offline (nothing there)."""
-    env = app_env(tmp_path_factory.mktemp("oidc-app"), {
-        "citizens": (oidc_provider.issuer, CITIZENS_CLIENT),
-        "staff": (short_code_provider.issuer, STAFF_CLIENT),
-        "offline": (f"http://127.0.0.1:{free_port()}", OFFLINE_CLIENT),
-    }, secret=SECRET)
-    app_server = start_app(env)
-    yield app_server
-    app_server.stop()
-
-
-@pytest.fixture(scope="module")
-def local_app(server):
+def local_app(app_server):
     """The same database and secret as the server, in this process (to prepare rows the way the app makes them)."""
-    flask_app = create_app({"ENV_NAME": "test", "DATABASE_URL": server.env["DATABASE_URL"], "SECRET_KEY": SECRET})
+    flask_app = create_app({"ENV_NAME": "test", "DATABASE_URL": app_server.env["DATABASE_URL"],
+                            "SECRET_KEY": app_server.env["SECRET_KEY"]})
     yield flask_app
     with flask_app.app_context():
         db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def erik_linked(server, oidc_provider):
     """Link the DigiD-like identity `erik-digid` at the test provider to the demo persona Erik."""
     link_identity(server.env["DATABASE_URL"], persona="erik", issuer=oidc_provider.issuer, subject="erik-digid")
@@ -206,7 +187,7 @@ def test_cancelling_at_the_provider_gives_a_friendly_page(server):
 def test_expired_code_is_refused_with_a_friendly_page(server):
     http = requests.Session()
     callback = authorize(http, server.url + "/inloggen/staff", login="someone")
-    time.sleep(2.1)  # the staff provider's codes live 1 second
+    time.sleep(2.1)  # the staff client's codes live 1 second (its code_ttl)
     response = http.get(callback, allow_redirects=False)
     assert response.status_code == 400
     assert 'class="error-page login-failed"' in response.text

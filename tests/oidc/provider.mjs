@@ -1,7 +1,8 @@
 // A real OpenID Connect provider (npm oidc-provider) for the tests, on http://127.0.0.1:PORT. Test use only.
 //
-//   OIDC_CLIENTS='[{"client_id": "...", "client_secret": "...", "redirect_uris": [...], ...}]' \
-//   OIDC_CODE_TTL=60 node tests/oidc/provider.mjs PORT
+//   OIDC_CLIENTS='[{"client_id": "...", "client_secret": "...", "redirect_uris": [...], "code_ttl": 1, ...}]' \
+//   OIDC_RESOURCES='{"https://gemeente.example/events": {"scope": "events:write", "ttl": 60}}' \
+//   node tests/oidc/provider.mjs PORT
 //
 // The built-in development pages (devInteractions) accept any login name, which becomes the `sub`, and any
 // password. PKCE is required for every client. Prints "ready <issuer>" once it listens.
@@ -13,9 +14,14 @@ if (!Number.isInteger(port) || port <= 0) {
   process.exit(2);
 }
 const issuer = `http://127.0.0.1:${port}`;
-const clients = JSON.parse(process.env.OIDC_CLIENTS || '[]');
-// Resource servers for JWT access tokens (client credentials with `resource=`), e.g.
-// OIDC_RESOURCES='{"https://gemeente.example/events": {"scope": "events:write", "ttl": 60}}'
+// A client's own "code_ttl" (not client metadata, so taken off here) is how many seconds its authorization codes
+// live; 60 when it has none.
+const codeTtls = new Map();
+const clients = JSON.parse(process.env.OIDC_CLIENTS || '[]').map(({ code_ttl: codeTtl, ...client }) => {
+  codeTtls.set(client.client_id, Number(codeTtl || 60));
+  return client;
+});
+// Resource servers for JWT access tokens (client credentials with `resource=`): {audience: {scope, ttl}}.
 const resources = JSON.parse(process.env.OIDC_RESOURCES || '{}');
 
 const provider = new Provider(issuer, {
@@ -37,7 +43,7 @@ const provider = new Provider(issuer, {
   },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   ttl: {
-    AuthorizationCode: Number(process.env.OIDC_CODE_TTL || 60),
+    AuthorizationCode: (_ctx, _code, client) => codeTtls.get(client.clientId),
     AccessToken: 600,
     ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL || 600,
     IdToken: 600,

@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from tests.support.servers import ROOT, AppServer, free_port
+from tests.support.servers import ROOT, free_port
 
 PROVIDER_SCRIPT = ROOT / "tests" / "oidc" / "provider.mjs"
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -43,20 +43,38 @@ def machine_client(client_id: str, secret: str) -> dict:
             "redirect_uris": [], "response_types": []}
 
 
-# The clients of the session-wide test provider (the `oidc_provider` fixture).
+# The clients of the one test provider of a run (the `oidc_provider` fixture): every client a test needs.
+# "code_ttl" is a client's own lifetime of authorization codes in seconds (tests/oidc/provider.mjs; default 60).
 CITIZENS_CLIENT = web_client("onsplan-citizens", "citizens-test-secret", callback_path="/inloggen/citizens/terug")
+STAFF_CLIENT = {**web_client("onsplan-staff", "staff-test-secret", callback_path="/inloggen/staff/terug"),
+                "code_ttl": 1}
 OTHER_CLIENT = web_client("another-app", "another-test-secret", callback_path="/callback")
 SYNC_CLIENT = machine_client("onsplan-sync", "sync-test-secret")
-TEST_CLIENTS = [CITIZENS_CLIENT, OTHER_CLIENT, SYNC_CLIENT]
+BACKOFFICE_CLIENT = machine_client("gemeente-backoffice", "backoffice-test-secret")
+OFFLINE_CLIENT = web_client("onsplan-offline", "offline-test-secret", callback_path="/inloggen/offline/terug")
+TEST_CLIENTS = [CITIZENS_CLIENT, STAFF_CLIENT, OTHER_CLIENT, SYNC_CLIENT, BACKOFFICE_CLIENT]
+
+# Its resource servers: client credentials with `resource=AUDIENCE` give a JWT access token for that audience,
+# with at most its scopes, living its ttl in seconds.
+API_AUDIENCE = "https://onsplan.test/api/v1"
+OTHER_API_AUDIENCE = "https://another-service.test/api"
+EVENTS_AUDIENCE = "https://gemeente.test/events"
+SHORT_EVENTS_AUDIENCE = "https://gemeente.test/events-short"
+TEST_RESOURCES = {
+    API_AUDIENCE: {"scope": "catalog:write assignments:write care:write plans:read", "ttl": 600},
+    OTHER_API_AUDIENCE: {"scope": "plans:read", "ttl": 600},
+    EVENTS_AUDIENCE: {"scope": "events:write", "ttl": 600},
+    SHORT_EVENTS_AUDIENCE: {"scope": "events:write", "ttl": 2},
+}
 
 
 class OidcProvider:
-    """`node tests/oidc/provider.mjs` on its own port, with static clients; issuer http://127.0.0.1:PORT."""
+    """`node tests/oidc/provider.mjs` on its own port, with static clients and resource servers
+    ({audience: {"scope": ..., "ttl": seconds}}); issuer http://127.0.0.1:PORT."""
 
-    def __init__(self, clients: list[dict], *, code_ttl: int = 60, resources: dict | None = None) -> None:
+    def __init__(self, clients: list[dict], resources: dict[str, dict]) -> None:
         self.clients = clients
-        self.code_ttl = code_ttl
-        self.resources = resources or {}  # {audience: {"scope": ..., "ttl": seconds}}: JWT access tokens
+        self.resources = resources
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.log = Path(tempfile.mkstemp(prefix="onsplan-oidc-", suffix=".log")[1])
@@ -69,8 +87,7 @@ class OidcProvider:
         node = shutil.which("node")
         assert node, "node not found: Node 20+ is needed for the test OpenID provider"
         assert (ROOT / "node_modules" / "oidc-provider").exists(), "oidc-provider not installed: run npm ci"
-        env = {**os.environ, "OIDC_CLIENTS": json.dumps(self.clients), "OIDC_CODE_TTL": str(self.code_ttl),
-               "OIDC_RESOURCES": json.dumps(self.resources)}
+        env = {**os.environ, "OIDC_CLIENTS": json.dumps(self.clients), "OIDC_RESOURCES": json.dumps(self.resources)}
         with self.log.open("wb") as log:
             self.process = subprocess.Popen([node, str(PROVIDER_SCRIPT), str(self.port)], cwd=ROOT, env=env,
                                             stdout=log, stderr=subprocess.STDOUT)
@@ -94,10 +111,9 @@ class OidcProvider:
         self.log.unlink(missing_ok=True)
 
 
-def app_env(tmpdir: Path, providers: dict[str, tuple[str, dict]], *, secret: str) -> dict[str, str]:
-    """Environment for an AppServer with these sign-in services: {name: (issuer, client)}, demo on, SQLite."""
-    env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": secret, "SESSION_COOKIE_SECURE": "0",
-           "LOG_JSON": "0", "DATABASE_URL": f"sqlite:///{tmpdir}/app.db", "OIDC_PROVIDERS": ",".join(providers)}
+def provider_env(providers: dict[str, tuple[str, dict]]) -> dict[str, str]:
+    """The app's settings for these sign-in services: {name: (issuer, client)}."""
+    env = {"OIDC_PROVIDERS": ",".join(providers)}
     for name, (issuer, client) in providers.items():
         prefix = f"OIDC_{name.upper()}_"
         env |= {prefix + "ISSUER": issuer, prefix + "CLIENT_ID": client["client_id"],
@@ -105,12 +121,11 @@ def app_env(tmpdir: Path, providers: dict[str, tuple[str, dict]], *, secret: str
     return env
 
 
-def start_app(env: dict[str, str]) -> AppServer:
-    """Migrate, seed the demo family and start the app under gunicorn."""
-    server = AppServer(env)
-    server.flask("db", "upgrade")
-    server.flask("demo", "seed")
-    return server.start()
+def app_server_services(provider: "OidcProvider") -> dict[str, tuple[str, dict]]:
+    """The sign-in services of the session's app server: citizens (normal), staff (its codes live one second, at
+    the same provider) and offline (nothing answers there)."""
+    return {"citizens": (provider.issuer, CITIZENS_CLIENT), "staff": (provider.issuer, STAFF_CLIENT),
+            "offline": (f"http://127.0.0.1:{free_port()}", OFFLINE_CLIENT)}
 
 
 def link_identity(database_url: str, *, persona: str, issuer: str, subject: str) -> None:

@@ -6,11 +6,13 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,12 +104,14 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    APP_SERVER_DB = 15  # the session's app server (SeededServer) keeps this database to itself
+
     def fresh_url(self) -> str:
         """A Redis database of its own for one test (rate-limit counters must not leak between tests)."""
         import redis
 
         RedisServer._next_db = getattr(RedisServer, "_next_db", 0) + 1
-        url = f"redis://127.0.0.1:{self.port}/{RedisServer._next_db % 16}"
+        url = f"redis://127.0.0.1:{self.port}/{RedisServer._next_db % self.APP_SERVER_DB}"
         redis.Redis.from_url(url).flushdb()
         return url
 
@@ -115,6 +119,17 @@ class RedisServer:
         if self.process:
             self.process.terminate()
             self.process.wait(10)
+
+
+def compile_translations() -> None:
+    """Compile the catalogues for a server (a subprocess) when a .mo file is missing or older than its .po file."""
+    catalogs = sorted((ROOT / "translations").glob("*/LC_MESSAGES/messages.po"))
+    assert catalogs, "no translation catalogues found under translations/"
+    stale = [po for po in catalogs
+             if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime]
+    if stale:
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-d", "translations"],
+                       cwd=ROOT, check=True, capture_output=True, timeout=120)
 
 
 def wait_for_port(port: int, timeout: float = 20) -> None:
@@ -177,3 +192,53 @@ class AppServer:
                 self.process.wait(5)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
+
+
+class SeededServer(AppServer):
+    """The app under gunicorn on a SQLite world with the demo family, seeded once; reset() puts the world back as
+    it was seeded (database, demo mailbox, complaint files, and the rate-limit counters and presence it keeps in
+    Redis) in milliseconds, so no story builds on another's changes.
+
+    The server keeps running through a reset: its connections read the restored file, and a browser's saved
+    sign-in stays valid (a session names a person and a session version, both as seeded).
+    """
+
+    def __init__(self, folder: Path, env: dict[str, str] | None = None, *, redis_url: str | None = None) -> None:
+        self.folder = folder
+        self.redis_url = redis_url
+        self.db_file = folder / "app.db"
+        self.folders = {"MAIL_DIR": folder / "mail", "COMPLAINT_FILES_DIR": folder / "files"}
+        super().__init__({
+            "APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "seeded-server-secret",
+            "DATABASE_URL": f"sqlite:///{self.db_file}", "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "0",
+            # A plan page holds one of gunicorn's 16 threads for its live stream; the server only notices a page
+            # has gone when its next ping fails, so ping often and let the tests open many plan pages in a row.
+            "LIVE_HEARTBEAT_SECONDS": "2",
+            **({"REDIS_URL": redis_url} if redis_url else {}),
+            **{name: str(path) for name, path in self.folders.items()}, **(env or {})})
+
+    def seed(self) -> "SeededServer":
+        """Migrate and seed the demo world, and keep a copy of it for reset()."""
+        self.flask("db", "upgrade")
+        self.flask("demo", "seed")
+        with closing(sqlite3.connect(self.db_file)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copyfile(self.db_file, self.folder / "seeded.db")
+        for name, path in self.folders.items():
+            path.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(path, self.folder / f"seeded-{name}")
+        return self
+
+    def reset(self) -> None:
+        """Put the world back as seeded: SQLite's backup API writes the copy into the live database (the server's
+        connections wait for it, then read the new content); the mailbox and files folders are replaced."""
+        with closing(sqlite3.connect(self.folder / "seeded.db")) as seeded, \
+                closing(sqlite3.connect(self.db_file, timeout=30)) as live:
+            seeded.backup(live)
+        for name, path in self.folders.items():
+            shutil.rmtree(path, ignore_errors=True)
+            shutil.copytree(self.folder / f"seeded-{name}", path)
+        if self.redis_url:
+            import redis
+
+            redis.Redis.from_url(self.redis_url).flushdb()

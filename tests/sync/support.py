@@ -14,12 +14,9 @@ from sqlmodel import select
 from app.extensions import db
 from app.sync import outbox
 from app.sync.models import OutboxEvent
+from tests.support.oidc import EVENTS_AUDIENCE
+from tests.support.oidc import SHORT_EVENTS_AUDIENCE as SHORT_AUDIENCE  # noqa: F401  (tokens living 2 s)
 from tests.support.servers import ROOT, free_port
-
-EVENTS_AUDIENCE = "https://gemeente.test/events"
-SHORT_AUDIENCE = "https://gemeente.test/events-short"  # tokens for it live 2 seconds
-RESOURCES = {EVENTS_AUDIENCE: {"scope": "events:write", "ttl": 600},
-             SHORT_AUDIENCE: {"scope": "events:write", "ttl": 2}}
 
 
 def demo_payload(flask_app, event_type: str = "care.started") -> dict:
