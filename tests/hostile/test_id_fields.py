@@ -11,7 +11,6 @@ A new writing route, or a form or API body that gains an id-like field, fails he
 """
 
 import functools
-import inspect
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -36,8 +35,7 @@ from app.plans.models import PlanItem
 from tests.api.conftest import api_config, sign
 from tests.api.test_catalog import offer, provider
 from tests.hostile.test_forms import base_data, form_fields, signed_in
-from tests.identity.test_authorization_matrix import ACTORS, POST, token
-from tests.identity.test_authorization_matrix import world as matrix_world
+from tests.identity.test_authorization_matrix import ACTORS, POST, build_world, token
 
 FOREIGN, HIDDEN, MADE_UP, MALFORMED = "foreign", "hidden", "made-up", "malformed"
 WRONG = (FOREIGN, HIDDEN, MADE_UP, MALFORMED)
@@ -99,7 +97,7 @@ ID_FIELDS = {
     "/beoordelen/{tom_help}": {},
     "/beoordelingen/{rating}/reactie": {},
     "/beoordelingen/{rating}/melden": {},
-    "/redactie/{rating}/publiceren": {},
+    "/redactie/{reported_rating}/publiceren": {},
     "/redactie/{rating}/afwijzen": {},
     "/doel/{ended_goal}/resultaat": {},
     "/doel/{ended_goal}/resultaat/correctie": {},
@@ -235,7 +233,7 @@ def make_world(request, tmp_path_factory, jwks, database: str):
         with pytest.MonkeyPatch.context() as patch:  # the matrix builds its app with make_app's defaults
             patch.setattr(tests.conftest, "make_app",
                           functools.partial(tests.conftest.make_app, url, **api_config(jwks.url)))
-            return inspect.unwrap(matrix_world)(tmp_path_factory)
+            return build_world(tmp_path_factory)
 
     built = World(build)
     built.api_token = lambda: sign(jwks.keys[0])
