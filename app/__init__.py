@@ -20,6 +20,7 @@ def create_app(config: object | dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
     from app.web.compression import install_compression
+    from app.web.render import install_redirects
     from app.web.security import configure_logging, install_security
 
     configure_logging(app)
@@ -36,6 +37,7 @@ def create_app(config: object | dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     install_security(app)
     install_compression(app)  # runs before the security hook, so the logged duration includes compressing
+    install_redirects(app)  # runs before both: the log shows the answer as sent (204 + HX-Redirect for htmx)
     limiter.init_app(app)  # after the security hook's timer: a call refused by a blueprint limit is logged in full
     _register_blueprints(app)
     _register_request_hooks(app)
@@ -97,6 +99,7 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _register_template_globals(app: Flask) -> None:
     from app.core.clock import utcnow
+    from app.web.dates import TEMPLATE_GLOBALS as DATE_GLOBALS
     from app.web.i18n import AUTONYMS
     from app.web.labels import TEMPLATE_GLOBALS
     from app.web.offline import copy_key, queue_key
@@ -114,6 +117,7 @@ def _register_template_globals(app: Flask) -> None:
         offline_copy_key=copy_key,
         offline_queue_key=queue_key,
         **TEMPLATE_GLOBALS,
+        **DATE_GLOBALS,
     )
 
     @app.context_processor

@@ -12,6 +12,7 @@ INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 LANGUAGES = ("nl", "fy", "en")
 OIDC_NAME = re.compile(r"^[a-z][a-z0-9_]{0,29}$")  # fits LoginIdentity.provider and a URL segment
 OIDC_DEFAULT_SCOPES = "openid profile email"
+DEMO_SECURITY_CONTACT = "mailto:security@onsplan.invalid"
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -75,11 +76,14 @@ class Config:
         self.MAIL_USE_TLS = env_flag("MAIL_USE_TLS", True)
         self.MAIL_FROM = env.get("MAIL_FROM") or "Ons Plan <noreply@onsplan.invalid>"
         self.SITE_URL = env.get("SITE_URL") or None  # links in e-mails sent by jobs (digest, reminders)
+        # Contact of /.well-known/security.txt: mailto:/https: URIs, commas between several; unset outside the demo: 404
+        self.SECURITY_CONTACT = env.get("SECURITY_CONTACT") or (DEMO_SECURITY_CONTACT if self.DEMO else "")
         self.PROXY_HOPS = int(env.get("PROXY_HOPS", 0))  # load balancers in front that set X-Forwarded-*
         self.OIDC = oidc_providers(env)
-        self.SYNC = sync_settings(env, demo=self.DEMO)
+        self.SIMULATOR_URL = simulator_url(env, demo=self.DEMO)  # "" outside demo mode
+        self.SYNC = sync_settings(env, simulator=self.SIMULATOR_URL)
         self.ZGW = zgw_settings(env)
-        self.__dict__.update(api_settings(env, demo=self.DEMO, site_url=self.SITE_URL))
+        self.__dict__.update(api_settings(env, simulator=self.SIMULATOR_URL, site_url=self.SITE_URL))
         self.__dict__.update(rate_limits(env))
 
     def validate(self) -> None:
@@ -105,6 +109,7 @@ class ProductionConfig(Config):
             raise ConfigError("DEMO must be off in production.")
         if not self.SECRET_KEY:
             raise ConfigError("SECRET_KEY is required in production.")
+        validate_site_url(self.SITE_URL, mail=bool(self.MAIL_SERVER))
 
 
 class DevelopmentConfig(Config):
@@ -124,6 +129,7 @@ class TestConfig(Config):
     def __init__(self) -> None:
         super().__init__()
         self.DEMO = True
+        self.SECURITY_CONTACT = self.SECURITY_CONTACT or DEMO_SECURITY_CONTACT
         self.SECRET_KEY = "test-secret-not-for-production"
         self.DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
         self.REDIS_URL = None
@@ -164,6 +170,17 @@ def validate_oidc(providers: dict[str, dict[str, str]], *, https_only: bool) -> 
             raise ConfigError(f"{prefix}SCOPES must include openid.")
 
 
+def validate_site_url(site_url: str | None, *, mail: bool) -> None:
+    """Refuse production mail without SITE_URL: the daily jobs' links would point at a developer's machine."""
+    if not site_url:
+        if mail:
+            raise ConfigError("SITE_URL is required in production when MAIL_SERVER is set (links in e-mails).")
+        return
+    parts = urlsplit(site_url)
+    if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError("SITE_URL must be an https URL without query or fragment in production.")
+
+
 # Flood limits (Flask-Limiter strings, ";" between several): the API per client (the token's client id), the posts
 # that store what a person writes per signed-in person. Far above what a real client or person does; a flood stops.
 RATE_LIMITS = {
@@ -196,9 +213,26 @@ def validate_rate_limits(cfg: object) -> None:
 SIMULATOR_URL = "http://127.0.0.1:5001"  # `flask municipality simulate` in demo mode
 
 
-def sync_settings(env: Mapping[str, str], *, demo: bool) -> dict:
+def simulator_url(env: Mapping[str, str], *, demo: bool) -> str:
+    """In demo mode, where the simulated backoffice runs: SIMULATOR_URL, else SYNC_ENDPOINT's origin, else :5001.
+
+    The worker's endpoint and token URL and the API's issuer and keys all follow from it, so moving the simulator
+    to another port is one setting instead of four that must agree.
+    """
+    if not demo:
+        return ""
+    if (env.get("SIMULATOR_URL") or "").strip():
+        return env["SIMULATOR_URL"].strip().rstrip("/")
+    endpoint = urlsplit(env.get("SYNC_ENDPOINT") or "")
+    if endpoint.scheme in ("http", "https") and endpoint.netloc:
+        return f"{endpoint.scheme}://{endpoint.netloc}"
+    return SIMULATOR_URL
+
+
+def sync_settings(env: Mapping[str, str], *, simulator: str) -> dict:
     """Read the outbound delivery settings (SYNC_*); in demo mode they default to the local simulator."""
-    default = SIMULATOR_URL if demo else ""
+    default = simulator
+    demo = bool(simulator)
     return {
         "endpoint": env.get("SYNC_ENDPOINT") or (f"{default}/events" if default else ""),
         "token_url": env.get("SYNC_TOKEN_URL") or (f"{default}/token" if default else ""),
@@ -255,9 +289,9 @@ def _rsins(value: str) -> dict[str, str]:
     return {str(code).zfill(4) if str(code).isdigit() else str(code): rsin.strip() for code, rsin in parsed.items()}
 
 
-def api_settings(env: Mapping[str, str], *, demo: bool, site_url: str | None) -> dict:
+def api_settings(env: Mapping[str, str], *, simulator: str, site_url: str | None) -> dict:
     """Read the inbound API's settings (API_*): whose tokens it accepts; in demo mode the simulator's."""
-    simulator = SIMULATOR_URL if demo else ""
+    demo = bool(simulator)
     return {
         "API_JWKS_URL": env.get("API_JWKS_URL") or (f"{simulator}/.well-known/jwks.json" if simulator else ""),
         "API_ISSUER": env.get("API_ISSUER") or simulator,

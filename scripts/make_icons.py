@@ -1,4 +1,5 @@
-"""Draw the app icons (SVG and PNG 192/512/maskable) from one shape description, without image libraries."""
+"""Draw the app icons (SVG, PNG 192/512/maskable, the opaque apple-touch-icon and favicon.ico) from one shape
+description, without image libraries."""
 
 import struct
 import zlib
@@ -30,11 +31,14 @@ def in_rounded(x: float, y: float, size: float, radius: float) -> bool:
     return (x - cx) ** 2 + (y - cy) ** 2 <= radius * radius
 
 
-def render(size: int, maskable: bool) -> bytes:
-    """Rasterise the icon at `size` pixels with 3x3 supersampling; RGBA rows for PNG."""
+def render(size: int, maskable: bool, content: float | None = None) -> bytes:
+    """Rasterise the icon at `size` pixels with 3x3 supersampling; RGBA rows for PNG.
+
+    Maskable: the full square with the figures in the safe zone (the platform cuts the shape); else rounded corners.
+    """
     samples = [(i + 0.5) / 3 for i in range(3)]
     scale = 512 / size
-    content = 0.74 if maskable else 1.0
+    content = content or (0.74 if maskable else 1.0)
     offset = 256 * (1 - content)
     rows = bytearray()
     for py in range(size):
@@ -57,12 +61,31 @@ def render(size: int, maskable: bool) -> bytes:
     return bytes(rows)
 
 
-def png(size: int, rgba: bytes) -> bytes:
+def png(size: int, rgba: bytes, opaque: bool = False) -> bytes:
+    """Encode RGBA rows as PNG; `opaque` drops the alpha channel (colour type 2), as iOS wants for its home screen."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    if opaque:
+        rows, width = bytearray(), 1 + 4 * size
+        for start in range(0, len(rgba), width):
+            line = rgba[start:start + width]
+            rows.append(line[0])
+            for px in range(size):
+                rows += line[1 + 4 * px:4 + 4 * px]
+        rgba = bytes(rows)
+    header = struct.pack(">IIBBBBB", size, size, 8, 2 if opaque else 6, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rgba, 9)) + chunk(b"IEND", b"")
+
+
+def ico(images: list[tuple[int, bytes]]) -> bytes:
+    """Pack PNG images (size, bytes) into one .ico file (PNG entries: every browser since 2007 reads them)."""
+    head = struct.pack("<HHH", 0, 1, len(images))
+    offset, entries, data = 6 + 16 * len(images), b"", b""
+    for size, image in images:
+        entries += struct.pack("<BBBBHHII", size % 256, size % 256, 0, 0, 1, 32, len(image), offset + len(data))
+        data += image
+    return head + entries + data
 
 
 def svg() -> str:
@@ -85,3 +108,7 @@ if __name__ == "__main__":
                                  (512, True, "icon-maskable-512.png")):
         (OUT / name).write_bytes(png(size, render(size, maskable)))
         print("wrote", name)
+    # iOS puts transparent corners on black: the home-screen icon is the full square, opaque, and iOS rounds it.
+    (OUT / "apple-touch-icon-180.png").write_bytes(png(180, render(180, True, content=0.86), opaque=True))
+    (OUT / "favicon.ico").write_bytes(ico([(size, png(size, render(size, False))) for size in (16, 32, 48)]))
+    print("wrote apple-touch-icon-180.png, favicon.ico")

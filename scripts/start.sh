@@ -19,10 +19,10 @@ if [ "$DEMO" = "1" ] && [ "${DEMO_BACKOFFICE:-1}" = "1" ]; then
   # Demo: the municipality's backoffice simulator (answers assignment requests after 5 s) and the delivery worker
   # run alongside, so a newcomer sees the whole loop. DEMO_BACKOFFICE=0 leaves them out.
   mkdir -p instance
-  flask municipality simulate --port 5001 >instance/simulator.log 2>&1 &
+  flask municipality simulate >instance/simulator.log 2>&1 &  # where SIMULATOR_URL says (default :5001)
   flask sync run --quiet >instance/sync-worker.log 2>&1 &
   trap 'kill $(jobs -p) 2>/dev/null || true' EXIT INT TERM
-  echo "==> The simulated municipality backoffice runs at http://127.0.0.1:5001 (what it received: /_received)."
+  echo "==> The simulated municipality backoffice runs at ${SIMULATOR_URL:-http://127.0.0.1:5001} (what it received: /_received)."
   gunicorn app.wsgi:app --config gunicorn.conf.py --bind 127.0.0.1:5000
 else
   exec gunicorn app.wsgi:app --config gunicorn.conf.py --bind 127.0.0.1:5000

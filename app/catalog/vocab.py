@@ -73,13 +73,16 @@ INTENSITIES = {
     "very_intensive": _l("Very intensive: (almost) every day"),
 }
 
-REGIMES = {"jeugdwet": _l("Complaints procedure of the Youth Act"), "wkkgz": _l("Complaints procedure of the Wkkgz")}
+REGIMES = {"jeugdwet": _l("Complaints procedure of the Youth Act"),
+           "wkkgz": _l("Complaints procedure for health care (the law Wkkgz)")}
 REGIME_EXPLAINED = {
     "jeugdwet": _l("First talk to your care provider. If that does not help, the provider's complaints committee "
                    "looks at your complaint. At least three people sit on it, and the chair does not work for the "
                    "provider. You get a written answer with reasons."),
-    "wkkgz": _l("First talk to your care provider. The provider's complaints officer helps you. You get an answer "
-                "within 6 weeks (at most 10). Not happy with it? Then you can go to an independent disputes body."),
+    "wkkgz": _l("First talk to your care provider. The provider has someone who helps with complaints (a complaints "
+                "officer). You get an answer within 6 weeks. Sometimes it takes 4 weeks longer: the provider then "
+                "tells you. Not happy with the answer? Then you can go to a disputes committee. It does not work for "
+                "the provider. The provider must do what it decides."),
 }
 
 SORTS = {

@@ -17,13 +17,13 @@ from app.identity.models import Person
 def send_after_commit(session: Session, complaint_id: str, kind: str) -> None:
     """Send the e-mail once the transaction commits: nothing is confirmed that was not stored."""
     app = current_app._get_current_object()
+    base_url = mail.site_url()  # now, while the request (if any) says which address the person used
 
     def _send(queued: list[tuple[str, str]]) -> None:
         from app.extensions import db
 
         for cid, what in dict(reversed(queued)).items():  # one e-mail per complaint: the first kind queued
-            with app.test_request_context(base_url=app.config.get("SITE_URL") or "http://127.0.0.1:5000"), \
-                    db.new_session() as fresh:
+            with app.app_context(), mail.link_context(base_url), db.new_session() as fresh:
                 try:
                     send(fresh, complaint_id=cid, kind=what)
                 except OSError:  # the mail server is away: the complaint is stored and shown on screen

@@ -33,7 +33,8 @@ OUTCOMES = {
 }
 REGIMES = {
     "jeugdwet": _l("Youth Act: the provider's complaints committee"),
-    "wkkgz": _l("Wkkgz: the provider's complaints officer, then a disputes committee"),
+    "wkkgz": _l("Complaints law for health care (Wkkgz): first someone at the provider who helps with complaints, "
+                "then an independent committee"),
     "awb": _l("General Administrative Law Act: the municipality"),
 }
 CHILD_REGIMES = {  # the same, for children under 12: who looks at it, without the names of laws

@@ -5,7 +5,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_request_context, request
+
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:5000"  # jobs without SITE_URL (development; production requires it)
 
 
 def build_message(*, to: str, subject: str, text: str, language: str) -> EmailMessage:
@@ -19,6 +21,18 @@ def build_message(*, to: str, subject: str, text: str, language: str) -> EmailMe
     message.set_content(text)
     message["Content-Language"] = language  # after set_content, which replaces Content-* headers
     return message
+
+
+def site_url() -> str:
+    """The address links in e-mails start with: the one the person used inside a request, else SITE_URL."""
+    if has_request_context():
+        return request.url_root
+    return current_app.config.get("SITE_URL") or DEVELOPMENT_SITE_URL
+
+
+def link_context(base_url: str | None = None):
+    """A request context whose external links start with `base_url` (default: `site_url()`), for writing mails."""
+    return current_app.test_request_context(base_url=base_url or site_url())
 
 
 def send(message: EmailMessage) -> str:

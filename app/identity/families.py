@@ -26,6 +26,7 @@ class FamilyPage:
     invitations: list[Invitation]
     shows_ages: bool
     shows_access_log: bool  # the "who viewed or changed our data" link, only for those who may open it
+    plan_id: str | None = None  # the way from the family to its plan
 
 
 def families_of(session: Session, *, person: Person) -> list[Family]:
@@ -70,7 +71,8 @@ def family_page(session: Session, *, person: Person | None, family_id: str) -> F
     record(session, event="family.view", action="read", actor=AuditActor(actor.person_id, actor.role),
            family_id=family_id, object_type="family", object_id=family_id)
     shows_ages = actor.role is Role.PROFESSIONAL or (actor.role is Role.PARENT and actor.has_custody)
-    return FamilyPage(access, members, invitations, shows_ages, can_read_access_log(actor))
+    plan_id = session.exec(select(Plan.id).where(Plan.family_id == family_id)).first()
+    return FamilyPage(access, members, invitations, shows_ages, can_read_access_log(actor), plan_id)
 
 
 def professional_access(session: Session, *, person: Person | None, family_id: str) -> FamilyAccess:

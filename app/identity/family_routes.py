@@ -83,10 +83,23 @@ def _invite_fields(form: InviteForm) -> dict:
             "email": form.email.data, "language": form.language.data}
 
 
+@bp.get("/<family_id>/uitnodigingen/<invitation_id>/intrekken")
+@login_required
+def confirm_revoke(family_id: str, invitation_id: str) -> Response:
+    """Ask before withdrawing an invitation (a page without JavaScript, the question in place with htmx)."""
+    access = families.professional_access(db.session, person=g.person, family_id=family_id)
+    invitation = invitations.invitation_to_revoke(db.session, actor=access.actor, family_id=family_id,
+                                                  invitation_id=invitation_id)
+    if invitation is None:  # used, expired or withdrawn already: nothing to ask
+        return see_other(url_for("families.show", family_id=family_id))
+    return render("identity/invitation_revoke.html", block="revoke_confirm", family=access.family,
+                  invitation=invitation)
+
+
 @bp.post("/<family_id>/uitnodigingen/<invitation_id>/intrekken")
 @login_required
 def revoke(family_id: str, invitation_id: str) -> Response:
-    """Withdraw an invitation that was not used yet."""
+    """Withdraw an invitation that was not used yet (the answer to the question of confirm_revoke)."""
     access = families.professional_access(db.session, person=g.person, family_id=family_id)
     invitations.revoke_invitation(db.session, actor=access.actor, family_id=family_id, invitation_id=invitation_id)
     db.session.commit()

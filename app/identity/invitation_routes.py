@@ -1,6 +1,6 @@
 """Accepting an invitation: by code or link, then signing in (or, in demo mode, as a new demo person)."""
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, session, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from app.core.clock import utcnow
@@ -10,6 +10,7 @@ from app.identity import invitations
 from app.identity.auth import sign_in
 from app.identity.forms import CodeForm
 from app.identity.models import Family, Invitation, InvitationState, Person
+from app.web.i18n import valid_language
 from app.web.render import render, see_other
 
 bp = Blueprint("invitations", __name__, url_prefix="/uitnodiging")
@@ -48,7 +49,9 @@ def open_link(token: str) -> Response:
         form.apply_errors(failed.reasons)
         return render("identity/invitation_code.html", form=form, status=404)
     session["pending_invitation"] = invitation.id
-    session.setdefault("lang", invitation.language)  # read on in the invitation's language unless chosen
+    # The link was made for this person in their language: it wins over an earlier choice on this device (and the
+    # browser's language); the language buttons on the accept page, or a `?lang=` on the link, choose another.
+    session["lang"] = valid_language(request.args.get("lang")) or invitation.language
     return redirect(url_for("invitations.accept_page"), code=303)
 
 

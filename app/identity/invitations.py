@@ -124,6 +124,16 @@ def find_open_invitation(session: Session, *, code: str | None = None, token: st
     return invitation
 
 
+def invitation_to_revoke(session: Session, *, actor: Actor, family_id: str, invitation_id: str) -> Invitation | None:
+    """The family's invitation the professional asks to withdraw, or None when it is no longer open."""
+    if actor.role is not Role.PROFESSIONAL:
+        raise NotAllowed("only the professional revokes")
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.family_id != family_id:
+        raise NotFound(invitation_id)
+    return invitation if invitation.state(utcnow()) is InvitationState.OPEN else None
+
+
 def revoke_invitation(session: Session, *, actor: Actor, family_id: str, invitation_id: str) -> Invitation:
     """Withdraw an open invitation of this family."""
     if actor.role is not Role.PROFESSIONAL:

@@ -4,12 +4,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
 from app.catalog.vocab import CATEGORIES
 from app.monitor.figures import MIN_COUNT, Cell, Figures, Month
 from app.results.vocab import INDEPENDENCE
+from app.web.dates import month, short_month
 
 WIDTH, HEIGHT = 360, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 14, 30
@@ -108,12 +109,12 @@ def month_chart(key: str, title: str, months: list[Month], figure: str, show: Ca
     top = maximum or nice_maximum(values)
     first, last = months[0].start, months[-1].start
     description = _("Bars per month from %(first)s to %(last)s. A month without a bar has too little data or "
-                    "none. The table below has every number.", first=format_date(first, "LLLL yyyy"),
-                    last=format_date(last, "LLLL yyyy"))
-    rows = [[format_date(m.start, "LLLL yyyy"), *(cell_text(get(m), fmt) for _h, get, fmt in columns),
+                    "none. The table below has every number.", first=month(first),
+                    last=month(last))
+    rows = [[month(m.start), *(cell_text(get(m), fmt) for _h, get, fmt in columns),
              *([base_text(columns[0][1](m))] if based_on else [])] for m in months]
     headers = [_("Month"), *(h for h, _g, _f in columns), *([_("Based on")] if based_on else [])]
-    points = [(format_date(m.start, "LLL"), v) for m, v in zip(months, values, strict=True)]
+    points = [(short_month(m.start), v) for m, v in zip(months, values, strict=True)]
     return Chart(key, title, description, bars(points, top), axis(top, show), headers, rows)
 
 
@@ -180,5 +181,5 @@ def latest(figures: Figures) -> Summary:
              (_("Average score"), m.usefulness, score), (_("Can go on without help"), m.without_help, percent),
              (_("Help that ended early (drop-out)"), m.dropout, percent),
              (_("Complaints judged within the term"), m.complaints_on_time, percent)]
-    return Summary(format_date(m.start, "LLLL yyyy"), [(label, cell_text(cell, show)) for label, cell, show in cells],
+    return Summary(month(m.start), [(label, cell_text(cell, show)) for label, cell, show in cells],
                    any(cell.suppressed for _label, cell, _show in cells))

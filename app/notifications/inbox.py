@@ -159,7 +159,7 @@ def describe(row: Notification, item: PlanItem | None, actor_name: str) -> str:
             return _("Due tomorrow: %(text)s", text=text)
         if row.detail == "today":
             return _("Due today: %(text)s", text=text)
-        return _("Late: %(text)s (was due %(date)s)", text=text, date=format_date(row.due_date, "d MMMM"))
+        return _("Late: %(text)s (was due %(date)s)", text=text, date=format_date(row.due_date, "long"))
     if row.detail in DIVIDED.values():
         return _("The family does not agree on the result of a goal. Talk with them about it: %(text)s", text=text)
     return {

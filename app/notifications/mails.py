@@ -28,11 +28,12 @@ def send_after_commit(session: Session, notification_ids: list[int]) -> None:
     if not notification_ids:
         return
     app = current_app._get_current_object()
+    base_url = mail.site_url()  # now, while the request (if any) says which address the person used
 
     def _send(queued: list[list[int]]) -> None:
         from app.extensions import db
 
-        with app.app_context(), db.new_session() as fresh:
+        with app.app_context(), mail.link_context(base_url), db.new_session() as fresh:
             send_pending(fresh, ids=[i for ids in queued for i in ids])
 
     run_after_commit(session, "notification_mails", list(notification_ids), _send)
@@ -184,7 +185,7 @@ def _link(endpoint: str, **values) -> str:
 
 
 def _mail_context():
-    """Mails are written as in a request (templates and links need one); jobs take the site's address from SITE_URL."""
+    """Mails are written as in a request (templates and links need one): the person's own, else one on SITE_URL."""
     if has_request_context():
         return nullcontext()
-    return current_app.test_request_context(base_url=current_app.config.get("SITE_URL") or "http://127.0.0.1:5000")
+    return mail.link_context()

@@ -35,7 +35,7 @@ def _text(name: str, value, names: dict[str, str]) -> str:
     if name == "domain":
         return domain_label(value)
     if name == "due_date":
-        return format_date(date.fromisoformat(str(value)), "d MMMM y")
+        return format_date(date.fromisoformat(str(value)), "long")
     return str(value)
 
 

@@ -59,6 +59,7 @@ def item_form(ctx: PlanContext, kind: str, *, formdata=None, obj=None, goals=Non
 @login_required
 def show(plan_id: str) -> Response:
     """Show the whole plan, as far as the age rules let this person see it (`?live=0`: without live updates)."""
+    drawn = view.drawn_mark()  # before reading: the page shows at least everything logged until now
     ctx = _ctx(plan_id)
     plan_view = view.build(db.session, ctx=ctx)
     goals = [goal.item for goal in plan_view.sections["goal"]]
@@ -68,7 +69,8 @@ def show(plan_id: str) -> Response:
                   helps=assignments.latest_per_goal(ctx.assignments),
                   choosers={goal.id for goal in goals if assignments.may_choose(ctx, goal)},
                   live=request.args.get("live") != "0",  # performance audits need a page that goes quiet
-                  last_event=view.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids))
+                  last_event=view.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids),
+                  drawn=drawn)
     db.session.commit()  # after rendering: the header's unread count shares the transaction (one checkout)
     return allow_offline_copy(page)
 
@@ -292,12 +294,13 @@ def stream(plan_id: str) -> Response:
     """Server-sent events: ids of changed items this person may see (never content), presence, and a ping every 15
     seconds.
 
-    A page catches up from its last event id (or, before its first event, from the page's own `after`). Without
+    A page catches up from its last event id (or, before its first event, from the page's own `after`), never on
+    what was logged before the page was drawn (`drawn`: the page shows that already). Without
     Redis the stream says "paused" and ends; the page shows a reload hint and asks again until it is "ready".
     """
     ctx = _ctx(plan_id)
     after = request.headers.get("Last-Event-ID") or request.args.get("after")
-    missed = view.missed_events(db.session, ctx=ctx, after=after)
+    missed = view.missed_events(db.session, ctx=ctx, after=after, drawn=view.drawn_at(request.args.get("drawn")))
     reader = view.reader(db.session, ctx=ctx)
     db.session.commit()
     db.session.close()  # no database connection is held while the stream stays open

@@ -1,7 +1,7 @@
 """The plan as one person sees it: only what the age rules let them see, with a fixed number of queries."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -215,10 +215,24 @@ VISIBILITY_EVENTS = tuple(FLIPS)
 POLICY_FIELDS = ("youth_id", "owner_id", "goal_id")  # the content fields the age rules read
 
 
-def missed_events(session: Session, *, ctx: PlanContext, after: str | None) -> list[dict]:
+def drawn_mark() -> int:
+    """The moment a plan page is drawn, in milliseconds (its live stream's `drawn`)."""
+    return int(utcnow().timestamp() * 1000)
+
+
+def drawn_at(value: str | None) -> datetime | None:
+    """When the page was drawn, from its stream's `drawn` (None when missing or malformed; never later than now)."""
+    if not value or not value.isdigit() or len(value) > 15:
+        return None
+    return min(datetime.fromtimestamp(int(value) / 1000, UTC), utcnow())
+
+
+def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
+                  drawn: datetime | None = None) -> list[dict]:
     """What this reader missed after a stream's last event id, so a reconnecting page catches up: changes to items
     they may see now, the items whose visibility changed (to take away one they could see when they left, never to
-    show one they could not) and, once, agreement they may see. Ids only."""
+    show one they could not) and, once, agreement they may see. Ids only. What was logged before the page was
+    `drawn` is in the page already: a page that just opened has missed nothing (it is not drawn a second time)."""
     if not after or not after.isdigit():
         return []
     plan_id = ctx.plan.id
@@ -229,6 +243,8 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None) -> l
     if since is None:  # the page was drawn before the plan's first change
         since = session.exec(select(sa.func.min(ItemVersion.changed_at)).where(ItemVersion.plan_id == plan_id)
                              ).one() or utcnow() - timedelta(days=1)
+    if drawn is not None:
+        since = max(since, drawn)
     logged = events_since(session, family_id=ctx.plan.family_id, since=since,
                           events=(*VISIBILITY_EVENTS, "plan.ask_agreement", "plan.fixed"))
     flips = [(object_id, event) for object_id, event in logged if event in FLIPS]

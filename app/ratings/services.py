@@ -5,13 +5,14 @@ care, by the family's young people and parents who may see the goal it is for (t
 nobody rates a provider they had no care from. Under 12 a child rates with smileys.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlmodel import Session, select
 
 from app.audit.services import AuditActor, record
@@ -123,7 +124,7 @@ def save_rating(session: Session, *, person: Person, assignment_id: int, values:
     found = trajectory(session, person=person, assignment_id=assignment_id)
     if not found.is_open:
         raise ValidationFailed([("overall", _("You can rate this help from %(date)s.",
-                                             date=found.opens_on.strftime("%d-%m-%Y")))])
+                                             date=format_date(found.opens_on, "long")))])
     rating = found.rating
     _check_version(rating, version)
     fields = _checked_fields(values, child=found.is_child)
@@ -179,10 +180,25 @@ def _checked_fields(values: dict[str, str], *, child: bool) -> dict:
                                           "Use at most %(max)d words. You used %(num)d.", words, max=MAX_WORDS)))
     elif len(text) > MAX_CHARS:
         problems.append(("text", _("Your text is too long. Use at most %(max)d characters.", max=MAX_CHARS)))
+    elif has_contact_details(text):
+        problems.append(("text", _("Leave out phone numbers and e-mail addresses. Everyone can read a published "
+                                   "rating.")))
     fields["text"] = text
     if problems:
         raise ValidationFailed(problems)
     return fields
+
+
+# A Dutch phone number: 10 digits from a 0 (06-12345678, 058 123 45 67, (020) 1234567), or +31/0031 and 9 more;
+# a space, dot, dash or bracket (two at most) may stand between digits. Free numbers (0800-0113) have 8 digits.
+_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)31[\s.()-]?(?:\(0\)[\s.-]?)?[1-9](?:[\s.()-]?\d){8}"
+                    r"|\(?0(?:[\s.()-]{0,2}\d){9})(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def has_contact_details(text: str) -> bool:
+    """True when a rating's text holds a phone number or an e-mail address (the code of conduct leaves them out)."""
+    return bool(_PHONE.search(text) or _EMAIL.search(text))
 
 
 def _score(raw: str, name: str, *, required: bool, problems: list) -> int | None:

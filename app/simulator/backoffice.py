@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import logging
 import threading
 import time
 import uuid
@@ -15,6 +16,7 @@ from app.simulator.tokens import Signer, Verifier
 from app.sync.schemas import SCHEMAS, validator
 
 FAULTS = ("down", "500", "slow", "timeout", "duplicates")
+log = logging.getLogger("onsplan.simulator")
 EVENTS_SCOPE = "events:write"
 DECISIONS_SCOPE = "assignments:write"
 
@@ -34,6 +36,11 @@ class SimulatorSettings:
     timeout_seconds: float = 60.0
     decide_after: float | None = 5.0  # None: never answer assignment requests
     token_ttl: int = 300
+    # A decision our API did not take (unreachable, 5xx, 429) is sent again after 1, 2, 4 ... s, at most
+    # retry_max_seconds apart and retry_attempts times in all (about 1.5 minutes), then given up and logged.
+    retry_attempts: int = 8
+    retry_base_seconds: float = 1.0
+    retry_max_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         self.events_audience = self.events_audience or f"{self.issuer}/events"
@@ -202,6 +209,7 @@ class Decider:
     def __init__(self, settings: SimulatorSettings, signer: Signer, ledger: Ledger) -> None:
         self.settings, self.signer, self.ledger = settings, signer, ledger
         self.http = requests.Session()
+        self.sleep = time.sleep  # tests replace it
 
     def schedule(self, request_payload: dict) -> None:
         if self.settings.decide_after is None:
@@ -223,23 +231,41 @@ class Decider:
     def _send(self, reference: str, body: dict, copy: int) -> None:
         url = f"{self.settings.app_url.rstrip('/')}/api/v1/assignments/{reference}/decision"
         status, detail = None, ""
-        for _attempt in range(5):
+        for attempt in range(1, self.settings.retry_attempts + 1):
             token = self.signer.issue(audience=self.settings.api_audience, scope=DECISIONS_SCOPE,
                                       subject="gemeente-backoffice", ttl=300)
+            retry_after = None
             try:
                 response = self.http.post(url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10)
                 status, detail = response.status_code, response.text[:300]
-                if status == 429:  # over our rate limit: wait as long as we are told (a backoffice would)
-                    time.sleep(min(60, _seconds(response.headers.get("Retry-After"))))
-                    continue
-                if status < 500:
+                if status < 500 and status != 429:
                     break
+                if status == 429:  # over our rate limit: wait as long as we are told (a backoffice would)
+                    retry_after = min(60.0, _seconds(response.headers.get("Retry-After")))
             except requests.RequestException as error:
                 status, detail = None, str(error)[:300]
-            time.sleep(1)
+            if attempt == self.settings.retry_attempts:
+                log.error("decision for %s not taken after %d attempts (last: %s %s)%s", reference, attempt,
+                          status or "no answer", detail, _hint(status))
+                break
+            wait = retry_after or self.backoff(attempt)
+            log.warning("decision for %s not taken (attempt %d of %d: %s %s); again in %.1f s", reference, attempt,
+                        self.settings.retry_attempts, status or "no answer", detail[:120], wait)
+            self.sleep(wait)
         with self.ledger.lock:
             self.ledger.decisions.append({"reference": reference, "request_id": body["request_id"], "copy": copy,
                                           "status": status, "detail": detail, "body": body})
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds before attempt `attempt + 1`: doubling from retry_base_seconds, at most retry_max_seconds."""
+        return min(self.settings.retry_max_seconds, self.settings.retry_base_seconds * 2 ** (attempt - 1))
+
+
+def _hint(status: int | None) -> str:
+    if status == 503:
+        return ("; a 503 from our API usually means it cannot fetch our keys: API_ISSUER and API_JWKS_URL "
+                "must name this simulator (demo mode derives them from SIMULATOR_URL)")
+    return ""
 
 
 def _seconds(retry_after: str | None) -> float:

@@ -2,11 +2,13 @@
 development, tests), and set what "deels behaald" means for the second 50%."""
 
 import os
+from urllib.parse import urlsplit
 
 import click
 from flask import Blueprint, current_app
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
+from app.config import SIMULATOR_URL
 from app.simulator.backoffice import FAULTS, SimulatorSettings, create_simulator
 
 cli = Blueprint("simulator_cli", __name__, cli_group="municipality")
@@ -21,8 +23,8 @@ class _KeepAlive(WSGIRequestHandler):
 
 
 @cli.cli.command("simulate")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5001, show_default=True, type=int)
+@click.option("--host", default=None, help="Default: SIMULATOR_URL's host (127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Default: SIMULATOR_URL's port (5001).")
 @click.option("--fail", type=click.Choice(FAULTS), default=None,
               help="down: 503 to every event; 500: answer 500; slow: answer after --slow-seconds; timeout: accept, "
                    "then do not answer for --timeout-seconds; duplicates: send every decision twice.")
@@ -36,12 +38,14 @@ class _KeepAlive(WSGIRequestHandler):
 @click.option("--slow-seconds", default=2.0, show_default=True, type=float)
 @click.option("--timeout-seconds", default=60.0, show_default=True, type=float)
 @click.option("--token-ttl", default=300, show_default=True, type=int, help="Lifetime of the tokens /token issues.")
-def simulate(host: str, port: int, fail: str | None, decide_after: float, app_url: str | None,
+def simulate(host: str | None, port: int | None, fail: str | None, decide_after: float, app_url: str | None,
              api_audience: str | None, trust_issuer: str | None, audience: str | None, slow_seconds: float,
              timeout_seconds: float, token_ttl: int) -> None:
     """Run the municipality's backoffice simulator: POST /events, POST /token, /.well-known/jwks.json."""
     config = current_app.config
     sync = config["SYNC"]
+    own = urlsplit(config.get("SIMULATOR_URL") or SIMULATOR_URL)  # where the app expects us (issuer, keys, events)
+    host, port = host or own.hostname or "127.0.0.1", port or own.port or 5001
     app_url = app_url or config.get("SITE_URL") or "http://127.0.0.1:5000"
     settings = SimulatorSettings(
         issuer=f"http://{host}:{port}", app_url=app_url,
@@ -52,6 +56,10 @@ def simulate(host: str, port: int, fail: str | None, decide_after: float, app_ur
         token_ttl=token_ttl)
     click.echo(f"Municipality simulator at {settings.issuer} (events {settings.issuer}/events, fail: {fail or 'no'}, "
                f"decisions to {app_url})", err=True)
+    expected = (config.get("API_ISSUER") or "").rstrip("/")
+    if expected and expected != settings.issuer:  # the app would refuse every decision (503 or 401)
+        click.echo(f"Warning: Ons Plan expects tokens from API_ISSUER={expected}, not {settings.issuer}: set "
+                   f"SIMULATOR_URL={settings.issuer} for the app too (or API_ISSUER and API_JWKS_URL).", err=True)
     run_simple(host, port, create_simulator(settings), threaded=True, request_handler=_KeepAlive)
 
 

@@ -80,6 +80,20 @@ def provider_label(name: str) -> str:
     return str(PROVIDERS.get(name, _("Sign in")))
 
 
+FAMILY_WORDS = ("gezin", "gesin", "family", "familie")  # a name typed as "Gezin Smit" already says it
+
+
+def family_surname(name: str) -> str:
+    """The family's name without a leading "Gezin"/"Gesin"/"Family", which the page's own words add."""
+    first, _space, rest = (name or "").strip().partition(" ")
+    return rest.strip() if first.casefold() in FAMILY_WORDS and rest.strip() else (name or "").strip()
+
+
+def family_title(name: str) -> str:
+    """The family as a heading: "Gezin Smit", never "Gezin Gezin Smit"."""
+    return _("Family %(name)s", name=family_surname(name))
+
+
 def invitation_role_label(invitation) -> str:
     """Name the role an invitation is for, with custody for parents."""
     label = role_label(invitation.role)
@@ -94,6 +108,7 @@ from app.web.forms import field_input  # noqa: E402
 
 TEMPLATE_GLOBALS = {"role_label": role_label, "event_label": event_label, "decision_label": decision_label,
                     "provider_label": provider_label, "invitation_role_label": invitation_role_label,
+                    "family_title": family_title, "family_surname": family_surname,
                     "section_label": _plan_labels.section_label, "section_intro": _plan_labels.section_intro,
                     "add_label": _plan_labels.add_label, "change_label": _plan_labels.change_label,
                     "field_label": _plan_labels.field_label, "domain_label": _plan_labels.domain_label,

@@ -1,9 +1,14 @@
 """The one place that reads htmx's request headers and picks page or fragment."""
 
-from flask import Response, make_response, redirect, render_template
+from urllib.parse import parse_qs, urlsplit
+
+from flask import Flask, Response, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 from app.extensions import htmx
+from app.web.i18n import valid_language
+
+REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def is_partial() -> bool:
@@ -21,10 +26,50 @@ def render(template: str, *, block: str | None = None, status: int = 200, **cont
 
 
 def see_other(location: str) -> Response:
-    """Go on to another page after a form: htmx would follow a 303 and swap the whole page into the form."""
-    if is_partial():
-        return Response(status=204, headers={"HX-Redirect": location})
+    """Go on to another page after a form (303; an htmx request gets HX-Redirect, see `install_redirects`)."""
     return redirect(location, code=303)
+
+
+def install_redirects(app: Flask) -> None:
+    """Make every redirect a real navigation that keeps the page's `?lang=`.
+
+    htmx follows a 303 itself and swaps the whole next page into the form (two <main>, duplicate ids, the old
+    address): an htmx request gets 204 with HX-Redirect instead, so the browser goes to the next page. Without
+    JavaScript the 303 stays. A page opened with `?lang=` sends it on, so the next page speaks the same language.
+    """
+
+    @app.after_request
+    def _redirects(response: Response) -> Response:
+        if response.status_code not in REDIRECTS or not response.location:
+            return response
+        response.vary.add("HX-Request")
+        location = keep_language(response.location)
+        if is_partial():
+            response.status_code = 204
+            response.set_data(b"")
+            del response.headers["Location"]
+            response.headers["HX-Redirect"] = location
+            if _same_page(location):  # only the #anchor differs: setting the address alone would not reload
+                response.headers["HX-Refresh"] = "true"
+        else:
+            response.location = location
+        return response
+
+
+def keep_language(location: str) -> str:
+    """Add this request's `?lang=` to a same-site location that names no language of its own."""
+    language = valid_language(request.args.get("lang"))
+    parts = urlsplit(location)
+    if not language or parts.scheme or parts.netloc or not location.startswith("/") \
+            or "lang" in parse_qs(parts.query):
+        return location
+    query = f"{parts.query}&lang={language}" if parts.query else f"lang={language}"
+    return parts._replace(query=query).geturl()
+
+
+def _same_page(location: str) -> bool:
+    here, there = urlsplit(htmx.current_url or ""), urlsplit(location)
+    return bool(there.fragment) and (here.path, here.query) == (there.path, there.query)
 
 
 def htmx_target_alerts(response: Response) -> Response:

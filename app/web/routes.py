@@ -1,12 +1,12 @@
 """Pages every visitor can reach: home, help, language, offline, health and the PWA files."""
 
-from flask import Blueprint, Response, current_app, g, jsonify, redirect, request, session
+from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, request, send_from_directory, session
 from flask_babel import get_locale
 
 from app.extensions import db
 from app.identity import services as identity
 from app.identity.consent import needs_sixteen_review
-from app.web import pwa
+from app.web import conventions, pwa
 from app.web.i18n import valid_language
 from app.web.render import render
 from app.web.security import safe_next
@@ -88,3 +88,36 @@ def service_worker() -> Response:
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
     return response
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Tell search engines they may read the public pages only, nothing behind sign-in."""
+    response = current_app.response_class(conventions.ROBOTS_TXT, mimetype="text/plain")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.get("/.well-known/security.txt")
+def security_txt() -> Response:
+    """Say where to report a vulnerability (RFC 9116); 404 when no SECURITY_CONTACT is set."""
+    text = conventions.security_txt()
+    if text is None:
+        abort(404)
+    response = current_app.response_class(text, mimetype="text/plain")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Serve the icon browsers ask for at the root, whatever the page links."""
+    return send_from_directory(current_app.static_folder, "icons/favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
+
+
+@bp.get("/apple-touch-icon.png")
+@bp.get("/apple-touch-icon-precomposed.png")
+def apple_touch_icon() -> Response:
+    """Serve the opaque home-screen icon where iOS looks for it without a link."""
+    return send_from_directory(current_app.static_folder, "icons/apple-touch-icon-180.png", max_age=86400)

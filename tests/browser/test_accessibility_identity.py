@@ -107,7 +107,11 @@ def test_family_page_with_the_new_code(tab_for, family_id: str, language: str):
     page.goto(f"/gezinnen/{family_id}?lang={language}")
     expect(page.locator(".invitation-made")).to_be_visible()
     expect(page.locator(".invitation-code")).to_have_text(CODE_FORMAT)
-    expect(page.locator("li.invitation form button")).not_to_have_count(0)  # "withdraw" on the open ones
+    withdraw = page.locator("li.invitation a.button[hx-get*='/intrekken']")  # "withdraw" on the open ones
+    expect(withdraw).not_to_have_count(0)
+    assert_no_violations(page, language)
+    withdraw.first.click()  # it asks first, in place
+    expect(page.locator("#revoke_confirm form button[type=submit]")).to_be_visible()
     assert_no_violations(page, language)
 
 

@@ -8,13 +8,18 @@ The tests share the devices and run in order (each leaves both plan pages open f
 """
 
 import re
+import sqlite3
 import statistics
 import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
+
+from tests.browser.test_plan_accessibility import plan_of
+from tests.browser.test_sync_story import agree_to_everything
 
 LATENCY_LIMIT_MS = 1000
 TOM_GOAL = "Tom gaat weer met plezier naar school"
@@ -316,3 +321,33 @@ def test_what_lisa_keeps_from_her_parents_never_reaches_them(phone_of, sanne: Pa
     sanne.reload()
     expect(sanne.locator("#section-worry")).to_be_visible()
     expect(sanne.locator("main")).not_to_contain_text(text)
+
+
+def plan_views(app_server, person: str) -> int:
+    """How many `plan.view` rows the access log holds for this demo person."""
+    path = app_server.env["DATABASE_URL"].removeprefix("sqlite:///")
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT count(*) FROM access_log a JOIN person p ON p.id = a.actor_id "
+                            "WHERE a.event = 'plan.view' AND p.given_name = ?", (person,)).fetchone()[0]
+
+
+def test_opening_a_fixed_plan_draws_it_once_and_logs_one_view(signed_in, app_server):
+    """Issue 17: every view of an agreed plan caught up on the fixing as its stream opened, fetched the whole page a
+    second time (and a hidden item, answered 404) and logged two views."""
+    tom = signed_in("tom")
+    plan = plan_of(tom)
+    for key in ("tom", "sanne", "erik", "lisa"):
+        agree_to_everything(tom if key == "tom" else signed_in(key), plan)
+    sanne = signed_in("sanne")
+    sanne.goto("/")
+    views_before = plan_views(app_server, "Sanne")
+    fetched: list[str] = []
+    sanne.on("request", lambda request: fetched.append(request.url.split("?")[0]) if request.resource_type in (
+        "document", "fetch", "xhr") else None)
+    with sanne.expect_response(lambda response: "/live" in response.url):
+        sanne.goto(plan)
+    expect(sanne.locator(".plan-status .status--fixed")).to_be_visible()
+    sanne.wait_for_timeout(2000)  # time for a catch-up to arrive and be acted on
+    origin = app_server.url
+    assert [url.removeprefix(origin) for url in fetched if "/live" not in url and "/aanwezig" not in url] == [plan]
+    assert plan_views(app_server, "Sanne") == views_before + 1

@@ -444,3 +444,18 @@ def test_the_complaint_phone_link_has_no_spaces_or_dashes(complaint_app, tom):
     assert 'href="tel:0582000009"' in page
     assert "Tiid foar it antwurd" in page
     assert "8 wiken" in page
+
+
+def test_a_mail_sent_during_a_request_links_to_the_host_the_person_used(complaint_app, tom):
+    complaint_app.config["SITE_URL"] = None  # production-like: the request says where the site is (the test
+    # client keeps its cookies for localhost, so another port stands for another host)
+    page = tom.get("/klachten/nieuw", base_url="http://localhost:8123").get_data(as_text=True)
+    client_id = re.search(r'name="client_id" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"csrf_token": csrf_token(tom, "/klachten/nieuw"),
+            "about": [f"provider:{_kompas(complaint_app)}"], "text": "De ôfspraken waarden ôfsein",
+            "client_id": client_id}
+    assert tom.post("/klachten/nieuw", data=data, base_url="http://localhost:8123").status_code == 303
+    [mine] = _mails_about(complaint_app, _complaint(complaint_app).number)
+    links = re.findall(r"https?://\S+", mine.get_content())
+    assert links
+    assert all(link.startswith("http://localhost:8123/klachten/") for link in links)

@@ -75,3 +75,39 @@ def test_behind_a_proxy_the_forwarded_scheme_and_host_are_used(monkeypatch):
     response = app.test_client().get("/test-external", headers={"X-Forwarded-Proto": "https",
                                                                  "X-Forwarded-Host": "onsplan.example.nl"})
     assert response.get_data(as_text=True) == "https://onsplan.example.nl/"
+
+
+def test_production_with_mail_refuses_to_start_without_site_url(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "m" * 40)
+    monkeypatch.delenv("DEMO", raising=False)
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example.nl")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with pytest.raises(ConfigError, match="SITE_URL"):
+        create_app()
+    monkeypatch.setenv("SITE_URL", "http://127.0.0.1:5000")
+    with pytest.raises(ConfigError, match="SITE_URL"):
+        create_app()
+    monkeypatch.setenv("SITE_URL", "https://onsplan.gemeente.example")
+    assert create_app().config["SITE_URL"] == "https://onsplan.gemeente.example"
+
+
+def test_demo_derives_the_api_issuer_and_keys_from_where_the_simulator_runs(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "development")
+    monkeypatch.setenv("DEMO", "1")
+    monkeypatch.setenv("SECRET_KEY", "d" * 40)
+    for name in ("SIMULATOR_URL", "API_ISSUER", "API_JWKS_URL", "SYNC_TOKEN_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SYNC_ENDPOINT", "http://127.0.0.1:5002/events")  # the simulator moved to 5002
+    config = create_app().config
+    assert config["API_ISSUER"] == "http://127.0.0.1:5002"
+    assert config["API_JWKS_URL"] == "http://127.0.0.1:5002/.well-known/jwks.json"
+    assert config["SYNC"]["token_url"] == "http://127.0.0.1:5002/token"
+    monkeypatch.delenv("SYNC_ENDPOINT")
+    monkeypatch.setenv("SIMULATOR_URL", "http://127.0.0.1:5003/")
+    config = create_app().config
+    assert (config["API_ISSUER"], config["SYNC"]["endpoint"]) == ("http://127.0.0.1:5003",
+                                                                  "http://127.0.0.1:5003/events")
+    monkeypatch.delenv("DEMO")  # outside the demo nothing is guessed
+    config = create_app().config
+    assert (config["API_ISSUER"], config["API_JWKS_URL"], config["SYNC"]["endpoint"]) == ("", "", "")

@@ -61,3 +61,16 @@ def test_frisian_is_not_dutch_copied():
     text = " ".join(fy.values())
     for word in ("dyn", "net", "fergees", "Ús Plan"):
         assert word in text
+
+
+def test_frisian_has_none_of_the_typos_a_reader_found():
+    """Issue 17: Ôf- keeps its circumflex at the start, no doubled words, "jongerein" is young people as a group."""
+    import re
+
+    fy = [m.string if isinstance(m.string, str) else " ".join(m.string) for m in catalog("fy") if m.id]
+    text = "\n".join(fy)
+    assert re.findall(r"\bOf(?:drukt|stân|melde|spraak|praat)", text) == []
+    assert "Alaarm" not in text
+    assert [s for s in fy if re.search(r"\b(\w+) \1\b", s, re.IGNORECASE)] == []
+    assert re.findall(r"\b(?:de|in|dizze|dyn) jongerein\b", text, re.IGNORECASE) == []
+    assert "Ôfdrukt op %(date)s" in fy

@@ -80,4 +80,4 @@ def test_demo_mailbox_shows_the_date_in_words_and_clickable_links(tmp_path):
     assert '<a href="https://onsplan.invalid/plan/ABC?x=1">https://onsplan.invalid/plan/ABC?x=1</a>' in html
     assert "&lt;script&gt;" in html
     assert "<script>alert" not in html
-    assert "22 nov 2026, 15:05" in html  # Amsterdam time, in words
+    assert "22 november 2026, 15:05" in html  # Amsterdam time, in words (app.web.dates.moment)

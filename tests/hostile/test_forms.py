@@ -31,13 +31,13 @@ from app.core.clock import today
 from app.extensions import db
 from app.identity.models import Person
 from app.web.errors import CSRF_MESSAGE
-from tests.identity.test_authorization_matrix import ACTORS, GET, POST, POST_DATA, ROUTE_DATA, token
-from tests.identity.test_authorization_matrix import world as matrix_world
+from tests.identity.test_authorization_matrix import ACTORS, GET, POST, POST_DATA, ROUTE_DATA, build_world, token
 from tests.support.redirects import REDIRECT_TARGETS, lands_on
 
 FORM_ROUTES = [route for route in POST if not route.startswith("/api/v1")]
 USABLE = (200, 303, 422)  # the matrix's answers for someone who may use the form (not 403/404)
 DROP = object()  # a field left out of the post
+DOCUMENT = re.compile(r"\.(pdf|json|csv|js|webmanifest|ico|png|txt)$|/live$")  # not a page: a file or the stream
 
 HOSTILE = [
     "", " ", "\x00", "a\x00b", "<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
@@ -55,7 +55,7 @@ def world(request, tmp_path_factory):
     """The authorization matrix's world (the demo family and plan, another family, an invitation, a complaint with
     a file, a published rating, an outbox event), on SQLite and on PostgreSQL, which refuses what SQLite lets
     through (a NUL character, a value longer than its column)."""
-    build = inspect.unwrap(matrix_world)
+    build = build_world
     if request.param == "sqlite":
         built = build(tmp_path_factory)
     else:
@@ -133,7 +133,7 @@ def page_choices(app, ids, values) -> dict[str, list[str]]:
     found: dict[str, set[str]] = {}
     for route, expected in GET.items():
         usable = [actor for actor, status in zip(ACTORS, expected, strict=True) if status == 200]
-        if not usable or route.startswith("/api/") or re.search(r"\.(pdf|json|csv|js|webmanifest)$|/live$", route):
+        if not usable or route.startswith("/api/") or DOCUMENT.search(route):
             continue  # pages only: no documents, no live stream
         html = "".join(signed_in(app, ids, values, actor).get(route.format(**values)).get_data(as_text=True)
                        for actor in {*usable[1:2], usable[-1]})  # a family member's view and a staff member's

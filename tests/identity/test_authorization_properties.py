@@ -805,6 +805,7 @@ VOLATILE = [
     (re.compile(r'(name="csrf_token" value=")[^"]*'), r"\1"),
     (re.compile(r'("X-CSRFToken": ")[^"]*'), r"\1"),
     (re.compile(r"after=\d+"), "after=N"),  # the stream's catch-up point (the plan's last event id)
+    (re.compile(r"drawn=\d+"), "drawn=T"),  # when the page was drawn (the stream catches up from there)
     (re.compile(r"Offline copy from [^.]*\.|Offline kopie van [^.]*\."), "OFFLINE"),
 ]
 

@@ -265,3 +265,58 @@ def test_guessing_codes_is_rate_limited(bare_app):
         statuses.append(client.post("/uitnodiging", data={"csrf_token": token, "code": "ACDE-FGHJ"}).status_code)
     assert statuses[:10] == [422] * 10
     assert statuses[10:] == [429, 429]
+
+
+def test_withdrawing_an_invitation_asks_first_without_and_with_htmx(opened):
+    """Issue 17: "Uitnodiging intrekken" acted at once; now a question comes first, as a page or in place."""
+    made = make(opened)
+    client = opened.app.test_client()
+    sign_in_person(client, opened.professional_id)
+    fam, inv = opened.family_id, made.invitation.id
+    url = f"/gezinnen/{fam}/uitnodigingen/{inv}/intrekken"
+    family_page = client.get(f"/gezinnen/{fam}?lang=nl").get_data(as_text=True)
+    assert f'action="{url}"' not in family_page  # no button that withdraws in one tap
+    assert f'href="{url}"' in family_page
+    assert f'hx-get="{url}"' in family_page
+
+    page = client.get(f"{url}?lang=nl")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "<html" in html
+    assert "De uitnodiging voor Pieter Bos intrekken?" in html
+    assert f'action="{url}"' in html
+    assert "Nee, laten staan" in html
+    fragment = client.get(url, headers={"HX-Request": "true", "X-Page-Lang": "en"}).get_data(as_text=True)
+    assert "<html" not in fragment
+    assert fragment.lstrip().startswith('<div id="revoke_confirm"')
+    assert "Withdraw the invitation for Pieter Bos?" in fragment
+    with opened.app.app_context():
+        assert db.session.get(Invitation, inv).revoked_at is None  # asking changes nothing
+
+    answer = client.post(url, data={"csrf_token": csrf_token(client, url)})
+    assert answer.status_code == 303
+    with opened.app.app_context():
+        assert db.session.get(Invitation, inv).revoked_at is not None
+    assert client.get(url).status_code == 303  # nothing left to ask
+
+
+def test_the_link_opens_the_accept_page_in_the_invitations_language_until_the_visitor_picks_another(opened):
+    made = make(opened, language="fy")
+    client = opened.app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en-GB,en;q=0.9"  # the browser's language
+    token = csrf_token(client, "/hulp")
+    client.post("/taal", data={"lang": "en", "next": "/hulp", "csrf_token": token})  # chosen earlier on this device
+    assert client.get(f"/uitnodiging/{made.token}").headers["Location"] == "/uitnodiging/accepteren"
+    page = client.get("/uitnodiging/accepteren").get_data(as_text=True)
+    assert '<html lang="fy"' in page
+    assert "Wolkom, Pieter" in page
+    client.post("/taal", data={"lang": "nl", "next": "/uitnodiging/accepteren", "csrf_token": token})
+    assert "Welkom, Pieter" in client.get("/uitnodiging/accepteren").get_data(as_text=True)
+
+
+def test_a_link_with_a_language_of_its_own_opens_in_that_language(opened):
+    made = make(opened, language="fy")
+    client = opened.app.test_client()
+    response = client.get(f"/uitnodiging/{made.token}?lang=en")
+    assert response.headers["Location"] == "/uitnodiging/accepteren?lang=en"
+    assert "Welcome, Pieter" in client.get("/uitnodiging/accepteren").get_data(as_text=True)  # also without ?lang=

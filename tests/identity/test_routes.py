@@ -1,10 +1,12 @@
 """The profile form: bad input gets a clear message, the form keeps what was typed, nothing saved is lost."""
 
 import pytest
+from sqlmodel import select
 
 from app.extensions import db
+from app.plans.models import Plan
 from tests import factories
-from tests.conftest import csrf_token, sign_in_person
+from tests.conftest import csrf_token, family_id, sign_in, sign_in_person
 
 HOSTILE = "<script>alert('x')</script>"
 
@@ -97,3 +99,36 @@ def test_unknown_language_is_refused_in_the_persons_language(bare_app):
     response = post_profile(client, given_name="Sanne", language="xx")
     assert response.status_code == 422
     assert "Kies in taal." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("name", "title"), [("Gezin Smit", "Gezin Smit"), ("gezin Smit", "Gezin Smit"),
+                                             ("De Boer-Hoekstra", "Gezin De Boer-Hoekstra")])
+def test_a_family_named_gezin_something_is_not_called_gezin_twice(bare_app, name, title):
+    """Issue 17: the family page said "Gezin Gezin Smit"."""
+    with bare_app.test_request_context(), db.new_session() as session:
+        professional = factories.professional(session)
+        family, plan = factories.open_family(session, by=professional, name=name)
+        professional_id, family_id, plan_id = professional.id, family.id, plan.id
+    client = bare_app.test_client()
+    sign_in_person(client, professional_id)
+    page = client.get(f"/gezinnen/{family_id}?lang=nl").get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in page
+    assert f"<title>{title}" in page
+    assert "Gezin Gezin Smit" not in page
+    surname = title.removeprefix("Gezin ")
+    assert f"<h1>Iemand uitnodigen voor gezin {surname}</h1>" in client.get(
+        f"/gezinnen/{family_id}/uitnodigen?lang=nl").get_data(as_text=True)
+    assert f"Gezinsplan {surname}</h1>" in client.get(f"/plan/{plan_id}?lang=nl").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("key", "lang", "words"), [("mark", "nl", "Het gezinsplan openen"),
+                                                    ("sanne", "fy", "It gesinsplan iepenje"),
+                                                    ("fenna", "en", "Open the family plan")])
+def test_the_family_page_leads_to_the_familys_plan(app, key, lang, words):
+    client = app.test_client()
+    sign_in(client, key)
+    with app.app_context():
+        plan_id = db.session.exec(select(Plan.id).where(Plan.family_id == family_id(app))).one()
+    page = client.get(f"/gezinnen/{family_id(app)}?lang={lang}").get_data(as_text=True)
+    assert f'<a class="button" href="/plan/{plan_id}">{words}</a>' in page
+    assert client.get(f"/plan/{plan_id}").status_code == 200

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from sqlmodel import select
@@ -122,3 +123,22 @@ def test_every_view_is_in_the_access_log(jeroen, demo_app):  # noqa: F811
     jeroen.get("/monitor")
     jeroen.get("/monitor.csv")
     assert (count("monitor.view"), count("monitor.export")) == (views + 1, exports + 1)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("nl", "Alle berichten aan de gemeente"),
+                                             ("fy", "Alle berjochten oan de gemeente"),
+                                             ("en", "All messages to the municipality")])
+def test_jeroens_home_and_monitor_lead_to_the_messages_to_the_municipality(jeroen, lang, words):
+    link = re.compile(rf'<a\b[^>]*\bhref="/beheer/sync"[^>]*>{re.escape(words)}</a>')
+    assert link.search(jeroen.get(f"/?lang={lang}").get_data(as_text=True))
+    monitor = jeroen.get(f"/monitor?lang={lang}").get_data(as_text=True)
+    sync_section = monitor.split('id="sync-heading"', 1)[1].split("</section>", 1)[0]
+    assert link.search(sync_section)
+    assert jeroen.get("/beheer/sync").status_code == 200
+
+
+def test_only_municipality_staff_get_the_way_to_the_messages(demo_app):  # noqa: F811
+    for key in ("mark", "karin", "sanne"):
+        client = demo_app.test_client()
+        sign_in(client, key)
+        assert 'href="/beheer/sync"' not in client.get("/").get_data(as_text=True), key

@@ -188,3 +188,17 @@ def test_signed_out_visitors_are_sent_to_the_start(plan_app):
         response = client.get(path)
         assert response.status_code == 303
         assert response.headers["Location"].endswith("/")
+
+
+def test_a_notification_opened_in_a_chosen_language_leads_to_a_page_in_that_language(plan_app):
+    world = PlanWorld(plan_app)
+    client = plan_app.test_client()
+    sign_in(client, "sanne")  # she reads Frysk
+    goal_note = next(n for n in notes_of(plan_app, world, "sanne") if n.topic == "goal_changed")
+    page = client.get("/meldingen?lang=en").get_data(as_text=True)
+    assert f'href="/meldingen/{goal_note.id}?lang=en"' in page
+    response = client.get(f"/meldingen/{goal_note.id}?lang=en")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/plan/{world.plan_id}?lang=en#item-{goal_note.item_id}"
+    assert '<html lang="en"' in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'href="/meldingen/{goal_note.id}"' in client.get("/meldingen").get_data(as_text=True)  # none chosen

@@ -1,5 +1,6 @@
 """Who hears about what: the triggers, the age rules, preferences, e-mails in each person's language, the jobs."""
 
+import re
 from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from app.core import mail as core_mail
 from app.core.clock import today
 from app.core.errors import NotFound
 from app.extensions import db
@@ -338,3 +340,21 @@ def test_a_divided_family_asks_the_professional_for_a_conversation_by_his_email_
         with force_locale("nl"):
             assert mails.subject_for(note) == "Een gezin is het niet eens over het resultaat van een doel"
             assert "Zo." not in mails.body_for(note)  # no family words in an e-mail
+
+
+def test_a_mail_sent_during_a_request_links_to_the_host_the_person_used_and_a_job_to_site_url(plan_app):
+    world = PlanWorld(plan_app)
+    plan_app.config["SITE_URL"] = "https://jobs.example.nl"
+    with plan_app.test_request_context(base_url="https://onsplan.example.nl/"):
+        tom = _person(world, "tom")
+        choices = {(topic, channel): True for topic in Topic for channel in Channel}
+        services.update_preferences(db.session, person=tom, email=tom.email, choices=choices)
+        db.session.commit()
+        switch = world.item("goal", youth_id=world.people["tom"], domain="parenting")
+        edit_goal(world, "sanne", switch, helpers="Sanne, Erik, Mark en beppe")
+    [mail] = [m for m in mails_to(plan_app, "tom@demo.onsplan.invalid") if "doel" in m["Subject"]]
+    links = re.findall(r"https?://[^\s\"<>]+", mail.get_body(("plain",)).get_content())
+    assert links
+    assert all(link.startswith("https://onsplan.example.nl/meldingen") for link in links)
+    with plan_app.app_context():  # a job (no request) keeps using SITE_URL
+        assert core_mail.site_url() == "https://jobs.example.nl"

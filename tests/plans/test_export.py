@@ -195,3 +195,30 @@ def test_every_export_is_in_the_access_log(plan_app):
         assert {(e.detail, e.action, e.actor_id, e.object_id) for e in entries} == {
             (channel, "read", world.people["sanne"], world.plan_id) for channel in ("print", "pdf", "fhir")}
         assert verify(db.session) == []
+
+
+FHIR_LINK = {"nl": "Downloaden voor een ander zorgsysteem (FHIR)", "fy": "Downloade foar in oar soarchsysteem (FHIR)",
+             "en": "Download for another care system (FHIR)"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "fy", "en"])
+def test_the_plan_and_its_print_page_offer_the_fhir_export_next_to_print_and_pdf(plan_app, lang):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, "mark")
+    link = (f'<a href="/plan/{world.plan_id}/plan.fhir.json" download="gezinsplan.fhir.json">'
+            f"{FHIR_LINK[lang]}</a>")
+    plan_page = client.get(f"/plan/{world.plan_id}?lang={lang}").get_data(as_text=True)
+    export_line = next(line for line in plan_page.splitlines() if 'class="plan-export"' in line)
+    assert "/afdrukken" in export_line
+    assert "/plan.pdf" in export_line
+    assert link in export_line
+    assert link in client.get(f"/plan/{world.plan_id}/afdrukken?lang={lang}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("key", ["sanne", "tom", "erik"])
+def test_everyone_who_may_export_finds_the_fhir_link_and_it_works(plan_app, key):
+    world, client = PlanWorld(plan_app), plan_app.test_client()
+    sign_in(client, key)
+    page = client.get(f"/plan/{world.plan_id}").get_data(as_text=True)
+    assert f'href="/plan/{world.plan_id}/plan.fhir.json"' in page
+    assert client.get(f"/plan/{world.plan_id}/plan.fhir.json").status_code == 200

@@ -102,7 +102,7 @@ def test_from_rating_to_the_provider_page(sqlite_world):
 def test_rejected_author_is_told_why_and_can_change_it(help_world):
     app, world = help_world.app, help_world
     family = _as(world, "parent")  # she reads Frysk
-    _rate(family, world, {**GOOD, "text": "Mevrouw Jansen, 06-12345678"})
+    _rate(family, world, {**GOOD, "text": "Mevrouw Jansen van it team wie lilk op ús"})
     editor = _as(world, "editor")
     rating_id = re.search(r"/redactie/(\d+)/publiceren", editor.get("/redactie").get_data(as_text=True)).group(1)
     refused = editor.post(f"/redactie/{rating_id}/afwijzen", data={"csrf_token": _token(editor, "/redactie")})
@@ -213,7 +213,7 @@ def test_the_provider_s_reply_and_the_outcome_figures_show_in_the_catalog_from_f
         assert "How useful was the help (1 to 10)</dt><dd>8.0</dd>" in page  # (8 + 7 + 9 + 6 + 10) / 5
         assert "Yes: no more help is needed: 80%" in page
         assert "No: the same help or more is still needed: 0%" in page
-        assert "Help stopped early by the family or the provider</dt><dd>0% (of 5 ended)" in page
+        assert "Help stopped before it was finished (by the family or the provider)</dt><dd>0% (of 5 ended)" in page
 
 
 def test_a_rating_rejected_as_a_complaint_points_the_author_to_the_complaint_route(help_world):
@@ -228,3 +228,16 @@ def test_a_rating_rejected_as_a_complaint_points_the_author_to_the_complaint_rou
     page = family.get("/beoordelen").get_data(as_text=True)
     assert 'href="/klachten"' in page
     assert "Wêr&#39;tsto mei in klacht hinne kinst" in page or "Wêr'tsto mei in klacht hinne kinst" in page
+
+
+def test_a_phone_number_in_a_rating_comes_back_in_her_language_with_what_she_typed(help_world):
+    """Issue 17: not to the redactie; the form says why, keeps her text, and saves nothing."""
+    client = _as(help_world, "parent")  # she reads Frysk
+    typed = "Belje Jelle mar: 06-12345678"
+    response = _rate(client, help_world, {**GOOD, "text": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Lit telefoannûmers en e-mailadressen fuort. Elkenien kin in pleatste beoardieling lêze." in page
+    assert typed in page
+    with help_world.app.app_context():
+        assert db.session.exec(select(Rating)).first() is None

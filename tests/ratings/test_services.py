@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from sqlmodel import select
 
 from app.audit.models import AccessLogEntry
@@ -334,7 +334,8 @@ def test_rating_before_the_trajectory_opens_is_refused_with_the_day_it_opens(hel
         opens = services.add_months(help_.care_started_on, 3)
         with force_locale("nl"), pytest.raises(ValidationFailed) as failed:
             _rate(world)
-        assert failed.value.reasons == [("overall", f"Je kunt deze hulp beoordelen vanaf {opens:%d-%m-%Y}.")]
+        opens_on = format_date(opens, "long")
+        assert failed.value.reasons == [("overall", f"Je kunt deze hulp beoordelen vanaf {opens_on}.")]
         db.session.rollback()
         assert db.session.exec(select(Rating).where(Rating.assignment_id == world.help)).first() is None
 
@@ -342,7 +343,7 @@ def test_rating_before_the_trajectory_opens_is_refused_with_the_day_it_opens(hel
 def test_a_rejection_is_in_the_family_s_access_log_with_the_rule(any_help_world):
     world = any_help_world
     with world.app.test_request_context():
-        rating = _rate(world, text="Mevrouw Jansen, 06-12345678")
+        rating = _rate(world, text="Mevrouw Jansen van het team was boos op ons")
         moderation.reject(db.session, editor=world.person("editor"), rating_id=rating.id, reason="complaint")
         db.session.commit()
         entry = db.session.exec(select(AccessLogEntry).where(AccessLogEntry.event == "rating.reject")).one()
@@ -402,3 +403,27 @@ def test_two_editors_publishing_two_ratings_of_one_trajectory_at_once_count_it_o
         shown = figures.provider_figures(db.session, provider_id=world.kompas)
         assert (shown.trajectories, shown.ratings) == (5, 6)
         db.session.commit()
+
+
+@pytest.mark.parametrize("text", ["Bel mevrouw Jansen: 06-12345678", "Mijn nummer is 06 12 34 56 78.",
+                                  "Bereikbaar via +31 6 12345678", "Het team: (058) 123 45 67",
+                                  "Mail me: sanne.deboer@example.nl"])
+def test_a_phone_number_or_e_mail_address_is_sent_back_to_the_writer_not_to_the_redactie(any_help_world, text):
+    """Issue 17: such a rating went to the redactie, who read someone's number before rejecting it. The writer
+    hears at once, on the text field, and nothing is saved (the code of conduct: no personal details)."""
+    world = any_help_world
+    with world.app.test_request_context():
+        with force_locale("nl"), pytest.raises(ValidationFailed) as failed:
+            _rate(world, text=text)
+        assert failed.value.reasons == [("text", "Laat telefoonnummers en e-mailadressen weg. Iedereen kan een "
+                                                 "gepubliceerde beoordeling lezen.")]
+        db.session.rollback()
+        assert db.session.exec(select(Rating).where(Rating.assignment_id == world.help)).first() is None
+
+
+@pytest.mark.parametrize("text", ["Een 8 van de 10, het ging in 2026 veel beter.", "Op 14-02-2027 stopte de hulp.",
+                                  "De Kindertelefoon (0800-0432) gaf ons de tip.", "Tom zat @ school beter."])
+def test_numbers_that_are_no_phone_number_may_stay_in_a_rating(help_world, text):
+    with help_world.app.test_request_context():
+        assert _rate(help_world, text=text).text == text
+        db.session.rollback()

@@ -134,3 +134,69 @@ def test_assignment_requests_are_answered_through_our_api_twice_in_duplicates_mo
     finally:
         server.shutdown()
         app_server.shutdown()
+
+
+class _Answers:
+    """A stand-in for the simulator's HTTP session: answers each POST with the next status (None: unreachable)."""
+
+    def __init__(self, statuses):
+        self.statuses, self.posts = list(statuses), 0
+
+    def post(self, url, **_kwargs):
+        self.posts += 1
+        status = self.statuses.pop(0)
+        if status is None:
+            raise requests.ConnectionError("connection refused")
+        response = requests.Response()
+        response.status_code, response._content = status, b'{"title": "answer"}'
+        return response
+
+
+def _decider(statuses, **settings):
+    from app.simulator.backoffice import Decider, Ledger
+    from app.simulator.tokens import Signer
+
+    decider = Decider(_settings(**settings), Signer("http://sim.test"), Ledger())
+    decider.http, waits = _Answers(statuses), []
+    decider.sleep = waits.append
+    return decider, waits
+
+
+def test_a_decision_our_api_did_not_take_is_sent_again_with_growing_waits_and_logged(caplog):
+    decider, waits = _decider([503, None, 500, 200])
+    decider.decide({"reference": "REF-1", "requested_start": "2027-01-04"})
+    assert decider.http.posts == 4
+    assert waits == [1.0, 2.0, 4.0]
+    assert [d["status"] for d in decider.ledger.snapshot()["decisions"]] == [200]
+    assert len([r for r in caplog.records if r.name == "onsplan.simulator" and r.levelname == "WARNING"]) == 3
+
+
+def test_the_simulator_gives_up_after_its_last_attempt_and_says_what_to_check(caplog):
+    decider, waits = _decider([503] * 10, retry_attempts=4, retry_max_seconds=3)
+    decider.decide({"reference": "REF-2", "requested_start": "2027-01-04"})
+    assert decider.http.posts == 4
+    assert waits == [1.0, 2.0, 3.0]  # doubling, capped
+    [given_up] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "API_ISSUER" in given_up.getMessage()
+    assert [d["status"] for d in decider.ledger.snapshot()["decisions"]] == [503]
+
+
+def test_a_refusal_is_not_sent_again():
+    decider, waits = _decider([422, 200])
+    decider.decide({"reference": "REF-3", "requested_start": "2027-01-04"})
+    assert (decider.http.posts, waits) == (1, [])
+
+
+def test_the_simulator_listens_where_the_app_expects_it(monkeypatch):
+    from app import create_app
+    from app.simulator import cli
+
+    monkeypatch.setenv("APP_ENV", "development")
+    monkeypatch.setenv("DEMO", "1")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("SIMULATOR_URL", "http://127.0.0.1:5055")
+    served = {}
+    monkeypatch.setattr(cli, "run_simple", lambda host, port, app, **_: served.update(host=host, port=port, app=app))
+    result = create_app().test_cli_runner().invoke(args=["municipality", "simulate", "--decide-after", "-1"])
+    assert result.exit_code == 0, result.output
+    assert (served["host"], served["port"]) == ("127.0.0.1", 5055)

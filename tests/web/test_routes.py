@@ -211,3 +211,29 @@ def test_not_allowed_is_a_friendly_403(app):
     response = app.test_client().get("/test-forbidden?lang=en")
     assert response.status_code == 403
     assert "You may not see this page" in response.get_data(as_text=True)
+
+
+def test_a_professional_s_home_shows_his_own_details_once_not_on_every_family_card(bare_app):
+    """Issue 17: Mark's home repeated "Je leeftijd 45 jaar / Lid sinds" on each of his families."""
+    from app.core.clock import years_ago
+
+    with bare_app.test_request_context(), db.new_session() as session:
+        mark = factories.professional(session, given_name="Mark")
+        mark.birthdate = years_ago(45, days_extra=10)
+        names = [factories.open_family(session, by=mark)[0].name for _ in range(3)]
+        session.flush()
+        mark_id = mark.id
+    html = signed_in(bare_app, mark_id).get("/?lang=nl").get_data(as_text=True)
+    assert all(name in html for name in names)
+    assert html.count("Je leeftijd") == 1
+    assert html.count("45 jaar") == 1
+    assert html.split("Je leeftijd")[0].count('class="card"') == 0  # above the cards, not on one of them
+    assert "Lid sinds" not in html
+
+
+def test_a_family_member_s_card_says_since_when_they_are_in_it(bare_app):
+    with bare_app.test_request_context(), db.new_session() as session:
+        world = factories.family(session, youth_ages=[14])
+    html = signed_in(bare_app, world.youths[0].id).get("/?lang=nl").get_data(as_text=True)
+    assert html.count("Lid sinds") == 1
+    assert html.count("14 jaar") == 1
