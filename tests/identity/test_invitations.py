@@ -320,3 +320,29 @@ def test_a_link_with_a_language_of_its_own_opens_in_that_language(opened):
     response = client.get(f"/uitnodiging/{made.token}?lang=en")
     assert response.headers["Location"] == "/uitnodiging/accepteren?lang=en"
     assert "Welcome, Pieter" in client.get("/uitnodiging/accepteren").get_data(as_text=True)  # also without ?lang=
+
+
+def test_someone_signed_in_accepts_with_their_own_account_and_a_visitor_is_sent_to_sign_in_first(opened):
+    """The accept page's "with the account you are signed in with": the signed-in person becomes a member once, the
+    invitation is used up; someone not signed in is sent back to the accept page (to sign in), nothing joins."""
+    made = make(opened)
+    visitor = opened.app.test_client()
+    visitor.get(f"/uitnodiging/{made.token}")
+    answer = visitor.post("/uitnodiging/accepteren", data={"csrf_token": csrf_token(visitor, "/hulp")})
+    assert (answer.status_code, answer.headers["Location"]) == (303, "/uitnodiging/accepteren")
+    with opened.app.test_request_context(), db.new_session() as session:
+        pieter = factories.person(session, given_name="Pieter")
+        session.commit()
+        pieter_id = pieter.id
+    client = opened.app.test_client()
+    sign_in_person(client, pieter_id)
+    client.get(f"/uitnodiging/{made.token}")
+    answer = client.post("/uitnodiging/accepteren", data={"csrf_token": csrf_token(client, "/hulp")})
+    assert (answer.status_code, answer.headers["Location"]) == (303, f"/gezinnen/{opened.family_id}")
+    with opened.app.app_context():
+        members = db.session.exec(select(Membership).where(Membership.family_id == opened.family_id,
+                                                           Membership.person_id == pieter_id)).all()
+        assert [(m.role, m.has_custody) for m in members] == [("parent", True)]
+        assert db.session.get(Invitation, made.invitation.id).redeemed_at is not None
+    again = client.post("/uitnodiging/accepteren", data={"csrf_token": csrf_token(client, "/hulp")})
+    assert again.status_code == 404  # used up: nothing pending any more
