@@ -79,13 +79,17 @@ def app(tmp_path):
         db.engine.dispose()
 
 
+def database_url(request, tmp_path, name: str) -> str:
+    """The database an `any_*` fixture's parameter asks for: a fresh one on the run's PostgreSQL, or a SQLite file."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres").create_database(f"{name[0]}_{uuid.uuid4().hex[:12]}")
+    return f"sqlite:///{tmp_path / f'{name}.db'}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_app(request, tmp_path):
     """The app on SQLite and, in a second run of the test, on PostgreSQL."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres").create_database(f"t_{uuid.uuid4().hex[:12]}")
-    else:
-        url = f"sqlite:///{tmp_path / 'test.db'}"
+    url = database_url(request, tmp_path, "test")
     flask_app = make_app(url, MAIL_DIR=str(tmp_path / "mail"))
     yield flask_app
     with flask_app.app_context():

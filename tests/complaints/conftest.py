@@ -5,7 +5,6 @@ others on SQLite only. A test asks for the `any_` one when what it checks depend
 the append-only trigger, the audit chain, stored text, the outbox); see docs/decisions.md, "Which tests run on
 PostgreSQL"."""
 
-import uuid
 
 import pytest
 from sqlmodel import select
@@ -13,7 +12,7 @@ from sqlmodel import select
 from app.catalog.models import Provider
 from app.demo.services import demo_people
 from app.extensions import db
-from tests.conftest import make_app
+from tests.conftest import database_url, make_app
 
 
 def _app(url: str, tmp_path):
@@ -24,10 +23,7 @@ def _app(url: str, tmp_path):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_complaint_app(request, tmp_path):
     """The app with the demo plan and care, on SQLite and on PostgreSQL."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres").create_database(f"c_{uuid.uuid4().hex[:12]}")
-    else:
-        url = f"sqlite:///{tmp_path / 'complaints.db'}"
+    url = database_url(request, tmp_path, "complaints")
     flask_app = _app(url, tmp_path)
     yield flask_app
     with flask_app.app_context():

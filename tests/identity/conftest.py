@@ -1,11 +1,11 @@
 """Identity fixtures: an empty app for the tests that make the people they check (tests/factories.py)."""
 
-import uuid
 
 import pytest
 
 from app.extensions import db
 from tests import factories
+from tests.conftest import database_url
 
 
 @pytest.fixture
@@ -20,10 +20,7 @@ def bare_app(tmp_path):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_bare_app(request, tmp_path):
     """The empty app on SQLite and, in a second run, on PostgreSQL: for what depends on the database."""
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres").create_database(f"b_{uuid.uuid4().hex[:12]}")
-    else:
-        url = f"sqlite:///{tmp_path / 'bare.db'}"
+    url = database_url(request, tmp_path, "bare")
     flask_app = factories.empty_app(url, MAIL_DIR=str(tmp_path / "mail"))
     yield flask_app
     with flask_app.app_context():

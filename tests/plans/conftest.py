@@ -13,7 +13,7 @@ from app.extensions import db
 from app.identity.models import Person
 from app.plans.context import plan_context
 from app.plans.models import Plan, PlanItem
-from tests.conftest import family_id, make_app
+from tests.conftest import database_url, family_id, make_app
 
 
 @pytest.fixture
@@ -28,12 +28,7 @@ def plan_app(tmp_path):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_plan_app(request, tmp_path):
     """The app with the demo plan, on SQLite and on PostgreSQL."""
-    import uuid
-
-    if request.param == "postgresql":
-        url = request.getfixturevalue("postgres").create_database(f"p_{uuid.uuid4().hex[:12]}")
-    else:
-        url = f"sqlite:///{tmp_path / 'plan.db'}"
+    url = database_url(request, tmp_path, "plan")
     flask_app = make_app(url, with_plan=True, MAIL_DIR=str(tmp_path / "mail"))
     yield flask_app
     with flask_app.app_context():
