@@ -8,17 +8,20 @@ from flask import Flask
 
 import app.models  # noqa: F401  (every table)
 from app.extensions import db
-from tests.support.oidc import app_server_services, provider_env
+from tests.support import app_caches
+from tests.support.oidc import api_env, app_server_services, provider_env
 from tests.support.seeded import seeded_app
-from tests.support.servers import PostgresServer, RedisServer, SeededServer, compile_translations
+from tests.support.servers import OperatorSeed, PostgresServer, RedisServer, SeededServer, compile_translations
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 POSTGRES_PARAMS = ("postgresql", "postgres")  # the parameter that runs a test again on PostgreSQL
+app_caches.install()  # the apps of this process share URL builders and compiled templates
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs the throwaway PostgreSQL server as `postgres` (leave them out with
-    -m 'not postgres'): those asking for the server, and the PostgreSQL run of a test made for both databases."""
+    -m 'not postgres'): those asking for the server, and the PostgreSQL run of a test made for both databases. (The
+    two tests that start a PostgreSQL server of their own, to stop it, carry the mark themselves.)"""
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "postgres" in getattr(item, "fixturenames", ()) or any(
@@ -49,7 +52,14 @@ def redis_server():
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory, redis_server, oidc_provider):
+def operator_seed(tmp_path_factory) -> OperatorSeed:
+    """The demo world in a SQLite file, made once per test process the way an operator makes it; the app servers of
+    the tests start on copies of it (OperatorSeed.copy_to)."""
+    return OperatorSeed(tmp_path_factory.mktemp("operator-seed")).make()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, redis_server, oidc_provider, operator_seed):
     """The app under gunicorn on a SQLite world with the demo family, one per test process (per xdist worker):
     for the browser stories and the tests that need a real server. Like production it keeps rate limits and live
     updates in Redis; it signs in with the session's OpenID provider (tests/support/oidc.app_server_services).
@@ -57,8 +67,8 @@ def app_server(tmp_path_factory, redis_server, oidc_provider):
     changed."""
     compile_translations()
     redis_url = f"{redis_server.url.rsplit('/', 1)[0]}/{redis_server.APP_SERVER_DB}"
-    server = SeededServer(tmp_path_factory.mktemp("app-server"), provider_env(app_server_services(oidc_provider)),
-                          redis_url=redis_url).seed().start()
+    env = provider_env(app_server_services(oidc_provider)) | api_env(oidc_provider)  # the backoffice's decisions
+    server = SeededServer(tmp_path_factory.mktemp("app-server"), operator_seed, env, redis_url=redis_url).start()
     yield server
     server.stop()
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.helpers import PHONE, sign_in_on_demo_page
-from tests.support.servers import AppServer, RedisServer
+from tests.support.servers import AppServer, OperatorSeed, RedisServer
 
 PAUSED = {
     "fy": "Live bywurkjen stiet efkes stil",
@@ -30,15 +30,13 @@ def redis() -> Iterator[RedisServer]:
 
 
 @pytest.fixture(scope="module")
-def server(redis: RedisServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+def server(redis: RedisServer, tmp_path_factory: pytest.TempPathFactory, operator_seed: OperatorSeed
+           ) -> Iterator[AppServer]:
     """The app with live updates through this module's own Redis (which the test kills)."""
     folder = tmp_path_factory.mktemp("redis-faults")
     app = AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "redis-fault-secret",
-                     "DATABASE_URL": f"sqlite:///{folder}/plan.db", "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "0",
-                     "LOG_LEVEL": "ERROR", "MAIL_DIR": f"{folder}/mail", "REDIS_URL": redis.url,
-                     "LIVE_HEARTBEAT_SECONDS": "1"})
-    app.flask("db", "upgrade")
-    app.flask("demo", "seed")
+                     "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "0", "LOG_LEVEL": "ERROR", "REDIS_URL": redis.url,
+                     "LIVE_HEARTBEAT_SECONDS": "1", **operator_seed.copy_to(folder / "world")})
     app.start()
     yield app
     app.stop()

@@ -18,27 +18,26 @@ from app.core.clock import today
 from tests.browser.helpers import assert_no_violations, people_on
 from tests.browser.test_plan_accessibility import plan_of
 from tests.browser.test_result_story import judge
-from tests.support.servers import AppServer, free_port
+from tests.support.servers import AppServer, OperatorSeed, free_port
 from tests.sync.support import Process, Simulator, wait_until
 
 TOM_GOAL = "Tom gaat weer met plezier naar school"
 
 
 @pytest.fixture(scope="module")
-def loop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppServer, Simulator]]:
+def loop(tmp_path_factory: pytest.TempPathFactory, operator_seed: OperatorSeed
+         ) -> Iterator[tuple[AppServer, Simulator]]:
     folder = tmp_path_factory.mktemp("sync-story")
     simulator_port = free_port()
     simulator_url = f"http://127.0.0.1:{simulator_port}"
     server = AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "sync-story-secret",
-                        "DATABASE_URL": f"sqlite:///{folder}/story.db", "SESSION_COOKIE_SECURE": "0",
-                        "LOG_JSON": "0", "MAIL_DIR": f"{folder}/mail", "LIVE_HEARTBEAT_SECONDS": "2"})
+                        "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "0", "LIVE_HEARTBEAT_SECONDS": "2",
+                        **operator_seed.copy_to(folder / "world")})
     env = {"SITE_URL": server.url, "API_JWKS_URL": f"{simulator_url}/.well-known/jwks.json",
            "API_ISSUER": simulator_url, "SYNC_ENDPOINT": f"{simulator_url}/events",
            "SYNC_TOKEN_URL": f"{simulator_url}/token", "SYNC_BACKOFF_BASE_SECONDS": "0.2",
            "SYNC_BACKOFF_MAX_SECONDS": "1", "SYNC_IDLE_SECONDS": "0.2"}
     server.env.update(env)
-    server.flask("db", "upgrade")
-    server.flask("demo", "seed")
     server.start()
     simulator = Simulator(server.env, folder / "simulator.log", port=simulator_port, args=("--decide-after", "1"))
     worker = Process(["sync", "run", "--quiet"], server.env, folder / "worker.log")

@@ -2,6 +2,8 @@
 
 import uuid
 
+import pytest
+
 from app import create_app
 from tests.support.servers import PostgresServer, free_port
 
@@ -15,6 +17,7 @@ def test_healthz_reports_database_down_when_unreachable():
     assert response.get_json() == {"status": "unavailable", "database": "down"}
 
 
+@pytest.mark.postgres  # a PostgreSQL server of its own, which it stops
 def test_pages_show_a_friendly_503_when_the_database_is_down_and_recover_without_restart():
     server = PostgresServer().start()
     try:

@@ -13,14 +13,12 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @contextmanager
-def two_instances(redis_server, tmp_path, **settings: str) -> Iterator[tuple[AppServer, AppServer]]:
-    """Two app instances on one seeded demo database and one fresh Redis, stopped afterwards."""
+def two_instances(redis_server, operator_seed, tmp_path, **settings: str) -> Iterator[tuple[AppServer, AppServer]]:
+    """Two app instances on one copy of the demo world and one fresh Redis, stopped afterwards."""
     env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "limit-test-secret",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'limits.db'}", "REDIS_URL": redis_server.fresh_url(),
-           "SESSION_COOKIE_SECURE": "0", **settings}
+           "REDIS_URL": redis_server.fresh_url(), "SESSION_COOKIE_SECURE": "0",
+           **operator_seed.copy_to(tmp_path / "world"), **settings}
     first, second = AppServer(env), AppServer(env)
-    first.flask("db", "upgrade")
-    first.flask("demo", "seed")
     try:
         first.start()
         second.start()
@@ -30,8 +28,8 @@ def two_instances(redis_server, tmp_path, **settings: str) -> Iterator[tuple[App
         second.stop()
 
 
-def test_demo_sign_in_limit_is_shared_by_two_instances_through_redis(redis_server, tmp_path):
-    with two_instances(redis_server, tmp_path) as (first, second):
+def test_demo_sign_in_limit_is_shared_by_two_instances_through_redis(redis_server, operator_seed, tmp_path):
+    with two_instances(redis_server, operator_seed, tmp_path) as (first, second):
         statuses = []
         for i in range(32):
             server = first if i % 2 == 0 else second
@@ -46,12 +44,13 @@ def test_demo_sign_in_limit_is_shared_by_two_instances_through_redis(redis_serve
         assert "Wacht even" in response.text
 
 
-def test_api_and_post_limits_are_shared_by_two_instances_through_redis(redis_server, tmp_path):
+def test_api_and_post_limits_are_shared_by_two_instances_through_redis(redis_server, operator_seed, tmp_path):
     """A client's API calls and a person's posts count once across instances, whichever instance answers."""
     jwks = JwksServer()
     try:
-        with two_instances(redis_server, tmp_path, API_JWKS_URL=jwks.url, API_ISSUER=ISSUER, API_AUDIENCE=AUDIENCE,
-                           RATELIMIT_API="4 per minute", RATELIMIT_RATING_REPORT="2 per minute") as (first, second):
+        with two_instances(redis_server, operator_seed, tmp_path, API_JWKS_URL=jwks.url, API_ISSUER=ISSUER,
+                           API_AUDIENCE=AUDIENCE, RATELIMIT_API="4 per minute",
+                           RATELIMIT_RATING_REPORT="2 per minute") as (first, second):
             _api_and_posts_count_once(jwks, first, second)
     finally:
         jwks.stop()

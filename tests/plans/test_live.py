@@ -75,13 +75,9 @@ def start(env_extra: dict, database: str) -> AppServer:
 
 
 @pytest.fixture(scope="module")
-def database(tmp_path_factory) -> str:
-    """One migrated and seeded database for the module's servers."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}"
-    seeder = AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "live-test-secret", "DATABASE_URL": url})
-    seeder.flask("db", "upgrade")
-    seeder.flask("demo", "seed")
-    return url
+def database(tmp_path_factory, operator_seed) -> str:
+    """One copy of the demo world (migrated and seeded as an operator does) for the module's servers."""
+    return operator_seed.copy_to(tmp_path_factory.mktemp("live"))["DATABASE_URL"]
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ DOWN = {
     "en": ("Ons Plan is not available right now", "We are working on it."),
 }
 QUICK = 4.5  # seconds: the connect timeout is 3 s
+pytestmark = pytest.mark.postgres  # a PostgreSQL server of its own, which it stops
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from app.demo.services import demo_people
 from app.extensions import db
 from app.identity.models import Person
 from tests import factories
-from tests.identity.conftest import any_bare_app, bare_app  # noqa: F401  (the empty app on one or both databases)
+from tests.conftest import database_url
 from tests.plans.conftest import any_plan_app, plan_app  # noqa: F401,F811  (the demo plan on both databases)
 
 
@@ -64,14 +64,18 @@ class HelpWorld:
 
 
 @pytest.fixture
-def help_world(bare_app):  # noqa: F811
-    return HelpWorld(bare_app)
+def help_world(tmp_path):
+    """The family whose help ended (made once per process, copied per test)."""
+    with factories.built_world(HelpWorld, MAIL_DIR=str(tmp_path / "mail")) as made:
+        yield made
 
 
-@pytest.fixture
-def any_help_world(any_bare_app):  # noqa: F811
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_help_world(request, tmp_path):
     """The same on SQLite and on PostgreSQL: for what the database itself guards."""
-    return HelpWorld(any_bare_app)
+    with factories.built_world(HelpWorld, database_url(request, tmp_path, "help"),
+                               MAIL_DIR=str(tmp_path / "mail")) as made:
+        yield made
 
 
 class RatingWorld:

@@ -13,7 +13,7 @@ from app.identity.models import Person
 from app.plans.models import Plan
 from app.results.trajectory import trajectory
 from tests import factories
-from tests.identity.conftest import any_bare_app, bare_app  # noqa: F401  (the empty app on one or both databases)
+from tests.conftest import database_url
 from tests.plans.conftest import PlanWorld, any_plan_app  # noqa: F401  (the demo plan on both databases)
 
 
@@ -91,14 +91,18 @@ class ResultWorld(PlanWorld):
         return trajectory(db.session, person=db.session.get(Person, self.people[key]), goal_id=goal_id or self.goal_id)
 
 
-@pytest.fixture
-def world(any_bare_app):  # noqa: F811
-    return JudgingWorld(any_bare_app)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(request, tmp_path):
+    """The judging family on SQLite and, in a second run, on PostgreSQL (made once per process, copied per test)."""
+    with factories.built_world(JudgingWorld, database_url(request, tmp_path, "judging"),
+                               MAIL_DIR=str(tmp_path / "mail")) as made:
+        yield made
 
 
 @pytest.fixture
-def sqlite_world(bare_app):  # noqa: F811
-    return JudgingWorld(bare_app)
+def sqlite_world(tmp_path):
+    with factories.built_world(JudgingWorld, MAIL_DIR=str(tmp_path / "mail")) as made:
+        yield made
 
 
 @pytest.fixture

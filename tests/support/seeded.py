@@ -12,9 +12,11 @@ import itertools
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
@@ -32,10 +34,12 @@ _numbers = itertools.count()
 
 @dataclass
 class Seed:
-    """One seeded world: its folder (database file or nothing, mails, files) and its PostgreSQL template, if any."""
+    """One seeded world: its folder (database file or nothing, mails, files), its PostgreSQL template, if any, and
+    what its builder returned (see built_app)."""
 
     folder: Path
     pg_template: str | None = None
+    built: Any = None
 
 
 _SEEDS: dict[tuple, Seed] = {}
@@ -48,12 +52,30 @@ def seeded_app(database_url: str, *, with_plan: bool, overrides: dict, demo: boo
     if url.get_backend_name() == "sqlite" and url.database and Path(url.database).exists() \
             and Path(url.database).stat().st_size:
         return _seed_in_place(database_url, with_plan, overrides, demo)  # a database with rows already: on top
+    seed = _seed_for(url, ("demo" if demo else "empty", with_plan), overrides,
+                     lambda: _seed(url, with_plan, overrides, demo))
+    return _copy_of(seed, url, database_url, overrides)
+
+
+def built_app(database_url: str, build: Callable[[Flask], Any], *, name: str, overrides: dict) -> tuple[Flask, Any]:
+    """An app on `database_url` holding a fresh copy of what `build` made on empty tables, and what `build` returned
+    (plain values such as ids, never database objects). `build` runs once per process, database server, `name` and
+    settings: a test class that makes its family with tests/factories.py pays for it once, not per test."""
+    url = sa.engine.make_url(database_url)
+    seed = _seed_for(url, ("built", name), overrides, lambda: _seed(url, False, overrides, False, build))
+    return _copy_of(seed, url, database_url, overrides), seed.built
+
+
+def _seed_for(url: sa.URL, what: tuple, overrides: dict, make: Callable[[], Seed]) -> Seed:
     settings = tuple(sorted((key, repr(value)) for key, value in overrides.items() if key not in FOLDERS))
     server = "sqlite" if url.get_backend_name() == "sqlite" else f"{url.host}:{url.port}"
-    key = (server, demo, with_plan, settings)
+    key = (server, *what, settings)
     if key not in _SEEDS:
-        _SEEDS[key] = _seed(url, with_plan, overrides, demo)
-    seed = _SEEDS[key]
+        _SEEDS[key] = make()
+    return _SEEDS[key]
+
+
+def _copy_of(seed: Seed, url: sa.URL, database_url: str, overrides: dict) -> Flask:
     if seed.pg_template:
         _copy_postgres(url, seed.pg_template)
     elif url.database and url.database != ":memory:":
@@ -78,8 +100,10 @@ def _seed_in_place(database_url: str, with_plan: bool, overrides: dict, demo: bo
     return flask_app
 
 
-def _seed(url: sa.URL, with_plan: bool, overrides: dict, demo: bool) -> Seed:
-    """Seed once: into a SQLite file in a folder of its own, or into a PostgreSQL template database."""
+def _seed(url: sa.URL, with_plan: bool, overrides: dict, demo: bool,
+          build: Callable[[Flask], Any] | None = None) -> Seed:
+    """Seed once (and build on it, when asked): into a SQLite file in a folder of its own, or into a PostgreSQL
+    template database."""
     folder = _HOME / f"seed-{next(_numbers)}"
     folder.mkdir()
     paths = {name: str(folder / name) for name in FOLDERS}
@@ -92,6 +116,8 @@ def _seed(url: sa.URL, with_plan: bool, overrides: dict, demo: bool) -> Seed:
         target = url.set(database=name).render_as_string(hide_password=False)
         seed = Seed(folder, pg_template=name)
     flask_app = _seed_in_place(target, with_plan, overrides | paths, demo)
+    if build is not None:
+        seed.built = build(flask_app)
     with flask_app.app_context():
         db.engine.dispose()  # a template database must have no connections when it is copied
     if seed.pg_template is None:

@@ -194,8 +194,56 @@ class AppServer:
             os.killpg(self.process.pid, signal.SIGKILL)
 
 
+class OperatorSeed:
+    """The demo world made once the way an operator makes it (`flask db upgrade`, `flask demo seed`) in a SQLite
+    file, with the mails and complaint files the seed writes. `copy_to` gives a server a copy of its own in
+    milliseconds, where a seed costs seconds (tests/conftest.py `operator_seed`, one per test process)."""
+
+    FOLDERS = ("MAIL_DIR", "COMPLAINT_FILES_DIR")
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.db_file = folder / "app.db"
+
+    def make(self) -> "OperatorSeed":
+        seeder = AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "operator-seed-secret",
+                            "DATABASE_URL": f"sqlite:///{self.db_file}", "LOG_JSON": "0",
+                            **{name: str(self.folder / name) for name in self.FOLDERS}})
+        seeder.flask("db", "upgrade")
+        seeder.flask("demo", "seed")
+        with closing(sqlite3.connect(self.db_file)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the one file that is copied
+        for name in self.FOLDERS:
+            (self.folder / name).mkdir(exist_ok=True)
+        return self
+
+    def copy_to(self, folder: Path) -> dict[str, str]:
+        """Copy the world into `folder` (a new one, or one a server uses: see restore) and return the settings that
+        point a server at the copy: DATABASE_URL, MAIL_DIR and COMPLAINT_FILES_DIR."""
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / "app.db"
+        for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(self.db_file, target)
+        self._copy_folders(folder)
+        return {"DATABASE_URL": f"sqlite:///{target}", **{name: str(folder / name) for name in self.FOLDERS}}
+
+    def restore(self, folder: Path) -> None:
+        """Put the world back into a copy a running server has open: SQLite's backup API writes the seed into the
+        live database (the server's connections wait for it, then read the new content); the folders are replaced."""
+        with closing(sqlite3.connect(self.db_file)) as seeded, \
+                closing(sqlite3.connect(folder / "app.db", timeout=30)) as live:
+            seeded.backup(live)
+        self._copy_folders(folder)
+
+    def _copy_folders(self, folder: Path) -> None:
+        for name in self.FOLDERS:
+            shutil.rmtree(folder / name, ignore_errors=True)
+            shutil.copytree(self.folder / name, folder / name)
+
+
 class SeededServer(AppServer):
-    """The app under gunicorn on a SQLite world with the demo family, seeded once; reset() puts the world back as
+    """The app under gunicorn on a copy of the operator's demo world (OperatorSeed); reset() puts the world back as
     it was seeded (database, demo mailbox, complaint files, and the rate-limit counters and presence it keeps in
     Redis) in milliseconds, so no story builds on another's changes.
 
@@ -203,41 +251,23 @@ class SeededServer(AppServer):
     sign-in stays valid (a session names a person and a session version, both as seeded).
     """
 
-    def __init__(self, folder: Path, env: dict[str, str] | None = None, *, redis_url: str | None = None) -> None:
+    def __init__(self, folder: Path, seed: OperatorSeed, env: dict[str, str] | None = None, *,
+                 redis_url: str | None = None) -> None:
         self.folder = folder
+        self.seed = seed
         self.redis_url = redis_url
-        self.db_file = folder / "app.db"
-        self.folders = {"MAIL_DIR": folder / "mail", "COMPLAINT_FILES_DIR": folder / "files"}
         super().__init__({
             "APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "seeded-server-secret",
-            "DATABASE_URL": f"sqlite:///{self.db_file}", "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "0",
+            "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "0",
             # A plan page holds one of gunicorn's 16 threads for its live stream; the server only notices a page
             # has gone when its next ping fails, so ping often and let the tests open many plan pages in a row.
             "LIVE_HEARTBEAT_SECONDS": "2",
             **({"REDIS_URL": redis_url} if redis_url else {}),
-            **{name: str(path) for name, path in self.folders.items()}, **(env or {})})
-
-    def seed(self) -> "SeededServer":
-        """Migrate and seed the demo world, and keep a copy of it for reset()."""
-        self.flask("db", "upgrade")
-        self.flask("demo", "seed")
-        with closing(sqlite3.connect(self.db_file)) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copyfile(self.db_file, self.folder / "seeded.db")
-        for name, path in self.folders.items():
-            path.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(path, self.folder / f"seeded-{name}")
-        return self
+            **seed.copy_to(folder), **(env or {})})
 
     def reset(self) -> None:
-        """Put the world back as seeded: SQLite's backup API writes the copy into the live database (the server's
-        connections wait for it, then read the new content); the mailbox and files folders are replaced."""
-        with closing(sqlite3.connect(self.folder / "seeded.db")) as seeded, \
-                closing(sqlite3.connect(self.db_file, timeout=30)) as live:
-            seeded.backup(live)
-        for name, path in self.folders.items():
-            shutil.rmtree(path, ignore_errors=True)
-            shutil.copytree(self.folder / f"seeded-{name}", path)
+        """Put the world back as seeded (OperatorSeed.restore) and empty the server's Redis database."""
+        self.seed.restore(self.folder)
         if self.redis_url:
             import redis
 
