@@ -1,7 +1,9 @@
 """Fixtures: the app on SQLite and on a real throwaway PostgreSQL, clients, sign-in helpers."""
 
+import os
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -55,6 +57,9 @@ def redis_server():
 def operator_seed(tmp_path_factory) -> OperatorSeed:
     """The demo world in a SQLite file, made once per test process the way an operator makes it; the app servers of
     the tests start on copies of it (OperatorSeed.copy_to)."""
+    made_by_caller = os.environ.get("ONSPLAN_TEST_OPERATOR_SEED")  # a pytest run inside a test (test_isolation)
+    if made_by_caller:
+        return OperatorSeed(Path(made_by_caller))
     return OperatorSeed(tmp_path_factory.mktemp("operator-seed")).make()
 
 

@@ -58,8 +58,10 @@ def test_d_finds_the_server_world_as_seeded(app_server):
 
 
 @pytest.mark.parametrize("order", [[], ["--reverse"]], ids=["in-order", "reversed"])
-def test_a_failing_test_leaves_no_state_for_the_next(pytester: pytest.Pytester, monkeypatch, order: list[str]):
+def test_a_failing_test_leaves_no_state_for_the_next(pytester: pytest.Pytester, monkeypatch, operator_seed,
+                                                     order: list[str]):
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    monkeypatch.setenv("ONSPLAN_TEST_OPERATOR_SEED", str(operator_seed.folder))  # copied, never changed
     pytester.makepyfile(test_story="from pathlib import Path\n" + SUITE)
     result = pytester.runpytest_subprocess("-p", "tests.conftest", "-p", "no:cacheprovider", "-v", *order,
                                            timeout=300)
