@@ -80,6 +80,7 @@ def _decide(session: Session, client: ApiClient, assignment: Assignment, body: d
                 reason=body.get("refusal_reason", ""))
     except ValidationFailed as failed:
         raise invalid([(DECISION_FIELDS.get(f, f), m) for f, m in failed.reasons]) from None
+    assignments.tell_answer(session, assignment=assignment)
     answer = _touching(Answer(200, assignment_body(assignment)), assignment)
     return remember(session, client=client, request_id=body["request_id"], endpoint=endpoint, body=body,
                     answer=answer)

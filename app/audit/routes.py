@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, g, request
 
+from app.audit.pages import group, window
 from app.audit.services import family_log
 from app.core.clock import AMSTERDAM, today
 from app.core.errors import NotFound
@@ -21,7 +22,8 @@ EARLIEST = date(2015, 1, 1)  # the Jeugdwet: no youth care in this log is older
 @bp.get("/gezinnen/<family_id>/wie-heeft-gekeken")
 @login_required
 def family_log_page(family_id: str) -> Response:
-    """List who viewed or changed the family's data in a period, as far as the age rules let you see."""
+    """List who viewed or changed the family's data in a period, a page of days at a time, grouped by day and person,
+    as far as the age rules let you see."""
     access = family_access(db.session, person=g.person, family_id=family_id)
     if not can_read_access_log(access.actor):
         raise NotFound(family_id)
@@ -31,10 +33,11 @@ def family_log_page(family_id: str) -> Response:
     for field, day in ((form.start, first), (form.end, last)):
         if not field.errors:  # show the period the list covers (a wrong date stays as typed, with its error)
             field.data, field.raw_data = day.date(), None
-    lines = family_log(db.session, access=access, start=first, end=last + timedelta(days=1))
+    shown = window(first.date(), last.date(), request.args.get("pagina", type=int))
+    lines = family_log(db.session, access=access, start=_local(shown.first), end=_local(shown.last + timedelta(days=1)))
     db.session.commit()
-    return render("audit/family_log.html", block="log_results", access=access, form=form, lines=lines,
-                  first=first, last=last)
+    return render("audit/family_log.html", block="log_results", access=access, form=form, days=group(lines),
+                  first=first, last=last, shown=shown)
 
 
 def _period(form: PeriodForm):

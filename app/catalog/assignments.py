@@ -21,6 +21,8 @@ from app.core.clock import today, utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Municipality, Person
 from app.identity.policy import Role, age_band, can_view, required_consenters
+from app.notifications import services as notifications
+from app.plans import live
 from app.plans.context import PlanContext, plan_context
 from app.plans.models import ItemKind, PlanItem
 from app.sync import outbox
@@ -66,6 +68,8 @@ def choose_offer(session: Session, *, ctx: PlanContext, goal_id: str, offer_id: 
     session.add(assignment)
     session.flush()
     _log(session, ctx, "assignment.choose", "create" if current is None else "update", goal, assignment)
+    _tell_live(session, ctx, goal)
+    notifications.help_chosen(session, ctx=ctx, goal=goal)
     return assignment
 
 
@@ -100,6 +104,8 @@ def confirm(session: Session, *, ctx: PlanContext, goal_id: str, requested_start
     outbox.emit(session, event_type="assignment.requested", aggregate_type="plan", aggregate_id=ctx.plan.id,
                 payload=requested_payload(session, ctx, goal, assignment))
     _log(session, ctx, "assignment.confirm", "update", goal, assignment)
+    _tell_live(session, ctx, goal)
+    notifications.help_confirmed(session, goal=goal)
     return assignment
 
 
@@ -156,7 +162,23 @@ def record_decision(session: Session, *, reference: str, decision: str, number: 
     session.flush()
     record(session, event=f"assignment.{decision}", action="update", actor=AuditActor(None, "municipality"),
            family_id=assignment.family_id, object_type="assignment", object_id=assignment.reference)
+    ctx = notifications.family_context(session, assignment.plan_id)  # loaded after the change: with the provider
+    _tell_live(session, ctx, session.get(PlanItem, assignment.goal_id))
     return assignment
+
+
+def tell_answer(session: Session, *, assignment: Assignment) -> None:
+    """Notify everyone in the family who may see the goal of the municipality's final answer (the API calls this
+    when an answer arrives; a seeded history has nobody to tell)."""
+    if assignment.status in ("assigned", "refused"):
+        notifications.help_answered(session, ctx=notifications.family_context(session, assignment.plan_id),
+                                    goal=session.get(PlanItem, assignment.goal_id), decision=assignment.status)
+
+
+def _tell_live(session: Session, ctx: PlanContext, goal: PlanItem) -> None:
+    """After the commit, tell the open plan pages of who may see the goal that its help changed (ids only)."""
+    live.publish_after_commit(session, ctx.plan.id, {"type": "help", "goal": goal.id, "event_id": None,
+                                                     "to": ctx.audience(ctx.policy_item(goal))})
 
 
 def active_for_goal(session: Session, *, goal_id: str) -> Assignment | None:

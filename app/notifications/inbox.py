@@ -14,7 +14,7 @@ from app.core.errors import NotFound
 from app.identity.models import Membership, Person
 from app.identity.policy import Role
 from app.notifications.models import Notification, Topic
-from app.notifications.services import DIVIDED, family_context, may_see
+from app.notifications.services import DIVIDED, HELP, family_context, may_see
 from app.plans.context import PlanContext, request_plan_context
 from app.plans.models import Plan, PlanItem
 
@@ -139,7 +139,7 @@ def _anchor(row: Notification, item: PlanItem | None) -> str:
     if row.topic == Topic.AGREEMENT_ASKED:
         return "agreement"
     if item is not None and item.deleted_at is None:
-        return f"item-{item.id}"
+        return f"help-{item.id}" if row.detail in HELP.values() else f"item-{item.id}"
     return ""
 
 
@@ -162,6 +162,12 @@ def describe(row: Notification, item: PlanItem | None, actor_name: str) -> str:
         return _("Late: %(text)s (was due %(date)s)", text=text, date=format_date(row.due_date, "long"))
     if row.detail in DIVIDED.values():
         return _("The family does not agree on the result of a goal. Talk with them about it: %(text)s", text=text)
+    if row.detail == HELP["chosen"]:
+        return _("%(name)s chose help for a goal. Please confirm the choice: %(text)s", name=actor_name, text=text)
+    if row.detail == HELP["assigned"]:
+        return _("The municipality said yes to the help for the goal: %(text)s", text=text)
+    if row.detail == HELP["refused"]:
+        return _("The municipality said no to the help for the goal: %(text)s", text=text)
     return {
         "create": _("%(name)s added a goal: %(text)s", name=actor_name, text=text),
         "delete": _("%(name)s removed the goal: %(text)s", name=actor_name, text=text),

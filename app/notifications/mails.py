@@ -19,7 +19,7 @@ from app.core.after_commit import run_after_commit
 from app.core.clock import utcnow
 from app.identity.models import Family, Person
 from app.notifications.models import MailMode, Notification, Topic
-from app.notifications.services import DIVIDED, family_context, may_see
+from app.notifications.services import DIVIDED, HELP, family_context, may_see
 from app.plans.models import PlanItem
 
 
@@ -95,6 +95,10 @@ def subject_for(row: Notification) -> str:
         return subject(row)
     if row.detail in DIVIDED.values():
         return _("A family does not agree on the result of a goal")
+    if row.detail in HELP.values():
+        return {HELP["chosen"]: _("A family chose help: please confirm the choice"),
+                HELP["assigned"]: _("The municipality said yes to the help")}.get(
+            row.detail, _("The municipality said no to the help"))
     return _("A goal you follow in the family plan has changed")
 
 
@@ -114,6 +118,13 @@ def body_for(row: Notification) -> str:
         return body(row)
     if row.detail in DIVIDED.values():
         return _("The family members gave different verdicts on the result of a goal. Talk with them about it.")
+    if row.detail in HELP.values():
+        return {HELP["chosen"]: _("Someone in the family chose help for a goal. Confirm the choice in the family "
+                                  "plan."),
+                HELP["assigned"]: _("The municipality said yes to the help chosen for a goal. Look in the family "
+                                    "plan to see from when.")}.get(
+            row.detail, _("The municipality said no to the help chosen for a goal. Talk with your youth care "
+                          "professional about what else is possible."))
     return _("Someone changed a goal you follow.")
 
 

@@ -118,6 +118,29 @@ def result_divided(session: Session, *, ctx: PlanContext, goal: PlanItem, assign
 
 
 DIVIDED = {"end": "divided", "evaluation": "divided_evaluation"}  # Notification.detail of result_divided
+HELP = {"chosen": "help_chosen", "assigned": "help_assigned", "refused": "help_refused"}  # help_* details
+
+
+def help_chosen(session: Session, *, ctx: PlanContext, goal: PlanItem) -> list[Notification]:
+    """Ask the family's professional to confirm the help someone in the family chose for a goal. It goes under "a
+    goal changes" (app, and e-mail when he chose that), with detail `help_chosen`."""
+    professionals = {person.id for membership, person in ctx.rows if membership.role == "professional"}
+    return _notify(session, ctx, professionals - {ctx.actor.person_id}, Topic.GOAL_CHANGED, item=goal,
+                   actor_id=ctx.actor.person_id, detail=HELP["chosen"])
+
+
+def help_confirmed(session: Session, *, goal: PlanItem) -> None:
+    """The choice for a goal is confirmed: the requests to confirm it are done (read), for every professional."""
+    session.execute(sa.update(Notification).where(Notification.item_id == goal.id,
+                                                  Notification.detail == HELP["chosen"], Notification.read_at.is_(None))
+                    .values(read_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def help_answered(session: Session, *, ctx: PlanContext, goal: PlanItem, decision: str) -> list[Notification]:
+    """Tell everyone in the family who may see the goal the municipality's answer (`decision`: assigned or refused);
+    nobody hears of help for a goal hidden from them (`_notify` checks each reader against the goal)."""
+    members = {person.id for _, person in ctx.rows}
+    return _notify(session, ctx, members, Topic.GOAL_CHANGED, item=goal, detail=HELP[decision])
 
 
 def _notify(session: Session, ctx: PlanContext, recipients: set[str], topic: Topic, *, item: PlanItem | None = None,

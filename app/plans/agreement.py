@@ -175,6 +175,31 @@ def standing(session: Session, ctx: PlanContext, shown: dict[str | None, Agreeme
                                           default=None))
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A goal this reader may see that keeps the plan waiting, and who has not agreed to it yet."""
+
+    goal: PlanItem
+    people: list[str]  # person ids, the reader first
+
+
+def waiting_goals(ctx: PlanContext, shown: dict[str | None, AgreementState], goals: list[PlanItem],
+                  status: PlanStatus) -> list[Waiting]:
+    """The goals that keep the plan waiting, as this reader is shown them (`standing`): only from `shown`, so a goal
+    hidden from them is neither named nor counted, and nothing waits once their plan shows as fixed."""
+    if status != PlanStatus.AGREEING:
+        return []
+    result = []
+    for goal in goals:
+        state = shown.get(goal.id)
+        if state is None or not state.required or state.complete:
+            continue
+        people = sorted(state.required - state.agreed,
+                        key=lambda pid: (pid != ctx.actor.person_id, ctx.names.get(pid, "")))
+        result.append(Waiting(goal, people))
+    return result
+
+
 def standing_of(session: Session, *, person, plan, role: str) -> Standing:
     """The plan's status as a family member is shown it outside the plan page (the home page's card); a
     professional sees every part, so the plan's own status is theirs."""

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.lists import format_list
 from flask import g, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -46,6 +47,8 @@ def _words() -> SimpleNamespace:
         "yes_agree": _("Yes, I agree"), "no_agree": _("No, I do not agree"),
         "what_not_agree": _("What do you not agree with?"), "save_answer": _("Save my answer"),
         "follow": _("Follow this goal"), "find_help": _("Find help for this goal"),
+        "waiting_title": _("The plan is still waiting for agreement on:"),
+        "still_to_agree": _("Still has to agree: %(names)s"), "you_subject": _("you (subject)"),
         **{f"domain_{key.value}": str(label) for key, label in DOMAIN_LABELS.items()},
     })
 
@@ -62,6 +65,11 @@ class Kit:
     def date(self, value: date | None, pattern: str = "long") -> str:
         """A date in the reader's language."""
         return "" if value is None else _format_date(value, pattern, self.language)
+
+    def people(self, person_ids: list[str], names: dict[str, str], reader_id: str | None) -> str:
+        """Some family members as one list in the reader's language ("jij, Erik en Sanne"): the reader as "jij"."""
+        said = [self.w.you_subject if pid == reader_id else names.get(pid, "") for pid in person_ids]
+        return format_list(said, locale=Locale.parse(self.language)) if said else ""
 
     def domain(self, code: str | None) -> str:
         """The life domain's name."""

@@ -22,7 +22,7 @@ from app.catalog import assignments
 from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
-from app.identity.policy import can_view
+from app.identity.policy import can_create, can_view
 from app.notifications import services as notifications
 from app.plans import agreement, items, live, view
 from app.plans.context import PlanContext, plan_context
@@ -70,7 +70,7 @@ def show(plan_id: str) -> Response:
                   choosers={goal.id for goal in goals if assignments.may_choose(ctx, goal)},
                   live=request.args.get("live") != "0",  # performance audits need a page that goes quiet
                   last_event=view.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids),
-                  drawn=drawn)
+                  drawn=drawn, said_by=session.pop(f"speaker_said:{plan_id}", None))
     db.session.commit()  # after rendering: the header's unread count shares the transaction (one checkout)
     return allow_offline_copy(page)
 
@@ -84,8 +84,28 @@ def _speaker_form(ctx: PlanContext) -> SpeakerForm | None:
     if ctx.actor.role.value != "professional":
         return None
     form = SpeakerForm(speaker_id=session.get(f"speaker:{ctx.plan.id}") or ctx.actor.person_id)
-    form.speaker_id.choices = [(p.id, p.name) for m, p in ctx.rows if m.role != "network"]
+    form.speaker_id.choices = [(p.id, p.name) for m, p in ctx.rows]  # network members take part too (oma Fenna)
     return form
+
+
+def _spoken(ctx: PlanContext) -> str | None:
+    """After a save on someone's behalf the professional speaks again: a speaker is for one thing said, so the next
+    words are never put in their mouth. Return who spoke (None: the signed-in person spoke for themselves)."""
+    speaker_id = session.pop(f"speaker:{ctx.plan.id}", None)
+    if not speaker_id or speaker_id == ctx.actor.person_id:
+        return None
+    if not is_partial():
+        session[f"speaker_said:{ctx.plan.id}"] = speaker_id  # the next page says whose words were saved
+    return speaker_id
+
+
+def _item_answer(ctx: PlanContext, iv, said_by: str | None, goal_added: bool = False) -> Response:
+    """The saved item for htmx, with what else on the page changed with it (out of band): the speaker back to the
+    professional, and a new goal as a choice in the task form."""
+    goal_choice = goal_added and can_create(ctx.actor, ItemKind.ACTION)  # the task form is on their page
+    return render("plans/_item_saved.html", iv=iv, names=ctx.names, ctx=ctx, said_by=said_by,
+                  speaker=_speaker(ctx), speaker_form=_speaker_form(ctx) if said_by else None,
+                  goal_choice=goal_choice)
 
 
 @bp.post("/<plan_id>/spreker")
@@ -113,8 +133,9 @@ def create(plan_id: str, kind: str) -> Response:
             item = items.create_item(db.session, ctx=ctx, speaker=_speaker(ctx), kind=kind, fields=form.values(),
                                      client_id=request.form.get("client_id"))
             db.session.commit()
+            said_by = _spoken(ctx)
             if is_partial():
-                return render("plans/_item.html", iv=view.view_of(ctx, item), names=ctx.names, ctx=ctx)
+                return _item_answer(ctx, view.view_of(ctx, item), said_by, goal_added=kind == ItemKind.GOAL)
             return redirect(url_for("plans.show", plan_id=plan_id) + f"#item-{item.id}", code=303)
         except ValidationFailed as failed:
             db.session.rollback()
@@ -166,7 +187,7 @@ def _save(ctx: PlanContext, iv) -> Response:
                 items.update_item(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=iv.item.id,
                                   expected_version=version, fields=form.values())
             db.session.commit()
-            return _saved(ctx, iv.item.id)
+            return _saved(ctx, iv.item.id, _spoken(ctx))
         except StaleEdit as stale:
             db.session.rollback()
             conflict = {"item": stale.current, "saved_by": stale.saved_by_id}
@@ -178,14 +199,14 @@ def _save(ctx: PlanContext, iv) -> Response:
                   names=ctx.names, status=422)
 
 
-def _saved(ctx: PlanContext, item_id: str) -> Response:
+def _saved(ctx: PlanContext, item_id: str, said_by: str | None = None) -> Response:
     if not is_partial():
         return redirect(url_for("plans.show", plan_id=ctx.plan.id) + f"#item-{item_id}", code=303)
     iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
     db.session.commit()
     if iv is None:
         return Response("", status=200)  # deleted: the element is swapped for nothing
-    return render("plans/_item.html", iv=iv, names=ctx.names, ctx=ctx)
+    return _item_answer(ctx, iv, said_by)
 
 
 @bp.post("/<plan_id>/onderdelen/<item_id>/klaar")
@@ -195,7 +216,7 @@ def toggle_done(plan_id: str, item_id: str) -> Response:
     ctx = _ctx(plan_id)
     items.set_done(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=item_id, done=request.form.get("done") == "1")
     db.session.commit()
-    return _saved(ctx, item_id)
+    return _saved(ctx, item_id, _spoken(ctx))
 
 
 @bp.post("/<plan_id>/onderdelen/<item_id>/zichtbaarheid")
@@ -249,6 +270,7 @@ def restore(plan_id: str, item_id: str, version: int) -> Response:
     ctx = _ctx(plan_id)
     items.restore_version(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=item_id, version=version)
     db.session.commit()
+    _spoken(ctx)
     return redirect(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}", code=303)
 
 
@@ -274,6 +296,7 @@ def decide(plan_id: str) -> Response:
         agreement.decide(db.session, ctx=ctx, person_id=person_id, goal_id=form.goal_id.data or None,
                          decision=form.decision.data or "", reason=form.reason.data or "")
         db.session.commit()
+        _spoken(ctx)  # an answer for someone else is theirs alone: the next one is asked again
     except ValidationFailed as failed:
         db.session.rollback()
         form.apply_errors(failed.reasons)

@@ -25,11 +25,13 @@ from app.plans.agreement import (
     EVERYONE,
     AgreementState,
     Standing,
+    Waiting,
     load_agreements,
     sees,
     shown_states,
     standing,
     states,
+    waiting_goals,
 )
 from app.plans.context import PlanContext
 from app.plans.help_words import mentions_danger
@@ -74,6 +76,20 @@ class PlanView:
     previous_visit: object = None
     names: dict[str, str] = field(default_factory=dict)
     standing: Standing | None = None  # the plan's status as this viewer is shown it
+    waiting: list[Waiting] = field(default_factory=list)  # the goals they see that keep it waiting, and for whom
+
+    @property
+    def sees_whole_plan(self) -> bool:
+        """Whether this reader may see the plan as a whole (not: network, parents without custody, providers)."""
+        return None in self.agreement
+
+    @property
+    def drawn_sections(self) -> list[str]:
+        """The sections the page draws. For whom the plan is only partly theirs (network, parents without custody)
+        only those with something of theirs in it: the family's part would otherwise show up as empty."""
+        whole = self.sees_whole_plan
+        return [kind for kind, views in self.sections.items()
+                if views or kind in self.creatable or (whole and kind != ItemKind.ACTION)]
 
     @property
     def item_ids(self) -> set[str]:
@@ -113,8 +129,9 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
                          object_type="plan", object_id=ctx.plan.id)
     names = ctx.names
     creatable = {kind for kind in SECTION_ORDER if can_create(ctx.actor, kind)}
-    return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names,
-                    standing(session, ctx, agreement))
+    shown_as = standing(session, ctx, agreement)
+    waiting = waiting_goals(ctx, agreement, [view.item for view in sections[ItemKind.GOAL]], shown_as.status)
+    return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names, shown_as, waiting)
 
 
 def view_of(ctx: PlanContext, item: PlanItem, facts=None) -> ItemView:
@@ -212,6 +229,8 @@ FLIPS = {"item.withhold": ("withheld_from_parents", False, True),
          "item.release": ("released_to_non_custody", False, True),
          "item.unrelease": ("released_to_non_custody", True, False)}
 VISIBILITY_EVENTS = tuple(FLIPS)
+HELP_EVENTS = ("assignment.choose", "assignment.confirm", "assignment.examining", "assignment.assigned",
+               "assignment.refused")  # a goal's help changed (its object id is the assignment's reference)
 POLICY_FIELDS = ("youth_id", "owner_id", "goal_id")  # the content fields the age rules read
 
 
@@ -231,7 +250,8 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
                   drawn: datetime | None = None) -> list[dict]:
     """What this reader missed after a stream's last event id, so a reconnecting page catches up: changes to items
     they may see now, the items whose visibility changed (to take away one they could see when they left, never to
-    show one they could not) and, once, agreement they may see. Ids only. What was logged before the page was
+    show one they could not) and, once, agreement and each goal's help they may see. Ids only. What was logged
+    before the page was
     `drawn` is in the page already: a page that just opened has missed nothing (it is not drawn a second time)."""
     if not after or not after.isdigit():
         return []
@@ -246,7 +266,7 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
     if drawn is not None:
         since = max(since, drawn)
     logged = events_since(session, family_id=ctx.plan.family_id, since=since,
-                          events=(*VISIBILITY_EVENTS, "plan.ask_agreement", "plan.fixed"))
+                          events=(*VISIBILITY_EVENTS, *HELP_EVENTS, "plan.ask_agreement", "plan.fixed"))
     flips = [(object_id, event) for object_id, event in logged if event in FLIPS]
     wanted = {row.item_id for row in rows} | {object_id for object_id, _ in flips}
     found = {item.id: item for item in session.exec(select(PlanItem).where(PlanItem.plan_id == plan_id,
@@ -273,7 +293,19 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
             events.append(_gone(item_id, found[item_id].kind, found[item_id].version))
     if _agreement_missed(session, ctx, since, [event for _, event in logged]):
         events.append({"type": "agreement", "event_id": None})
-    return events
+    return events + _help_missed(session, ctx, logged)
+
+
+def _help_missed(session: Session, ctx: PlanContext, logged: list[tuple[str, str]]) -> list[dict]:
+    """The goals this reader may see whose help changed since (chosen, confirmed, answered), once each."""
+    goal_of = {assignment.reference: assignment.goal_id for assignment in ctx.assignments}
+    changed = list(dict.fromkeys(goal_of[object_id] for object_id, event in logged
+                                 if event in HELP_EVENTS and object_id in goal_of))
+    if not changed:
+        return []
+    goals = {goal.id: goal for goal in session.exec(select(PlanItem).where(PlanItem.id.in_(changed))).all()}
+    return [{"type": "help", "goal": goal_id, "event_id": None} for goal_id in changed
+            if goal_id in goals and can_view(ctx.actor, ctx.policy_item(goals[goal_id]))]
 
 
 def _gone(item_id: str, kind: str | None, version: int | None, event_id: int | None = None) -> dict:
@@ -340,10 +372,10 @@ def reader(session: Session, *, ctx: PlanContext) -> Reader:
 
 def for_reader(reader: Reader, message: dict) -> dict | None:
     """The live message as this reader may receive it, or None: about an item they may see (or could see, to take it
-    away), or about agreement they may see. Who may see it was worked out once when the change was published (the
-    message's `to`, from the family and the age rules of that moment, PlanContext.audience); a message about an
-    item or agreement without it is passed to nobody. `to` itself never leaves the server."""
-    if message.get("type") not in ("item", "agreement"):
+    away), or about agreement or a goal's help they may see. Who may see it was worked out once when the change was
+    published (the message's `to`, from the family and the age rules of that moment, PlanContext.audience); a
+    message about an item, agreement or help without it is passed to nobody. `to` itself never leaves the server."""
+    if message.get("type") not in ("item", "agreement", "help"):
         return message
     audience = message.get("to")
     public = {key: value for key, value in message.items() if key != "to"}
@@ -351,7 +383,7 @@ def for_reader(reader: Reader, message: dict) -> dict | None:
         return public
     allowed = isinstance(audience, dict) and (reader.person_id in audience.get("people", ())
                                               or reader.organisation_id in audience.get("organisations", ()))
-    if message["type"] == "agreement":
+    if message["type"] in ("agreement", "help"):
         return public if allowed else None
     item_id = message.get("item")
     if allowed:

@@ -44,6 +44,11 @@ def moment(value: datetime | None) -> str:
     return str(joined).replace("{1}", format_date(value, "long")).replace("{0}", format_time(value, "short"))
 
 
+def time_of_day(value: datetime | None) -> str:
+    """A time of day: 09:05 (in the reader's time zone), where the day is said already."""
+    return "" if value is None else format_time(value, "short")
+
+
 def month(value: date | datetime | None) -> str:
     """A month and year: februari 2027."""
     if value is None:
@@ -64,4 +69,4 @@ def percent(share: float | None) -> str:
 
 
 TEMPLATE_GLOBALS = {"day": day, "short_day": short_day, "weekday": weekday, "moment": moment,
-                    "short_moment": short_moment, "month": month, "percent": percent}
+                    "short_moment": short_moment, "time_of_day": time_of_day, "month": month, "percent": percent}

@@ -43,13 +43,16 @@ def _attrs(values: dict) -> str:
     return " ".join(f'{name}="{escape(value)}"' for name, value in values.items())
 
 
-def field_input(field, field_id: str, error_id: str) -> Markup:
+def field_input(field, field_id: str, error_id: str, autofocus: bool = False) -> Markup:
     """A text, text area, date or select field's control, as WTForms draws it but without its per-call overhead.
 
     A plan page draws dozens of fields and options; WTForms' widgets look up every flag and translate every
-    option label on each call. Other field types are left to WTForms.
+    option label on each call. Other field types are left to WTForms. `autofocus`: the first field of an editor
+    that has just opened (the browser, or htmx after a swap, puts focus there).
     """
     attrs = {"class": "field__input", "id": field_id}
+    if autofocus:
+        attrs["autofocus"] = "autofocus"
     if field.errors:
         attrs.update({"aria-invalid": "true", "aria-describedby": error_id})
     flags = vars(field.flags)

@@ -17,9 +17,16 @@ def is_partial() -> bool:
 
 
 def render(template: str, *, block: str | None = None, status: int = 200, **context) -> Response:
-    """Render the whole page, or only `block` for an htmx partial request."""
+    """Render the whole page, or only `block` for an htmx partial request (with `in_fragment` true).
+
+    `in_fragment` lets a block pick its heading levels: alone in a plan section they sit lower than under the
+    page's own h1.
+    """
     partial = block is not None and is_partial()
-    body = render_block(template, block, **context) if partial else render_template(template, **context)
+    if partial:
+        body = render_block(template, block, in_fragment=True, **context)
+    else:
+        body = render_template(template, **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response

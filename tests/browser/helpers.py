@@ -140,3 +140,126 @@ def people_on(browser: Browser, base_url: str, **options) -> Iterator[Callable[[
     finally:
         for context in contexts:
             context.close()
+
+
+
+# What a phone must offer (issue 17): a text field or list wide enough to see what you type or chose, tap targets of
+# at least 24×24 CSS px (WCAG 2.2 SC 2.5.8, with its inline and spacing exceptions) and no sideways scrolling.
+MIN_FIELD_WIDTH = 120
+MIN_TARGET = 24
+_PHONE_LAYOUT = """([minField, minTarget]) => {
+  const FIELDS = 'input:not([type]), input[type=text], input[type=search], input[type=email], input[type=tel],'
+    + ' input[type=number], input[type=date], input[type=password], input[type=url], textarea, select';
+  const TARGETS = 'a[href], button, summary, input[type=checkbox], input[type=radio], input[type=submit],'
+    + ' input[type=button], input[type=reset], [role=button]';
+  const root = document.documentElement;
+  const seen = (el) => {  // not display: none, in a closed <details>, invisible, transparent or clipped to nothing
+    const shown = {contentVisibilityAuto: true, opacityProperty: true, visibilityProperty: true};
+    if (!el.checkVisibility(shown)) return false;
+    for (let node = el; node; node = node.parentElement) {
+      if (getComputedStyle(node).clip === 'rect(0px, 0px, 0px, 0px)') return false;
+    }
+    return true;
+  };
+  const describe = (el) => {
+    const r = el.getBoundingClientRect();
+    const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
+    const text = (el.getAttribute('aria-label') || el.innerText || label || el.getAttribute('name') || '')
+      .trim().replace(/\\s+/g, ' ').slice(0, 40);
+    const type = el.getAttribute('type') ? `[type=${el.getAttribute('type')}]` : '';
+    const id = el.id ? `#${el.id}` : '';
+    const cls = typeof el.className === 'string' && el.className.trim()
+      ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+    const size = `${Math.round(r.width)}×${Math.round(r.height)} px`;
+    return `<${el.tagName.toLowerCase()}${type}${id}${cls}> "${text}" ${size}`;
+  };
+  const small = (r) => r.width < minTarget - 0.5 || r.height < minTarget - 0.5;
+  const blockOf = (el) => {
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      if (!getComputedStyle(node).display.startsWith('inline')) return node;
+    }
+    return document.body;
+  };
+  // SC 2.5.8 inline exception: a link in a sentence (its block holds other text than the link's own).
+  const inText = (el) => el.tagName === 'A'
+    && blockOf(el).textContent.replace(el.textContent, '').replace(/[\\s·|,.:;()–-]/g, '').length > 0;
+  const centre = (r) => ({x: r.left + r.width / 2, y: r.top + r.height / 2});
+  const distance = (c, r) => Math.hypot(Math.max(r.left - c.x, 0, c.x - r.right),
+                                        Math.max(r.top - c.y, 0, c.y - r.bottom));
+
+  // Fields and tap targets inside `scope` (what lies under an open overlay is left out: it cannot be tapped).
+  const check = (scope, skip) => {
+    const inside = (el) => !skip.some((s) => s.contains(el));
+    const problems = [];
+    for (const el of scope.querySelectorAll(FIELDS)) {
+      if (inside(el) && seen(el) && el.getBoundingClientRect().width < minField) {
+        problems.push(`field narrower than ${minField} px: ${describe(el)}`);
+      }
+    }
+    // A label that holds its control, or names a checkbox or radio button, is a target of its own (pressing it
+    // works the control; a choice drawn as its label, such as the 1-10 scale, has only the label to press).
+    const labels = [...scope.querySelectorAll('label')].filter((l) => l.querySelector('input, select, textarea')
+      || (l.control && ['checkbox', 'radio'].includes(l.control.type)));
+    const targets = [...scope.querySelectorAll(TARGETS), ...labels].filter((el) => inside(el) && seen(el));
+    const rects = new Map(targets.map((el) => [el, el.getBoundingClientRect()]));
+    // A control whose label is a large enough target (the label works the control).
+    const labelled = (el) => [...(el.labels || [])].some((l) => seen(l) && !small(l.getBoundingClientRect()));
+    // SC 2.5.8 spacing exception: a 24 px circle on the small target's centre meets no other target or its circle.
+    const spaced = (el, r) => targets.every((other) => {
+      if (other === el || other.contains(el) || el.contains(other)) return true;
+      const o = rects.get(other);
+      if (small(o)) { const a = centre(r), b = centre(o); return Math.hypot(a.x - b.x, a.y - b.y) >= minTarget; }
+      return distance(centre(r), o) >= minTarget / 2;
+    });
+    for (const el of targets) {
+      const r = rects.get(el);
+      if (small(r) && !inText(el) && !labelled(el) && !spaced(el, r)) {
+        problems.push(`tap target smaller than ${minTarget}×${minTarget} px: ${describe(el)}`);
+      }
+    }
+    return problems;
+  };
+  const sideways = () => {
+    if (root.scrollWidth <= root.clientWidth) return [];
+    const wide = [...document.body.querySelectorAll('*')].filter((el) => {
+      if (!seen(el) || el.getBoundingClientRect().right <= root.clientWidth + 0.5) return false;
+      for (let node = el.parentElement; node && node !== document.body; node = node.parentElement) {
+        if (node.getBoundingClientRect().right > root.clientWidth + 0.5) return false;  // an ancestor is listed
+        if (getComputedStyle(node).overflowX !== 'visible') return false;  // scrolls or clips in its own box
+      }
+      return true;
+    });
+    return [`the page scrolls sideways (${root.scrollWidth} px wide on a ${root.clientWidth} px screen) because of `
+      + (wide.slice(0, 5).map(describe).join('; ') || 'nothing visible')];
+  };
+
+  // Open every <details>, as a tap would. One whose content lies over the page (the help menu) is an overlay:
+  // the page is checked with it closed, then the overlay on its own, open.
+  const overlays = [];
+  for (const details of document.querySelectorAll('details:not([open])')) {
+    details.open = true;
+    const content = [...details.children].filter((child) => child.tagName !== 'SUMMARY');
+    if (content.some((child) => ['absolute', 'fixed'].includes(getComputedStyle(child).position))) {
+      details.open = false;
+      overlays.push(details);
+    }
+  }
+  const wide = sideways();
+  const problems = [...check(document, overlays), ...wide];
+  for (const details of overlays) {
+    details.open = true;
+    const name = describe(details.querySelector('summary') || details);
+    const found = [...check(details, []), ...(wide.length ? [] : sideways())];
+    problems.push(...found.map((problem) => `with ${name} open: ${problem}`));
+    details.open = false;
+  }
+  return problems;
+}"""
+
+
+def phone_layout_problems(page: Page) -> list[str]:
+    """What is wrong with the page as it is now, on a phone: text fields and lists narrower than MIN_FIELD_WIDTH,
+    tap targets smaller than MIN_TARGET (links in running text and well-spaced targets excepted, as in WCAG 2.2
+    SC 2.5.8) and sideways scrolling. Every <details> is opened first, so what a tap reveals is checked too (an
+    overlay such as the help menu on its own). Each problem names the element and its size."""
+    return page.evaluate(_PHONE_LAYOUT, [MIN_FIELD_WIDTH, MIN_TARGET])

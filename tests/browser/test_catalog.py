@@ -12,7 +12,10 @@ COUNT = {"nl": "gevonden", "fy": "fûn", "en": "found"}
 
 
 def assert_no_sideways_scrolling(page: Page) -> None:
-    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})")
+    # clientWidth, not innerWidth: on a phone Chromium widens the window to a page that is too wide (innerWidth
+    # grows with it), so only the layout width shows the sideways scrolling (issue 17).
+    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth,"
+                           " screen: document.documentElement.clientWidth})")
     assert widths["page"] <= widths["screen"], f"{page.url} scrolls sideways: {widths}"
 
 

@@ -149,7 +149,7 @@ def test_invite_a_frisian_youth_who_accepts_on_another_device(signed_in, new_con
     expect(sytse_card.locator("form")).to_have_count(0)  # nothing left to withdraw
     expect(mark.locator(".member__name").filter(has_text="Sytse")).to_have_count(1)
     mark.goto(f"{family_url}/wie-heeft-gekeken")
-    expect(mark.locator(".log__entry").filter(has_text="nam een uitnodiging aan")).to_contain_text("Sytse")
+    expect(mark.locator(".log__person").filter(has_text="nam een uitnodiging aan")).to_contain_text("Sytse")
 
 
 def fill_invite_form_without_first_name(page: Page) -> None:

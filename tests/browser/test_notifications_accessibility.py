@@ -12,7 +12,10 @@ READERS = [("sanne", "fy"), ("mark", "nl"), ("lisa", "en")]
 
 def assert_fits_the_phone(page: Page) -> None:
     """No sideways scrolling at 390 px, and every link or button in the page's main part is at least 44 px high."""
-    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})")
+    # clientWidth, not innerWidth: on a phone Chromium widens the window to a page that is too wide (innerWidth
+    # grows with it), so only the layout width shows the sideways scrolling (issue 17).
+    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth,"
+                           " screen: document.documentElement.clientWidth})")
     assert widths["page"] <= widths["screen"], f"{page.url} scrolls sideways: {widths}"
     small = page.evaluate("""() => [...document.querySelectorAll(
         'main a, main button, main input[type=checkbox] + label, .notifications-link')]

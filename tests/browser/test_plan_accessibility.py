@@ -34,7 +34,7 @@ def plan_path(tab_for) -> str:
 
 def open_plan(page: Page, plan_path: str, language: str) -> None:
     assert page.goto(f"{plan_path}?lang={language}").status == 200
-    expect(page.locator("#section-strength")).to_be_visible()
+    expect(page.locator(".plan-section").first).to_be_visible()  # oma Fenna has only her tasks' section
 
 
 def assert_every_field_labelled(page: Page) -> None:
@@ -53,7 +53,8 @@ def assert_every_field_labelled(page: Page) -> None:
 
 def assert_no_sideways_scrolling(page: Page) -> None:
     """At 390 px nothing is wider than the screen: the page never scrolls sideways."""
-    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})")
+    widths = page.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth})")
     assert widths["page"] <= widths["screen"], f"{page.url} scrolls sideways: {widths}"
 
 
@@ -96,6 +97,8 @@ def test_plan_page_after_an_empty_worry(tab_for, plan_path: str, persona: str, l
     assert info.value.status == 422
     add = page.locator("details#add-worry[open]")  # the answer replaced the whole disclosure, still open
     expect(add.locator("[role=alert]")).to_be_visible()
+    expect(add.locator(".error-summary")).to_be_focused()  # a screen reader reads it; its link goes to the field
+    expect(add.locator(".error-summary a")).to_have_attribute("href", "#add-worry-text")
     expect(add.locator("textarea[aria-invalid=true]")).to_have_count(1)
     expect(add.locator(".field__error")).not_to_have_count(0)
     expect(page.locator("details#add-worry")).to_have_count(1)
@@ -129,7 +132,7 @@ def test_the_overview_is_one_screen_on_marks_tablet(browser, browser_context_arg
         assert page.goto(f"/overzicht?lang={language}").status == 200
         rows = page.locator("#caseload tbody tr")
         expect(rows.nth(5)).to_be_visible()
-        size = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        size = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert size[0] <= size[1], f"sideways scrolling on the tablet: {size}"
         assert len(page.locator("#caseload thead th").all_inner_texts()) == 6
         # One line (or two) per family, so a caseload of a dozen families is one screen, whoever else the tests

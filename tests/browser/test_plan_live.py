@@ -231,6 +231,41 @@ def test_both_change_the_same_goal_and_both_texts_survive(sanne: Page, erik: Pag
     open_plan(erik, plan_path)
 
 
+def test_news_that_arrives_after_the_editor_opened_never_closes_it(sanne: Page, erik: Page):
+    """Erik opens the goal's editor just as the news of Sanne's change is on its way to his phone: the editor stays
+    open with what he typed, and his save keeps it (this race once closed the editor under his thumb)."""
+    goal_id = goal_of(sanne, TOM_GOAL).get_attribute("id")
+    number = goal_id.removeprefix("item-")
+    held = []  # the live fetch of the goal's fresh fragment, kept waiting until Erik's editor is open
+
+    def hold(route):
+        held.append(route)
+
+    erik.route(lambda url: url.split("?")[0].endswith(f"/onderdelen/{number}"), hold)
+    try:
+        sanne_editor = open_editor(sanne, goal_id)
+        sanne_editor.locator("textarea[name=text]").fill(SANNE_GOAL)
+        sanne_editor.locator("button[type=submit]:not([name=delete])").click()
+        expect(goal_of(sanne, SANNE_GOAL)).to_have_count(1)
+        deadline = time.monotonic() + 5
+        while not held and time.monotonic() < deadline:
+            erik.wait_for_timeout(50)
+        assert held, "the live news of Sanne's change did not reach Erik's page"
+
+        erik_editor = open_editor(erik, goal_id)  # the news is on its way; Erik starts typing
+        expect(erik_editor.locator("textarea[name=text]")).to_have_value(SANNE_GOAL)  # the editor shows her save
+        erik_editor.locator("textarea[name=text]").fill(ERIK_GOAL)
+        held.pop().continue_()
+        erik.wait_for_timeout(500)
+        expect(erik_editor.locator("textarea[name=text]")).to_have_value(ERIK_GOAL)
+        with erik.expect_response(lambda r: r.request.method == "POST" and "/bewerken" in r.url) as saved:
+            erik_editor.locator("button[type=submit]:not([name=delete])").click()
+        assert saved.value.status == 200
+        expect(erik.locator(f"article#{goal_id} .item__title")).to_have_text(ERIK_GOAL)
+    finally:
+        erik.unroute_all(behavior="ignoreErrors")
+
+
 def test_a_draft_survives_a_reload_and_an_old_draft_never_overwrites_a_newer_save(sanne: Page, erik: Page,
                                                                                    plan_path: str):
     """Sanne types in the goal's editor and reloads: her text is back. Erik saves the goal meanwhile; when Sanne

@@ -30,7 +30,8 @@ def test_result_page(tab_for, result_path: str, persona: str, language: str):
     assert page.goto(f"{path}?lang={language}").status == 200
     expect(page.locator("#family-verdict")).to_be_visible()
     assert_no_violations(page, language)
-    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth})")
+    widths = page.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth})")
     assert widths["page"] <= widths["screen"]
 
 

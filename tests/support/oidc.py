@@ -128,6 +128,22 @@ def app_server_services(provider: "OidcProvider") -> dict[str, tuple[str, dict]]
             "offline": (f"http://127.0.0.1:{free_port()}", OFFLINE_CLIENT)}
 
 
+def api_env(provider: "OidcProvider") -> dict[str, str]:
+    """The app's inbound API settings trusting this provider's access tokens for API_AUDIENCE (as production trusts
+    the municipality's broker): the backoffice gets a token with client credentials and posts its decisions."""
+    discovery = requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=5).json()
+    return {"API_JWKS_URL": discovery["jwks_uri"], "API_ISSUER": provider.issuer, "API_AUDIENCE": API_AUDIENCE}
+
+
+def backoffice_token(provider: "OidcProvider", *, scope: str = "assignments:write") -> str:
+    """An access token for the API, as the municipality's backoffice gets one (client credentials)."""
+    answer = requests.post(f"{provider.issuer}/token", timeout=10,
+                           auth=(BACKOFFICE_CLIENT["client_id"], BACKOFFICE_CLIENT["client_secret"]),
+                           data={"grant_type": "client_credentials", "resource": API_AUDIENCE, "scope": scope})
+    answer.raise_for_status()
+    return answer.json()["access_token"]
+
+
 def link_identity(database_url: str, *, persona: str, issuer: str, subject: str) -> None:
     """Link an identity at a provider to a demo persona, straight in the app's database."""
     from app import create_app

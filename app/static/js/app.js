@@ -146,21 +146,24 @@
       t.innerHTML = html.trim();
       return t.content.firstElementChild;
     }
+    // Someone is changing this item here: saving (now, or when the offline queue is sent) will show both texts.
+    function inHand(item) {
+      return item && (item.classList.contains("item--editing") || item.classList.contains("item--pending"));
+    }
     function onItem(event) {
       var msg = JSON.parse(event.data);
       if (event.lastEventId) { lastId = event.lastEventId; }
       var current = document.getElementById("item-" + msg.item);
-      if (current && (current.classList.contains("item--editing") || current.classList.contains("item--pending"))) {
-        return;  // saving (now, or when the offline queue is sent) will show both texts
-      }
+      if (inHand(current)) { return; }
       // the same version is already shown, unless who may see it changed (it may now appear or vanish)
       if (current && !msg.visibility && current.dataset.version === String(msg.version)) { return; }
       getHtml(live.dataset.itemUrl.replace("ITEM", msg.item)).then(function (html) {
-        if (html === null) { return; }
-        if (html === "") { if (current) { current.remove(); } return; }
-        var fresh = fromHtml(html);
         var now = document.getElementById("item-" + msg.item);
-        if (now) { now.replaceWith(fresh); } else {
+        if (html === null || inHand(now)) { return; }  // the editor opened while the news was on its way
+        if (html === "") { if (now) { now.remove(); } return; }
+        var fresh = fromHtml(html);
+        var had = now && now.contains(document.activeElement) ? focusKey(document.activeElement) : null;
+        if (now) { now.replaceWith(fresh); if (had) { refocus(fresh, had, null); } } else {
           var list = document.getElementById("items-" + msg.kind);
           if (!list) { return; }
           list.appendChild(fresh);
@@ -197,6 +200,31 @@
         var status = page.querySelector(".plan-status");
         var oldStatus = document.querySelector(".plan-status");
         if (status && oldStatus) { oldStatus.replaceWith(document.importNode(status, true)); }
+        // which goals keep the plan waiting, and for whom (no form in it: always replaced)
+        var waiting = page.getElementById("agreement-waiting");
+        var oldWaiting = document.getElementById("agreement-waiting");
+        if (waiting && oldWaiting) { oldWaiting.replaceWith(document.importNode(waiting, true)); }
+      });
+    }
+    // The help for a goal changed (chosen, confirmed, the municipality's answer): its block takes the fresh content
+    // in place (the block is a live region, so a screen reader hears it), with the result line and the header's
+    // count of new notifications.
+    function onHelp(event) {
+      var msg = JSON.parse(event.data);
+      getHtml(location.pathname).then(function (html) {
+        if (!html) { return; }
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var fresh = page.getElementById("help-" + msg.goal), old = document.getElementById("help-" + msg.goal);
+        if (!fresh || !old) { return; }
+        old.className = fresh.className;
+        old.replaceChildren.apply(old, Array.prototype.map.call(fresh.childNodes, function (n) {
+          return document.importNode(n, true);
+        }));
+        var result = page.getElementById("result-" + msg.goal), stale = document.getElementById("result-" + msg.goal);
+        if (stale) { stale.remove(); }
+        if (result) { old.after(document.importNode(result, true)); }
+        var link = page.getElementById("notifications-link"), shown = document.getElementById("notifications-link");
+        if (link && shown) { shown.replaceWith(document.importNode(link, true)); }
       });
     }
     // Live updates pause (Redis away: the server says "paused"; or the stream was refused, e.g. a 503): say so,
@@ -208,6 +236,7 @@
       source.addEventListener("presence", refreshPresence);
       source.addEventListener("open", refreshPresence);
       source.addEventListener("agreement", onAgreement);
+      source.addEventListener("help", onHelp);
       source.addEventListener("ready", function () { showPaused(false); });
       source.addEventListener("paused", function () { showPaused(true); });
       source.addEventListener("error", function () {
@@ -505,6 +534,71 @@
   })();
   document.addEventListener("DOMContentLoaded", offline.start);
   window.addEventListener("online", offline.send);
+
+  // Focus after htmx replaced a part of the page (WCAG 2.4.3), never left on <body>. What the answer marks
+  // `autofocus` gets it (htmx does that as it settles): an editor's first field, an error summary. Otherwise, if focus
+  // was inside the part that went (Save, Cancel, a tick), it goes to the same control in the new part, else to the
+  // part's [data-focus-return] control (an item's Edit link), else to the part itself; if the part is gone
+  // (removed), to the heading of its section.
+  function focusKey(el) {
+    var form = el.form || (el.closest && el.closest("form"));
+    return [el.tagName, el.id, el.getAttribute("href") || "", el.getAttribute("name") || "", el.type || "",
+            form ? form.getAttribute("action") || "" : ""].join("|");
+  }
+  function focusWithin(root, key) {
+    var all = root.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]");
+    for (var i = 0; i < all.length; i++) { if (focusKey(all[i]) === key) { return all[i]; } }
+    return null;
+  }
+  function focusable(el) {
+    if (!el.matches("a[href], button, input, select, textarea, summary, [tabindex]")) { el.setAttribute("tabindex", "-1"); }
+    el.focus();
+  }
+  function lostFocus() {
+    var active = document.activeElement;
+    return !active || active === document.body || !active.isConnected;
+  }
+  // Put focus back into `part` (what replaced the part that had it), or near where the part was.
+  function refocus(part, key, section) {
+    if (!lostFocus()) { return; }
+    if (part && part.isConnected) {
+      focusable(focusWithin(part, key) || part.querySelector("[data-focus-return]") || part);
+    } else if (section && section.isConnected) {
+      focusable(section.querySelector("h2, h3") || section);
+    }
+  }
+  var focusBefore = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target, active = document.activeElement;
+    focusBefore = null;
+    if (!target || !active || active === document.body || !target.contains(active)) { return; }
+    focusBefore = { target: target, id: target.id, key: focusKey(active),
+                    section: target.parentElement && target.parentElement.closest("section, form, main") };
+  });
+  function afterSwapFocus() {
+    var was = focusBefore;
+    focusBefore = null;
+    if (!was) { return; }
+    refocus(was.target.isConnected ? was.target : (was.id && document.getElementById(was.id)), was.key, was.section);
+  }
+  // After htmx settled (its autofocus done); a part swapped for nothing never settles: the request's end says so.
+  document.addEventListener("htmx:afterSettle", afterSwapFocus);
+  document.addEventListener("htmx:afterRequest", function () {
+    if (focusBefore && !focusBefore.target.isConnected && !(focusBefore.id && document.getElementById(focusBefore.id))) {
+      afterSwapFocus();
+    }
+  });
+  // A link in an error summary puts focus in its field (and shows the field's label), as a skip link does.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-error-summary] a[href^='#']") : null;
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    var label = field.id && document.querySelector("label[for='" + field.id + "']");
+    var legend = field.closest("fieldset") && field.closest("fieldset").querySelector("legend");
+    (legend || label || field).scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  });
 
   // Close the help panel with Escape and give focus back to its button.
   document.addEventListener("keydown", function (event) {
