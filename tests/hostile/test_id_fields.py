@@ -72,7 +72,8 @@ ID_FIELDS = {
         "youth_id": Id("youth", probes=(FOREIGN, MADE_UP, MALFORMED), blank=True),
         "owner_id": Id("member", path={"kind": "action"}, blank=True),
         "goal_id": Id("goal", path={"kind": "action"}, blank=True),
-        "client_id": KEY},
+        "client_id": KEY,
+        "speaker_id": Id("member", ignored=True)},  # the speaker form sent along; the speaker is the session's
     # Tom's own worry may not be moved out of his sight; oma Fenna only ticks her task off (hole 5)
     "/plan/{plan}/onderdelen/{item}/bewerken": {
         "youth_id": Id("youth", path={"item": "{tom_words}"}, blank=True),
