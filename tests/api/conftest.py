@@ -17,13 +17,11 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from jsonschema import Draft202012Validator
-from sqlmodel import select
 
 from app.catalog import assignments
-from app.catalog.models import Offer, ProviderContract
 from app.core.clock import today
 from app.extensions import db
-from app.identity.models import Family
+from tests.catalog.conftest import fitting_offer
 from tests.conftest import make_app
 from tests.plans.conftest import PlanWorld
 from tests.support.servers import free_port
@@ -178,12 +176,8 @@ def requested(app) -> str:
     world = PlanWorld(app)
     with app.test_request_context():
         goal = world.item("goal", domain="school")
-        family = db.session.get(Family, world.ctx("tom").plan.family_id)
-        contracted = select(ProviderContract.provider_id).where(
-            ProviderContract.municipality_id == family.municipality_id)
-        offer = db.session.exec(select(Offer).where(Offer.age_min <= 14, Offer.age_max >= 14,
-                                                    Offer.provider_id.in_(contracted)).order_by(Offer.id)).first()
-        assignments.choose_offer(db.session, ctx=world.ctx("tom"), goal_id=goal.id, offer_id=offer.id)
+        assignments.choose_offer(db.session, ctx=world.ctx("tom"), goal_id=goal.id,
+                                 offer_id=fitting_offer(app, age=14))
         reference = assignments.confirm(db.session, ctx=world.ctx("mark"), goal_id=goal.id,
                                         requested_start=today() + timedelta(days=1)).reference
         db.session.commit()

@@ -9,15 +9,15 @@ from flask_babel import force_locale
 from sqlmodel import select
 
 from app.catalog import assignments
-from app.catalog.models import Offer, ProviderContract
 from app.core.clock import today
 from app.extensions import db
-from app.identity.models import Family, Person
+from app.identity.models import Person
 from app.notifications import inbox
 from app.notifications.models import Notification
 from app.plans import live, view
 from app.plans.models import ItemVersion
 from tests.api.conftest import new_id, requested
+from tests.catalog.conftest import fitting_offer
 from tests.plans.conftest import PlanWorld
 
 PERSONAS = ("noor", "tom", "lisa", "sanne", "erik", "fenna", "mark")
@@ -51,13 +51,9 @@ def lisas_withheld_goal_requested(app, world: PlanWorld) -> tuple[str, str]:
         goal = world.item("goal", youth_id=world.people["lisa"])
         goal.withheld_from_parents = True
         db.session.add(goal)
-        family = db.session.get(Family, world.ctx("lisa").plan.family_id)
-        contracted = select(ProviderContract.provider_id).where(
-            ProviderContract.municipality_id == family.municipality_id)
-        offer = db.session.exec(select(Offer).where(Offer.age_min <= 16, Offer.age_max >= 16,
-                                                    Offer.provider_id.in_(contracted)).order_by(Offer.id)).first()
+        offer_id = fitting_offer(app, age=16)
         db.session.commit()
-        return goal.id, offer.id
+        return goal.id, offer_id
 
 
 def test_the_answer_through_the_api_reaches_who_may_see_the_goal_live_and_as_a_notification(api):
@@ -120,12 +116,8 @@ def test_the_professional_is_asked_to_confirm_in_his_own_language(api):
     world = PlanWorld(api.app)
     with api.app.test_request_context():
         goal = world.item("goal", domain="school")
-        family = db.session.get(Family, world.ctx("tom").plan.family_id)
-        contracted = select(ProviderContract.provider_id).where(
-            ProviderContract.municipality_id == family.municipality_id)
-        offer = db.session.exec(select(Offer).where(Offer.age_min <= 14, Offer.age_max >= 14,
-                                                    Offer.provider_id.in_(contracted)).order_by(Offer.id)).first()
-        assignments.choose_offer(db.session, ctx=world.ctx("erik"), goal_id=goal.id, offer_id=offer.id)
+        assignments.choose_offer(db.session, ctx=world.ctx("erik"), goal_id=goal.id,
+                                 offer_id=fitting_offer(api.app, age=14))
         db.session.commit()
         assert told(api.app, "help_chosen", goal.id) == {"mark"}
         mark = db.session.get(Person, world.people["mark"])

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from tests.browser.helpers import assert_no_violations
+from tests.catalog.conftest import fitting_offer
 from tests.support.oidc import backoffice_token
 
 NUMBER = 2026777
@@ -19,11 +20,9 @@ def request_help_for_toms_school_goal(app_server) -> tuple[str, str, str]:
     has tests of its own); return (plan id, goal id, the request's reference)."""
     from app import create_app
     from app.catalog import assignments
-    from app.catalog.models import Offer, ProviderContract
     from app.core.clock import today
     from app.demo.services import demo_people
     from app.extensions import db
-    from app.identity.models import Family
     from app.plans.context import plan_context
     from app.plans.models import Plan, PlanItem
 
@@ -33,13 +32,8 @@ def request_help_for_toms_school_goal(app_server) -> tuple[str, str, str]:
         goal = db.session.exec(select(PlanItem).where(PlanItem.kind == "goal", PlanItem.domain == "school",
                                                       PlanItem.youth_id == people["tom"].id)).first()
         plan = db.session.get(Plan, goal.plan_id)
-        family = db.session.get(Family, plan.family_id)
-        contracted = select(ProviderContract.provider_id).where(
-            ProviderContract.municipality_id == family.municipality_id)
-        offer = db.session.exec(select(Offer).where(Offer.age_min <= 14, Offer.age_max >= 14,
-                                                    Offer.provider_id.in_(contracted)).order_by(Offer.id)).first()
         assignments.choose_offer(db.session, ctx=plan_context(db.session, person=people["tom"], plan_id=plan.id),
-                                 goal_id=goal.id, offer_id=offer.id)
+                                 goal_id=goal.id, offer_id=fitting_offer(flask_app, age=14))
         reference = assignments.confirm(db.session, ctx=plan_context(db.session, person=people["mark"],
                                                                      plan_id=plan.id),
                                         goal_id=goal.id, requested_start=today() + timedelta(days=3)).reference

@@ -5,9 +5,13 @@ its tests on SQLite and again on PostgreSQL, the others on SQLite only. Search (
 importer's upserts run on both; see docs/decisions.md, "Which tests run on PostgreSQL"."""
 
 import pytest
+from sqlmodel import select
 
 from app.catalog.importer import import_catalog
+from app.catalog.models import Offer, Provider, ProviderContract
 from app.extensions import db
+from app.identity.models import Family, StaffMembership
+from tests.conftest import family_id
 from tests.plans.conftest import any_plan_app, plan_app  # noqa: F401  (the plan fixtures, for choosing help)
 
 BASE = {
@@ -69,3 +73,17 @@ def demo_app(tmp_path_factory):
     yield flask_app
     with flask_app.app_context():
         db.engine.dispose()
+
+
+def fitting_offer(app, *, age: int, contracted: bool = True, organisation_of: str | None = None) -> int:
+    """An offer for this age whose provider the demo family's municipality does (or does not) contract."""
+    family = db.session.get(Family, family_id(app))
+    contracted_ids = select(ProviderContract.provider_id).where(
+        ProviderContract.municipality_id == family.municipality_id)
+    query = select(Offer).where(Offer.age_min <= age, Offer.age_max >= age)
+    query = query.where(Offer.provider_id.in_(contracted_ids) if contracted else Offer.provider_id.not_in(
+        contracted_ids))
+    if organisation_of is not None:
+        staff = db.session.exec(select(StaffMembership).where(StaffMembership.person_id == organisation_of)).one()
+        query = query.join(Provider).where(Provider.organisation_id == staff.organisation_id)
+    return db.session.exec(query.order_by(Offer.id)).first().id

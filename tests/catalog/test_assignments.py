@@ -7,31 +7,18 @@ import pytest
 from sqlmodel import select
 
 from app.catalog import assignments
-from app.catalog.models import Assignment, Offer, Provider, ProviderContract
+from app.catalog.models import Assignment, Offer, ProviderContract
 from app.core.clock import today
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.identity.hooks import assignment_organisations, plan_assignments, provider_family_ids
-from app.identity.models import Family, Person, StaffMembership
+from app.identity.models import Family, Person
 from app.identity.policy import can_view
 from app.plans.context import plan_context
 from app.sync.models import OutboxEvent
+from tests.catalog.conftest import fitting_offer
 from tests.conftest import csrf_token, demo_id, family_id, sign_in
 from tests.plans.conftest import PlanWorld
-
-
-def fitting_offer(app, *, age: int, contracted: bool = True, organisation_of: str | None = None) -> int:
-    """An offer for this age whose provider the demo family's municipality does (or does not) contract."""
-    family = db.session.get(Family, family_id(app))
-    contracted_ids = select(ProviderContract.provider_id).where(
-        ProviderContract.municipality_id == family.municipality_id)
-    query = select(Offer).where(Offer.age_min <= age, Offer.age_max >= age)
-    query = query.where(Offer.provider_id.in_(contracted_ids) if contracted else Offer.provider_id.not_in(
-        contracted_ids))
-    if organisation_of is not None:
-        staff = db.session.exec(select(StaffMembership).where(StaffMembership.person_id == organisation_of)).one()
-        query = query.join(Provider).where(Provider.organisation_id == staff.organisation_id)
-    return db.session.exec(query.order_by(Offer.id)).first().id
 
 
 @pytest.fixture
