@@ -43,6 +43,11 @@ ensure_tools() {
   have_postgres_server || wanted+=(postgresql)
   command -v redis-server >/dev/null || wanted+=(redis-server)
   command -v chromium >/dev/null || wanted+=(chromium)
+  # Chromium's own headless build (same engine, no browser shell): the browser tests run a quarter faster on it.
+  # Debian packages it beside chromium; elsewhere the tests use chromium itself (tests/browser/helpers.py).
+  if grep -qx 'ID=debian' /etc/os-release 2>/dev/null; then
+    command -v chromium-headless-shell >/dev/null || wanted+=(chromium-headless-shell)
+  fi
   command -v node >/dev/null || wanted+=(nodejs)
   command -v npm >/dev/null || wanted+=(npm)
   [ -d /usr/share/fonts/truetype/dejavu ] || wanted+=(fonts-dejavu-core)

@@ -9,7 +9,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.support.servers import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
+FULL_CHROMIUM = Path("/usr/bin/chromium")
+# Chromium's own headless build (Debian's chromium-headless-shell, the same version and engine as chromium, without
+# the browser's shell): what Playwright itself runs headless. A quarter less time for the browser tests; where a
+# distribution does not package it, chromium itself (scripts/lib.sh installs what is there).
+HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
+CHROMIUM = HEADLESS_SHELL if HEADLESS_SHELL.exists() else FULL_CHROMIUM
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-results" / "screenshots"
 CHROMIUM_ARGS = [

@@ -163,12 +163,24 @@ def actor_for(route: str) -> str:
     return usable[0] if usable else ACTORS[1]
 
 
+@functools.cache
+def csrf_pair(app) -> tuple[str, str]:
+    """The session's secret and the form token made from it, read once per world from a page as a browser reads
+    them: every post's session carries the secret, so the page's token stays valid (posts skip a page each)."""
+    client = app.test_client()
+    form_token = token(client)
+    with client.session_transaction() as session:
+        return session["csrf_token"], form_token
+
+
 def signed_in(app, ids, values, actor: str):
     """A client signed in as the actor with their current session version (a sign-out-everywhere before does not
-    lock them out), with the matrix's open invitation pending."""
+    lock them out), with the matrix's open invitation pending and the world's CSRF secret (csrf_pair)."""
+    secret = csrf_pair(app)[0]
     client = app.test_client()
     with client.session_transaction() as session:
         session["pending_invitation"] = values["inv"]
+        session["csrf_token"] = secret
         if actor != "anon":
             with app.app_context():
                 version = db.session.get(Person, ids[actor]).session_version
@@ -255,7 +267,7 @@ def test_hostile_posts_never_fail_on_our_side(world, choices, route):
             else:
                 data[name] = value
         data.update(upload)
-        data["csrf_token"] = token(client)
+        data["csrf_token"] = csrf_pair(app)[1]
         response = client.post(url, data=data)
         assert response.status_code < 500, f"POST {route} as {actor}: {response.status_code}"
         if "Location" in response.headers:

@@ -34,7 +34,7 @@ from app.plans.context import plan_context
 from app.plans.models import PlanItem
 from tests.api.conftest import api_config, sign
 from tests.api.test_catalog import offer, provider
-from tests.hostile.test_forms import base_data, form_fields, signed_in
+from tests.hostile.test_forms import base_data, csrf_pair, form_fields, signed_in
 from tests.identity.test_authorization_matrix import ACTORS, POST, build_world, token
 
 FOREIGN, HIDDEN, MADE_UP, MALFORMED = "foreign", "hidden", "made-up", "malformed"
@@ -325,8 +325,12 @@ def post(world: World, route: str, name: str, spec: Id, persona: str, value: str
         (body[section][0] if section else body)[key] = value
         return world.app.test_client().open(url, method=method, json=body,
                                             headers={"Authorization": f"Bearer {world.api_token()}"})
-    client = signed_in(world.app, world.ids, world.values, persona) if persona != "anon" else world.app.test_client()
-    data = working_form(world, route, values) | {name: value, "csrf_token": token(client)}
+    if persona == "anon":
+        client = world.app.test_client()
+        form_token = token(client)
+    else:  # with the world's CSRF secret: the token read once stays valid
+        client, form_token = signed_in(world.app, world.ids, world.values, persona), csrf_pair(world.app)[1]
+    data = working_form(world, route, values) | {name: value, "csrf_token": form_token}
     return client.post(url, data=data)
 
 
