@@ -38,8 +38,12 @@ def make_app(database_url: str = "sqlite://", *, with_plan: bool = False, **over
 
 
 @pytest.fixture(scope="session")
-def postgres():
-    """A real PostgreSQL server for the whole run."""
+def postgres(request):
+    """A real PostgreSQL server for the whole run. The first test to start it must carry the `postgres` mark: one
+    that reaches the server only through `getfixturevalue` would otherwise run in `-m 'not postgres'`."""
+    first = getattr(request, "_pyfuncitem", None)
+    assert first is None or first.get_closest_marker("postgres"), (
+        f"{first.nodeid} starts PostgreSQL without the postgres mark: ask for the `postgres` fixture by name")
     server = PostgresServer().start()
     yield server
     server.stop()

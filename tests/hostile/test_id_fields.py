@@ -250,7 +250,8 @@ def world(request, tmp_path_factory, jwks):
 
 
 @pytest.fixture(scope="module")
-def world_on_postgresql(request, tmp_path_factory, jwks):
+def world_on_postgresql(request, tmp_path_factory, jwks, postgres):
+    """The same world on PostgreSQL (asking for `postgres` here marks its tests `postgres`)."""
     built = make_world(request, tmp_path_factory, jwks, "postgresql")
     yield built
     with built.app.app_context():

@@ -10,7 +10,6 @@ import re
 import threading
 import time
 from contextlib import contextmanager
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -324,7 +323,9 @@ def test_hidden_changes_neither_show_up_nor_crowd_out_the_changes_since_your_las
             sanne, now = world.people["sanne"], utcnow()
             visit = db.session.get(PlanVisit, (sanne, world.plan_id)) or PlanVisit(person_id=sanne,
                                                                                  plan_id=world.plan_id)
-            visit.previous_at, visit.last_at = now - timedelta(seconds=1), now  # the mark of a reload
+            # The mark of a reload, set to now: what made the world (perhaps less than a second ago, when this
+            # test runs first in its process) is from before the visit, and only the changes below are after it.
+            visit.previous_at, visit.last_at = now, now
             db.session.add(visit)
             erik = world.ctx("erik")
             worry = world.item("worry", author_id=world.people["erik"])
