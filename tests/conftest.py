@@ -120,8 +120,9 @@ def client(app):
     return app.test_client()
 
 
-def csrf_token(client, path: str = "/") -> str:
-    """Read the CSRF token from a page, as a browser would."""
+def csrf_token(client, path: str = "/hulp") -> str:
+    """Read the CSRF token from a page, as a browser would (by default the help page: every page carries the token,
+    and this one is the same for everyone and quick to draw, where the home page of a signed-in person is not)."""
     response = client.get(path)
     match = CSRF_FIELD.search(response.get_data(as_text=True))
     assert match, f"no CSRF token on {path}"
