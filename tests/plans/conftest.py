@@ -13,7 +13,7 @@ from app.extensions import db
 from app.identity.models import Person
 from app.plans.context import plan_context
 from app.plans.models import Plan, PlanItem
-from tests.conftest import database_url, family_id, make_app
+from tests.conftest import database_url, family_id, make_app, sign_in
 
 
 @pytest.fixture
@@ -53,3 +53,10 @@ class PlanWorld:
         for key, value in where.items():
             statement = statement.where(getattr(PlanItem, key) == value)
         return db.session.exec(statement.order_by(PlanItem.created_at)).first()
+
+
+def signed_in_world(app, key: str):
+    """The demo plan's world and a client signed in as this demo persona (through the demo sign-in form)."""
+    world, client = PlanWorld(app), app.test_client()
+    sign_in(client, key)
+    return world, client

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.identity.models import Family, Membership, Person, StaffMembership
 from app.plans.models import Plan
 from tests.conftest import sign_in, sign_in_person
-from tests.plans.conftest import PlanWorld
+from tests.plans.conftest import PlanWorld, signed_in_world
 
 LISA_WORRY = "Ik word heel onrustig voor toetsen"
 LISA_GOAL = "Beter omgaan met spanning voor toetsen"
@@ -186,8 +186,7 @@ def test_print_page_for_family_members_and_404_for_another_familys_professional(
 
 
 def test_every_export_is_in_the_access_log(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "sanne")
+    world, client = signed_in_world(plan_app, "sanne")
     for what in ("afdrukken", "plan.pdf", "plan.fhir.json"):
         assert client.get(f"/plan/{world.plan_id}/{what}").status_code == 200
     with plan_app.app_context():
@@ -203,8 +202,7 @@ FHIR_LINK = {"nl": "Downloaden voor een ander zorgsysteem (FHIR)", "fy": "Downlo
 
 @pytest.mark.parametrize("lang", ["nl", "fy", "en"])
 def test_the_plan_and_its_print_page_offer_the_fhir_export_next_to_print_and_pdf(plan_app, lang):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "mark")
+    world, client = signed_in_world(plan_app, "mark")
     link = (f'<a href="/plan/{world.plan_id}/plan.fhir.json" download="gezinsplan.fhir.json">'
             f"{FHIR_LINK[lang]}</a>")
     plan_page = client.get(f"/plan/{world.plan_id}?lang={lang}").get_data(as_text=True)
@@ -217,8 +215,7 @@ def test_the_plan_and_its_print_page_offer_the_fhir_export_next_to_print_and_pdf
 
 @pytest.mark.parametrize("key", ["sanne", "tom", "erik"])
 def test_everyone_who_may_export_finds_the_fhir_link_and_it_works(plan_app, key):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, key)
+    world, client = signed_in_world(plan_app, key)
     page = client.get(f"/plan/{world.plan_id}").get_data(as_text=True)
     assert f'href="/plan/{world.plan_id}/plan.fhir.json"' in page
     assert client.get(f"/plan/{world.plan_id}/plan.fhir.json").status_code == 200

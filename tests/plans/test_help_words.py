@@ -6,8 +6,8 @@ import re
 import pytest
 
 from app.plans.help_words import PATTERN, mentions_danger
-from tests.conftest import csrf_token, sign_in
-from tests.plans.conftest import PlanWorld
+from tests.conftest import csrf_token
+from tests.plans.conftest import signed_in_world
 
 
 @pytest.mark.parametrize("text", [
@@ -43,8 +43,7 @@ def test_geweldig_does_not_count_as_geweld():
 
 
 def test_help_lines_show_next_to_a_worry_about_violence(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "tom")
+    world, client = signed_in_world(plan_app, "tom")
     token = csrf_token(client, f"/plan/{world.plan_id}")
     response = client.post(f"/plan/{world.plan_id}/onderdelen/worry", headers={"HX-Request": "true",
                                                                                "X-CSRFToken": token},
@@ -59,8 +58,7 @@ def test_help_lines_show_next_to_a_worry_about_violence(plan_app):
 
 def test_help_lines_show_next_to_a_reason_for_not_agreeing_that_mentions_danger(plan_app):
     """Tom does not agree with the plan, and his reason says he is hit at home: the help lines are right there."""
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "tom")
+    world, client = signed_in_world(plan_app, "tom")
     url = f"/plan/{world.plan_id}"
     before = client.get(url).get_data(as_text=True)
     assert "help-now" not in re.search(r'<div class="agreement[^"]*" id="agreement">.*?</form>', before, re.S).group(0)

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.plans import items
 from app.plans.models import ItemVersion, PlanItem
 from tests.conftest import csrf_token, sign_in
-from tests.plans.conftest import PlanWorld
+from tests.plans.conftest import PlanWorld, signed_in_world
 
 HTMX = {"HX-Request": "true"}
 META = re.compile(r'<meta name="onsplan-offline" content="([^"]*)" data-queue="([^"]*)">')
@@ -25,8 +25,7 @@ def keys_on(client, path: str) -> tuple[str, str]:
 
 
 def test_the_plan_page_offers_an_offline_copy_under_a_key_per_person_and_sign_in(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "sanne")
+    world, client = signed_in_world(plan_app, "sanne")
     response = client.get(plan_url(world))
     first = response.headers["X-Offline-Copy"]
     assert re.fullmatch(r"[0-9a-f]{32}", first)
@@ -59,8 +58,7 @@ def world_item(app, world) -> PlanItem:
 
 
 def test_the_queue_key_stays_with_the_person_across_sign_ins(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "sanne")
+    world, client = signed_in_world(plan_app, "sanne")
     copy_one, queue_one = keys_on(client, plan_url(world))
     sign_in(client, "sanne")
     copy_two, queue_two = keys_on(client, plan_url(world))
@@ -72,8 +70,7 @@ def test_the_queue_key_stays_with_the_person_across_sign_ins(plan_app):
 
 
 def test_an_add_sent_twice_is_added_once(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "sanne")
+    world, client = signed_in_world(plan_app, "sanne")
     token = csrf_token(client, plan_url(world))
     data = {"text": "Tom sliept min sûnt de fakânsje", "youth_id": world.people["tom"],
             "client_id": "3f2a9c0d5e6b7a8190ab"}
@@ -114,8 +111,7 @@ def test_the_same_client_id_from_another_person_is_not_theirs(plan_app):
 
 
 def test_an_edit_sent_again_after_it_was_saved_is_no_conflict(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "sanne")
+    world, client = signed_in_world(plan_app, "sanne")
     with plan_app.app_context():
         worry = world.item("worry", author_id=world.people["sanne"])
         url, version = f"{plan_url(world)}/onderdelen/{worry.id}/bewerken", worry.version
@@ -138,8 +134,7 @@ def test_an_edit_sent_again_after_it_was_saved_is_no_conflict(plan_app):
 
 
 def test_an_edit_of_only_the_text_keeps_the_other_fields(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "mark")
+    world, client = signed_in_world(plan_app, "mark")
     with plan_app.app_context():
         goal = world.item("goal", youth_id=world.people["tom"], domain="school")
         before = goal.snapshot()

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.plans import agreement, items, view
 from app.plans.models import PlanStatus
 from tests.conftest import csrf_token, sign_in
-from tests.plans.conftest import PlanWorld
+from tests.plans.conftest import PlanWorld, signed_in_world
 
 HTMX = {"HX-Request": "true"}
 SCHOOL = "Tom gaat weer met plezier naar school"
@@ -119,8 +119,7 @@ def test_oma_fenna_can_be_chosen_as_the_speaker(plan_app):
 
 
 def test_after_a_save_on_someones_behalf_the_professional_speaks_again(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "mark")
+    world, client = signed_in_world(plan_app, "mark")
     token = csrf_token(client, plan_url(world))
     client.post(f"{plan_url(world)}/spreker", data={"csrf_token": token, "speaker_id": world.people["fenna"]})
     answer = client.post(f"{plan_url(world)}/onderdelen/strength?lang=nl", headers={**HTMX, "X-CSRFToken": token},
@@ -141,8 +140,7 @@ def test_after_a_save_on_someones_behalf_the_professional_speaks_again(plan_app)
 
 
 def test_without_javascript_the_page_after_the_save_says_whose_words_were_saved(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "mark")
+    world, client = signed_in_world(plan_app, "mark")
     token = csrf_token(client, plan_url(world))
     client.post(f"{plan_url(world)}/spreker", data={"csrf_token": token, "speaker_id": world.people["tom"]})
     client.post(f"{plan_url(world)}/onderdelen/worry", data={"csrf_token": token, "text": "Gezegd door Tom"})
@@ -153,8 +151,7 @@ def test_without_javascript_the_page_after_the_save_says_whose_words_were_saved(
 
 
 def test_a_goal_added_with_htmx_comes_along_as_a_choice_in_the_task_form(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "erik")
+    world, client = signed_in_world(plan_app, "erik")
     token = csrf_token(client, plan_url(world))
     answer = client.post(f"{plan_url(world)}/onderdelen/goal", headers={**HTMX, "X-CSRFToken": token},
                          data={"text": "Tom fietst zelf naar de training", "domain": "leisure"}

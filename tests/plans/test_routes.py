@@ -3,7 +3,7 @@
 import re
 
 from tests.conftest import csrf_token, sign_in
-from tests.plans.conftest import PlanWorld
+from tests.plans.conftest import PlanWorld, signed_in_world
 
 HTMX = {"HX-Request": "true"}
 
@@ -13,8 +13,7 @@ def plan_url(world):
 
 
 def test_plan_page_shows_sections_in_the_readers_language(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "sanne")
+    world, client = signed_in_world(plan_app, "sanne")
     html = client.get(plan_url(world)).get_data(as_text=True)
     assert '<html lang="fy"' in html
     assert "Wy meitsje alle sneonen tegearre iten." in html
@@ -24,16 +23,14 @@ def test_plan_page_shows_sections_in_the_readers_language(plan_app):
 
 
 def test_tom_sees_his_withheld_words_and_not_his_sisters_worry(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "tom")
+    world, client = signed_in_world(plan_app, "tom")
     html = client.get(plan_url(world)).get_data(as_text=True)
     assert "Soms durf ik niet te zeggen" in html
     assert "Ik word heel onrustig voor toetsen" not in html
 
 
 def test_adding_with_htmx_returns_only_the_new_item(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "erik")
+    world, client = signed_in_world(plan_app, "erik")
     token = csrf_token(client, plan_url(world))
     response = client.post(f"{plan_url(world)}/onderdelen/strength", headers={**HTMX, "X-CSRFToken": token},
                            data={"text": "Tom kookt op woensdag 🍝", "youth_id": world.people["tom"]})
@@ -44,8 +41,7 @@ def test_adding_with_htmx_returns_only_the_new_item(plan_app):
 
 
 def test_adding_empty_text_keeps_the_form_and_says_why(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "erik")
+    world, client = signed_in_world(plan_app, "erik")
     token = csrf_token(client, plan_url(world))
     response = client.post(f"{plan_url(world)}/onderdelen/goal", headers={**HTMX, "X-CSRFToken": token},
                            data={"text": "", "result": "<b>Mijn resultaat</b>", "domain": "school"})
@@ -57,8 +53,7 @@ def test_adding_empty_text_keeps_the_form_and_says_why(plan_app):
 
 
 def test_without_javascript_adding_redirects_to_the_new_item(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "tom")
+    world, client = signed_in_world(plan_app, "tom")
     token = csrf_token(client, plan_url(world))
     response = client.post(f"{plan_url(world)}/onderdelen/own_words", data={"csrf_token": token, "text": "Hoi"})
     assert response.status_code == 303
@@ -85,8 +80,7 @@ def test_a_conflict_shows_both_texts_and_keeps_mine(plan_app):
 
 
 def test_history_page_shows_a_readable_diff(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "mark")
+    world, client = signed_in_world(plan_app, "mark")
     with plan_app.app_context():
         goal = world.item("goal", youth_id=world.people["tom"], domain="school")
     html = client.get(f"{plan_url(world)}/onderdelen/{goal.id}/geschiedenis").get_data(as_text=True)
@@ -150,8 +144,7 @@ def test_the_plan_says_what_changed_since_the_last_visit(plan_app):
 
 
 def test_kitchen_table_speaker_is_shown_and_used(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "mark")
+    world, client = signed_in_world(plan_app, "mark")
     token = csrf_token(client, plan_url(world))
     client.post(f"{plan_url(world)}/spreker", data={"csrf_token": token, "speaker_id": world.people["tom"]})
     html = client.get(plan_url(world)).get_data(as_text=True)
@@ -161,8 +154,7 @@ def test_kitchen_table_speaker_is_shown_and_used(plan_app):
 
 
 def test_a_100000_character_worry_is_refused_and_kept(plan_app):
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "erik")
+    world, client = signed_in_world(plan_app, "erik")
     token = csrf_token(client, plan_url(world))
     response = client.post(f"{plan_url(world)}/onderdelen/worry", data={"csrf_token": token, "text": "z" * 100_000})
     assert response.status_code == 422

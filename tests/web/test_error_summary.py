@@ -5,10 +5,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import csrf_token, sign_in, sign_in_person
+from tests.conftest import csrf_token, sign_in_person
 from tests.identity.test_invitations import opened  # noqa: F401  (a family with its professional)
 from tests.identity.test_routes import post_profile, signed_in
-from tests.plans.conftest import PlanWorld, plan_app  # noqa: F401
+from tests.plans.conftest import plan_app, signed_in_world  # noqa: F401  (plan_app: a fixture)
 
 HTMX = {"HX-Request": "true"}
 
@@ -91,8 +91,7 @@ def test_a_saved_form_has_no_summary(tom):
 
 
 def test_plan_editor_422_links_to_its_own_prefixed_field(plan_app):  # noqa: F811
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "erik")
+    world, client = signed_in_world(plan_app, "erik")
     with plan_app.app_context():
         worry = world.item("worry", author_id=world.people["erik"])
         url, version = f"/plan/{world.plan_id}/onderdelen/{worry.id}/bewerken", worry.version
@@ -111,8 +110,7 @@ def test_plan_editor_422_links_to_its_own_prefixed_field(plan_app):  # noqa: F81
 
 
 def test_plan_add_form_422_links_to_the_add_forms_field(plan_app):  # noqa: F811
-    world, client = PlanWorld(plan_app), plan_app.test_client()
-    sign_in(client, "erik")
+    world, client = signed_in_world(plan_app, "erik")
     token = csrf_token(client, f"/plan/{world.plan_id}")
     response = client.post(f"/plan/{world.plan_id}/onderdelen/goal", headers={**HTMX, "X-CSRFToken": token},
                            data={"text": "", "domain": "school"})
