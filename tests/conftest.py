@@ -1,7 +1,9 @@
 """Fixtures: the app on SQLite and on a real throwaway PostgreSQL, clients, sign-in helpers."""
 
+import fcntl
 import os
 import re
+import shutil
 import uuid
 from pathlib import Path
 
@@ -59,12 +61,23 @@ def redis_server():
 
 @pytest.fixture(scope="session")
 def operator_seed(tmp_path_factory) -> OperatorSeed:
-    """The demo world in a SQLite file, made once per test process the way an operator makes it; the app servers of
-    the tests start on copies of it (OperatorSeed.copy_to)."""
+    """The demo world in a SQLite file, made once per test run the way an operator makes it (the first xdist worker
+    to need it makes it, the others wait and read it); the app servers of the tests start on copies of it
+    (OperatorSeed.copy_to). Nobody writes to it after it is made."""
     made_by_caller = os.environ.get("ONSPLAN_TEST_OPERATOR_SEED")  # a pytest run inside a test (test_isolation)
     if made_by_caller:
         return OperatorSeed(Path(made_by_caller))
-    return OperatorSeed(tmp_path_factory.mktemp("operator-seed")).make()
+    run = tmp_path_factory.getbasetemp()
+    run = run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run  # the folder all workers of the run share
+    folder = run / "operator-seed"
+    with open(run / "operator-seed.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also when the seed fails
+        if not (folder / "made").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed half-way left
+            folder.mkdir()
+            OperatorSeed(folder).make()
+            (folder / "made").touch()
+    return OperatorSeed(folder)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ ids, the bulk catalog upsert and its rollback, the outbox, the audit chain); see
 run on PostgreSQL"."""
 
 import json
-import threading
 import time
 import uuid
 from datetime import timedelta
@@ -24,7 +23,7 @@ from app.extensions import db
 from tests.catalog.conftest import fitting_offer
 from tests.conftest import make_app
 from tests.plans.conftest import PlanWorld
-from tests.support.servers import free_port
+from tests.support.servers import free_port, serve_in_thread
 
 ISSUER = "https://idp.gemeente.test"
 AUDIENCE = "https://onsplan.test/api/v1"
@@ -53,7 +52,7 @@ class JwksServer:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     @property
     def url(self) -> str:

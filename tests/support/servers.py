@@ -10,12 +10,21 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def serve_in_thread(server) -> threading.Thread:
+    """Serve a test's in-process HTTP server (werkzeug's or the standard library's) from a daemon thread. It looks
+    for a `shutdown()` every 20 ms instead of the default half second, which each stop would otherwise wait."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    return thread
 
 
 def free_port() -> int:

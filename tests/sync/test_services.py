@@ -2,7 +2,6 @@
 row locks on PostgreSQL; delivery over real HTTP to the simulator running in a thread (its own tokens)."""
 
 import random
-import threading
 from datetime import timedelta
 
 import pytest
@@ -14,7 +13,7 @@ from app.extensions import db
 from app.simulator.backoffice import SimulatorSettings, create_simulator
 from app.sync import services, worker
 from app.sync.models import OutboxEvent
-from tests.support.servers import free_port
+from tests.support.servers import free_port, serve_in_thread
 from tests.sync.support import add_events, statuses
 
 SETTINGS = {"endpoint": "", "token_url": "", "client_id": "onsplan-demo", "client_secret": "demo-sync-secret",
@@ -31,8 +30,7 @@ def backoffice():
                                      decide_after=None)
     sim = create_simulator(sim_settings)
     server = make_server("127.0.0.1", port, sim, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield ({**SETTINGS, "endpoint": f"{sim_settings.issuer}/events", "token_url": f"{sim_settings.issuer}/token"},
            sim.extensions["ledger"], sim_settings)
     server.shutdown()

@@ -2,7 +2,6 @@
 go to our real inbound API (served in a thread) with a JWT the simulator signs."""
 
 import base64
-import threading
 
 import pytest
 import requests
@@ -15,7 +14,7 @@ from app.extensions import db
 from app.simulator.backoffice import SimulatorSettings, assignment_number, create_simulator
 from app.sync.models import OutboxEvent
 from app.sync.worker import envelope
-from tests.support.servers import free_port
+from tests.support.servers import free_port, serve_in_thread
 
 BASIC = "Basic " + base64.b64encode(b"onsplan-demo:demo-sync-secret").decode()
 
@@ -87,7 +86,7 @@ def test_fault_modes_answer_with_errors(fail):
 def _serve(wsgi_app) -> tuple[str, object]:
     port = free_port()
     server = make_server("127.0.0.1", port, wsgi_app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     return f"http://127.0.0.1:{port}", server
 
 
@@ -105,7 +104,7 @@ def test_assignment_requests_are_answered_through_our_api_twice_in_duplicates_mo
                                  clients={"onsplan-demo": "demo-sync-secret"}, decide_after=0.1, fail="duplicates")
     sim_app = create_simulator(settings)
     server = make_server("127.0.0.1", sim_port, sim_app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    serve_in_thread(server)
     try:
         event = _event(api)
         assert event["type"] == "assignment.requested"

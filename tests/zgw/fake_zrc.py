@@ -22,7 +22,7 @@ from joserfc.jwk import OctKey
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.support.servers import free_port
+from tests.support.servers import free_port, serve_in_thread
 from tests.zgw import contract
 
 API_VERSION = "1.5.1"
@@ -71,10 +71,9 @@ class FakeZrc:
         self.faults: list[list] = []  # [method, resource, status, after handling it, matching requests to let by]
         self._lock = threading.Lock()
         self._server = make_server("127.0.0.1", self.port, self, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def start(self) -> "FakeZrc":
-        self._thread.start()
+        serve_in_thread(self._server)
         return self
 
     def stop(self) -> None:
