@@ -1,6 +1,7 @@
 """Fixtures: the app on SQLite and on a real throwaway PostgreSQL, clients, sign-in helpers."""
 
 import fcntl
+import gc
 import os
 import re
 import shutil
@@ -20,6 +21,18 @@ from tests.support.servers import OperatorSeed, PostgresServer, RedisServer, See
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 POSTGRES_PARAMS = ("postgresql", "postgres")  # the parameter that runs a test again on PostgreSQL
 app_caches.install()  # the apps of this process share URL builders and compiled templates
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Collect garbage less often in a test process. Each test makes an app, a database and pages that live as long
+    as the test, so Python promoted them to its oldest generation and walked the whole heap (the imported libraries
+    included) every few tests: 10 to 28 s of a worker's run went to full collections (measured with gc.callbacks).
+    What was loaded until now stays for the run (gc.freeze); the young generation is collected every 5,000
+    allocations instead of 700, and the whole heap about 9 times a run instead of 40. Cycles are still collected;
+    a worker's memory stays under half a gigabyte."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(5000, 50, 1000)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -97,9 +110,12 @@ def app_server(tmp_path_factory, redis_server, oidc_provider, operator_seed):
 
 @pytest.fixture(autouse=True)
 def _fresh_world(request):
-    """Before each test on the session's app server: its world as seeded (milliseconds, see SeededServer.reset)."""
+    """Before each test on the session's app server: its world as seeded (milliseconds, see SeededServer.reset).
+    After each test: the mappers forget the statements they compiled for its database (app_caches)."""
     if "app_server" in request.fixturenames:
         request.getfixturevalue("app_server").reset()
+    yield
+    app_caches.forget_compiled_writes()
 
 
 @pytest.fixture
