@@ -1,4 +1,7 @@
-"""Ons Plan: create_app builds the Flask application."""
+"""Ons Plan: create_app builds the Flask application.
+
+The factory imports the features inside its functions: Python runs this file before any module of the package, so
+features imported at its top would each import all the others (docs/architecture.md)."""
 
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
@@ -39,6 +42,7 @@ def create_app(config: object | dict | None = None) -> Flask:
     install_compression(app)  # runs before the security hook, so the logged duration includes compressing
     install_redirects(app)  # runs before both: the log shows the answer as sent (204 + HX-Redirect for htmx)
     limiter.init_app(app)  # after the security hook's timer: a call refused by a blueprint limit is logged in full
+    _install_hooks()
     _register_blueprints(app)
     _register_request_hooks(app)
     _register_template_globals(app)
@@ -47,6 +51,16 @@ def create_app(config: object | dict | None = None) -> Flask:
 
     register_error_handlers(app)
     return app
+
+
+def _install_hooks() -> None:
+    """Answer the questions the identity rules ask of features above them (app.identity.hooks)."""
+    from app.catalog.assignments import goal_organisations, plan_assignments, provider_family_ids
+    from app.identity import hooks
+    from app.plans.items import items_about
+
+    hooks.install({"provider_family_ids": provider_family_ids, "plan_assignments": plan_assignments,
+                   "goal_organisations": goal_organisations, "items_about": items_about})
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -12,6 +12,9 @@ from sqlmodel import Session, select
 from app.audit.models import AccessLogChain, AccessLogEntry
 from app.core.clock import utcnow
 from app.core.db import dialect_insert
+from app.extensions import db
+from app.identity.models import Person
+from app.identity.policy import Item, Youth, can_view
 
 GENESIS = "0" * 64
 SYSTEM_CHAIN = "system"
@@ -184,9 +187,6 @@ class LogLine:
 
 def family_log(session: Session, *, access, start: datetime, end: datetime) -> list[LogLine]:
     """Return a family's log entries in a period that this person may see (the age rules apply), and log the read."""
-    from app.identity.models import Person
-    from app.identity.policy import Item, Youth, can_view
-
     family_id = access.family.id
     entries = entries_between(session, family_ids=[family_id], start=start, end=end)
     ids = {e.actor_id for e in entries} | {e.youth_id for e in entries} | {e.on_behalf_of_id for e in entries}
@@ -209,8 +209,6 @@ def family_log(session: Session, *, access, start: datetime, end: datetime) -> l
 def record_refusal(*, event: str, actor: AuditActor, family_id: str | None = None, youth_id: str | None = None,
                    object_type: str = "", object_id: str = "", detail: str = "") -> None:
     """Log a refused attempt in its own transaction, so it survives the rollback of the refused request."""
-    from app.extensions import db
-
     with db.new_session() as session:
         record(session, event=event, action="execute", actor=actor, family_id=family_id, youth_id=youth_id,
                object_type=object_type, object_id=object_id, outcome="refused", detail=detail)

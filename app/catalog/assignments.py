@@ -23,7 +23,7 @@ from app.identity.models import Municipality, Person
 from app.identity.policy import Role, age_band, can_view, required_consenters
 from app.notifications import services as notifications
 from app.plans import live
-from app.plans.context import PlanContext, plan_context
+from app.plans.context import PlanContext, family_context, plan_context
 from app.plans.models import ItemKind, PlanItem
 from app.sync import outbox
 
@@ -162,7 +162,7 @@ def record_decision(session: Session, *, reference: str, decision: str, number: 
     session.flush()
     record(session, event=f"assignment.{decision}", action="update", actor=AuditActor(None, "municipality"),
            family_id=assignment.family_id, object_type="assignment", object_id=assignment.reference)
-    ctx = notifications.family_context(session, assignment.plan_id)  # loaded after the change: with the provider
+    ctx = family_context(session, assignment.plan_id)  # loaded after the change: with the provider
     _tell_live(session, ctx, session.get(PlanItem, assignment.goal_id))
     return assignment
 
@@ -171,7 +171,7 @@ def tell_answer(session: Session, *, assignment: Assignment) -> None:
     """Notify everyone in the family who may see the goal of the municipality's final answer (the API calls this
     when an answer arrives; a seeded history has nobody to tell)."""
     if assignment.status in ("assigned", "refused"):
-        notifications.help_answered(session, ctx=notifications.family_context(session, assignment.plan_id),
+        notifications.help_answered(session, ctx=family_context(session, assignment.plan_id),
                                     goal=session.get(PlanItem, assignment.goal_id), decision=assignment.status)
 
 

@@ -9,6 +9,7 @@ from app.catalog import fulltext
 from app.core.clock import today, utcnow
 from app.core.db import UTCDateTime
 from app.core.ids import new_id
+from app.results.vocab import is_dropout
 
 FORM_CHECK = "form IN ('home', 'provider', 'day', 'stay', 'online')"
 
@@ -217,8 +218,6 @@ class Assignment(SQLModel, table=True):
     @property
     def dropped_out(self) -> bool:
         """Uitval (CBS): the care ended early and one-sidedly (app/results/vocab.py decides which JZ588 codes)."""
-        from app.results.vocab import is_dropout
-
         return is_dropout(self.stop_reason)
 
     @property

@@ -1,6 +1,6 @@
 """The Jeugdhulpcatalogus pages: search (public), one offer, one provider, compare up to three offers."""
 
-from flask import Blueprint, Response, abort, g, redirect, request, session, url_for
+from flask import Blueprint, Response, abort, g, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
 from app.catalog import assignments, services
@@ -10,7 +10,7 @@ from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
 from app.ratings.figures import offer_figures, provider_figures
-from app.web.render import render
+from app.web.render import render, see_other
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalogus")
 for _name, _function in {**TEMPLATE_GLOBALS, "is_stale": services.is_stale}.items():
@@ -138,7 +138,7 @@ def choose(offer_id: int) -> Response:
         db.session.rollback()
         return _offer_page(offer_id, choice, errors=[message for _field, message in failed.reasons], status=422)
     session.pop(GOAL_KEY, None)
-    return redirect(url_for("plans.show", plan_id=choice.ctx.plan.id) + f"#help-{choice.goal.id}", code=303)
+    return see_other(url_for("plans.show", plan_id=choice.ctx.plan.id) + f"#help-{choice.goal.id}")
 
 
 @bp.route("/doel/<goal_id>/bevestigen", methods=["GET", "POST"])
@@ -152,13 +152,13 @@ def confirm(goal_id: str) -> Response:
         abort(403)
     assignment = assignments.active_for_goal(db.session, goal_id=goal_id)
     if assignment is None or assignment.status != "chosen":
-        return redirect(url_for("plans.show", plan_id=choice.ctx.plan.id) + f"#help-{goal_id}", code=303)
+        return see_other(url_for("plans.show", plan_id=choice.ctx.plan.id) + f"#help-{goal_id}")
     form = ConfirmForm()
     if request.method == "POST" and form.validate():
         try:
             assignments.confirm(db.session, ctx=choice.ctx, goal_id=goal_id, requested_start=form.requested_start.data)
             db.session.commit()
-            return redirect(url_for("plans.show", plan_id=choice.ctx.plan.id) + f"#help-{goal_id}", code=303)
+            return see_other(url_for("plans.show", plan_id=choice.ctx.plan.id) + f"#help-{goal_id}")
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply_errors(failed.reasons)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from app.catalog import fulltext, geo
 from app.catalog.models import Location, Offer, OfferTheme, Provider, ProviderContract, ProviderLanguage
 from app.identity.models import Municipality
+from app.ratings.models import OfferRatingFigure
 
 PAGE_SIZE = 12
 
@@ -179,8 +180,6 @@ def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str])
 
 def _by_rating(session: Session, notes: list[str]) -> list:
     """Offers with a published average (from 5 trajectories) first, best first; the others after them."""
-    from app.ratings.models import OfferRatingFigure
-
     if session.exec(select(OfferRatingFigure.offer_id).where(OfferRatingFigure.average.is_not(None)).limit(1)
                     ).first() is None:
         notes.append("no_ratings")  # no offer has enough ratings yet: the best match decides

@@ -80,12 +80,6 @@ def add_attachment(session: Session, *, person: Person, complaint: Complaint,
     return attachment
 
 
-def attachments_of(session: Session, complaint_id: str) -> list[ComplaintAttachment]:
-    """The complaint's files, oldest first."""
-    return list(session.exec(select(ComplaintAttachment).where(ComplaintAttachment.complaint_id == complaint_id)
-                             .order_by(ComplaintAttachment.created_at)).all())
-
-
 def attachment_file(session: Session, *, complaint: Complaint, attachment_id: str, person: Person,
                     role: str) -> tuple[ComplaintAttachment, Path]:
     """One file of a complaint the caller may see, and where it is; opening it is logged."""

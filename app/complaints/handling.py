@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from app.complaints import deadlines
+from app.complaints import deadlines, mails
 from app.complaints.models import Complaint, ComplaintPart
-from app.complaints.services import Late, add_event, lateness, log
+from app.complaints.services import Late, add_event, lateness, log, municipality_target
 from app.complaints.vocab import DONE_DECIDING, OUTCOMES
 from app.core.clock import today, utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
-from app.identity.models import Person, StaffMembership
+from app.identity.models import Family, Person, StaffMembership
 
 HANDLER_ROLES = {"provider": ("provider_staff",), "professional": ("municipality_staff",),
                  "municipality": ("municipality_staff",), "app": ("municipality_staff",)}
@@ -224,9 +224,6 @@ def react(session: Session, *, person: Person, handled: Handled, reaction: str) 
 def forward(session: Session, *, person: Person, handled: Handled, reason: str) -> ComplaintPart:
     """Pass a provider's part on to the municipality (it is about the municipality's decision or its
     professional); the municipality's term starts the day it receives it, and the complainant is told."""
-    from app.complaints.services import municipality_target
-    from app.identity.models import Family
-
     part, reason = handled.part, (reason or "").strip()
     if part.subject != "provider" or part.status in DONE_DECIDING:
         raise ValidationFailed([("reason", _("Only an open complaint about a care provider can be passed on to "
@@ -249,7 +246,5 @@ def _save(session: Session, person: Person, handled: Handled, event: str, notify
     session.flush()
     log(session, handled.complaint, person, event, "update", role=handled.role, object_id=handled.part.id)
     if notify:
-        from app.complaints.mails import send_after_commit
-
-        send_after_commit(session, handled.complaint.id, "news")
+        mails.send_after_commit(session, handled.complaint.id, "news")
     return handled.part

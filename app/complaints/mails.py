@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from app.complaints.models import Complaint, ComplaintPart
 from app.core import mail
 from app.core.after_commit import run_after_commit
+from app.extensions import db
 from app.identity.models import Person
 
 
@@ -20,8 +21,6 @@ def send_after_commit(session: Session, complaint_id: str, kind: str) -> None:
     base_url = mail.site_url()  # now, while the request (if any) says which address the person used
 
     def _send(queued: list[tuple[str, str]]) -> None:
-        from app.extensions import db
-
         for cid, what in dict(reversed(queued)).items():  # one e-mail per complaint: the first kind queued
             with app.app_context(), mail.link_context(base_url), db.new_session() as fresh:
                 try:

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from app.audit.services import AuditActor, record
+from app.audit.services import AuditActor, entries_between, record
 from app.catalog.models import Assignment, Provider
-from app.complaints import deadlines
+from app.complaints import deadlines, mails
 from app.complaints.events import emit_filed
-from app.complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPart
+from app.complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, ComplaintMessage, ComplaintPart
 from app.complaints.vocab import ACKNOWLEDGE_PENDING, DONE_DECIDING
 from app.core.clock import today, utcnow
 from app.core.errors import NotFound, ValidationFailed
@@ -186,9 +186,7 @@ def file_complaint(session: Session, *, person: Person, about: list[str], text: 
     parts = [_add_part(session, complaint, target, person.id) for target in targets]
     emit_filed(session, complaint, parts)
     log(session, complaint, person, "complaint.create", "create")
-    from app.complaints.mails import send_after_commit
-
-    send_after_commit(session, complaint.id, "received")
+    mails.send_after_commit(session, complaint.id, "received")
     return complaint
 
 
@@ -219,6 +217,12 @@ def add_event(session: Session, part: ComplaintPart, kind: str, actor_id: str | 
     """Add a step to the part's timeline."""
     session.add(ComplaintEvent(part_id=part.id, kind=kind, actor_id=actor_id, note=note[:1000]))
     session.flush()
+
+
+def attachments_of(session: Session, complaint_id: str) -> list[ComplaintAttachment]:
+    """The complaint's files, oldest first."""
+    return list(session.exec(select(ComplaintAttachment).where(ComplaintAttachment.complaint_id == complaint_id)
+                             .order_by(ComplaintAttachment.created_at)).all())
 
 
 def log(session: Session, complaint: Complaint, person: Person, event: str, action: str, *, role: str = "",
@@ -291,9 +295,6 @@ def my_complaints(session: Session, *, person: Person) -> list[Complaint]:
 
 def complaint_view(session: Session, complaint: Complaint, *, for_handler_part: str | None = None) -> ComplaintView:
     """Everything about a complaint in a few queries (a handler gets only their part's events and messages)."""
-    from app.audit.services import entries_between
-    from app.complaints.files import attachments_of
-
     parts = session.exec(select(ComplaintPart).where(ComplaintPart.complaint_id == complaint.id)
                          .order_by(ComplaintPart.id)).all()
     if for_handler_part:
@@ -342,9 +343,7 @@ def add_message(session: Session, *, part: ComplaintPart, person: Person, text: 
     log(session, complaint, person, "complaint.message", "create", role="handler" if from_handler else "",
         object_id=part.id)
     if from_handler:
-        from app.complaints.mails import send_after_commit
-
-        send_after_commit(session, complaint.id, "news")
+        mails.send_after_commit(session, complaint.id, "news")
     return message
 
 

@@ -9,9 +9,14 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from app.catalog import bulk
+from app.catalog import assignments, bulk
 from app.catalog.importer import ImportReport, import_catalog
+from app.catalog.models import Assignment, Offer, OfferTheme, Provider, ProviderContract
 from app.core.clock import today
+from app.demo.world import FAMILY_NAME
+from app.identity.models import Family
+from app.plans.context import plan_context
+from app.plans.models import PlanItem
 
 SEED = 20261122
 DEMO_POSTCODE = "8924 AB"  # the demo family's home in Leeuwarden (Tom's goal searches from here)
@@ -99,8 +104,6 @@ def seed_catalog(session: Session) -> ImportReport:
     rows = demo_rows()
     report = bulk.insert_catalog(session, rows) if bulk.is_new(session, rows) else import_catalog(
         session, enumerate(rows, start=2))
-    from app.demo.services import FAMILY_NAME
-    from app.identity.models import Family
 
     family = session.exec(select(Family).where(Family.name == FAMILY_NAME)).first()
     if family is not None and not family.postcode:
@@ -175,14 +178,6 @@ def _offer_fields(template: tuple, external_id: str, wait: int, days_ago: int, f
 
 def seed_assignments(session: Session, people: dict, plan_id: str) -> None:
     """Help for Noor's goal, chosen by Erik, confirmed by Mark and assigned by the municipality (once)."""
-    from datetime import timedelta
-
-    from app.catalog import assignments
-    from app.catalog.models import Assignment, Offer, OfferTheme, Provider, ProviderContract
-    from app.core.clock import today
-    from app.plans.context import plan_context
-    from app.plans.models import PlanItem
-
     if session.exec(select(Assignment).where(Assignment.plan_id == plan_id)).first() is not None:
         return
     noor = people["noor"]

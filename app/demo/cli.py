@@ -5,6 +5,7 @@ from flask import Blueprint, current_app
 
 from app.demo.services import seed_demo
 from app.extensions import db
+from app.ratings.invitations import invite_due
 
 cli = Blueprint("demo_cli", __name__, cli_group="demo")
 
@@ -16,7 +17,5 @@ def seed() -> None:
         raise click.ClickException("Demo data is only seeded with DEMO=1.")
     with db.new_session() as session:
         people = seed_demo(session)
-        from app.ratings.invitations import invite_due
-
         invite_due(session)  # what the daily job would do: Tom's help ended, so Tom, Sanne and Erik are asked to rate
     click.echo(f"Demo family ready: {', '.join(sorted(people))}")

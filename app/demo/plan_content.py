@@ -5,10 +5,10 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from app.core.clock import today
-from app.identity.models import Person
+from app.identity.models import Family, Membership, Person
 from app.plans import agreement, items
 from app.plans.context import plan_context
-from app.plans.models import PlanItem
+from app.plans.models import Plan, PlanItem
 
 
 def seed_plan(session: Session, people: dict[str, Person], plan_id: str) -> None:
@@ -103,9 +103,6 @@ CASELOAD = [
 
 def seed_caseload(session: Session, mark: Person, municipality_id: int) -> None:
     """A few more families for Mark, so his overview has something to sort (once)."""
-    from app.identity.models import Family, Membership
-    from app.plans.models import Plan
-
     for surname, parent_name, domain, goal_text, evaluation_in, action_in in CASELOAD:
         name = f"Gezin {surname}"
         if session.exec(select(Family).where(Family.name == name)).first() is not None:

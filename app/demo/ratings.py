@@ -10,11 +10,13 @@ from sqlmodel import Session, select
 
 from app.catalog.models import Assignment, Offer, Provider
 from app.core.clock import today, utcnow, years_ago
-from app.identity.models import Family, Membership, Person
+from app.demo.world import FAMILY_NAME, ORGANISATIONS, organisation, staff
+from app.identity.models import Family, Membership, Municipality, Person
 from app.plans.models import Plan, PlanItem
 from app.ratings import figures
 from app.ratings.models import Rating
 from app.ratings.services import remember
+from app.results.models import FamilyVerdict, OutcomeAnswer
 
 # surname, parent, youth, youth's age, (overall, heard, decided, reachable, result), text, family verdict, useful
 FAMILIES = [
@@ -33,14 +35,11 @@ FAMILIES = [
 
 def seed_ratings(session: Session, people: dict) -> None:
     """Add the four families with ended, rated and judged help at Kompas (once), and make Jeroen redactie."""
-    from app.demo.services import ORGANISATIONS, _organisation, _staff
-
     backoffice_name, kind = ORGANISATIONS["backoffice"]
     municipality_id = session.get(Family, _demo_family_id(session)).municipality_id
-    from app.identity.models import Municipality
 
-    backoffice = _organisation(session, backoffice_name, kind, session.get(Municipality, municipality_id))
-    _staff(session, backoffice, people["jeroen"], "editor")
+    backoffice = organisation(session, backoffice_name, kind, session.get(Municipality, municipality_id))
+    staff(session, backoffice, people["jeroen"], "editor")
     offer = _kompas_offer(session)
     if offer is None:
         return
@@ -51,7 +50,6 @@ def seed_ratings(session: Session, people: dict) -> None:
 
 
 def _demo_family_id(session: Session) -> str:
-    from app.demo.services import FAMILY_NAME
 
     return session.exec(select(Family.id).where(Family.name == FAMILY_NAME)).one()
 
@@ -69,7 +67,6 @@ def _kompas_offer(session: Session) -> Offer | None:
 
 def _family(session: Session, mark: Person, municipality_id: int, offer: Offer, surname: str, parent_name: str,
             youth_name: str, age: int, scores: tuple, text: str, verdict: str, useful: int) -> None:
-    from app.results.models import FamilyVerdict, OutcomeAnswer
 
     family = Family(name=f"Gezin {surname}", municipality_id=municipality_id)
     parent = Person(given_name=parent_name, family_name=surname, language="nl")

@@ -4,17 +4,17 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from app.catalog import assignments
+from app.catalog.models import Assignment, Offer, Provider, ProviderContract
+from app.core.clock import today
+from app.plans.context import plan_context
+from app.plans.models import PlanItem
+from app.results import care
+from app.results.trajectory import trajectory
+
 
 def seed_results(session: Session, people: dict, plan_id: str) -> None:
     """Assign Tom's second goal to Kompas (Karin's provider), record the start and the regular end (once)."""
-    from app.catalog import assignments
-    from app.catalog.models import Assignment, Offer, Provider, ProviderContract
-    from app.core.clock import today
-    from app.plans.context import plan_context
-    from app.plans.models import PlanItem
-    from app.results import care
-    from app.results.trajectory import trajectory
-
     tom = people["tom"]
     goal = session.exec(select(PlanItem).where(PlanItem.plan_id == plan_id, PlanItem.kind == "goal",
                                                PlanItem.youth_id == tom.id, PlanItem.domain == "parenting")).first()

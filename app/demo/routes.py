@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, redirect, url_for
+from flask import Blueprint, Response, abort, current_app, url_for
 from markupsafe import Markup, escape
 
 from app.core.mail import read_folder
@@ -10,7 +10,7 @@ from app.demo import services
 from app.demo.personas import PERSONAS
 from app.extensions import db, limiter
 from app.identity.auth import sign_in
-from app.web.render import render
+from app.web.render import render, see_other
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 
@@ -36,7 +36,7 @@ def sign_in_as(key: str) -> Response:
     """Sign in as a demo person and go to their home page."""
     person = services.demo_person(db.session, key)
     sign_in(person)
-    return redirect(url_for("web.index"), code=303)
+    return see_other(url_for("web.index"))
 
 
 @bp.get("/mail")

@@ -4,31 +4,22 @@ from sqlmodel import Session, select
 
 from app.core.clock import years_ago
 from app.core.errors import NotFound
+from app.demo.catalog import seed_assignments, seed_catalog
 from app.demo.personas import PERSONAS, Persona
-from app.identity.models import (
-    Family,
-    Membership,
-    Municipality,
-    Organisation,
-    Person,
-    StaffMembership,
-)
+from app.demo.plan_content import seed_caseload, seed_plan
+from app.demo.ratings import seed_ratings
+from app.demo.results import seed_results
+from app.demo.world import FAMILY_NAME, MUNICIPALITIES, ORGANISATIONS, municipality, organisation, staff
+from app.identity.models import Family, Membership, Person
+from app.notifications.services import actions_due
 from app.plans.models import Plan
-
-MUNICIPALITIES = {"0080": "Leeuwarden", "0090": "Smallingerland"}
-ORGANISATIONS = {
-    "team": ("Gebiedsteam Leeuwarden-Noord", "municipality"),
-    "backoffice": ("Gemeente Leeuwarden, team jeugd", "municipality"),
-    "provider": ("Kompas Jeugdhulp Fryslân", "provider"),
-}
-FAMILY_NAME = "De Boer-Hoekstra"
 
 
 def seed_demo(session: Session, *, with_plan: bool = True) -> dict[str, Person]:
     """Create the demo family, its people and organisations; refresh birth dates so ages stay true."""
-    municipalities = {code: _municipality(session, code, name) for code, name in MUNICIPALITIES.items()}
+    municipalities = {code: municipality(session, code, name) for code, name in MUNICIPALITIES.items()}
     leeuwarden = municipalities["0080"]
-    organisations = {key: _organisation(session, name, kind, leeuwarden) for key, (name, kind) in
+    organisations = {key: organisation(session, name, kind, leeuwarden) for key, (name, kind) in
                      ORGANISATIONS.items()}
     family = session.exec(select(Family).where(Family.name == FAMILY_NAME)).first()
     if family is None:
@@ -43,27 +34,16 @@ def seed_demo(session: Session, *, with_plan: bool = True) -> dict[str, Person]:
         if persona.role:
             _membership(session, family, person, persona)
         if persona.staff_role:
-            _staff(session, organisations[persona.organisation], person, persona.staff_role)
+            staff(session, organisations[persona.organisation], person, persona.staff_role)
     session.flush()
     if with_plan:
-        from app.demo.plan_content import seed_plan
-
-        seed_plan(session, people, session.exec(select(Plan).where(Plan.family_id == family.id)).one().id)
-        from app.demo.plan_content import seed_caseload
-
+        plan_id = session.exec(select(Plan.id).where(Plan.family_id == family.id)).one()
+        seed_plan(session, people, plan_id)
         seed_caseload(session, people["mark"], leeuwarden.id)
-        from app.catalog.demo import seed_assignments, seed_catalog
-
         seed_catalog(session)
-        seed_assignments(session, people, session.exec(select(Plan).where(Plan.family_id == family.id)).one().id)
-        from app.results.demo import seed_results
-
-        seed_results(session, people, session.exec(select(Plan).where(Plan.family_id == family.id)).one().id)
-        from app.ratings.demo import seed_ratings
-
+        seed_assignments(session, people, plan_id)
+        seed_results(session, people, plan_id)
         seed_ratings(session, people)
-        from app.notifications.services import actions_due
-
         actions_due(session)  # today's reminders (the plan's changes already notified the family)
     return people
 
@@ -80,24 +60,6 @@ def demo_people(session: Session) -> dict[str, Person]:
     """Return the seeded demo people by persona key."""
     rows = session.exec(select(Person).where(Person.demo_key.is_not(None))).all()
     return {person.demo_key: person for person in rows}
-
-
-def _municipality(session: Session, code: str, name: str) -> Municipality:
-    found = session.exec(select(Municipality).where(Municipality.cbs_code == code)).first()
-    if found is None:
-        found = Municipality(cbs_code=code, name=name)
-        session.add(found)
-        session.flush()
-    return found
-
-
-def _organisation(session: Session, name: str, kind: str, municipality: Municipality) -> Organisation:
-    found = session.exec(select(Organisation).where(Organisation.name == name)).first()
-    if found is None:
-        found = Organisation(name=name, kind=kind, municipality_id=municipality.id)
-        session.add(found)
-        session.flush()
-    return found
 
 
 def _person(session: Session, persona: Persona) -> Person:
@@ -121,10 +83,3 @@ def _membership(session: Session, family: Family, person: Person, persona: Perso
                                has_custody=persona.has_custody))
 
 
-def _staff(session: Session, organisation: Organisation, person: Person, role: str) -> None:
-    found = session.exec(
-        select(StaffMembership).where(StaffMembership.organisation_id == organisation.id,
-                                      StaffMembership.person_id == person.id, StaffMembership.role == role)
-    ).first()
-    if found is None:
-        session.add(StaffMembership(organisation_id=organisation.id, person_id=person.id, role=role))

@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from app.audit.services import AuditActor, record_refusal
 from app.core.errors import NotFound
+from app.identity import hooks
 from app.identity.models import Family, Membership, Person, StaffMembership
 from app.identity.policy import Actor, Member, Role
 
@@ -20,9 +21,7 @@ class FamilyAccess:
 
 
 def provider_families(session: Session, organisation_id: str) -> set[str]:
-    """Families with a goal assigned to this provider (filled by the catalog's assignments; none before)."""
-    from app.identity import hooks
-
+    """Families with a goal assigned to this provider (the catalog's assignments answer, app.identity.hooks)."""
     return hooks.provider_family_ids(session, organisation_id)
 
 

@@ -4,7 +4,7 @@ import secrets
 import time
 from functools import wraps
 
-from flask import current_app, flash, g, redirect, request, session, url_for
+from flask import current_app, flash, g, request, session, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -12,6 +12,7 @@ from app.identity.access import is_professional, staff_roles
 from app.identity.models import Person, RevokedSession
 from app.identity.services import person_and_revocation
 from app.web.i18n import valid_language
+from app.web.render import see_other
 
 # Answered without looking up the person: health checks and files must work when the database does not.
 SESSIONLESS_ENDPOINTS = {"static", "web.healthz", "web.service_worker"}
@@ -83,7 +84,7 @@ def login_required(view):
     def wrapped(*args, **kwargs):
         if g.get("person") is None:
             flash(_("Please sign in first."), "info")
-            return redirect(url_for("web.index"), code=303)
+            return see_other(url_for("web.index"))
         return view(*args, **kwargs)
 
     return wrapped

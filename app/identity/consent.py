@@ -9,6 +9,7 @@ from app.audit.services import AuditActor, record
 from app.core.errors import NotAllowed, ValidationFailed
 from app.identity.access import family_access, family_members, policy_members
 from app.identity.families import families_of
+from app.identity.hooks import items_about
 from app.identity.models import ConsentRecord, Family, Person
 from app.identity.policy import Youth, required_for_youth
 
@@ -105,8 +106,6 @@ def needs_sixteen_review(session: Session, *, person: Person) -> list[Family]:
 
 def record_sixteen_review(session: Session, *, person: Person, family_id: str, shared_item_ids: set[str]) -> None:
     """Store the youth's answer once: which existing items parents may keep seeing (the others become private)."""
-    from app.identity.hooks import items_about
-
     if family_id not in {f.id for f in needs_sixteen_review(session, person=person)}:
         raise NotAllowed(family_id)
     about = items_about(session, person.id)

@@ -1,6 +1,6 @@
 """Your consents: the help you are asked to agree to (by the age rules) and every decision so far."""
 
-from flask import Blueprint, Response, flash, g, redirect, url_for
+from flask import Blueprint, Response, flash, g, url_for
 from flask_babel import gettext as _
 
 from app.core.errors import ValidationFailed
@@ -8,7 +8,8 @@ from app.extensions import db
 from app.identity import consent
 from app.identity.auth import login_required
 from app.identity.forms import ConsentForm
-from app.web.render import render
+from app.identity.hooks import items_about
+from app.web.render import render, see_other
 
 bp = Blueprint("consent", __name__, url_prefix="/toestemming")
 
@@ -35,7 +36,7 @@ def decide(family_id: str, youth_id: str) -> Response:
                            decision=form.decision.data, reason=form.reason.data or "")
             db.session.commit()
             flash(_("Your decision is saved."), "success")
-            return redirect(url_for("consent.index"), code=303)
+            return see_other(url_for("consent.index"))
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply_errors(failed.reasons)
@@ -52,7 +53,6 @@ def sixteen_review(family_id: str) -> Response:
     """Ask a youth who turned 16, once, which existing items their parents may keep seeing."""
     from flask import abort, request
 
-    from app.identity.hooks import items_about
 
     if family_id not in {f.id for f in consent.needs_sixteen_review(db.session, person=g.person)}:
         abort(404)
@@ -62,7 +62,7 @@ def sixteen_review(family_id: str) -> Response:
                                           shared_item_ids=set(request.form.getlist("share")))
             db.session.commit()
             flash(_("Thank you. Your parents now see only what you chose."), "success")
-            return redirect(url_for("web.index"), code=303)
+            return see_other(url_for("web.index"))
         except ValidationFailed as failed:
             db.session.rollback()
             return render("identity/sixteen_review.html", family_id=family_id,

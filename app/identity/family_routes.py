@@ -1,6 +1,6 @@
 """Families: a professional's list, opening a family, the family page, inviting and revoking."""
 
-from flask import Blueprint, Response, flash, g, redirect, session, url_for
+from flask import Blueprint, Response, flash, g, session, url_for
 from flask_babel import gettext as _
 
 from app.core.errors import ValidationFailed
@@ -20,7 +20,7 @@ bp = Blueprint("families", __name__, url_prefix="/gezinnen")
 def index() -> Response:
     """List the families of a professional (others go to their home page)."""
     if not is_professional(db.session, g.person):
-        return redirect(url_for("web.index"), code=303)
+        return see_other(url_for("web.index"))
     return render("identity/families.html", families=families.families_of(db.session, person=g.person))
 
 
@@ -40,7 +40,7 @@ def new() -> Response:
                 form.apply_errors(failed.reasons)
         return render("identity/family_new.html", block="family_form", form=form, status=422)
     if not is_professional(db.session, g.person):
-        return redirect(url_for("web.index"), code=303)
+        return see_other(url_for("web.index"))
     return render("identity/family_new.html", form=form)
 
 
@@ -104,4 +104,4 @@ def revoke(family_id: str, invitation_id: str) -> Response:
     invitations.revoke_invitation(db.session, actor=access.actor, family_id=family_id, invitation_id=invitation_id)
     db.session.commit()
     flash(_("The invitation is withdrawn. The code and link no longer work."), "success")
-    return redirect(url_for("families.show", family_id=family_id), code=303)
+    return see_other(url_for("families.show", family_id=family_id))

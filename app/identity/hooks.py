@@ -1,35 +1,43 @@
-"""Hooks that later features fill in: which families and goals a provider may reach (through assigned goals)."""
+"""Questions that the identity and plan rules ask of a feature above them, answered without importing it.
+
+Which provider organisations are assigned to which goals is the catalog's knowledge (its assignments), but the rules
+below it need the answer: provider staff reach a family only through an assigned goal. The catalog installs its
+answers when the app is made (`app/__init__.py`, `app.catalog.assignments.HOOKS`); these modules never import it.
+"""
+
+from collections.abc import Callable
 
 from sqlmodel import Session
 
+_answers: dict[str, Callable] = {}
+
+
+def install(answers: dict[str, Callable]) -> None:
+    """Take the functions that answer the questions below (a feature calls this when the app is made)."""
+    _answers.update(answers)
+
+
+def _answer(question: str) -> Callable:
+    if question not in _answers:
+        raise RuntimeError(f"nothing answers {question!r}: create the app first (app.create_app installs it)")
+    return _answers[question]
+
 
 def provider_family_ids(session: Session, organisation_id: str) -> set[str]:
-    """Families in which a goal is assigned to this provider organisation (the catalog's assignments)."""
-    from app.catalog.assignments import provider_family_ids as assigned_families
-
-    return assigned_families(session, organisation_id)
-
-
-def items_about(session: Session, youth_id: str) -> list:
-    """Plan items about this youth or written by them, as (id, title, item) tuples, oldest first."""
-    from sqlmodel import or_, select
-
-    from app.plans.models import PlanItem
-
-    rows = session.exec(select(PlanItem).where(or_(PlanItem.youth_id == youth_id, PlanItem.author_id == youth_id),
-                                               PlanItem.deleted_at.is_(None)).order_by(PlanItem.created_at)).all()
-    return [(item.id, item.text[:200], item) for item in rows]
+    """Families in which a goal is assigned to this provider organisation."""
+    return _answer("provider_family_ids")(session, organisation_id)
 
 
 def plan_assignments(session: Session, plan_id: str) -> list:
-    """The plan's assignments with their offers (the catalog's); `assignment_organisations` reads them."""
-    from app.catalog.assignments import plan_assignments as assignments
-
-    return assignments(session, plan_id)
+    """The plan's assignments with their offers, oldest first; `assignment_organisations` reads them."""
+    return _answer("plan_assignments")(session, plan_id)
 
 
 def assignment_organisations(rows: list) -> dict[str, set[str]]:
     """Provider organisations assigned to each goal, from `plan_assignments`."""
-    from app.catalog.assignments import goal_organisations
+    return _answer("goal_organisations")(rows)
 
-    return goal_organisations(rows)
+
+def items_about(session: Session, youth_id: str) -> list:
+    """Plan items about this youth or written by them, as (id, title, item) tuples, oldest first."""
+    return _answer("items_about")(session, youth_id)

@@ -1,6 +1,6 @@
 """Accepting an invitation: by code or link, then signing in (or, in demo mode, as a new demo person)."""
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, g, request, session, url_for
 from flask_babel import gettext as _
 
 from app.core.clock import utcnow
@@ -52,7 +52,7 @@ def open_link(token: str) -> Response:
     # The link was made for this person in their language: it wins over an earlier choice on this device (and the
     # browser's language); the language buttons on the accept page, or a `?lang=` on the link, choose another.
     session["lang"] = valid_language(request.args.get("lang")) or invitation.language
-    return redirect(url_for("invitations.accept_page"), code=303)
+    return see_other(url_for("invitations.accept_page"))
 
 
 def _pending() -> Invitation:
@@ -89,11 +89,11 @@ def accept() -> Response:
     """Accept with the account you are signed in with."""
     invitation = _pending()
     if g.person is None:
-        return redirect(url_for("invitations.accept_page"), code=303)
+        return see_other(url_for("invitations.accept_page"))
     invitations.redeem_invitation(db.session, invitation=invitation, person=g.person)
     db.session.commit()
     session.pop("pending_invitation", None)
-    return redirect(url_for("families.show", family_id=invitation.family_id), code=303)
+    return see_other(url_for("families.show", family_id=invitation.family_id))
 
 
 @bp.post("/accepteren-demo")
@@ -106,4 +106,4 @@ def accept_as_demo_person() -> Response:
     db.session.commit()
     session.pop("pending_invitation", None)
     sign_in(person, provider="demo")
-    return redirect(url_for("web.index"), code=303)
+    return see_other(url_for("web.index"))

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, Response, abort, redirect, session, url_for
+from flask import Blueprint, Response, abort, session, url_for
 from flask_babel import gettext as _
 
 from app.core.errors import ValidationFailed
@@ -12,7 +12,7 @@ from app.identity.auth import sign_in
 from app.identity.login import UnknownIdentity, person_for_identity
 from app.identity.models import Invitation
 from app.web.errors import error_response
-from app.web.render import render
+from app.web.render import render, see_other
 
 bp = Blueprint("login", __name__, url_prefix="/inloggen")
 log = logging.getLogger("onsplan.login")
@@ -62,7 +62,7 @@ def callback(name: str) -> Response:
         return _refused(400, failed.reasons[0][1], invitation=True)
     db.session.commit()
     sign_in(person, provider=name, id_token=login.id_token)  # a fresh session: the invitation is used up
-    return redirect(url_for("web.index"), code=303)
+    return see_other(url_for("web.index"))
 
 
 def _pending_invitation() -> Invitation | None:

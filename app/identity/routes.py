@@ -1,6 +1,6 @@
 """Your own profile and signing out (signing in arrives with OpenID Connect; demo sign-in is in app.demo)."""
 
-from flask import Blueprint, Response, flash, g, redirect, url_for
+from flask import Blueprint, Response, flash, g, url_for
 from flask_babel import gettext as _
 
 from app.core.errors import ValidationFailed
@@ -53,7 +53,7 @@ def sign_out() -> Response:
     ended = end_session()
     flash(_("You are signed out."), "success")
     home = url_for("web.index", _external=True)
-    response = redirect(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"), code=303)
+    response = see_other(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'  # no cached pages or drafts outlive the session
     return response
 
@@ -67,6 +67,6 @@ def sign_out_everywhere() -> Response:
     ended = end_session()
     flash(_("You are signed out on all your devices."), "success")
     home = url_for("web.index", _external=True)
-    response = redirect(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"), code=303)
+    response = see_other(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from app.core.errors import ValidationFailed
 from app.identity.models import Family, Membership, Person, RevokedSession, StaffMembership
+from app.plans.models import Plan
 
 LANGUAGES = ("nl", "fy", "en")
 
@@ -53,8 +54,6 @@ def home_overview(session: Session, *, person: Person) -> HomeOverview:
         .where(StaffMembership.person_id == person.id)
         .options(selectinload(StaffMembership.organisation))
     ).all()
-    from app.plans.models import Plan
-
     family_ids = [m.family_id for m in memberships]
     found = session.exec(select(Plan).where(Plan.family_id.in_(family_ids))).all() if family_ids else []
     plans = {plan.family_id: plan for plan in found}

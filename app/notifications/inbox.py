@@ -13,10 +13,10 @@ from app.core.clock import utcnow
 from app.core.errors import NotFound
 from app.identity.models import Membership, Person
 from app.identity.policy import Role
-from app.notifications.models import Notification, Topic
-from app.notifications.services import DIVIDED, HELP, family_context, may_see
-from app.plans.context import PlanContext, request_plan_context
+from app.notifications.models import DIVIDED, HELP, Notification, Topic
+from app.plans.context import PlanContext, family_context, may_see, request_plan_context
 from app.plans.models import Plan, PlanItem
+from app.ratings.notes import describe as rating_line
 
 LIMIT = 100
 SHORT = 80  # characters of an item's text in a notification
@@ -147,8 +147,6 @@ def describe(row: Notification, item: PlanItem | None, actor_name: str) -> str:
     """What happened, in the reader's language, with the item's text as it is now."""
     text = _short(item.text) if item is not None else ""
     if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
-        from app.ratings.notes import describe as rating_line
-
         return rating_line(row, text)
     if row.topic == Topic.AGREEMENT_ASKED:
         return _("%(name)s asks you to agree to the family plan.", name=actor_name)

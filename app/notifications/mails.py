@@ -17,10 +17,12 @@ from sqlmodel import Session, select
 from app.core import mail
 from app.core.after_commit import run_after_commit
 from app.core.clock import utcnow
+from app.extensions import db
 from app.identity.models import Family, Person
-from app.notifications.models import MailMode, Notification, Topic
-from app.notifications.services import DIVIDED, HELP, family_context, may_see
+from app.notifications.models import DIVIDED, HELP, MailMode, Notification, Topic
+from app.plans.context import family_context, may_see
 from app.plans.models import PlanItem
+from app.ratings import notes as rating_notes
 
 
 def send_after_commit(session: Session, notification_ids: list[int]) -> None:
@@ -31,8 +33,6 @@ def send_after_commit(session: Session, notification_ids: list[int]) -> None:
     base_url = mail.site_url()  # now, while the request (if any) says which address the person used
 
     def _send(queued: list[list[int]]) -> None:
-        from app.extensions import db
-
         with app.app_context(), mail.link_context(base_url), db.new_session() as fresh:
             send_pending(fresh, ids=[i for ids in queued for i in ids])
 
@@ -90,9 +90,7 @@ def subject_for(row: Notification) -> str:
                 "tomorrow": _("Something you do in the family plan is due tomorrow")}.get(
             row.detail, _("Something you do in the family plan is late"))
     if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
-        from app.ratings.notes import subject
-
-        return subject(row)
+        return rating_notes.subject(row)
     if row.detail in DIVIDED.values():
         return _("A family does not agree on the result of a goal")
     if row.detail in HELP.values():
@@ -113,9 +111,7 @@ def body_for(row: Notification) -> str:
                 "tomorrow": _("Something you said you would do is due tomorrow.")}.get(
             row.detail, _("Something you said you would do is late."))
     if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
-        from app.ratings.notes import body
-
-        return body(row)
+        return rating_notes.body(row)
     if row.detail in DIVIDED.values():
         return _("The family members gave different verdicts on the result of a goal. Talk with them about it.")
     if row.detail in HELP.values():

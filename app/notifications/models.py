@@ -64,6 +64,8 @@ DEFAULTS = {
     (Topic.RATING_ASKED, Channel.APP): True, (Topic.RATING_ASKED, Channel.EMAIL): True,
     (Topic.RATING_CHECKED, Channel.APP): True, (Topic.RATING_CHECKED, Channel.EMAIL): True,
 }
+DIVIDED = {"end": "divided", "evaluation": "divided_evaluation"}  # Notification.detail of result_divided
+HELP = {"chosen": "help_chosen", "assigned": "help_assigned", "refused": "help_refused"}  # help_* details
 TOPICS_SQL = ("topic IN ('agreement_asked', 'plan_fixed', 'action_due', 'goal_changed', 'rating_asked', "
               "'rating_checked')")
 

@@ -1,11 +1,12 @@
 """The notifications pages: your notifications, marking them read, your choices, following a goal."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, g, redirect, request, url_for
+from flask import Blueprint, Response, flash, g, request, url_for
 from flask_babel import gettext as _
 
 from app.core.errors import ValidationFailed
 from app.extensions import db
+from app.identity.access import is_professional
 from app.identity.auth import login_required
 from app.notifications import inbox, services
 from app.notifications.forms import PreferencesForm
@@ -47,12 +48,12 @@ def show(notification_id: int) -> Response:
     view = inbox.open_notification(db.session, person=g.person, notification_id=notification_id)
     db.session.commit()
     if view.notification.topic in ("rating_asked", "rating_checked"):
-        return redirect(url_for("ratings.index"), code=303)
+        return see_other(url_for("ratings.index"))
     if view.notification.detail in services.DIVIDED.values() and view.notification.item_id:  # the result page
         moment = "evaluatie" if view.notification.detail == services.DIVIDED["evaluation"] else "eind"
-        return redirect(url_for("results.show", goal_id=view.notification.item_id, moment=moment), code=303)
+        return see_other(url_for("results.show", goal_id=view.notification.item_id, moment=moment))
     anchor = f"#{view.anchor}" if view.anchor else ""
-    return redirect(url_for("plans.show", plan_id=view.notification.plan_id) + anchor, code=303)
+    return see_other(url_for("plans.show", plan_id=view.notification.plan_id) + anchor)
 
 
 @bp.post("/meldingen/<int:notification_id>/gelezen")
@@ -78,7 +79,7 @@ def _back_to_list() -> Response:
         views = inbox.inbox(db.session, person=g.person)
         db.session.commit()
         return render("notifications/index.html", block="notification_list", views=views, updated=True)
-    return redirect(url_for("notifications.index"), code=303)
+    return see_other(url_for("notifications.index"))
 
 
 @bp.get("/meldingen/instellingen")
@@ -112,8 +113,6 @@ def update_settings() -> Response:
 
 
 def _is_professional() -> bool:
-    from app.identity.access import is_professional
-
     return is_professional(db.session, g.person)
 
 
@@ -129,4 +128,4 @@ def follow(plan_id: str, item_id: str) -> Response:
         return render("notifications/_follow.html", block="follow_form", plan_id=plan_id, item_id=item_id,
                       following=following)
     flash(_("You follow this goal now.") if following else _("You no longer follow this goal."), "success")
-    return redirect(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}", code=303)
+    return see_other(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}")

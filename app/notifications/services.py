@@ -9,11 +9,13 @@ from sqlmodel import Session, select
 
 from app.core.clock import today, utcnow
 from app.core.errors import NotFound, ValidationFailed
-from app.identity.access import FamilyAccess, family_members, policy_members
-from app.identity.models import Family, Person
-from app.identity.policy import Actor, Role, can_view
+from app.identity.models import Person
+from app.identity.policy import can_view
+from app.notifications import mails
 from app.notifications.models import (
     DEFAULTS,
+    DIVIDED,
+    HELP,
     Channel,
     GoalFollow,
     MailMode,
@@ -21,24 +23,19 @@ from app.notifications.models import (
     NotificationPreference,
     Topic,
 )
-from app.plans.context import WHOLE_PLAN, PlanContext
-from app.plans.models import Agreement, ItemKind, Plan, PlanItem
+from app.plans.context import PlanContext, family_context, may_see
+from app.plans.models import Agreement, ItemKind, PlanItem
 
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 # Triggers: called by the plan's services, so the notification commits with the change or not at all.
 
-def agreement_asked(session: Session, *, ctx: PlanContext) -> list[Notification]:
-    """Tell everyone whose agreement is still missing on a part they may see that the plan waits for them (never
-    about a part hidden from them: a goal withheld from the parents does not ask the parents)."""
-    from app.plans.agreement import live_goals, load_agreements, states
-
-    goals = {goal.id: goal for goal in live_goals(session, ctx.plan.id)}
-    waiting: set[str] = set()
-    for goal_id, state in states(ctx, list(goals.values()), load_agreements(session, ctx.plan.id)).items():
-        waiting |= {pid for pid in state.waiting_for if may_see(ctx, pid, goals.get(goal_id))}
-    return _notify(session, ctx, waiting - {ctx.actor.person_id}, Topic.AGREEMENT_ASKED, actor_id=ctx.actor.person_id)
+def agreement_asked(session: Session, *, ctx: PlanContext, person_ids: set[str]) -> list[Notification]:
+    """Tell these people that the plan waits for their agreement (app.plans.agreement works out who waits on a part
+    they may see: a goal withheld from the parents does not ask the parents)."""
+    return _notify(session, ctx, set(person_ids) - {ctx.actor.person_id}, Topic.AGREEMENT_ASKED,
+                   actor_id=ctx.actor.person_id)
 
 
 def plan_fixed(session: Session, *, ctx: PlanContext, person_ids: set[str] | None = None) -> list[Notification]:
@@ -75,24 +72,6 @@ def actions_due(session: Session, *, on: date | None = None) -> list[Notificatio
     return made
 
 
-def family_context(session: Session, plan_id: str) -> PlanContext:
-    """The plan's people and rules without anyone asking (for jobs and for reading notifications)."""
-    from app.identity.hooks import plan_assignments
-
-    plan = session.get(Plan, plan_id)
-    rows = family_members(session, plan.family_id)
-    access = FamilyAccess(session.get(Family, plan.family_id), Actor(None, Role.NONE), None)
-    return PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},
-                       members=policy_members(rows), assignments=plan_assignments(session, plan.id))
-
-
-def may_see(ctx: PlanContext, person_id: str, item: PlanItem | None) -> bool:
-    """Whether this family member may see the item (or the plan) today, exactly as the plan page decides."""
-    if ctx.role_of(person_id) is None:
-        return False
-    return can_view(ctx.actor_for(person_id), ctx.policy_item(item) if item is not None else WHOLE_PLAN)
-
-
 def rating_asked(session: Session, *, ctx: PlanContext, goal: PlanItem, person_ids: set[str], reason: str,
                  dedupe_key: str) -> list[Notification]:
     """Ask these family members to rate the help for a goal (`reason`: "ended" or "ongoing"); the words are made
@@ -117,8 +96,6 @@ def result_divided(session: Session, *, ctx: PlanContext, goal: PlanItem, assign
                    detail=DIVIDED[moment], dedupe_key=f"divided:{assignment_id}:{moment}")
 
 
-DIVIDED = {"end": "divided", "evaluation": "divided_evaluation"}  # Notification.detail of result_divided
-HELP = {"chosen": "help_chosen", "assigned": "help_assigned", "refused": "help_refused"}  # help_* details
 
 
 def help_chosen(session: Session, *, ctx: PlanContext, goal: PlanItem) -> list[Notification]:
@@ -165,8 +142,6 @@ def _notify(session: Session, ctx: PlanContext, recipients: set[str], topic: Top
     if made:
         session.add_all(made)
         session.flush()
-        from app.notifications import mails
-
         mails.send_after_commit(session, [n.id for n in made if n.mail == MailMode.INSTANT])
     return made
 

@@ -17,7 +17,7 @@ from app.identity.models import Municipality
 from app.identity.policy import Actor, Role, age_band, can_view, required_consenters
 from app.notifications import services as notifications
 from app.plans import live
-from app.plans.context import WHOLE_PLAN, PlanContext, plan_context
+from app.plans.context import WHOLE_PLAN, PlanContext, may_see, plan_context
 from app.plans.models import Agreement, ItemKind, PlanItem, PlanStatus
 from app.sync.outbox import emit
 
@@ -82,6 +82,16 @@ def live_goals(session: Session, plan_id: str) -> list[PlanItem]:
 EVERYONE, WHOLE = "everyone", "plan"  # what a live agreement message is about, besides a goal's id
 
 
+def _ask_the_waiting(session: Session, ctx: PlanContext) -> None:
+    """Ask everyone whose agreement is still missing on a part they may see (never about a part hidden from them: a
+    goal withheld from the parents does not ask the parents)."""
+    goals = {goal.id: goal for goal in live_goals(session, ctx.plan.id)}
+    waiting: set[str] = set()
+    for goal_id, state in states(ctx, list(goals.values()), load_agreements(session, ctx.plan.id)).items():
+        waiting |= {pid for pid in state.waiting_for if may_see(ctx, pid, goals.get(goal_id))}
+    notifications.agreement_asked(session, ctx=ctx, person_ids=waiting)
+
+
 def sees(ctx: PlanContext, actor: Actor, goal: PlanItem | None) -> bool:
     """May this actor see the agreement on this goal (None: on the plan as a whole)?"""
     return can_view(actor, ctx.policy_item(goal) if goal is not None else WHOLE_PLAN)
@@ -139,7 +149,7 @@ def after_change(session: Session, *, ctx: PlanContext, item: PlanItem, change: 
     if plan.status == PlanStatus.AGREEING:
         refresh(session, ctx, about=about)  # e.g. nothing left to agree on after a goal was taken out: fixed again
     if reopened and plan.status == PlanStatus.AGREEING:
-        notifications.agreement_asked(session, ctx=ctx)
+        _ask_the_waiting(session, ctx)
 
 
 def shown_states(ctx: PlanContext, all_states: dict[str | None, AgreementState],
@@ -222,7 +232,7 @@ def ask_for_agreement(session: Session, *, ctx: PlanContext) -> None:
                actor=AuditActor(ctx.actor.person_id, "professional"), family_id=ctx.plan.family_id,
                object_type="plan", object_id=ctx.plan.id)
         refresh(session, ctx, about=EVERYONE)
-        notifications.agreement_asked(session, ctx=ctx)
+        _ask_the_waiting(session, ctx)
 
 
 def decide(session: Session, *, ctx: PlanContext, person_id: str, goal_id: str | None, decision: str,

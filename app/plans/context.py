@@ -6,6 +6,7 @@ from flask import g
 from sqlmodel import Session, select
 
 from app.core.errors import NotFound
+from app.identity import hooks
 from app.identity.access import FamilyAccess, family_access, family_members, policy_members
 from app.identity.models import Family, Membership, Person
 from app.identity.policy import Actor, Item, Member, Role, Youth, can_view
@@ -28,10 +29,8 @@ class PlanContext:
     youth_facts: dict[str, Youth] = field(default_factory=dict)  # each youth's age, worked out once
 
     def __post_init__(self) -> None:
-        from app.identity.hooks import assignment_organisations
-
         self.youth_facts = {p.id: Youth(p.id, p.age) for p in self.people.values() if p.birthdate is not None}
-        self.goal_organisations = assignment_organisations(self.assignments)
+        self.goal_organisations = hooks.assignment_organisations(self.assignments)
 
     @property
     def actor(self) -> Actor:
@@ -87,12 +86,26 @@ def plan_context(session: Session, *, person: Person | None, plan_id: str) -> Pl
     plan = found[0]  # the family is now in the session, so family_access finds it without a query
     rows = family_members(session, plan.family_id)
     access = family_access(session, person=person, family_id=plan.family_id, members=rows)
-    from app.identity.hooks import plan_assignments
-
     ctx = PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},
-                      members=policy_members(rows), assignments=plan_assignments(session, plan.id))
+                      members=policy_members(rows), assignments=hooks.plan_assignments(session, plan.id))
     g.plan_context = ctx
     return ctx
+
+
+def family_context(session: Session, plan_id: str) -> PlanContext:
+    """The plan's people and rules without anyone asking (for jobs and for reading notifications)."""
+    plan = session.get(Plan, plan_id)
+    rows = family_members(session, plan.family_id)
+    access = FamilyAccess(session.get(Family, plan.family_id), Actor(None, Role.NONE), None)
+    return PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},
+                       members=policy_members(rows), assignments=hooks.plan_assignments(session, plan.id))
+
+
+def may_see(ctx: PlanContext, person_id: str, item: PlanItem | None) -> bool:
+    """Whether this family member may see the item (or the plan) today, exactly as the plan page decides."""
+    if ctx.role_of(person_id) is None:
+        return False
+    return can_view(ctx.actor_for(person_id), ctx.policy_item(item) if item is not None else WHOLE_PLAN)
 
 
 def request_plan_context(plan_id: str) -> PlanContext | None:

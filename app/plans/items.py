@@ -348,3 +348,11 @@ def _date_problems(value: date | None) -> list[tuple[str, str]]:
     if value > today() + timedelta(days=3660):
         return [("due_date", _("Choose a date within the next ten years."))]
     return []
+
+
+def items_about(session: Session, youth_id: str) -> list[tuple[str, str, PlanItem]]:
+    """Plan items about this youth or written by them, as (id, title, item) tuples, oldest first (the consent page
+    lists them; app.identity.hooks asks for them)."""
+    rows = session.exec(select(PlanItem).where(sa.or_(PlanItem.youth_id == youth_id, PlanItem.author_id == youth_id),
+                                               PlanItem.deleted_at.is_(None)).order_by(PlanItem.created_at)).all()
+    return [(item.id, item.text[:200], item) for item in rows]

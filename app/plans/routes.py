@@ -10,7 +10,6 @@ from flask import (
     abort,
     current_app,
     g,
-    redirect,
     render_template,
     request,
     session,
@@ -21,6 +20,7 @@ from flask import (
 from app.catalog import assignments
 from app.core.errors import ValidationFailed
 from app.extensions import db
+from app.identity.access import is_professional
 from app.identity.auth import login_required
 from app.identity.policy import can_create, can_view
 from app.notifications import services as notifications
@@ -29,8 +29,9 @@ from app.plans.context import PlanContext, plan_context
 from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm, posted_over_saved
 from app.plans.items import StaleEdit
 from app.plans.models import ItemKind
+from app.plans.overview import SORTS, caseload
 from app.web.offline import allow_offline_copy
-from app.web.render import is_partial, render, retarget
+from app.web.render import is_partial, render, retarget, see_other
 
 bp = Blueprint("plans", __name__, url_prefix="/plan")
 
@@ -117,7 +118,7 @@ def set_speaker(plan_id: str) -> Response:
     if ctx.actor.role.value != "professional" or ctx.role_of(speaker_id) is None:
         abort(403)
     session[f"speaker:{plan_id}"] = speaker_id
-    return redirect(url_for("plans.show", plan_id=plan_id) + "#speaker", code=303)
+    return see_other(url_for("plans.show", plan_id=plan_id) + "#speaker")
 
 
 @bp.post("/<plan_id>/onderdelen/<kind>")
@@ -136,7 +137,7 @@ def create(plan_id: str, kind: str) -> Response:
             said_by = _spoken(ctx)
             if is_partial():
                 return _item_answer(ctx, view.view_of(ctx, item), said_by, goal_added=kind == ItemKind.GOAL)
-            return redirect(url_for("plans.show", plan_id=plan_id) + f"#item-{item.id}", code=303)
+            return see_other(url_for("plans.show", plan_id=plan_id) + f"#item-{item.id}")
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply_errors(failed.reasons)
@@ -201,7 +202,7 @@ def _save(ctx: PlanContext, iv) -> Response:
 
 def _saved(ctx: PlanContext, item_id: str, said_by: str | None = None) -> Response:
     if not is_partial():
-        return redirect(url_for("plans.show", plan_id=ctx.plan.id) + f"#item-{item_id}", code=303)
+        return see_other(url_for("plans.show", plan_id=ctx.plan.id) + f"#item-{item_id}")
     iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
     db.session.commit()
     if iv is None:
@@ -271,7 +272,7 @@ def restore(plan_id: str, item_id: str, version: int) -> Response:
     items.restore_version(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=item_id, version=version)
     db.session.commit()
     _spoken(ctx)
-    return redirect(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}", code=303)
+    return see_other(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}")
 
 
 @bp.post("/<plan_id>/akkoord-vragen")
@@ -281,7 +282,7 @@ def ask_agreement(plan_id: str) -> Response:
     ctx = _ctx(plan_id)
     agreement.ask_for_agreement(db.session, ctx=ctx)
     db.session.commit()
-    return redirect(url_for("plans.show", plan_id=plan_id) + "#agreement", code=303)
+    return see_other(url_for("plans.show", plan_id=plan_id) + "#agreement")
 
 
 @bp.post("/<plan_id>/akkoord")
@@ -303,7 +304,7 @@ def decide(plan_id: str) -> Response:
         plan_view = view.build(db.session, ctx=ctx, record_visit=False)
         return render("plans/show.html", pv=plan_view, speaker=_speaker(ctx), forms=_new_forms(ctx, plan_view),
                       speaker_form=_speaker_form(ctx), agreement_form=form, status=422)
-    return redirect(url_for("plans.show", plan_id=plan_id) + anchor, code=303)
+    return see_other(url_for("plans.show", plan_id=plan_id) + anchor)
 
 
 def render_item(ctx: PlanContext, iv) -> str:
@@ -382,11 +383,8 @@ overview_bp = Blueprint("overview", __name__)
 @login_required
 def overview() -> Response:
     """The professional's families at a glance: next evaluation, goals waiting, overdue tasks, last change."""
-    from app.identity.access import is_professional
-    from app.plans.overview import SORTS, caseload
-
     if not is_professional(db.session, g.person):
-        return redirect(url_for("web.index"), code=303)
+        return see_other(url_for("web.index"))
     sort = request.args.get("sort") if request.args.get("sort") in SORTS else "evaluation"
     rows = caseload(db.session, person=g.person, sort=sort)
     return render("plans/overview.html", block="caseload", rows=rows, sort=sort)

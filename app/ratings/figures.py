@@ -14,6 +14,8 @@ from sqlmodel import Session, select
 from app.catalog.models import Assignment, Offer
 from app.ratings.models import OfferRatingFigure, Rating, RatingReply
 from app.ratings.vocab import ASPECTS, MIN_TRAJECTORIES, RECENT_TEXTS
+from app.results.models import FamilyVerdict, OutcomeAnswer
+from app.results.vocab import DROPOUT_REASONS, INDEPENDENCE
 
 SUMMED = ("trajectories", "ratings", "overall_sum", *(f"d{n}" for n in range(1, 11)),
           *(f"{a}_{part}" for a in ASPECTS for part in ("sum", "n")), "smiley_happy", "smiley_so_so", "smiley_sad")
@@ -178,9 +180,6 @@ def recent_texts(session: Session, rating_where, limit: int = RECENT_TEXTS) -> l
 def outcomes(session: Session, assignment_where) -> Outcomes:
     """Share achieved (family verdicts at the end), average usefulness, going on without help (share per answer)
     and drop-out, each from 5 trajectories."""
-    from app.results.models import FamilyVerdict, OutcomeAnswer
-    from app.results.vocab import DROPOUT_REASONS, INDEPENDENCE
-
     ended = select(sa.func.count(), sa.func.sum(sa.case((Assignment.stop_reason.in_(DROPOUT_REASONS), 1), else_=0))
                    ).where(assignment_where, Assignment.care_stopped_on.is_not(None))
     verdicts = select(sa.func.count(), sa.func.sum(sa.case((FamilyVerdict.verdict == "achieved", 1), else_=0))

@@ -12,6 +12,8 @@ from sqlmodel import Session, select
 
 from app.catalog.models import Assignment
 from app.core.clock import today
+from app.notifications.services import rating_asked
+from app.plans.context import family_context
 from app.plans.models import PlanItem
 from app.ratings.models import Rating, RatingInvitation
 from app.ratings.services import add_months, raters
@@ -20,8 +22,6 @@ from app.ratings.vocab import CHILD_UNTIL, ONGOING_MONTHS
 
 def invite_due(session: Session, *, on: date | None = None) -> list[RatingInvitation]:
     """Invite everyone of every trajectory that became due and was not yet invited for that reason."""
-    from app.notifications.services import family_context, rating_asked
-
     on = on or today()
     reason = sa.case((Assignment.care_stopped_on <= on, "ended"), else_="ongoing")
     invited = select(RatingInvitation.id).where(RatingInvitation.assignment_id == Assignment.id,

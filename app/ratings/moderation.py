@@ -16,6 +16,8 @@ from app.catalog.models import Assignment, Offer, Provider
 from app.core.clock import utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Organisation, Person, StaffMembership
+from app.notifications.services import rating_checked
+from app.plans.context import family_context
 from app.plans.models import PlanItem
 from app.ratings import figures
 from app.ratings.models import OfferRatingFigure, Rating, RatingReply, RatingReport
@@ -264,8 +266,6 @@ def _log(session: Session, editor: Person, rating: Rating, event: str, action: s
 
 def _tell_author(session: Session, rating: Rating, outcome: str) -> None:
     """Tell the author in their language (the notification's text is made when they read it)."""
-    from app.notifications.services import family_context, rating_checked
-
     assignment = session.get(Assignment, rating.assignment_id)
     rating_checked(session, ctx=family_context(session, assignment.plan_id),
                    goal=session.get(PlanItem, assignment.goal_id), person_id=rating.person_id, outcome=outcome)

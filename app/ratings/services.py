@@ -21,7 +21,7 @@ from app.core.clock import today, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.identity.models import Family, Membership, Person
 from app.identity.policy import can_view
-from app.plans.context import PlanContext
+from app.plans.context import PlanContext, family_context
 from app.plans.models import PlanItem
 from app.ratings.models import SCORE_COLUMNS, Rating, RatingVersion
 from app.ratings.vocab import ASPECTS, CHILD_UNTIL, MAX_CHARS, MAX_WORDS, ONGOING_MONTHS, SMILEYS
@@ -82,8 +82,6 @@ def raters(ctx: PlanContext, goal: PlanItem) -> list[Person]:
 
 def my_trajectories(session: Session, *, person: Person) -> list[Trajectory]:
     """The care trajectories this person may rate (or will, once open), with their own rating; log the read."""
-    from app.notifications.services import family_context
-
     family_ids = session.exec(select(Membership.family_id).where(Membership.person_id == person.id,
                                                                  Membership.role.in_(RATER_ROLES))).all()
     if not family_ids:

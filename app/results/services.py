@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailed
 from app.identity.models import Person
+from app.notifications.services import result_divided
 from app.results import events
 from app.results.models import ConversationNote, FamilyVerdict, OutcomeAnswer, ResultVerdict
 from app.results.trajectory import Trajectory
@@ -152,8 +153,6 @@ def _settle(session: Session, trajectory: Trajectory, moment: str, current: list
         return
     _set_state(session, trajectory, moment, state)
     if state == "divided":
-        from app.notifications.services import result_divided
-
         result_divided(session, ctx=trajectory.ctx, goal=trajectory.goal, assignment_id=trajectory.assignment.id,
                        moment=moment)
 

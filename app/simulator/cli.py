@@ -9,6 +9,9 @@ from flask import Blueprint, current_app
 from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from app.config import SIMULATOR_URL
+from app.core.errors import NotFound
+from app.extensions import db
+from app.results.municipality import set_partial_release
 from app.simulator.backoffice import FAULTS, SimulatorSettings, create_simulator
 
 cli = Blueprint("simulator_cli", __name__, cli_group="municipality")
@@ -68,10 +71,6 @@ def simulate(host: str | None, port: int | None, fail: str | None, decide_after:
 @click.argument("setting", type=click.Choice(["on", "off"]))
 def partial_release(cbs_code: str, setting: str) -> None:
     """Whether a family verdict of "deels behaald" releases the second 50% in this municipality (default: off)."""
-    from app.core.errors import NotFound
-    from app.extensions import db
-    from app.results.municipality import set_partial_release
-
     with db.new_session() as session:
         try:
             municipality = set_partial_release(session, cbs_code=cbs_code, releases=setting == "on")

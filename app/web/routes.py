@@ -1,14 +1,15 @@
 """Pages every visitor can reach: home, help, language, offline, health and the PWA files."""
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, request, send_from_directory, session
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request, send_from_directory, session
 from flask_babel import get_locale
 
 from app.extensions import db
 from app.identity import services as identity
 from app.identity.consent import needs_sixteen_review
+from app.plans.live import redis_answers
 from app.web import conventions, pwa
 from app.web.i18n import valid_language
-from app.web.render import render
+from app.web.render import render, see_other
 from app.web.security import safe_next
 
 bp = Blueprint("web", __name__)
@@ -38,7 +39,7 @@ def set_language() -> Response:
     if g.person is not None:
         identity.set_language(db.session, person=g.person, language=language)
         db.session.commit()
-    return redirect(safe_next(request.form.get("next")), code=303)
+    return see_other(safe_next(request.form.get("next")))
 
 
 @bp.get("/offline")
@@ -58,8 +59,6 @@ def healthz() -> Response:
     report = {"database": "ok" if db.ping() else "down"}
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
-        from app.plans.live import redis_answers
-
         report["redis"] = "ok" if redis_answers(redis_url) else "down"
     if report["database"] == "down":
         report["status"] = "unavailable"

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.catalog import bulk
-from app.catalog.demo import demo_rows, seed_catalog
 from app.catalog.search import SearchQuery, search_offers
 from app.core import clock, ids
+from app.demo.catalog import demo_rows, seed_catalog
 from app.extensions import db
 from tests.conftest import make_app
 

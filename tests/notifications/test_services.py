@@ -281,7 +281,8 @@ def test_a_rolled_back_change_notifies_nobody(plan_app):
         before = len(list(Path(plan_app.config["MAIL_DIR"]).glob("*.eml")))
         ctx = world.ctx("mark")
         agreement_ids = db.session.exec(select(Notification.id)).all()
-        services.agreement_asked(db.session, ctx=ctx)
+        asked = services.agreement_asked(db.session, ctx=ctx, person_ids={person.id for _, person in ctx.rows})
+        assert asked  # there was something to roll back
         db.session.rollback()
         assert db.session.exec(select(Notification.id)).all() == agreement_ids
         late = Notification(topic="action_due", detail="overdue", person_id="", family_id="", plan_id="")
