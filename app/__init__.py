@@ -113,6 +113,7 @@ def _register_request_hooks(app: Flask) -> None:
 
 def _register_template_globals(app: Flask) -> None:
     from app.core.clock import utcnow
+    from app.identity.policy import TEMPLATE_GLOBALS as POLICY_GLOBALS
     from app.web.dates import TEMPLATE_GLOBALS as DATE_GLOBALS
     from app.web.i18n import AUTONYMS
     from app.web.labels import TEMPLATE_GLOBALS
@@ -132,6 +133,7 @@ def _register_template_globals(app: Flask) -> None:
         offline_queue_key=queue_key,
         **TEMPLATE_GLOBALS,
         **DATE_GLOBALS,
+        **POLICY_GLOBALS,
     )
 
     @app.context_processor

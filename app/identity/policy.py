@@ -247,3 +247,50 @@ def can_create(actor: Actor, kind: str) -> bool:
 def can_release_to_non_custody(actor: Actor) -> bool:
     """Only the professional releases items to a parent without custody."""
     return actor.role is Role.PROFESSIONAL
+
+
+EDITOR = "editor"  # a staff role only: the municipality's redactie of ratings
+
+# Questions the pages ask about someone's role (an Actor, a family membership or a staff membership), so that no
+# template compares role names itself.
+
+def leads_the_plan(member) -> bool:
+    """The family's youth care professional leads the plan: asks everyone to agree, confirms chosen help, reads why
+    an item is withheld from the parents, and manages the family's members."""
+    return member.role == Role.PROFESSIONAL
+
+
+def keeps_the_family_data(member) -> bool:
+    """Youths and parents with custody give consent and read who viewed or changed the family's data, as family
+    members (the professional reads the log through the plan)."""
+    return member.role == Role.YOUTH or (member.role == Role.PARENT and member.has_custody)
+
+
+def is_youth(member) -> bool:
+    """A youth of the family (their age is shown beside their name)."""
+    return member.role == Role.YOUTH
+
+
+def has_caseload(staff) -> bool:
+    """Staff of a gebiedsteam have families of their own to follow."""
+    return staff.role == Role.PROFESSIONAL
+
+
+def answers_for_provider(staff) -> bool:
+    """Staff of a provider answer the ratings of their organisation."""
+    return staff.role == Role.PROVIDER_STAFF
+
+
+def moderates_ratings(staff) -> bool:
+    """The municipality's redactie checks ratings before they are published."""
+    return staff.role == EDITOR
+
+
+def reads_the_monitor(staff) -> bool:
+    """Municipality staff read the figures per month."""
+    return staff.role == Role.MUNICIPALITY_STAFF
+
+
+TEMPLATE_GLOBALS = {function.__name__: function for function in
+                    (leads_the_plan, keeps_the_family_data, is_youth, has_caseload, answers_for_provider,
+                     moderates_ratings, reads_the_monitor)}

@@ -9,7 +9,7 @@ from app.identity import oidc, services
 from app.identity.auth import login_required
 from app.identity.auth import sign_out as end_session
 from app.identity.forms import ProfileForm
-from app.web.render import is_partial, render, see_other
+from app.web.render import render, respond, see_other
 
 bp = Blueprint("identity", __name__)
 
@@ -41,10 +41,12 @@ def update_profile() -> Response:
 
 
 def _profile_saved(form: ProfileForm, *, language_changed: bool) -> Response:
-    if not is_partial() or language_changed:
+    if language_changed:  # the whole page speaks the new language, not only the form
         flash(_("Your changes are saved."), "success")
         return see_other(url_for("identity.edit_profile"))
-    return render("identity/profile.html", block="profile_form", form=form, saved=True)
+    return respond(url_for("identity.edit_profile"),
+                   lambda: render("identity/profile.html", block="profile_form", form=form, saved=True),
+                   saved=_("Your changes are saved."))
 
 
 @bp.post("/uitloggen")

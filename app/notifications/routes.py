@@ -1,7 +1,7 @@
 """The notifications pages: your notifications, marking them read, your choices, following a goal."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, g, request, url_for
+from flask import Blueprint, Response, g, request, url_for
 from flask_babel import gettext as _
 
 from app.core.errors import ValidationFailed
@@ -11,7 +11,7 @@ from app.identity.auth import login_required
 from app.notifications import inbox, services
 from app.notifications.forms import PreferencesForm
 from app.plans.context import plan_context
-from app.web.render import is_partial, render, see_other
+from app.web.render import render, respond, see_other
 
 bp = Blueprint("notifications", __name__)
 
@@ -75,11 +75,13 @@ def mark_all_read() -> Response:
 
 
 def _back_to_list() -> Response:
-    if is_partial():
-        views = inbox.inbox(db.session, person=g.person)
-        db.session.commit()
-        return render("notifications/index.html", block="notification_list", views=views, updated=True)
-    return see_other(url_for("notifications.index"))
+    return respond(url_for("notifications.index"), _list_fragment)
+
+
+def _list_fragment() -> Response:
+    views = inbox.inbox(db.session, person=g.person)
+    db.session.commit()
+    return render("notifications/index.html", block="notification_list", views=views, updated=True)
 
 
 @bp.get("/meldingen/instellingen")
@@ -100,11 +102,10 @@ def update_settings() -> Response:
         try:
             services.update_preferences(db.session, person=g.person, choices=form.choices(), email=form.email.data)
             db.session.commit()
-            if is_partial():
-                return render("notifications/settings.html", block="settings_form", form=form, saved=True,
-                              is_professional=_is_professional())
-            flash(_("Your choices are saved."), "success")
-            return see_other(url_for("notifications.edit_settings"))
+            return respond(url_for("notifications.edit_settings"),
+                           lambda: render("notifications/settings.html", block="settings_form", form=form,
+                                          saved=True, is_professional=_is_professional()),
+                           saved=_("Your choices are saved."))
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply_errors(failed.reasons)
@@ -124,8 +125,7 @@ def follow(plan_id: str, item_id: str) -> Response:
     following = request.form.get("follow") == "1"
     services.set_following(db.session, ctx=ctx, item_id=item_id, follow=following)
     db.session.commit()
-    if is_partial():
-        return render("notifications/_follow.html", block="follow_form", plan_id=plan_id, item_id=item_id,
-                      following=following)
-    flash(_("You follow this goal now.") if following else _("You no longer follow this goal."), "success")
-    return see_other(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}")
+    return respond(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}",
+                   lambda: render("notifications/_follow.html", block="follow_form", plan_id=plan_id,
+                                  item_id=item_id, following=following),
+                   saved=_("You follow this goal now.") if following else _("You no longer follow this goal."))

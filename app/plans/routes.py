@@ -22,7 +22,7 @@ from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.access import is_professional
 from app.identity.auth import login_required
-from app.identity.policy import can_create, can_view
+from app.identity.policy import can_create, can_view, leads_the_plan
 from app.notifications import services as notifications
 from app.plans import agreement, items, live, view
 from app.plans.context import PlanContext, plan_context
@@ -31,7 +31,7 @@ from app.plans.items import StaleEdit
 from app.plans.models import ItemKind
 from app.plans.overview import SORTS, caseload
 from app.web.offline import allow_offline_copy
-from app.web.render import is_partial, render, retarget, see_other
+from app.web.render import is_partial, render, respond, retarget, see_other
 
 bp = Blueprint("plans", __name__, url_prefix="/plan")
 
@@ -115,7 +115,7 @@ def set_speaker(plan_id: str) -> Response:
     """At the kitchen table: say who is speaking, so what is typed is theirs."""
     ctx = _ctx(plan_id)
     speaker_id = request.form.get("speaker_id") or ctx.actor.person_id
-    if ctx.actor.role.value != "professional" or ctx.role_of(speaker_id) is None:
+    if not leads_the_plan(ctx.actor) or ctx.role_of(speaker_id) is None:
         abort(403)
     session[f"speaker:{plan_id}"] = speaker_id
     return see_other(url_for("plans.show", plan_id=plan_id) + "#speaker")
@@ -135,9 +135,9 @@ def create(plan_id: str, kind: str) -> Response:
                                      client_id=request.form.get("client_id"))
             db.session.commit()
             said_by = _spoken(ctx)
-            if is_partial():
-                return _item_answer(ctx, view.view_of(ctx, item), said_by, goal_added=kind == ItemKind.GOAL)
-            return see_other(url_for("plans.show", plan_id=plan_id) + f"#item-{item.id}")
+            return respond(url_for("plans.show", plan_id=plan_id) + f"#item-{item.id}",
+                           lambda: _item_answer(ctx, view.view_of(ctx, item), said_by,
+                                                goal_added=kind == ItemKind.GOAL))
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply_errors(failed.reasons)
@@ -201,8 +201,11 @@ def _save(ctx: PlanContext, iv) -> Response:
 
 
 def _saved(ctx: PlanContext, item_id: str, said_by: str | None = None) -> Response:
-    if not is_partial():
-        return see_other(url_for("plans.show", plan_id=ctx.plan.id) + f"#item-{item_id}")
+    return respond(url_for("plans.show", plan_id=ctx.plan.id) + f"#item-{item_id}",
+                   lambda: _saved_item(ctx, item_id, said_by))
+
+
+def _saved_item(ctx: PlanContext, item_id: str, said_by: str | None) -> Response:
     iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
     db.session.commit()
     if iv is None:

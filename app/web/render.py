@@ -1,8 +1,9 @@
 """The one place that reads htmx's request headers and picks page or fragment."""
 
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlsplit
 
-from flask import Flask, Response, make_response, redirect, render_template, request
+from flask import Flask, Response, flash, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 from app.extensions import htmx
@@ -30,6 +31,16 @@ def render(template: str, *, block: str | None = None, status: int = 200, **cont
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def respond(redirect_to: str, fragment: Callable[[], Response], *, saved: str | None = None) -> Response:
+    """Answer a form that was saved: for htmx the part of the page that changed (`fragment`, made only then);
+    otherwise Post/Redirect/Get to `redirect_to`, where the next page shows `saved` as its message."""
+    if is_partial():
+        return fragment()
+    if saved:
+        flash(saved, "success")
+    return see_other(redirect_to)
 
 
 def see_other(location: str) -> Response:

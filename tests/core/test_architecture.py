@@ -5,9 +5,11 @@
 - The feature packages are layered (LAYERS, lowest first, as in docs/architecture.md). A package imports only
   packages below it; the imports that still go up are listed in UPWARD, each to be turned around (issue 18). A new
   one fails this test, and so does a listed one that is gone (take it off the list).
+- Templates ask the policy (`leads_the_plan(ctx.actor)`, …) instead of comparing role names.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import grimp
@@ -116,3 +118,14 @@ def test_packages_import_only_packages_below_them_but_the_listed_ones():
                 upward.add((importer, target))
     assert upward - UPWARD == set(), "a package imports one above it: turn it around (a hook or a signal)"
     assert UPWARD - upward == set(), "these go one way now: take them off UPWARD"
+
+
+ROLE_COMPARISON = re.compile(r"\brole\b(\.value)?\s*(==|!=|\bin\b)")
+
+
+def test_templates_ask_the_policy_instead_of_comparing_roles():
+    """A page asks app/identity/policy.py (leads_the_plan, keeps_the_family_data, …), never `role == "…"`."""
+    found = [f"{path.relative_to(APP)}:{number}" for path in sorted((APP / "templates").rglob("*.html"))
+             for number, line in enumerate(path.read_text().splitlines(), 1) if ROLE_COMPARISON.search(line)]
+    assert found == []
+    assert ROLE_COMPARISON.search('{% if membership.role != "professional" %}')  # what the check looks for
