@@ -1,8 +1,9 @@
 """Questions that the identity and plan rules ask of a feature above them, answered without importing it.
 
 Which provider organisations are assigned to which goals is the catalog's knowledge (its assignments), but the rules
-below it need the answer: provider staff reach a family only through an assigned goal. The catalog installs its
-answers when the app is made (`app/__init__.py`, `app.catalog.assignments.HOOKS`); these modules never import it.
+below it need the answer: provider staff reach a family only through an assigned goal. The app factory installs the
+catalog's and the plans' answers when the app is made (`_install_hooks` in `app/__init__.py`); these modules never
+import them.
 """
 
 from collections.abc import Callable
