@@ -1,20 +1,32 @@
-"""Bearer JWTs from the municipality's identity provider: signature (its JWKS), issuer, audience, expiry, scope."""
+"""Bearer JWTs from the municipality's identity provider, checked by Authlib as RFC 9068 access tokens: the header
+(RFC 6750), the signature against its JWKS, `typ` at+jwt, iss, aud, exp, nbf, iat, sub, client_id, jti and scope.
+
+Ours on top: the JWKS cache, the allowed algorithms (API_JWT_ALGORITHMS), the clock tests move (`now`), the
+municipalities a client speaks for (API_CLIENT_MUNICIPALITIES), and the answers as problem+json."""
 
 import threading
 import time
 from dataclasses import dataclass
 
 import requests
-from flask import current_app, g, request
+from authlib.integrations.flask_oauth2 import ResourceProtector
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import MissingAuthorizationError, UnsupportedTokenTypeError
+from authlib.oauth2.rfc6750 import InvalidTokenError
+from authlib.oauth2.rfc9068 import JWTBearerTokenValidator
+from authlib.oauth2.rfc9068.claims import JWTAccessTokenClaims
+from flask import current_app, g
 from flask_limiter.util import get_remote_address
 from joserfc import jwt
-from joserfc.errors import ExpiredTokenError, JoseError
+from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 from joserfc.jwk import KeySet
-from joserfc.jws import extract_compact
 
 from app.api.problems import ApiProblem
 
 MAX_TOKEN_LENGTH = 8192
+REALM = "onsplan-api"
+REQUIRED_CLAIMS = ("exp", "sub", "client_id", "iat", "jti")  # with iss and aud: RFC 9068, 2.2
+OPTIONAL_CLAIMS = ("auth_time", "acr", "amr", "scope", "groups", "roles", "entitlements")
 
 
 @dataclass(frozen=True)
@@ -81,35 +93,104 @@ def jwks_cache() -> JwksCache:
     return cache
 
 
+class AccessTokenClaims(JWTAccessTokenClaims):
+    """Authlib's RFC 9068 claims, checked at `now()` with the configured leeway. `typ` must be at+jwt: Authlib lets a
+    token without `typ` pass, RFC 9068 (section 4) does not, and every issuer we trust sets it."""
+
+    leeway = 0
+
+    def validate(self, *_args, **_kwargs) -> None:
+        if not self.header.get("typ"):
+            raise InvalidClaimError("typ")
+        super().validate(now=now(), leeway=self.leeway)
+
+
+class AccessTokenValidator(JWTBearerTokenValidator):
+    """Authlib's RFC 9068 validator on this app's settings and JWKS cache; a token's signature is checked once per
+    request (the rate limit's key and the endpoint share it)."""
+
+    def __init__(self, config) -> None:
+        super().__init__(config.get("API_ISSUER"), config.get("API_AUDIENCE"), realm=REALM)
+        self.configured = bool(config.get("API_JWKS_URL") and self.issuer and self.resource_server)
+        self.algorithms, self.leeway = config["API_JWT_ALGORITHMS"], config["API_JWT_LEEWAY"]
+
+    def get_jwks(self):
+        """The keys for a token, from the cache: refetched when the token names a key id we do not know."""
+        return lambda token: jwks_cache().keys(token.headers().get("kid"))
+
+    def validate_request(self, request) -> None:
+        if not self.configured:
+            raise ApiProblem("unavailable", "The API is not configured (API_JWKS_URL, API_ISSUER, API_AUDIENCE).")
+
+    def authenticate_token(self, token_string: str) -> AccessTokenClaims:
+        """The token's signed claims (checked by validate_token), or its refusal; kept on `g` for this request."""
+        checked = g.get("api_token_check")
+        if checked is None or checked[0] != token_string:
+            try:
+                checked = (token_string, self._decoded(token_string.strip()))
+            except (ApiProblem, OAuth2Error) as refusal:
+                checked = (token_string, refusal)
+            g.api_token_check = checked
+        if isinstance(checked[1], Exception):
+            raise checked[1]
+        return checked[1]
+
+    def _decoded(self, token_string: str) -> AccessTokenClaims:
+        """What Authlib's authenticate_token does, with API_JWT_ALGORITHMS: Authlib passes joserfc no algorithms, and
+        joserfc then allows only its recommended ones (not PS256)."""
+        if len(token_string) > MAX_TOKEN_LENGTH:
+            raise _unauthorized("The access token is too long.")
+        try:
+            token = jwt.decode(token_string, self.get_jwks(), algorithms=self.algorithms)
+        except (JoseError, ValueError) as error:
+            raise InvalidTokenError(realm=self.realm) from error
+        options = {"iss": {"essential": True, "validate": self.validate_iss},
+                   "aud": {"essential": True, "value": self.resource_server},
+                   **{name: {"essential": True} for name in REQUIRED_CLAIMS},
+                   **{name: {"essential": False} for name in OPTIONAL_CLAIMS}}
+        claims = AccessTokenClaims(token.claims, token.header, options)
+        claims.leeway = self.leeway
+        return claims
+
+
+def _protector() -> ResourceProtector:
+    """Authlib's resource protector with this app's validator (settings differ per app, so one per call)."""
+    protector = ResourceProtector()
+    protector.register_token_validator(AccessTokenValidator(current_app.config))
+    return protector
+
+
 def _unauthorized(detail: str, error: str = "invalid_token") -> ApiProblem:
-    header = f'Bearer realm="onsplan-api", error="{error}"' if error else 'Bearer realm="onsplan-api"'
+    header = f'Bearer realm="{REALM}", error="{error}"' if error else f'Bearer realm="{REALM}"'
     return ApiProblem("unauthorized", detail, headers={"WWW-Authenticate": header})
+
+
+def _verified_claims() -> AccessTokenClaims:
+    """The request's token as Authlib checked it (all but the scope), or the problem to answer with."""
+    try:
+        return _protector().acquire_token()
+    except (MissingAuthorizationError, UnsupportedTokenTypeError):
+        raise _unauthorized("Send an access token: Authorization: Bearer <token>.", error="") from None
+    except OAuth2Error as error:
+        reason = error.__cause__ or error
+        if isinstance(reason, ExpiredTokenError):
+            raise _unauthorized("The access token has expired; get a new one.") from None
+        raise _unauthorized(f"The access token is not valid here: {_reason(reason)}") from None
 
 
 def authenticate(scope: str) -> ApiClient:
     """Check the request's bearer token and that it grants `scope`; remember the client on `g`."""
-    config = current_app.config
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise _unauthorized("Send an access token: Authorization: Bearer <token>.", error="")
-    if not config.get("API_JWKS_URL") or not config.get("API_ISSUER") or not config.get("API_AUDIENCE"):
-        raise ApiProblem("unavailable", "The API is not configured (API_JWKS_URL, API_ISSUER, API_AUDIENCE).")
-    if len(token) > MAX_TOKEN_LENGTH:
-        raise _unauthorized("The access token is too long.")
-    claims = _checked_claims(token, config)
-    client_id = _client_id(claims)
-    if not client_id:
-        raise _unauthorized("The access token names no client (client_id).")
-    scoped = config["API_CLIENT_MUNICIPALITIES"]
+    claims = _verified_claims()
+    client_id = str(claims["client_id"])
+    scoped = current_app.config["API_CLIENT_MUNICIPALITIES"]
     if scoped and client_id not in scoped:
         raise ApiProblem("forbidden", "This client is not registered for any municipality here.")
     client = ApiClient(client_id, frozenset(str(claims.get("scope") or "").split()),
                        frozenset(scoped[client_id]) if client_id in scoped and "*" not in scoped[client_id] else None)
     g.api_client = client
-    if scope not in client.scopes:
+    if AccessTokenValidator.scope_insufficient(claims.get("scope"), [scope]):
         raise ApiProblem("forbidden", f"This endpoint needs the scope {scope}.", headers={
-            "WWW-Authenticate": f'Bearer realm="onsplan-api", error="insufficient_scope", scope="{scope}"'})
+            "WWW-Authenticate": f'Bearer realm="{REALM}", error="insufficient_scope", scope="{scope}"'})
     return client
 
 
@@ -118,60 +199,12 @@ def limit_key() -> str:
 
     Only a verified token counts: a forged client id must not spend another client's budget. The check is kept
     on `g`, so authenticate() does not verify the same token twice."""
-    config = current_app.config
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    token = token.strip()
-    configured = config.get("API_JWKS_URL") and config.get("API_ISSUER") and config.get("API_AUDIENCE")
-    if scheme.lower() == "bearer" and token and len(token) <= MAX_TOKEN_LENGTH and configured:
-        try:
-            client_id = _client_id(_checked_claims(token, config))
-        except Exception:  # noqa: BLE001 - refused or failed: authenticate() answers it; here the address counts
-            client_id = ""
-        if client_id:
-            return f"api-client:{client_id}"
-    return f"address:{get_remote_address()}"
-
-
-def _client_id(claims: dict) -> str:
-    return str(claims.get("client_id") or claims.get("azp") or claims.get("sub") or "")
-
-
-def _checked_claims(token: str, config) -> dict:
-    """The token's verified claims, or its ApiProblem; each token is checked once per request."""
-    checked = g.get("api_token_check")
-    if checked is None or checked[0] != token:
-        try:
-            checked = (token, _verified_claims(token, config))
-        except ApiProblem as problem:
-            checked = (token, problem)
-        g.api_token_check = checked
-    if isinstance(checked[1], ApiProblem):
-        raise checked[1]
-    return checked[1]
-
-
-def _verified_claims(token: str, config) -> dict:
     try:
-        header = extract_compact(token.encode()).protected
-    except (JoseError, ValueError, UnicodeError):
-        raise _unauthorized("The access token is not a signed JWT.") from None
-    algorithms = config["API_JWT_ALGORITHMS"]
-    if header.get("alg") not in algorithms:
-        raise _unauthorized(f"The token's algorithm is not accepted (use {', '.join(algorithms)}).")
-    keys = jwks_cache().keys(header.get("kid"))
-    try:
-        decoded = jwt.decode(token, keys, algorithms=algorithms)
-        registry = jwt.JWTClaimsRegistry(
-            now=now, leeway=config["API_JWT_LEEWAY"], iss={"essential": True, "value": config["API_ISSUER"]},
-            aud={"essential": True, "value": config["API_AUDIENCE"]}, exp={"essential": True})
-        registry.validate(decoded.claims)
-    except ExpiredTokenError:
-        raise _unauthorized("The access token has expired; get a new one.") from None
-    except (JoseError, ValueError) as error:
-        raise _unauthorized(f"The access token is not valid here: {_reason(error)}") from None
-    return decoded.claims
+        return f"api-client:{_protector().acquire_token()['client_id']}"
+    except Exception:  # noqa: BLE001 - refused or failed: authenticate() answers it; here the address counts
+        return f"address:{get_remote_address()}"
 
 
 def _reason(error: Exception) -> str:
-    text = getattr(error, "description", "") or getattr(error, "error", "") or type(error).__name__
+    text = getattr(error, "description", "") or getattr(error, "error", "") or str(error) or type(error).__name__
     return str(text)[:200]
