@@ -3,6 +3,8 @@
 The factory imports the features inside its functions: Python runs this file before any module of the package, so
 features imported at its top would each import all the others (docs/architecture.md)."""
 
+from importlib import import_module
+
 from flask import Flask, g
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 
@@ -31,7 +33,7 @@ def create_app(config: object | dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
-    from app.identity import oidc
+    from app.login import oidc
 
     oidc.init_app(app)  # before install_security: it adds the sign-in services to the CSP's form-action
 
@@ -57,52 +59,24 @@ def _install_hooks() -> None:
     """Answer the questions the identity rules ask of features above them (app.identity.hooks)."""
     from app.catalog.assignments import goal_organisations, plan_assignments, provider_family_ids
     from app.identity import hooks
-    from app.plans.items import items_about
+    from app.plans.services import items_about
 
     hooks.install({"provider_family_ids": provider_family_ids, "plan_assignments": plan_assignments,
                    "goal_organisations": goal_organisations, "items_about": items_about})
 
 
-def _register_blueprints(app: Flask) -> None:
-    from app.api.routes import bp as api_bp
-    from app.audit.cli import cli as audit_cli
-    from app.audit.routes import bp as audit_bp
-    from app.catalog.cli import cli as catalog_cli
-    from app.catalog.routes import bp as catalog_bp
-    from app.complaints.cli import cli as complaints_cli
-    from app.complaints.routes import bp as complaints_bp
-    from app.core.migrate import cli as db_cli
-    from app.demo.cli import cli as demo_cli
-    from app.demo.routes import bp as demo_bp
-    from app.identity.consent_routes import bp as consent_bp
-    from app.identity.family_routes import bp as families_bp
-    from app.identity.invitation_routes import bp as invitations_bp
-    from app.identity.login_routes import bp as login_bp
-    from app.identity.routes import bp as identity_bp
-    from app.monitor.routes import bp as monitor_bp
-    from app.notifications.cli import cli as notifications_cli
-    from app.notifications.routes import bp as notifications_bp
-    from app.plans.export_routes import bp as plan_export_bp
-    from app.plans.routes import bp as plans_bp
-    from app.plans.routes import overview_bp
-    from app.ratings.cli import cli as ratings_cli
-    from app.ratings.routes import bp as ratings_bp
-    from app.results.routes import bp as results_bp
-    from app.simulator.cli import cli as simulator_cli
-    from app.sync.cli import cli as sync_cli
-    from app.sync.routes import bp as sync_bp
-    from app.web.routes import bp as web_bp
-    from app.web.translate import cli as translate_cli
-    from app.zgw.cli import cli as zgw_cli
+# Each feature package has routes.py with one blueprint `bp` named like the package; some add commands (`cli`).
+FEATURES = ("web", "home", "identity", "login", "invitations", "families", "consent", "plans", "overview",
+            "export", "notifications", "catalog", "results", "ratings", "complaints", "monitor", "sync", "api", "demo")
+COMMANDS = ("core.migrate", "web.translate", "audit.cli", "catalog.cli", "complaints.cli", "demo.cli",
+            "notifications.cli", "ratings.cli", "simulator.cli", "sync.cli", "zgw.cli")
 
-    blueprints = (web_bp, identity_bp, login_bp, plans_bp, overview_bp, families_bp, invitations_bp, consent_bp,
-                  audit_bp, demo_bp, plan_export_bp, notifications_bp, catalog_bp, catalog_cli, db_cli, demo_cli,
-                  translate_cli, audit_cli,
-                  notifications_cli, results_bp, ratings_bp, ratings_cli, complaints_bp, complaints_cli, monitor_bp)
-    blueprints += (sync_bp, sync_cli, simulator_cli)
-    blueprints += (api_bp, zgw_cli)
-    for blueprint in blueprints:
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app: Flask) -> None:
+    for feature in FEATURES:
+        app.register_blueprint(import_module(f"app.{feature}.routes").bp)
+    for module in COMMANDS:
+        app.register_blueprint(import_module(f"app.{module}").cli)
 
 
 def _register_request_hooks(app: Flask) -> None:
@@ -114,6 +88,7 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_template_globals(app: Flask) -> None:
     from app.core.clock import utcnow
     from app.identity.policy import TEMPLATE_GLOBALS as POLICY_GLOBALS
+    from app.plans.queries import TEMPLATE_GLOBALS as PLAN_GLOBALS
     from app.web.dates import TEMPLATE_GLOBALS as DATE_GLOBALS
     from app.web.i18n import AUTONYMS
     from app.web.labels import TEMPLATE_GLOBALS
@@ -134,6 +109,7 @@ def _register_template_globals(app: Flask) -> None:
         **TEMPLATE_GLOBALS,
         **DATE_GLOBALS,
         **POLICY_GLOBALS,
+        **PLAN_GLOBALS,
     )
 
     @app.context_processor

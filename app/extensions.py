@@ -13,5 +13,5 @@ db = Database()
 babel = Babel()
 csrf = CSRFProtect()
 htmx = HTMX()
-oauth = OAuth()  # OpenID Connect sign-in; the clients themselves are made per app in app.identity.oidc
+oauth = OAuth()  # OpenID Connect sign-in; the clients themselves are made per app in app.login.oidc
 limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="fixed-window")

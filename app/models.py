@@ -23,6 +23,7 @@ from app.identity.models import (  # noqa: F401
     StaffMembership,
 )
 from app.notifications.models import GoalFollow, Notification, NotificationPreference  # noqa: F401
+from app.outbox.models import OutboxEvent, SyncWorkerLock  # noqa: F401
 from app.plans.models import Agreement, ItemVersion, Plan, PlanItem, PlanVisit  # noqa: F401
 from app.ratings.models import (  # noqa: F401
     OfferRatingFigure,
@@ -33,5 +34,4 @@ from app.ratings.models import (  # noqa: F401
     RatingVersion,
 )
 from app.results.models import ConversationNote, FamilyVerdict, OutcomeAnswer, ResultVerdict  # noqa: F401
-from app.sync.models import OutboxEvent, SyncWorkerLock  # noqa: F401
 from app.zgw.models import ZgwRegistration, ZgwZaak  # noqa: F401

@@ -52,9 +52,9 @@ def generate(app, families: int) -> float:
     from app.demo.services import demo_people
     from app.extensions import db
     from app.identity.models import Family, Municipality, Organisation, StaffMembership
+    from app.outbox.models import OutboxEvent
     from app.plans.models import Plan, PlanItem
     from app.results.models import FamilyVerdict, OutcomeAnswer
-    from app.sync.models import OutboxEvent
 
     started = time.perf_counter()
     rng = random.Random(8)

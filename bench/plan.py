@@ -113,7 +113,7 @@ def grow_plan(app, *, goals: int, actions: int, history: int) -> dict:
     from app.core.clock import today
     from app.demo.services import demo_people
     from app.extensions import db
-    from app.plans import items
+    from app.plans import services
     from app.plans.context import plan_context
     from app.plans.models import PlanItem
 
@@ -122,7 +122,7 @@ def grow_plan(app, *, goals: int, actions: int, history: int) -> dict:
     with app.test_request_context():
         people = demo_people(db.session)
         ctx = plan_context(db.session, person=people["mark"], plan_id=plan_id)
-        mark = items.speaker_for(ctx, None)
+        mark = services.speaker_for(ctx, None)
         d = today()
         domains = ("school", "health", "parenting", "leisure", "housing", "safety")
         youths = (people["tom"].id, people["noor"].id, people["lisa"].id, None)
@@ -135,7 +135,7 @@ def grow_plan(app, *, goals: int, actions: int, history: int) -> dict:
                 db.session.commit()
 
         for n in range(goals - facts["goals"]):
-            items.create_item(db.session, ctx=ctx, speaker=mark, kind="goal", fields={
+            services.create_item(db.session, ctx=ctx, speaker=mark, kind="goal", fields={
                 "text": f"Doel {n + 1}: samen werken aan een rustiger week voor het gezin",
                 "result": f"Na {n + 4} weken is er een vast weekritme dat iedereen kent en volhoudt.",
                 "domain": domains[n % len(domains)], "youth_id": youths[n % len(youths)],
@@ -146,14 +146,14 @@ def grow_plan(app, *, goals: int, actions: int, history: int) -> dict:
             select(PlanItem).where(PlanItem.plan_id == plan_id, PlanItem.kind == "goal",
                                    PlanItem.deleted_at.is_(None)).order_by(PlanItem.created_at)).all()]
         for n in range(actions - facts["actions"]):
-            items.create_item(db.session, ctx=ctx, speaker=mark, kind="action", fields={
+            services.create_item(db.session, ctx=ctx, speaker=mark, kind="action", fields={
                 "text": f"Taak {n + 1}: afspraak maken, bellen en terugkoppelen in het plan",
                 "owner_id": people[FAMILY[n % len(FAMILY)]].id, "goal_id": goal_ids[n % len(goal_ids)],
                 "due_date": d + timedelta(days=5 + n % 60)})
             tick()
         db.session.commit()
 
-        editors = [items.speaker_for(ctx, people[key].id) for key in ("sanne", "erik", "mark")]
+        editors = [services.speaker_for(ctx, people[key].id) for key in ("sanne", "erik", "mark")]
         editable = list(db.session.exec(
             select(PlanItem).where(PlanItem.plan_id == plan_id, PlanItem.kind.in_(("goal", "action")),
                                    PlanItem.deleted_at.is_(None)).order_by(PlanItem.created_at)).all())
@@ -167,8 +167,8 @@ def grow_plan(app, *, goals: int, actions: int, history: int) -> dict:
             else:
                 fields = {"text": text, "owner_id": item.owner_id, "goal_id": item.goal_id,
                           "due_date": item.due_date}
-            items.update_item(db.session, ctx=ctx, speaker=editors[n % len(editors)], item_id=item.id,
-                              expected_version=item.version, fields=fields)
+            services.update_item(db.session, ctx=ctx, speaker=editors[n % len(editors)], item_id=item.id,
+                                 expected_version=item.version, fields=fields)
             tick()
         db.session.commit()
     return plan_facts(app)
@@ -196,7 +196,7 @@ def page_facts(app, plan_id: str, person_id: str) -> dict:
     import sqlalchemy as sa
 
     from app.extensions import db
-    from app.plans import view
+    from app.plans import queries
     from app.plans.context import plan_context
 
     client = signed_in_client(app, person_id)
@@ -222,8 +222,8 @@ def page_facts(app, plan_id: str, person_id: str) -> dict:
     with app.test_request_context():
         from app.identity.models import Person
 
-        pv = view.build(db.session, ctx=plan_context(db.session, person=db.session.get(Person, person_id),
-                                                     plan_id=plan_id))
+        pv = queries.build(db.session, ctx=plan_context(db.session, person=db.session.get(Person, person_id),
+                                                        plan_id=plan_id))
         shown = {kind: len(views) for kind, views in pv.sections.items()}
         db.session.rollback()  # what build wrote (the visit, the access log) is not kept
     return {"statements": len(statements), "by_verb": kinds, "html": len(html), "gzip": len(gzip.compress(html)),

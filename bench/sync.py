@@ -41,8 +41,8 @@ def add_events(app, events: int, plans: int) -> None:
 
     from app.core.clock import utcnow
     from app.extensions import db
-    from app.sync.models import OutboxEvent
-    from app.sync.schemas import SCHEMAS
+    from app.outbox.models import OutboxEvent
+    from app.outbox.schemas import SCHEMAS
 
     with app.app_context(), db.new_session() as session:
         payload = session.exec(select(OutboxEvent.payload).where(OutboxEvent.event_type == "care.started")).first()
@@ -64,7 +64,7 @@ def reset(app) -> None:
     from sqlmodel import select
 
     from app.extensions import db
-    from app.sync.models import OutboxEvent
+    from app.outbox.models import OutboxEvent
 
     with app.app_context(), db.new_session() as session:
         ids = session.exec(select(OutboxEvent.id).where(OutboxEvent.aggregate_id.like("bench%"))).all()
@@ -79,7 +79,7 @@ def delivery_span(app) -> tuple[int, float]:
     from sqlmodel import select
 
     from app.extensions import db
-    from app.sync.models import OutboxEvent
+    from app.outbox.models import OutboxEvent
 
     with app.app_context(), db.new_session() as session:
         count, first, last = session.exec(select(sa.func.count(), sa.func.min(OutboxEvent.delivered_at),
@@ -94,7 +94,7 @@ def floor_rate(app, simulator: str, count: int) -> float:
     from sqlmodel import select
 
     from app.extensions import db
-    from app.sync.models import OutboxEvent
+    from app.outbox.models import OutboxEvent
     from app.sync.worker import envelope
 
     with app.app_context(), db.new_session() as session:

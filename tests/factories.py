@@ -21,11 +21,11 @@ from sqlmodel import Session, select
 from app.catalog import assignments
 from app.catalog.models import Assignment, Location, Offer, Provider, ProviderContract
 from app.core.clock import today, years_ago
-from app.identity.families import create_family
-from app.identity.invitations import create_invitation, redeem_invitation
+from app.families.services import create_family
 from app.identity.models import Family, Municipality, Organisation, Person, StaffMembership
 from app.identity.policy import Actor, Role
-from app.plans import items
+from app.invitations.services import create_invitation, redeem_invitation
+from app.plans import services
 from app.plans.context import PlanContext, plan_context
 from app.plans.models import Plan, PlanItem, PlanVisit
 from tests.support.seeded import built_app, seeded_app
@@ -174,13 +174,13 @@ def item(session: Session, *, plan: Plan, author: Person, kind: str, text: str |
     """Add an item through the plan's own service (its permission and age rules apply); `typed_by` is the
     professional typing for the author at the kitchen table."""
     ctx = context(session, person=typed_by or author, plan=plan)
-    speaker = items.speaker_for(ctx, author.id)
+    speaker = services.speaker_for(ctx, author.id)
     values = {"text": text or f"{kind} {_n()}", **fields}
     if kind == "goal":
         values.setdefault("domain", "school")
     if kind == "evaluation":
         values.setdefault("due_date", today() + timedelta(days=30))
-    return items.create_item(session, ctx=ctx, speaker=speaker, kind=kind, fields=values)
+    return services.create_item(session, ctx=ctx, speaker=speaker, kind=kind, fields=values)
 
 
 def goal_with_actions(session: Session, *, plan: Plan, author: Person, youth: Person | None = None,

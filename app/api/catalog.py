@@ -1,4 +1,5 @@
-"""Put catalog providers and offers in bulk through the catalog importer (its AGB, code and address checks).
+"""Put catalog providers and offers in bulk through the catalog importer (which checks the same schemas, then the
+municipalities, places and ages).
 
 All or nothing: when any row is wrong, the answer lists every failing field and nothing is stored. Each put
 creates or updates by external id, so sending the same catalog twice changes nothing the second time.
@@ -11,26 +12,9 @@ from app.api.auth import ApiClient
 from app.api.calls import Answer, earlier_answer, remember
 from app.api.validation import errors_of, invalid
 from app.catalog.importer import import_catalog
+from app.catalog.rows import COLUMNS
 
 ENDPOINT = "catalog"
-# API field -> importer column, for providers and for offers (docs/catalog-import.md describes the columns)
-PROVIDER_COLUMNS = {"id": "provider_id", "name": "provider_name", "agb_code": "agb_code", "kvk_number": "kvk_number",
-                    "website": "website", "phone": "phone", "languages": "languages",
-                    "complaint_regime": "complaint_regime", "complaint_officer": "complaint_officer",
-                    "complaint_phone": "complaint_phone", "complaint_email": "complaint_email",
-                    "contracted_municipalities": "contracted_municipalities"}
-OFFER_COLUMNS = {"id": "offer_id", "name": "offer_name", "description_nl": "description_nl",
-                 "description_fy": "description_fy", "description_en": "description_en",
-                 "product_category": "product_category", "product_code": "product_code", "form": "form",
-                 "age_min": "age_min", "age_max": "age_max", "waiting_weeks": "waiting_weeks",
-                 "waiting_updated_on": "waiting_updated_on", "themes": "themes", "method": "method",
-                 "effective_intervention": "effective_intervention", "intensity": "intensity",
-                 "funding": "funding"}
-LOCATION_COLUMNS = {"address": "location_address", "postcode": "location_postcode", "city": "location_city",
-                    "municipality_code": "location_cbs", "latitude": "location_lat", "longitude": "location_lon"}
-COLUMN_FIELDS = ({column: ("provider", name) for name, column in PROVIDER_COLUMNS.items()}
-                 | {column: ("offer", name) for name, column in OFFER_COLUMNS.items()}
-                 | {column: ("offer", f"location.{name}") for name, column in LOCATION_COLUMNS.items()})
 
 
 def put_catalog(session: Session, *, client: ApiClient, body: dict) -> Answer:
@@ -103,24 +87,20 @@ def _index(items: list, name: str, errors: list) -> dict[str, int]:
 
 
 def _row(provider: dict, offer: dict) -> dict:
-    """One importer row (strings, lists joined by |) from a provider and one of its offers."""
-    values = {column: provider.get(name) for name, column in PROVIDER_COLUMNS.items()}
-    values |= {column: offer.get(name) for name, column in OFFER_COLUMNS.items()}
-    values |= {column: offer["location"].get(name) for name, column in LOCATION_COLUMNS.items()}
-    return {column: _text(value) for column, value in values.items()}
-
-
-def _text(value) -> str:
-    if isinstance(value, list):
-        return "|".join(str(part) for part in value)
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return "" if value is None else str(value).strip()
+    """One importer row (its columns, with the JSON values) from a provider and one of its offers."""
+    row = {}
+    for column, path in COLUMNS.items():
+        where, *names = path.split(".")
+        value = provider if where == "provider" else offer
+        for name in names:
+            value = value.get(name) if isinstance(value, dict) else None
+        row[column] = value
+    return row
 
 
 def _field(line: int, column: str, offers: list, provider_index: dict[str, int]) -> tuple[str]:
     """The API field of an importer error on the row of offers[line]."""
-    where, name = COLUMN_FIELDS.get(column, ("offer", column))
+    where, _dot, name = COLUMNS.get(column, f"offer.{column}").partition(".")
     if where == "provider":
         return (f"providers[{provider_index[offers[line]['provider_id']]}].{name}",)
     return (f"offers[{line}].{name}",)

@@ -7,7 +7,7 @@ from functools import cache
 from flask import render_template
 
 from app.api.schemas import COMPONENTS
-from app.sync.schemas import SCHEMAS as EVENT_SCHEMAS
+from app.outbox.schemas import SCHEMAS as EVENT_SCHEMAS
 
 SCOPES = {
     "catalog:write": "Put catalog providers and offers",

@@ -51,8 +51,9 @@ def _no_constant(name: str):
 
 @cache
 def validator(name: str) -> Draft202012Validator:
-    """The validator of one component schema (with every other component as $defs)."""
-    return Draft202012Validator({"$defs": COMPONENTS, "$ref": f"#/$defs/{name}"},
+    """The validator of one component schema (with every other component as $defs, beside it: a $ref to it would be
+    resolved again for every instance, which costs more than checking an offer)."""
+    return Draft202012Validator({**COMPONENTS[name], "$defs": COMPONENTS},
                                 format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -100,7 +101,7 @@ def _describe(error: ValidationError, prefix: str) -> list[tuple[str, str]]:
     last = str(error.absolute_path[-1]) if error.absolute_path else ""
     if kind in ("enum", "const"):
         values = expected if kind == "enum" else [expected]
-        listed = ", ".join(str(v) for v in values[:30])
+        listed = ", ".join(str(v) for v in values[:30]) + (", ..." if len(values) > 30 else "")
         return [(path, f"unknown value {str(error.instance)[:40]!r}; use one of: {listed}")]
     if kind == "pattern" or (kind == "format" and last in FIELD_MESSAGES):
         return [(path, FIELD_MESSAGES.get(last) or FIELD_MESSAGES.get(_parent(error), "")

@@ -22,10 +22,10 @@ from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Municipality, Person
 from app.identity.policy import Role, age_band, can_view, required_consenters
 from app.notifications import services as notifications
-from app.plans import live
+from app.outbox import services as outbox
+from app.plans import live, signals
 from app.plans.context import PlanContext, family_context, plan_context
 from app.plans.models import ItemKind, PlanItem
-from app.sync import outbox
 
 MAX_NUMBER = 999_999_999
 AGE_BANDS = {"child": "0-11", "young_teen": "12-15", "decides": "16+"}
@@ -251,3 +251,9 @@ def goal_choice(session: Session, *, person: Person, goal_id: str) -> GoalChoice
            detail="catalog")
     youth = ctx.people.get(goal.youth_id) if goal.youth_id else None
     return GoalChoice(ctx, goal, may_choose(ctx, goal), youth.age if youth is not None else None)
+
+
+@signals.plan_page.connect
+def _plan_page(ctx: PlanContext, *, session: Session, goals: list[PlanItem]) -> dict:
+    """The plan page shows each goal's latest help, and a "find help" link where this reader may choose it."""
+    return {"helps": latest_per_goal(ctx.assignments), "choosers": {goal.id for goal in goals if may_choose(ctx, goal)}}

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
 from app.catalog import fulltext
+from app.catalog.vocab import is_dropout
 from app.core.clock import today, utcnow
 from app.core.db import UTCDateTime
 from app.core.ids import new_id
-from app.results.vocab import is_dropout
 
 FORM_CHECK = "form IN ('home', 'provider', 'day', 'stay', 'online')"
 
@@ -217,7 +217,7 @@ class Assignment(SQLModel, table=True):
 
     @property
     def dropped_out(self) -> bool:
-        """Uitval (CBS): the care ended early and one-sidedly (app/results/vocab.py decides which JZ588 codes)."""
+        """Uitval (CBS): the care ended early and one-sidedly (app/catalog/vocab.py decides which JZ588 codes)."""
         return is_dropout(self.stop_reason)
 
     @property

@@ -10,7 +10,7 @@ from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
 from app.ratings.figures import offer_figures, provider_figures
-from app.web.render import render, see_other
+from app.web.render import render, see_other, tell
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalogus")
 for _name, _function in {**TEMPLATE_GLOBALS, "is_stale": services.is_stale}.items():
@@ -139,6 +139,21 @@ def choose(offer_id: int) -> Response:
         return _offer_page(offer_id, choice, errors=[message for _field, message in failed.reasons], status=422)
     session.pop(GOAL_KEY, None)
     return see_other(url_for("plans.show", plan_id=choice.ctx.plan.id) + f"#help-{choice.goal.id}")
+
+
+@bp.get("/doel/<goal_id>/hulp")
+@login_required
+def goal_help(goal_id: str) -> Response:
+    """The help of one goal and where its result stands, as the plan page shows it (its live update fetches this);
+    the header's count of new notifications is told to fetch itself too (the municipality's answer notifies)."""
+    choice = assignments.goal_choice(db.session, person=g.person, goal_id=goal_id)
+    if choice is None:
+        abort(404)
+    help_ = assignments.latest_per_goal(choice.ctx.assignments).get(goal_id)
+    response = render("catalog/_goal_help.html", ctx=choice.ctx, goal=choice.goal, a=help_,
+                      can_choose=choice.may_choose, names=choice.ctx.names)
+    db.session.commit()
+    return tell(response, "notifications-changed")
 
 
 @bp.route("/doel/<goal_id>/bevestigen", methods=["GET", "POST"])

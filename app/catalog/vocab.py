@@ -111,6 +111,9 @@ REFUSAL_REASONS = {
     "8": _l("Another municipality is responsible, because of where the young person lives."),
     "9": _l("The young person is too old for this help."),
 }
+# The languages a provider's staff can speak: every ISO 639 code (two or three letters) CLDR has a name for.
+LANGUAGES = sorted(code for code in Locale.parse("en").languages
+                   if code.isalpha() and code.islower() and len(code) <= 3)
 DISTANCES = (5, 10, 25, 50, 100)
 STALE_AFTER_WEEKS = 8
 
@@ -127,11 +130,6 @@ def language_name(code: str, locale: str | None = None) -> str:
     return name[:1].upper() + name[1:]
 
 
-def known_language(code: str) -> bool:
-    """Return True for an ISO 639 language code CLDR knows."""
-    return code in Locale.parse("en").languages
-
-
 TEMPLATE_GLOBALS = {"category_label": lambda code: label(CATEGORIES, code),
                     "form_label": lambda code: label(FORMS, code),
                     "theme_label": lambda code: label(THEMES, code),
@@ -142,3 +140,13 @@ TEMPLATE_GLOBALS = {"category_label": lambda code: label(CATEGORIES, code),
                     "language_name": language_name,
                     "assignment_status_label": lambda code: label(ASSIGNMENT_STATUSES, code),
                     "refusal_label": lambda code: label(REFUSAL_REASONS, code)}
+
+
+# Uitval (CBS outcome item 1): the help ended early and one-sidedly, by the client (JZ588 32) or by the provider
+# (33). Ended early by agreement (34) or by outside events (35, 02) is not drop-out: nobody left the help.
+DROPOUT_REASONS = frozenset({"32", "33"})
+
+
+def is_dropout(stop_reason: str) -> bool:
+    """Whether a JZ588 stop reason counts as uitval."""
+    return stop_reason in DROPOUT_REASONS

@@ -4,7 +4,7 @@ from sqlmodel import Session
 
 from app.complaints.models import Complaint, ComplaintPart
 from app.identity.models import Family, Municipality
-from app.sync import outbox
+from app.outbox import services as outbox
 
 MUNICIPALITY_SUBJECTS = ("municipality", "professional", "app")  # Awb title 9.1; the rest is the provider's
 

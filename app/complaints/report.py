@@ -13,8 +13,8 @@ from app.complaints.models import Complaint, ComplaintEvent, ComplaintPart
 from app.complaints.vocab import OUTCOMES, SUBJECTS
 from app.core.clock import utcnow
 from app.identity.models import Family, Municipality
-from app.sync import outbox
-from app.sync.models import OutboxEvent
+from app.outbox import services as outbox
+from app.outbox.models import OutboxEvent
 
 REGIME_CODES = ("jeugdwet", "wkkgz", "awb")
 

@@ -3,11 +3,11 @@
 from flask import Blueprint, Response, flash, g, url_for
 from flask_babel import gettext as _
 
+from app.consent import services as consent
+from app.consent.forms import ConsentForm
 from app.core.errors import ValidationFailed
 from app.extensions import db
-from app.identity import consent
 from app.identity.auth import login_required
-from app.identity.forms import ConsentForm
 from app.identity.hooks import items_about
 from app.web.render import render, see_other
 
@@ -21,7 +21,7 @@ def index() -> Response:
     questions = consent.open_questions(db.session, person=g.person)
     consent.log_view(db.session, person=g.person, questions=questions)
     db.session.commit()
-    return render("identity/consent.html", questions=questions, history=consent.history(db.session, person=g.person),
+    return render("consent/consent.html", questions=questions, history=consent.history(db.session, person=g.person),
                   forms={(q.family.id, q.youth.id): ConsentForm(prefix=f"c-{q.youth.id}") for q in questions})
 
 
@@ -43,7 +43,7 @@ def decide(family_id: str, youth_id: str) -> Response:
     questions = consent.open_questions(db.session, person=g.person)
     forms = {(q.family.id, q.youth.id): ConsentForm(prefix=f"c-{q.youth.id}") for q in questions}
     forms[(family_id, youth_id)] = form
-    return render("identity/consent.html", questions=questions, history=consent.history(db.session, person=g.person),
+    return render("consent/consent.html", questions=questions, history=consent.history(db.session, person=g.person),
                   forms=forms, status=422)
 
 
@@ -62,12 +62,12 @@ def sixteen_review(family_id: str) -> Response:
                                           shared_item_ids=set(request.form.getlist("share")))
             db.session.commit()
             flash(_("Thank you. Your parents now see only what you chose."), "success")
-            return see_other(url_for("web.index"))
+            return see_other(url_for("home.index"))
         except ValidationFailed as failed:
             db.session.rollback()
-            return render("identity/sixteen_review.html", family_id=family_id,
+            return render("consent/sixteen_review.html", family_id=family_id,
                           items=items_about(db.session, g.person.id),
                           chosen=set(request.form.getlist("share")),
                           errors=[message for _field, message in failed.reasons], status=422)
-    return render("identity/sixteen_review.html", family_id=family_id,
+    return render("consent/sixteen_review.html", family_id=family_id,
                   items=items_about(db.session, g.person.id), chosen=set(), errors=[])

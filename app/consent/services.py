@@ -7,8 +7,8 @@ from sqlmodel import Session, or_, select
 
 from app.audit.services import AuditActor, record
 from app.core.errors import NotAllowed, ValidationFailed
+from app.families.services import families_of
 from app.identity.access import family_access, family_members, policy_members
-from app.identity.families import families_of
 from app.identity.hooks import items_about
 from app.identity.models import ConsentRecord, Family, Person
 from app.identity.policy import Youth, required_for_youth

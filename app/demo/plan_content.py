@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from app.core.clock import today
 from app.identity.models import Family, Membership, Person
-from app.plans import agreement, items
+from app.plans import agreement, services
 from app.plans.context import plan_context
 from app.plans.models import Plan, PlanItem
 
@@ -20,8 +20,8 @@ def seed_plan(session: Session, people: dict[str, Person], plan_id: str) -> None
     d = today()
 
     def add(key: str, kind: str, **fields) -> PlanItem:
-        return items.create_item(session, ctx=ctx, speaker=items.speaker_for(ctx, people[key].id), kind=kind,
-                                 fields=fields)
+        return services.create_item(session, ctx=ctx, speaker=services.speaker_for(ctx, people[key].id), kind=kind,
+                                    fields=fields)
 
     tom, lisa, noor = people["tom"].id, people["lisa"].id, people["noor"].id
     add("sanne", "strength", text="Wy meitsje alle sneonen tegearre iten. Dan prate wy mei-inoar oer de wike.")
@@ -69,18 +69,18 @@ def seed_plan(session: Session, people: dict[str, Person], plan_id: str) -> None
 
 def _history_and_agreement(session, ctx, people, worry, school, switch, calm, sport, talk, secret) -> None:
     """Some changes, a withheld item, and agreement in several states."""
-    sanne = items.speaker_for(ctx, people["sanne"].id)
-    items.update_item(session, ctx=ctx, speaker=sanne, item_id=worry.id, expected_version=worry.version,
-                      fields={"text": "Tom giet net graach nei skoalle en sit jûns lang op syn tillefoan. Ik bin "
+    sanne = services.speaker_for(ctx, people["sanne"].id)
+    services.update_item(session, ctx=ctx, speaker=sanne, item_id=worry.id, expected_version=worry.version,
+                         fields={"text": "Tom giet net graach nei skoalle en sit jûns lang op syn tillefoan. Ik bin "
                                       "bang dat er efterop rekket.", "youth_id": worry.youth_id})
-    items.update_item(session, ctx=ctx, speaker=items.speaker_for(ctx, people["mark"].id), item_id=school.id,
-                      expected_version=school.version,
-                      fields={"domain": "school", "youth_id": school.youth_id, "text": school.text,
+    services.update_item(session, ctx=ctx, speaker=services.speaker_for(ctx, people["mark"].id), item_id=school.id,
+                         expected_version=school.version,
+                         fields={"domain": "school", "youth_id": school.youth_id, "text": school.text,
                               "result": "Tom haalt voor wiskunde minstens een 6 en meldt zich hooguit 2 keer per "
                                         "maand ziek.", "due_date": school.due_date, "helpers": school.helpers})
-    items.set_done(session, ctx=ctx, speaker=sanne, item_id=talk.id, done=True)
-    items.set_visibility(session, ctx=ctx, item_id=secret.id, change="withhold",
-                         reason="Tom wil dit eerst zelf met zijn ouders bespreken, samen met Mark.")
+    services.set_done(session, ctx=ctx, speaker=sanne, item_id=talk.id, done=True)
+    services.set_visibility(session, ctx=ctx, item_id=secret.id, change="withhold",
+                            reason="Tom wil dit eerst zelf met zijn ouders bespreken, samen met Mark.")
     agreement.ask_for_agreement(session, ctx=ctx)
     for key, goal, decision, reason in [
         ("sanne", sport, "agree", ""), ("erik", sport, "agree", ""), ("lisa", calm, "agree", ""),
@@ -118,14 +118,14 @@ def seed_caseload(session: Session, mark: Person, municipality_id: int) -> None:
                          Membership(family_id=family.id, person_id=parent.id, role="parent", has_custody=True)])
         session.flush()
         ctx = plan_context(session, person=mark, plan_id=plan.id)
-        me = items.speaker_for(ctx, None)
+        me = services.speaker_for(ctx, None)
         d = today()
-        goal = items.create_item(session, ctx=ctx, speaker=me, kind="goal",
-                                 fields={"text": goal_text, "domain": domain, "result": "", "helpers": ""})
-        items.create_item(session, ctx=ctx, speaker=me, kind="action",
-                          fields={"text": "Gesprek met school plannen", "owner_id": mark.id, "goal_id": goal.id,
+        goal = services.create_item(session, ctx=ctx, speaker=me, kind="goal",
+                                    fields={"text": goal_text, "domain": domain, "result": "", "helpers": ""})
+        services.create_item(session, ctx=ctx, speaker=me, kind="action",
+                             fields={"text": "Gesprek met school plannen", "owner_id": mark.id, "goal_id": goal.id,
                                   "due_date": d + timedelta(days=action_in)})
-        items.create_item(session, ctx=ctx, speaker=me, kind="evaluation",
-                          fields={"text": "Evaluatie", "due_date": d + timedelta(days=evaluation_in)})
+        services.create_item(session, ctx=ctx, speaker=me, kind="evaluation",
+                             fields={"text": "Evaluatie", "due_date": d + timedelta(days=evaluation_in)})
         if evaluation_in < 40:
             agreement.ask_for_agreement(session, ctx=ctx)

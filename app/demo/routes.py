@@ -36,7 +36,7 @@ def sign_in_as(key: str) -> Response:
     """Sign in as a demo person and go to their home page."""
     person = services.demo_person(db.session, key)
     sign_in(person)
-    return see_other(url_for("web.index"))
+    return see_other(url_for("home.index"))
 
 
 @bp.get("/mail")

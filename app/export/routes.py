@@ -6,13 +6,13 @@ from flask import Blueprint, Response, g
 from flask_babel import get_locale
 
 from app.core.clock import today
+from app.export import services as export
 from app.extensions import db
 from app.identity.auth import login_required
-from app.plans import export
 from app.plans.context import plan_context
 from app.web.render import render
 
-bp = Blueprint("plan_export", __name__, url_prefix="/plan")
+bp = Blueprint("export", __name__, url_prefix="/plan")
 
 
 @bp.get("/<plan_id>/afdrukken")
@@ -22,7 +22,7 @@ def show(plan_id: str) -> Response:
     ctx = plan_context(db.session, person=g.person, plan_id=plan_id)
     plan_view = export.printable(db.session, ctx=ctx, channel="print")
     db.session.commit()
-    return render("plans/print_page.html", pv=plan_view, printed_on=today())
+    return render("export/print_page.html", pv=plan_view, printed_on=today())
 
 
 @bp.get("/<plan_id>/plan.pdf")

@@ -20,7 +20,7 @@ from app.core.clock import today, utcnow
 from app.plans.context import PlanContext
 from app.plans.labels import domain_label, section_label
 from app.plans.models import ItemKind, PlanItem, PlanStatus
-from app.plans.view import PlanView, build
+from app.plans.queries import PlanView, build
 from app.web.labels import role_label
 
 ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
@@ -49,7 +49,7 @@ def pdf(session: Session, *, ctx: PlanContext, language: str) -> bytes:
 
     plan_view = printable(session, ctx=ctx, channel="pdf")
     with force_locale(language):
-        html = render_template("plans/print.html", pv=plan_view, language=language, printed_on=today())
+        html = render_template("export/print.html", pv=plan_view, language=language, printed_on=today())
     # Nothing outside the document is fetched: no files, no network (the template needs neither).
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
 

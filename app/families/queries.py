@@ -1,12 +1,49 @@
-"""The family's access log on a phone: pages of a few days, each day grouped by person, repeats counted."""
+"""The family's access log as its page reads it: the lines this reader may see, in pages of a few days, each day
+grouped by person, repeats counted."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from app.audit.services import LogLine
+from sqlmodel import Session, select
+
+from app.audit.models import AccessLogEntry
+from app.audit.services import AuditActor, entries_between, record
 from app.core.clock import AMSTERDAM
+from app.identity.models import Person
+from app.identity.policy import Item, Youth, can_view
 
 DAYS_PER_PAGE = 7
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One access-log entry as the family sees it: with names instead of ids."""
+
+    entry: AccessLogEntry
+    actor_name: str
+    youth_name: str | None
+    on_behalf_of_name: str | None
+
+
+def family_log(session: Session, *, access, start: datetime, end: datetime) -> list[LogLine]:
+    """Return a family's log entries in a period that this person may see (the age rules apply), and log the read."""
+    family_id = access.family.id
+    entries = entries_between(session, family_ids=[family_id], start=start, end=end)
+    ids = {e.actor_id for e in entries} | {e.youth_id for e in entries} | {e.on_behalf_of_id for e in entries}
+    people = {p.id: p for p in session.exec(select(Person).where(Person.id.in_(ids - {None})))} if ids else {}
+    lines = []
+    for entry in entries:
+        youth = people.get(entry.youth_id)
+        item = Item(kind="log", youth=Youth(youth.id, youth.age) if youth and youth.age is not None else None)
+        if not can_view(access.actor, item):
+            continue
+        actor = people.get(entry.actor_id)
+        lines.append(LogLine(entry, actor.name if actor else "", youth.given_name if youth else None,
+                             people[entry.on_behalf_of_id].name if entry.on_behalf_of_id in people else None))
+    record(session, event="access_log.view", action="read",
+           actor=AuditActor(access.actor.person_id, access.actor.role), family_id=family_id,
+           object_type="access_log", object_id=family_id)
+    return lines
 
 
 @dataclass

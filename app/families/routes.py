@@ -1,15 +1,22 @@
 """Families: a professional's list, opening a family, the family page, inviting and revoking."""
 
-from flask import Blueprint, Response, flash, g, session, url_for
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, Response, flash, g, request, session, url_for
 from flask_babel import gettext as _
 
-from app.core.errors import ValidationFailed
+from app.core.clock import AMSTERDAM, today
+from app.core.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.identity import families, invitations
-from app.identity.access import is_professional
+from app.families import queries
+from app.families import services as families
+from app.families.forms import FamilyForm, PeriodForm
+from app.identity.access import family_access, is_professional
 from app.identity.auth import login_required
-from app.identity.forms import FamilyForm, InviteForm
-from app.identity.mails import send_invitation
+from app.identity.policy import can_read_access_log
+from app.invitations import services as invitations
+from app.invitations.forms import InviteForm
+from app.invitations.mails import send_invitation
 from app.web.render import render, see_other
 
 bp = Blueprint("families", __name__, url_prefix="/gezinnen")
@@ -20,8 +27,8 @@ bp = Blueprint("families", __name__, url_prefix="/gezinnen")
 def index() -> Response:
     """List the families of a professional (others go to their home page)."""
     if not is_professional(db.session, g.person):
-        return see_other(url_for("web.index"))
-    return render("identity/families.html", families=families.families_of(db.session, person=g.person))
+        return see_other(url_for("home.index"))
+    return render("families/families.html", families=families.families_of(db.session, person=g.person))
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -38,10 +45,10 @@ def new() -> Response:
             except ValidationFailed as failed:
                 db.session.rollback()
                 form.apply_errors(failed.reasons)
-        return render("identity/family_new.html", block="family_form", form=form, status=422)
+        return render("families/family_new.html", block="family_form", form=form, status=422)
     if not is_professional(db.session, g.person):
-        return see_other(url_for("web.index"))
-    return render("identity/family_new.html", form=form)
+        return see_other(url_for("home.index"))
+    return render("families/family_new.html", form=form)
 
 
 @bp.get("/<family_id>")
@@ -50,7 +57,7 @@ def show(family_id: str) -> Response:
     """Show the family: its members and, for the professional, the invitations."""
     page = families.family_page(db.session, person=g.person, family_id=family_id)
     db.session.commit()  # the read is in the access log
-    return render("identity/family.html", page=page, new_invitation=session.pop("new_invitation", None))
+    return render("families/family.html", page=page, new_invitation=session.pop("new_invitation", None))
 
 
 @bp.route("/<family_id>/uitnodigen", methods=["GET", "POST"])
@@ -73,8 +80,8 @@ def invite(family_id: str) -> Response:
             except ValidationFailed as failed:
                 db.session.rollback()
                 form.apply_errors(failed.reasons)
-        return render("identity/invite.html", block="invite_form", form=form, family=access.family, status=422)
-    return render("identity/invite.html", form=form, family=access.family)
+        return render("families/invite.html", block="invite_form", form=form, family=access.family, status=422)
+    return render("families/invite.html", form=form, family=access.family)
 
 
 def _invite_fields(form: InviteForm) -> dict:
@@ -92,7 +99,7 @@ def confirm_revoke(family_id: str, invitation_id: str) -> Response:
                                                   invitation_id=invitation_id)
     if invitation is None:  # used, expired or withdrawn already: nothing to ask
         return see_other(url_for("families.show", family_id=family_id))
-    return render("identity/invitation_revoke.html", block="revoke_confirm", family=access.family,
+    return render("families/invitation_revoke.html", block="revoke_confirm", family=access.family,
                   invitation=invitation)
 
 
@@ -105,3 +112,48 @@ def revoke(family_id: str, invitation_id: str) -> Response:
     db.session.commit()
     flash(_("The invitation is withdrawn. The code and link no longer work."), "success")
     return see_other(url_for("families.show", family_id=family_id))
+
+
+EARLIEST = date(2015, 1, 1)  # the Jeugdwet: no youth care in this log is older
+
+
+@bp.get("/<family_id>/wie-heeft-gekeken")
+@login_required
+def access_log(family_id: str) -> Response:
+    """List who viewed or changed the family's data in a period, a page of days at a time, grouped by day and person,
+    as far as the age rules let you see."""
+    access = family_access(db.session, person=g.person, family_id=family_id)
+    if not can_read_access_log(access.actor):
+        raise NotFound(family_id)
+    form = PeriodForm(request.args)
+    form.validate()
+    first, last = _period(form)
+    for field, day in ((form.start, first), (form.end, last)):
+        if not field.errors:  # show the period the list covers (a wrong date stays as typed, with its error)
+            field.data, field.raw_data = day.date(), None
+    shown = queries.window(first.date(), last.date(), request.args.get("pagina", type=int))
+    lines = queries.family_log(db.session, access=access, start=_local(shown.first),
+                               end=_local(shown.last + timedelta(days=1)))
+    db.session.commit()
+    return render("families/access_log.html", block="log_results", access=access, form=form,
+                  days=queries.group(lines),
+                  first=first, last=last, shown=shown)
+
+
+def _period(form: PeriodForm):
+    """Return (first, last) local dates: by default the last 30 days, swapped when given the wrong way round, and
+    kept between EARLIEST and today (nothing is logged outside them; 0001-01-01 or 9999-12-31 would overflow)."""
+    newest = today()
+    last = _between(form.end.data or newest, newest)
+    first = _between(form.start.data or (last - timedelta(days=30)), newest)
+    if first > last:
+        first, last = last, first
+    return _local(first), _local(last)
+
+
+def _between(day: date, newest: date) -> date:
+    return min(max(day, EARLIEST), newest)
+
+
+def _local(day):
+    return datetime.combine(day, time.min, tzinfo=AMSTERDAM)

@@ -8,10 +8,10 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, record, record_refusal
 from app.core.errors import NotAllowed, ValidationFailed
 from app.identity.access import FamilyAccess, family_access, family_members
-from app.identity.invitations import list_invitations
 from app.identity.models import Family, Invitation, Membership, Person, StaffMembership
 from app.identity.policy import Role, can_read_access_log
 from app.identity.services import clean_name
+from app.invitations.services import list_invitations
 from app.plans.models import Plan
 
 SEES_FAMILY_DETAILS = (Role.PROFESSIONAL, Role.PARENT)

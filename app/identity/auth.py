@@ -84,7 +84,7 @@ def login_required(view):
     def wrapped(*args, **kwargs):
         if g.get("person") is None:
             flash(_("Please sign in first."), "info")
-            return see_other(url_for("web.index"))
+            return see_other(url_for("home.index"))
         return view(*args, **kwargs)
 
     return wrapped

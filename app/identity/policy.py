@@ -173,7 +173,7 @@ def can_change_subject(actor: Actor, author: Actor | None, before: Item, after: 
 
 def can_read_access_log(actor: Actor) -> bool:
     """Who may read the family's access log ("Wie heeft gekeken"): the professional, youths, parents with custody."""
-    return actor.role in (Role.PROFESSIONAL, Role.YOUTH) or (actor.role is Role.PARENT and actor.has_custody)
+    return leads_the_plan(actor) or keeps_the_family_data(actor)
 
 
 def can_withhold_from_parents(actor: Actor, item: Item) -> bool:

@@ -5,9 +5,8 @@ from flask_babel import gettext as _
 
 from app.core.errors import ValidationFailed
 from app.extensions import db
-from app.identity import oidc, services
+from app.identity import services
 from app.identity.auth import login_required
-from app.identity.auth import sign_out as end_session
 from app.identity.forms import ProfileForm
 from app.web.render import render, respond, see_other
 
@@ -47,28 +46,3 @@ def _profile_saved(form: ProfileForm, *, language_changed: bool) -> Response:
     return respond(url_for("identity.edit_profile"),
                    lambda: render("identity/profile.html", block="profile_form", form=form, saved=True),
                    saved=_("Your changes are saved."))
-
-
-@bp.post("/uitloggen")
-def sign_out() -> Response:
-    """End the session and go back to the start page, through the sign-in service's logout when it has one."""
-    ended = end_session()
-    flash(_("You are signed out."), "success")
-    home = url_for("web.index", _external=True)
-    response = see_other(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"))
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'  # no cached pages or drafts outlive the session
-    return response
-
-
-@bp.post("/uitloggen/overal")
-@login_required
-def sign_out_everywhere() -> Response:
-    """End every session of this person, on every device, and this one too."""
-    services.end_all_sessions(db.session, person=g.person)
-    db.session.commit()
-    ended = end_session()
-    flash(_("You are signed out on all your devices."), "success")
-    home = url_for("web.index", _external=True)
-    response = see_other(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("web.index"))
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response

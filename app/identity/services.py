@@ -1,27 +1,14 @@
 """Rules about people and their roles; callers pass the session and commit."""
 
 import unicodedata
-from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from app.core.errors import ValidationFailed
-from app.identity.models import Family, Membership, Person, RevokedSession, StaffMembership
-from app.plans.models import Plan
+from app.identity.models import Person, RevokedSession
 
 LANGUAGES = ("nl", "fy", "en")
-
-
-@dataclass(frozen=True)
-class HomeOverview:
-    """What a signed-in person's home page shows: their families and organisations."""
-
-    person: Person
-    memberships: list[Membership]
-    staff_memberships: list[StaffMembership]
-    plans: dict = field(default_factory=dict)  # family id -> Plan
 
 
 def get_person(session: Session, person_id: str | None) -> Person | None:
@@ -38,26 +25,6 @@ def person_and_revocation(session: Session, person_id: str | None, sid: str) -> 
     found = session.exec(select(Person, RevokedSession.sid).outerjoin(RevokedSession, RevokedSession.sid == sid)
                          .where(Person.id == person_id)).first()
     return (found[0], found[1] is not None) if found else (None, False)
-
-
-def home_overview(session: Session, *, person: Person) -> HomeOverview:
-    """Collect the families and organisations a person belongs to, in a fixed order."""
-    memberships = session.exec(
-        select(Membership)
-        .where(Membership.person_id == person.id)
-        .options(selectinload(Membership.family))
-        .join(Family)
-        .order_by(Family.name)
-    ).all()
-    staff = session.exec(
-        select(StaffMembership)
-        .where(StaffMembership.person_id == person.id)
-        .options(selectinload(StaffMembership.organisation))
-    ).all()
-    family_ids = [m.family_id for m in memberships]
-    found = session.exec(select(Plan).where(Plan.family_id.in_(family_ids))).all() if family_ids else []
-    plans = {plan.family_id: plan for plan in found}
-    return HomeOverview(person=person, memberships=list(memberships), staff_memberships=list(staff), plans=plans)
 
 
 def update_profile(session: Session, *, person: Person, given_name: str, language: str) -> Person:

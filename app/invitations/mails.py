@@ -14,7 +14,7 @@ def send_invitation(invitation: Invitation, *, code: str, link: str, family: Fam
         return False
     with force_locale(invitation.language):
         subject = _("Your invitation to Ons Plan")
-        text = render_template("identity/mail/invitation.txt", invitation=invitation, code=code, link=link,
+        text = render_template("invitations/mail/invitation.txt", invitation=invitation, code=code, link=link,
                                family=family)
     message = mail.build_message(to=invitation.email, subject=subject, text=text, language=invitation.language)
     return mail.send(message) != "not sent"

@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailed
 from app.extensions import db, limiter
-from app.identity import invitations
 from app.identity.auth import sign_in
-from app.identity.forms import CodeForm
 from app.identity.models import Family, Invitation, InvitationState, Person
+from app.invitations import services as invitations
+from app.invitations.forms import CodeForm
 from app.web.i18n import valid_language
 from app.web.render import render, see_other
 
@@ -20,7 +20,7 @@ GUESS_LIMIT = "10 per minute;50 per day"
 @bp.get("")
 def enter_code() -> Response:
     """Ask for the code from the invitation."""
-    return render("identity/invitation_code.html", form=CodeForm())
+    return render("invitations/invitation_code.html", form=CodeForm())
 
 
 @bp.post("")
@@ -35,7 +35,7 @@ def check_code() -> Response:
             return see_other(url_for("invitations.accept_page"))
         except ValidationFailed as failed:
             form.apply_errors(failed.reasons)
-    return render("identity/invitation_code.html", block="code_form", form=form, status=422)
+    return render("invitations/invitation_code.html", block="code_form", form=form, status=422)
 
 
 @bp.get("/<token>")
@@ -47,7 +47,7 @@ def open_link(token: str) -> Response:
     except ValidationFailed as failed:
         form = CodeForm()
         form.apply_errors(failed.reasons)
-        return render("identity/invitation_code.html", form=form, status=404)
+        return render("invitations/invitation_code.html", form=form, status=404)
     session["pending_invitation"] = invitation.id
     # The link was made for this person in their language: it wins over an earlier choice on this device (and the
     # browser's language); the language buttons on the accept page, or a `?lang=` on the link, choose another.
@@ -70,7 +70,7 @@ def invitation_no_longer_valid(failed: ValidationFailed) -> Response:
     """Show the code page with the reason when an invitation cannot be used (any more)."""
     form = CodeForm()
     form.apply_errors(failed.reasons)
-    return render("identity/invitation_code.html", form=form, status=410)
+    return render("invitations/invitation_code.html", form=form, status=410)
 
 
 @bp.get("/accepteren")
@@ -80,7 +80,7 @@ def accept_page() -> Response:
     family = db.session.get(Family, invitation.family_id)
     inviter = db.session.get(Person, invitation.invited_by_id)
     providers = current_app.config.get("OIDC", {})
-    return render("identity/invitation_accept.html", invitation=invitation, family=family, inviter=inviter,
+    return render("invitations/invitation_accept.html", invitation=invitation, family=family, inviter=inviter,
                   providers=providers)
 
 
@@ -106,4 +106,4 @@ def accept_as_demo_person() -> Response:
     db.session.commit()
     session.pop("pending_invitation", None)
     sign_in(person, provider="demo")
-    return see_other(url_for("web.index"))
+    return see_other(url_for("home.index"))

@@ -1,30 +1,32 @@
-"""Signing in with OpenID Connect: the sign-in page, the trip to the sign-in service and the way back."""
+"""Signing in and out with OpenID Connect: the sign-in page, the trip to the sign-in service and the way back."""
 
 import logging
 
-from flask import Blueprint, Response, abort, session, url_for
+from flask import Blueprint, Response, abort, flash, g, session, url_for
 from flask_babel import gettext as _
 
 from app.core.errors import ValidationFailed
 from app.extensions import db, limiter
-from app.identity import oidc
-from app.identity.auth import sign_in
-from app.identity.login import UnknownIdentity, person_for_identity
+from app.identity import services as identity
+from app.identity.auth import login_required, sign_in
+from app.identity.auth import sign_out as end_session
 from app.identity.models import Invitation
+from app.login import oidc
+from app.login.services import UnknownIdentity, person_for_identity
 from app.web.errors import error_response
 from app.web.render import render, see_other
 
-bp = Blueprint("login", __name__, url_prefix="/inloggen")
+bp = Blueprint("login", __name__)
 log = logging.getLogger("onsplan.login")
 
 
-@bp.get("")
+@bp.get("/inloggen")
 def index() -> Response:
     """List the ways to sign in: one button per sign-in service."""
-    return render("identity/login.html", providers=oidc.providers())
+    return render("login/login.html", providers=oidc.providers())
 
 
-@bp.get("/<name>")
+@bp.get("/inloggen/<name>")
 @limiter.limit("20 per minute")
 def start(name: str) -> Response:
     """Send the visitor to the sign-in service (code flow with PKCE, state and nonce)."""
@@ -36,7 +38,7 @@ def start(name: str) -> Response:
         return _unavailable(name, error)
 
 
-@bp.get("/<name>/terug")
+@bp.get("/inloggen/<name>/terug")
 @limiter.limit("20 per minute")
 def callback(name: str) -> Response:
     """Check the sign-in service's answer, find (or, with an invitation, make) the person and start the session."""
@@ -62,7 +64,32 @@ def callback(name: str) -> Response:
         return _refused(400, failed.reasons[0][1], invitation=True)
     db.session.commit()
     sign_in(person, provider=name, id_token=login.id_token)  # a fresh session: the invitation is used up
-    return see_other(url_for("web.index"))
+    return see_other(url_for("home.index"))
+
+
+@bp.post("/uitloggen")
+def sign_out() -> Response:
+    """End the session and go back to the start page, through the sign-in service's logout when it has one."""
+    ended = end_session()
+    flash(_("You are signed out."), "success")
+    home = url_for("home.index", _external=True)
+    response = see_other(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("home.index"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'  # no cached pages or drafts outlive the session
+    return response
+
+
+@bp.post("/uitloggen/overal")
+@login_required
+def sign_out_everywhere() -> Response:
+    """End every session of this person, on every device, and this one too."""
+    identity.end_all_sessions(db.session, person=g.person)
+    db.session.commit()
+    ended = end_session()
+    flash(_("You are signed out on all your devices."), "success")
+    home = url_for("home.index", _external=True)
+    response = see_other(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("home.index"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 def _pending_invitation() -> Invitation | None:
@@ -80,7 +107,7 @@ def _refusal_message(reason: str) -> str:
 
 
 def _refused(status: int, detail: str, *, invitation: bool = False) -> Response:
-    response = render("identity/login_failed.html", status=status, code=status, title=_("Signing in did not work"),
+    response = render("login/login_failed.html", status=status, code=status, title=_("Signing in did not work"),
                       detail=detail, show_invitation=invitation, here_without_lang=url_for("login.index"))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -6,8 +6,8 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, record
 from app.core.clock import utcnow
 from app.core.errors import DomainError
-from app.identity.invitations import redeem_invitation
 from app.identity.models import Invitation, LoginIdentity, Person
+from app.invitations.services import redeem_invitation
 
 
 class UnknownIdentity(DomainError):

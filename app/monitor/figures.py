@@ -14,15 +14,16 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.catalog.models import Assignment, Offer, ProviderContract
+from app.catalog.vocab import DROPOUT_REASONS
 from app.complaints.deadlines import add_months, add_working_days, is_working_day
 from app.complaints.models import Complaint, ComplaintPart
 from app.core.clock import AMSTERDAM, utcnow
 from app.identity.models import Family
+from app.outbox.models import OutboxEvent
 from app.plans.models import Plan
 from app.ratings.vocab import MIN_TRAJECTORIES
 from app.results.models import FamilyVerdict, OutcomeAnswer
-from app.results.vocab import DROPOUT_REASONS, INDEPENDENCE
-from app.sync.models import OutboxEvent
+from app.results.vocab import INDEPENDENCE
 
 MIN_COUNT = MIN_TRAJECTORIES  # the same minimum as the published ratings and outcome figures
 DECISION_WORKING_DAYS = 5  # iJw OP274: JW301 or JW319 within 5 working days after the request (DOMAIN.md §1.2)

@@ -3,9 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, StringField
 
-from app.identity.forms import at_most
 from app.notifications.models import DEFAULTS, Channel, Topic
-from app.web.forms import BaseForm
+from app.web.forms import BaseForm, at_most
 
 CHANNEL_LABELS = {Channel.APP: _l("In the app"), Channel.EMAIL: _l("By e-mail")}
 

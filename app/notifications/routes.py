@@ -41,6 +41,15 @@ def index() -> Response:
     return render("notifications/index.html", block="notification_list", views=views)
 
 
+@bp.get("/meldingen/teller")
+@login_required
+def count() -> Response:
+    """The header's link with the number of new notifications (it fetches itself when the page is told they changed)."""
+    response = render("notifications/_link.html", count=inbox.unread_count(db.session, person=g.person))
+    db.session.commit()
+    return response
+
+
 @bp.get("/meldingen/<int:notification_id>")
 @login_required
 def show(notification_id: int) -> Response:

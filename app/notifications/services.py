@@ -23,6 +23,7 @@ from app.notifications.models import (
     NotificationPreference,
     Topic,
 )
+from app.plans import signals
 from app.plans.context import PlanContext, family_context, may_see
 from app.plans.models import Agreement, ItemKind, PlanItem
 
@@ -230,3 +231,23 @@ def set_following(session: Session, *, ctx: PlanContext, item_id: str, follow: b
     session.add(row)
     session.flush()
     return goal
+
+
+@signals.item_changed.connect
+def _item_changed(ctx: PlanContext, *, session: Session, **change) -> None:
+    item_changed(session, ctx=ctx, **change)
+
+
+@signals.agreement_asked.connect
+def _agreement_asked(ctx: PlanContext, *, session: Session, person_ids: set[str]) -> None:
+    agreement_asked(session, ctx=ctx, person_ids=person_ids)
+
+
+@signals.plan_fixed.connect
+def _plan_fixed(ctx: PlanContext, *, session: Session, person_ids: set[str] | None) -> None:
+    plan_fixed(session, ctx=ctx, person_ids=person_ids)
+
+
+@signals.plan_page.connect
+def _plan_page(ctx: PlanContext, *, session: Session, goals: list[PlanItem]) -> dict:
+    return {"followed": followed_goal_ids(session, person_id=ctx.actor.person_id, goals=goals)}

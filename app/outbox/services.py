@@ -5,8 +5,8 @@ import uuid
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from app.sync.models import OutboxEvent
-from app.sync.schemas import SCHEMAS, validator
+from app.outbox.models import OutboxEvent
+from app.outbox.schemas import SCHEMAS, validator
 
 
 def emit(session: Session, *, event_type: str, aggregate_type: str, aggregate_id: str, payload: dict) -> OutboxEvent:

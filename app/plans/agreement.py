@@ -15,11 +15,10 @@ from app.core.clock import utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Municipality
 from app.identity.policy import Actor, Role, age_band, can_view, required_consenters
-from app.notifications import services as notifications
-from app.plans import live
+from app.outbox.services import emit
+from app.plans import live, signals
 from app.plans.context import WHOLE_PLAN, PlanContext, may_see, plan_context
 from app.plans.models import Agreement, ItemKind, PlanItem, PlanStatus
-from app.sync.outbox import emit
 
 DECISIONS = ("agree", "disagree")
 
@@ -89,7 +88,7 @@ def _ask_the_waiting(session: Session, ctx: PlanContext) -> None:
     waiting: set[str] = set()
     for goal_id, state in states(ctx, list(goals.values()), load_agreements(session, ctx.plan.id)).items():
         waiting |= {pid for pid in state.waiting_for if may_see(ctx, pid, goals.get(goal_id))}
-    notifications.agreement_asked(session, ctx=ctx, person_ids=waiting)
+    signals.agreement_asked.send(ctx, session=session, person_ids=waiting)
 
 
 def sees(ctx: PlanContext, actor: Actor, goal: PlanItem | None) -> bool:
@@ -294,7 +293,7 @@ def refresh(session: Session, ctx: PlanContext, *, about: str = WHOLE) -> None:
     if told is None:  # fixed for the first time: everyone's plan changes
         live.publish_after_commit(session, plan.id, {"type": "agreement", "event_id": None, "about": EVERYONE,
                                                      "to": EVERYONE})
-    notifications.plan_fixed(session, ctx=ctx, person_ids=told)
+    signals.plan_fixed.send(ctx, session=session, person_ids=told)
 
 
 def _told_of_fixing(ctx: PlanContext, goals: list[PlanItem], all_states: dict) -> set[str] | None:

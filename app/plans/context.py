@@ -57,7 +57,8 @@ class PlanContext:
 
     def audience(self, facts: Item) -> dict[str, list[str]]:
         """Who may see something with these facts, worked out once when a change is published: family members by
-        id and provider organisations by id. Each open stream then only looks itself up (app.plans.view.for_reader)."""
+        id and provider organisations by id. Each open stream then only looks itself up
+        (app.plans.queries.for_reader)."""
         people = [person.id for membership, person in self.rows
                   if can_view(Actor(person.id, Role(membership.role), has_custody=membership.has_custody,
                                     age=person.age), facts)]

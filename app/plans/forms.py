@@ -8,9 +8,8 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from app.identity.forms import at_most
 from app.plans.models import DOMAIN_LABELS
-from app.web.forms import BaseForm, DateInput
+from app.web.forms import BaseForm, DateInput, at_most
 
 TEXT_LABELS = {
     "strength": _l("What goes well?"),

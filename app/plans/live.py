@@ -2,7 +2,7 @@
 
 Messages carry only ids and versions, never content: each page fetches the changed item through a normal,
 permission-checked request. Each open stream passes on only the messages about what its reader may see
-(app.plans.view.for_reader), so a hidden item's id, kind and author never reach their browser either.
+(app.plans.queries.for_reader), so a hidden item's id, kind and author never reach their browser either.
 """
 
 import contextlib
@@ -57,22 +57,6 @@ def _redis_errors() -> Iterator[None]:
         yield
     except redis.RedisError as error:
         raise LiveUnavailable(str(error)) from error
-
-
-def redis_answers(url: str) -> bool:
-    """Return True when Redis answers a PING within half a second (for /healthz, which must answer quickly)."""
-    try:
-        with _redis_errors():
-            return bool(_health_client(url).ping())
-    except LiveUnavailable:
-        return False
-
-
-@functools.lru_cache(maxsize=8)
-def _health_client(url: str):
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5, max_connections=20)
 
 
 @functools.lru_cache(maxsize=8)

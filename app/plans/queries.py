@@ -1,10 +1,26 @@
-"""The plan as one person sees it: only what the age rules let them see, with a fixed number of queries."""
+"""The plan page's reads: the plan as one person sees it (only what the age rules let them see, with a fixed
+number of queries), what a live stream may tell them, and the kit the item templates use.
+
+The kit: What the item templates need many times per page, worked out once per request: words, URLs, dates, the token.
+
+A big plan shows 130+ items; asking Babel and the URL map for the same words and routes for each one cost most of
+the page's time. The words are worked out once per language (they only change with a new release), the URLs and
+the form token once per request, and each date once per format.
+"""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.lists import format_list
+from flask import g, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from sqlmodel import Session, select
 
 from app.audit.services import AuditActor, events_since, record, record_at_commit
@@ -21,6 +37,7 @@ from app.identity.policy import (
     can_view,
     can_withhold_from_parents,
 )
+from app.plans import diff, labels
 from app.plans.agreement import (
     EVERYONE,
     AgreementState,
@@ -35,7 +52,7 @@ from app.plans.agreement import (
 )
 from app.plans.context import PlanContext
 from app.plans.help_words import mentions_danger
-from app.plans.models import Agreement, ItemKind, ItemVersion, PlanItem, PlanVisit
+from app.plans.models import DOMAIN_LABELS, Agreement, ItemKind, ItemVersion, PlanItem, PlanVisit
 
 SECTION_ORDER = [ItemKind.STRENGTH, ItemKind.WORRY, ItemKind.GOAL, ItemKind.ACTION, ItemKind.SAFETY,
                  ItemKind.EVALUATION, ItemKind.OWN_WORDS]
@@ -132,6 +149,15 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
     shown_as = standing(session, ctx, agreement)
     waiting = waiting_goals(ctx, agreement, [view.item for view in sections[ItemKind.GOAL]], shown_as.status)
     return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names, shown_as, waiting)
+
+
+def agreement_view(session: Session, *, ctx: PlanContext) -> PlanView:
+    """The plan for its agreement parts alone (fetched again when agreement changed): the read is logged, but it marks
+    no visit, since the person did not open the plan again."""
+    plan_view = build(session, ctx=ctx, record_visit=False)
+    record_at_commit(session, event="plan.view", action="read", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
+                     family_id=ctx.plan.family_id, object_type="plan", object_id=ctx.plan.id, detail="agreement")
+    return plan_view
 
 
 def view_of(ctx: PlanContext, item: PlanItem, facts=None) -> ItemView:
@@ -268,7 +294,7 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
     logged = events_since(session, family_id=ctx.plan.family_id, since=since,
                           events=(*VISIBILITY_EVENTS, *HELP_EVENTS, "plan.ask_agreement", "plan.fixed"))
     flips = [(object_id, event) for object_id, event in logged if event in FLIPS]
-    wanted = {row.item_id for row in rows} | {object_id for object_id, _ in flips}
+    wanted = {row.item_id for row in rows} | {object_id for object_id, _event in flips}
     found = {item.id: item for item in session.exec(select(PlanItem).where(PlanItem.plan_id == plan_id,
                                                                            PlanItem.id.in_(wanted))).all()
              } if wanted else {}
@@ -283,7 +309,7 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
         elif row.item_id in before and row.item_id not in gone:
             gone.add(row.item_id)  # once: the page only needs to take it away
             events.append(_gone(row.item_id, found[row.item_id].kind, found[row.item_id].version, row.id))
-    for item_id in dict.fromkeys(object_id for object_id, _ in flips):
+    for item_id in dict.fromkeys(object_id for object_id, _event in flips):
         if item_id in now:
             item = found[item_id]
             events.append({"type": "item", "item": item_id, "kind": item.kind, "version": item.version,
@@ -291,7 +317,7 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
         elif item_id in before and item_id not in gone:
             gone.add(item_id)
             events.append(_gone(item_id, found[item_id].kind, found[item_id].version))
-    if _agreement_missed(session, ctx, since, [event for _, event in logged]):
+    if _agreement_missed(session, ctx, since, [event for _id, event in logged]):
         events.append({"type": "agreement", "event_id": None})
     return events + _help_missed(session, ctx, logged)
 
@@ -393,3 +419,91 @@ def for_reader(reader: Reader, message: dict) -> dict | None:
         reader.seen.discard(item_id)
         return _gone(item_id, message.get("kind"), message.get("version"), message.get("event_id"))
     return None
+
+
+# The kit: words, URLs and dates the item templates need many times per page, worked out once.
+
+_PLACEHOLDER = "__item__"
+_WORDS: dict[str, SimpleNamespace] = {}
+_ITEM_ENDPOINTS = {"edit": "plans.edit", "history": "plans.history", "done": "plans.toggle_done",
+                   "visibility": "plans.visibility", "visibility_form": "plans.visibility_form",
+                   "follow": "notifications.follow"}
+_GOAL_ENDPOINTS = {"find_help": ("catalog.index", "doel"), "confirm": ("catalog.confirm", "goal_id"),
+                   "help": ("catalog.goal_help", "goal_id")}
+
+
+def _words() -> SimpleNamespace:
+    """Every fixed word of the item and agreement templates, in the current language (formats keep %(x)s)."""
+    return SimpleNamespace(**{
+        "result": _("Result"), "reached_by": _("Reached by"), "who_helps": _("Who helps"), "done": _("Done"),
+        "done_lower": _("done"), "by_date": _("by %(date)s"), "help_lines": _("Help lines"),
+        "help_intro": _("Is this about violence, abuse or thoughts of suicide? You do not have to carry it alone. "
+                        "Calling is free."),
+        "immediate_danger": _("immediate danger"), "anonymous": _("anonymous, for young people"),
+        "suicide_prevention": _("suicide prevention"), "typed_by": _("typed by %(name)s"),
+        "parents_do_not_see": _("Parents do not see this"), "edit": _("Edit"), "history": _("History"),
+        "stop_sharing": _("Stop sharing with my parents"), "share": _("Share with my parents"),
+        "share_again": _("Share with the parents again"), "do_not_share": _("Do not share with the parents"),
+        "agreement": _("Agreement"), "everyone_agrees": _("everyone agrees"),
+        "agreed_of": _("%(agreed)s of %(total)s agree"), "agrees": _("agrees"),
+        "does_not_agree": _("does not agree"), "not_yet": _("not yet"),
+        "does_name_agree": _("Does %(name)s agree?"), "do_you_agree": _("Do you agree?"),
+        "yes_agree": _("Yes, I agree"), "no_agree": _("No, I do not agree"),
+        "what_not_agree": _("What do you not agree with?"), "save_answer": _("Save my answer"),
+        "follow": _("Follow this goal"), "find_help": _("Find help for this goal"),
+        "waiting_title": _("The plan is still waiting for agreement on:"),
+        "still_to_agree": _("Still has to agree: %(names)s"), "you_subject": _("you (subject)"),
+        **{f"domain_{key.value}": str(label) for key, label in DOMAIN_LABELS.items()},
+    })
+
+
+@dataclass
+class Kit:
+    """The per-request helpers of one plan's item templates."""
+
+    language: str
+    w: SimpleNamespace
+    u: SimpleNamespace  # URL patterns of the item and goal routes: `k.u.edit % item_id`
+    csrf: str
+
+    def date(self, value: date | None, pattern: str = "long") -> str:
+        """A date in the reader's language."""
+        return "" if value is None else _format_date(value, pattern, self.language)
+
+    def people(self, person_ids: list[str], names: dict[str, str], reader_id: str | None) -> str:
+        """Some family members as one list in the reader's language ("jij, Erik en Sanne"): the reader as "jij"."""
+        said = [self.w.you_subject if pid == reader_id else names.get(pid, "") for pid in person_ids]
+        return format_list(said, locale=Locale.parse(self.language)) if said else ""
+
+    def domain(self, code: str | None) -> str:
+        """The life domain's name."""
+        return getattr(self.w, f"domain_{code}", "")
+
+
+@lru_cache(maxsize=8192)
+def _format_date(value: date, pattern: str, language: str) -> str:
+    """A date as words (a date on its own says nothing about anyone, so it may be kept for the next page)."""
+    return babel_format_date(value, pattern, locale=Locale.parse(language))
+
+
+def plan_kit(plan_id: str) -> Kit:
+    """The kit for a plan in the current request (made on first use, then reused for every item)."""
+    kits = g.setdefault("plan_kits", {})
+    language = str(get_locale())
+    if (plan_id, language) not in kits:
+        if language not in _WORDS:
+            _WORDS[language] = _words()
+        urls = {name: url_for(endpoint, plan_id=plan_id, item_id=_PLACEHOLDER) for name, endpoint in
+                _ITEM_ENDPOINTS.items()}
+        urls |= {name: url_for(endpoint, **{arg: _PLACEHOLDER}) for name, (endpoint, arg) in _GOAL_ENDPOINTS.items()}
+        urls = {name: url.replace("%", "%%").replace(_PLACEHOLDER, "%s") for name, url in urls.items()}
+        kits[plan_id, language] = Kit(language, _WORDS[language], SimpleNamespace(**urls),
+                                      generate_csrf())
+    return kits[plan_id, language]
+
+
+TEMPLATE_GLOBALS = {"section_label": labels.section_label, "section_intro": labels.section_intro,
+                    "add_label": labels.add_label, "change_label": labels.change_label,
+                    "field_label": labels.field_label, "domain_label": labels.domain_label,
+                    "diff_fields": diff.diff_fields, "word_diff": diff.word_diff, "mentions_danger": mentions_danger,
+                    "plan_kit": plan_kit, "plan_standing": labels.plan_standing}

@@ -17,21 +17,17 @@ from flask import (
     url_for,
 )
 
-from app.catalog import assignments
 from app.core.errors import ValidationFailed
 from app.extensions import db
-from app.identity.access import is_professional
 from app.identity.auth import login_required
 from app.identity.policy import can_create, can_view, leads_the_plan
-from app.notifications import services as notifications
-from app.plans import agreement, items, live, view
+from app.plans import agreement, live, queries, services, signals
 from app.plans.context import PlanContext, plan_context
 from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm, posted_over_saved
-from app.plans.items import StaleEdit
-from app.plans.models import ItemKind
-from app.plans.overview import SORTS, caseload
+from app.plans.models import ItemKind, PlanStatus
+from app.plans.services import StaleEdit
 from app.web.offline import allow_offline_copy
-from app.web.render import is_partial, render, respond, retarget, see_other
+from app.web.render import is_partial, render, respond, retarget, see_other, tell
 
 bp = Blueprint("plans", __name__, url_prefix="/plan")
 
@@ -40,8 +36,8 @@ def _ctx(plan_id: str) -> PlanContext:
     return plan_context(db.session, person=g.person, plan_id=plan_id)
 
 
-def _speaker(ctx: PlanContext) -> items.Speaker:
-    return items.speaker_for(ctx, session.get(f"speaker:{ctx.plan.id}"))
+def _speaker(ctx: PlanContext) -> services.Speaker:
+    return services.speaker_for(ctx, session.get(f"speaker:{ctx.plan.id}"))
 
 
 def item_form(ctx: PlanContext, kind: str, *, formdata=None, obj=None, goals=None, csrf: bool = True) -> ItemForm:
@@ -60,17 +56,14 @@ def item_form(ctx: PlanContext, kind: str, *, formdata=None, obj=None, goals=Non
 @login_required
 def show(plan_id: str) -> Response:
     """Show the whole plan, as far as the age rules let this person see it (`?live=0`: without live updates)."""
-    drawn = view.drawn_mark()  # before reading: the page shows at least everything logged until now
+    drawn = queries.drawn_mark()  # before reading: the page shows at least everything logged until now
     ctx = _ctx(plan_id)
-    plan_view = view.build(db.session, ctx=ctx)
+    plan_view = queries.build(db.session, ctx=ctx)
     goals = [goal.item for goal in plan_view.sections["goal"]]
-    followed = notifications.followed_goal_ids(db.session, person_id=ctx.actor.person_id, goals=goals)
     page = render("plans/show.html", pv=plan_view, speaker=_speaker(ctx), forms=_new_forms(ctx, plan_view),
-                  speaker_form=_speaker_form(ctx), followed=followed,
-                  helps=assignments.latest_per_goal(ctx.assignments),
-                  choosers={goal.id for goal in goals if assignments.may_choose(ctx, goal)},
+                  speaker_form=_speaker_form(ctx), **signals.page_parts(ctx, session=db.session, goals=goals),
                   live=request.args.get("live") != "0",  # performance audits need a page that goes quiet
-                  last_event=view.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids),
+                  last_event=queries.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids),
                   drawn=drawn, said_by=session.pop(f"speaker_said:{plan_id}", None))
     db.session.commit()  # after rendering: the header's unread count shares the transaction (one checkout)
     return allow_offline_copy(page)
@@ -131,13 +124,13 @@ def create(plan_id: str, kind: str) -> Response:
     form = item_form(ctx, kind, formdata=request.form)
     if form.validate():
         try:
-            item = items.create_item(db.session, ctx=ctx, speaker=_speaker(ctx), kind=kind, fields=form.values(),
-                                     client_id=request.form.get("client_id"))
+            item = services.create_item(db.session, ctx=ctx, speaker=_speaker(ctx), kind=kind, fields=form.values(),
+                                        client_id=request.form.get("client_id"))
             db.session.commit()
             said_by = _spoken(ctx)
-            return respond(url_for("plans.show", plan_id=plan_id) + f"#item-{item.id}",
-                           lambda: _item_answer(ctx, view.view_of(ctx, item), said_by,
-                                                goal_added=kind == ItemKind.GOAL))
+            return _agreement_told(ctx, respond(url_for("plans.show", plan_id=plan_id) + f"#item-{item.id}",
+                                                lambda: _item_answer(ctx, queries.view_of(ctx, item), said_by,
+                                                                     goal_added=kind == ItemKind.GOAL)))
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply_errors(failed.reasons)
@@ -150,7 +143,7 @@ def create(plan_id: str, kind: str) -> Response:
 def item(plan_id: str, item_id: str) -> Response:
     """One item as this person sees it (live updates fetch it after a change); 404 when gone or not theirs."""
     ctx = _ctx(plan_id)
-    iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
+    iv = queries.item_view(db.session, ctx=ctx, item_id=item_id)
     db.session.commit()
     if iv is None:
         abort(404)
@@ -162,7 +155,7 @@ def item(plan_id: str, item_id: str) -> Response:
 def edit(plan_id: str, item_id: str) -> Response:
     """Change an item; when someone else saved in between, show both texts and let the person choose."""
     ctx = _ctx(plan_id)
-    iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
+    iv = queries.item_view(db.session, ctx=ctx, item_id=item_id)
     if iv is None:
         abort(404)
     if not iv.can_edit:
@@ -182,11 +175,11 @@ def _save(ctx: PlanContext, iv) -> Response:
         try:
             version = int(form.version.data or 0)
             if request.form.get("delete"):
-                items.delete_item(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=iv.item.id,
-                                  expected_version=version)
+                services.delete_item(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=iv.item.id,
+                                     expected_version=version)
             else:
-                items.update_item(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=iv.item.id,
-                                  expected_version=version, fields=form.values())
+                services.update_item(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=iv.item.id,
+                                     expected_version=version, fields=form.values())
             db.session.commit()
             return _saved(ctx, iv.item.id, _spoken(ctx))
         except StaleEdit as stale:
@@ -200,13 +193,19 @@ def _save(ctx: PlanContext, iv) -> Response:
                   names=ctx.names, status=422)
 
 
-def _saved(ctx: PlanContext, item_id: str, said_by: str | None = None) -> Response:
-    return respond(url_for("plans.show", plan_id=ctx.plan.id) + f"#item-{item_id}",
-                   lambda: _saved_item(ctx, item_id, said_by))
+def _saved(ctx: PlanContext, item_id: str, said_by: str | None = None, *, reopens: bool = True) -> Response:
+    response = respond(url_for("plans.show", plan_id=ctx.plan.id) + f"#item-{item_id}",
+                       lambda: _saved_item(ctx, item_id, said_by))
+    return _agreement_told(ctx, response) if reopens else response  # ticking a task off is progress, not content
+
+
+def _agreement_told(ctx: PlanContext, response: Response) -> Response:
+    """A change of the plan's content can ask for agreement again: the page's agreement parts fetch themselves."""
+    return response if ctx.plan.status == PlanStatus.DRAFT else tell(response, "agreement-changed")
 
 
 def _saved_item(ctx: PlanContext, item_id: str, said_by: str | None) -> Response:
-    iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
+    iv = queries.item_view(db.session, ctx=ctx, item_id=item_id)
     db.session.commit()
     if iv is None:
         return Response("", status=200)  # deleted: the element is swapped for nothing
@@ -218,9 +217,9 @@ def _saved_item(ctx: PlanContext, item_id: str, said_by: str | None) -> Response
 def toggle_done(plan_id: str, item_id: str) -> Response:
     """Tick an action off, or on again."""
     ctx = _ctx(plan_id)
-    items.set_done(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=item_id, done=request.form.get("done") == "1")
+    services.set_done(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=item_id, done=request.form.get("done") == "1")
     db.session.commit()
-    return _saved(ctx, item_id, _spoken(ctx))
+    return _saved(ctx, item_id, _spoken(ctx), reopens=False)
 
 
 @bp.post("/<plan_id>/onderdelen/<item_id>/zichtbaarheid")
@@ -230,13 +229,13 @@ def visibility(plan_id: str, item_id: str) -> Response:
     ctx = _ctx(plan_id)
     form = VisibilityForm()
     try:
-        items.set_visibility(db.session, ctx=ctx, item_id=item_id, change=form.change.data or "",
-                             reason=form.reason.data or "")
+        services.set_visibility(db.session, ctx=ctx, item_id=item_id, change=form.change.data or "",
+                                reason=form.reason.data or "")
         db.session.commit()
     except ValidationFailed as failed:
         db.session.rollback()
         form.apply_errors(failed.reasons)
-        return render("plans/visibility.html", ctx=ctx, iv=view.item_view(db.session, ctx=ctx, item_id=item_id),
+        return render("plans/visibility.html", ctx=ctx, iv=queries.item_view(db.session, ctx=ctx, item_id=item_id),
                       form=form, status=422)
     return _saved(ctx, item_id)
 
@@ -246,7 +245,7 @@ def visibility(plan_id: str, item_id: str) -> Response:
 def visibility_form(plan_id: str, item_id: str) -> Response:
     """Ask the professional for the reason to withhold an item from the parents."""
     ctx = _ctx(plan_id)
-    iv = view.item_view(db.session, ctx=ctx, item_id=item_id)
+    iv = queries.item_view(db.session, ctx=ctx, item_id=item_id)
     db.session.commit()
     if iv is None or not iv.can_withhold:
         abort(404)
@@ -258,13 +257,13 @@ def visibility_form(plan_id: str, item_id: str) -> Response:
 def history(plan_id: str, item_id: str) -> Response:
     """Every version of an item: who, when, what changed; old versions can be brought back."""
     ctx = _ctx(plan_id)
-    found = view.history(db.session, ctx=ctx, item_id=item_id)
+    found = queries.history(db.session, ctx=ctx, item_id=item_id)
     db.session.commit()
     if found is None:
         abort(404)
     item_, versions = found
     return render("plans/history.html", ctx=ctx, item=item_, versions=versions, names=ctx.names,
-                  can_edit=view.view_of(ctx, item_).can_edit)
+                  can_edit=queries.view_of(ctx, item_).can_edit)
 
 
 @bp.post("/<plan_id>/onderdelen/<item_id>/terugzetten/<int:version>")
@@ -272,7 +271,7 @@ def history(plan_id: str, item_id: str) -> Response:
 def restore(plan_id: str, item_id: str, version: int) -> Response:
     """Bring back an old version (a new version of its own)."""
     ctx = _ctx(plan_id)
-    items.restore_version(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=item_id, version=version)
+    services.restore_version(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=item_id, version=version)
     db.session.commit()
     _spoken(ctx)
     return see_other(url_for("plans.show", plan_id=plan_id) + f"#item-{item_id}")
@@ -304,10 +303,21 @@ def decide(plan_id: str) -> Response:
     except ValidationFailed as failed:
         db.session.rollback()
         form.apply_errors(failed.reasons)
-        plan_view = view.build(db.session, ctx=ctx, record_visit=False)
+        plan_view = queries.build(db.session, ctx=ctx, record_visit=False)
         return render("plans/show.html", pv=plan_view, speaker=_speaker(ctx), forms=_new_forms(ctx, plan_view),
                       speaker_form=_speaker_form(ctx), agreement_form=form, status=422)
     return see_other(url_for("plans.show", plan_id=plan_id) + anchor)
+
+
+@bp.get("/<plan_id>/akkoord")
+@login_required
+def agreement_parts(plan_id: str) -> Response:
+    """What agreement shows on the plan page, each part out of band: the plan's status, each agreement block and what
+    still waits (the page fetches it when its live stream or one of its saves says agreement changed)."""
+    ctx = _ctx(plan_id)
+    plan_view = queries.agreement_view(db.session, ctx=ctx)
+    db.session.commit()
+    return render("plans/_agreement_parts.html", pv=plan_view, speaker=_speaker(ctx))
 
 
 def render_item(ctx: PlanContext, iv) -> str:
@@ -327,8 +337,8 @@ def stream(plan_id: str) -> Response:
     """
     ctx = _ctx(plan_id)
     after = request.headers.get("Last-Event-ID") or request.args.get("after")
-    missed = view.missed_events(db.session, ctx=ctx, after=after, drawn=view.drawn_at(request.args.get("drawn")))
-    reader = view.reader(db.session, ctx=ctx)
+    missed = queries.missed_events(db.session, ctx=ctx, after=after, drawn=queries.drawn_at(request.args.get("drawn")))
+    reader = queries.reader(db.session, ctx=ctx)
     db.session.commit()
     db.session.close()  # no database connection is held while the stream stays open
     redis_url, person_id = current_app.config.get("REDIS_URL"), ctx.actor.person_id
@@ -351,7 +361,7 @@ def stream(plan_id: str) -> Response:
                     if live.touch_presence(plan_id, person_id, redis_url=redis_url, stream=stream_id):
                         live.publish(plan_id, {"type": "presence"}, redis_url=redis_url)  # back after a reload
                     yield ": ping\n\n"
-                elif (message := view.for_reader(reader, json.loads(body))) is not None:
+                elif (message := queries.for_reader(reader, json.loads(body))) is not None:
                     yield live.sse(message)
         except live.LiveUnavailable:
             yield from _paused()
@@ -377,17 +387,3 @@ def presence(plan_id: str) -> Response:
     here = live.present(plan_id, redis_url=current_app.config.get("REDIS_URL")) - {ctx.actor.person_id}
     names = [p.given_name for pid, p in ctx.people.items() if pid in here]
     return render("plans/_presence.html", names=sorted(names))
-
-
-overview_bp = Blueprint("overview", __name__)
-
-
-@overview_bp.get("/overzicht")
-@login_required
-def overview() -> Response:
-    """The professional's families at a glance: next evaluation, goals waiting, overdue tasks, last change."""
-    if not is_professional(db.session, g.person):
-        return see_other(url_for("web.index"))
-    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "evaluation"
-    rows = caseload(db.session, person=g.person, sort=sort)
-    return render("plans/overview.html", block="caseload", rows=rows, sort=sort)

@@ -26,8 +26,7 @@ from app.identity.policy import (
     can_withhold_from_parents,
 )
 from app.identity.services import clean_name
-from app.notifications import services as notifications
-from app.plans import agreement, live
+from app.plans import agreement, live, signals
 from app.plans.context import PlanContext
 from app.plans.models import CONTENT_FIELDS, ItemKind, ItemVersion, LifeDomain, PlanItem
 
@@ -280,8 +279,8 @@ def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: S
                                                  "version": item.version, "event_id": history.id,
                                                  "by": speaker.typed_by.person_id,
                                                  "to": ctx.audience(ctx.policy_item(item))})
-    notifications.item_changed(session, ctx=ctx, item=item, author_id=speaker.author.person_id,
-                               typed_by_id=speaker.typed_by.person_id, change=change)
+    signals.item_changed.send(ctx, session=session, item=item, author_id=speaker.author.person_id,
+                              typed_by_id=speaker.typed_by.person_id, change=change)
 
 
 def _next_position(ctx: PlanContext, kind: str) -> int:

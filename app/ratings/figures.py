@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.catalog.models import Assignment, Offer
+from app.catalog.vocab import DROPOUT_REASONS
 from app.ratings.models import OfferRatingFigure, Rating, RatingReply
 from app.ratings.vocab import ASPECTS, MIN_TRAJECTORIES, RECENT_TEXTS
 from app.results.models import FamilyVerdict, OutcomeAnswer
-from app.results.vocab import DROPOUT_REASONS, INDEPENDENCE
+from app.results.vocab import INDEPENDENCE
 
 SUMMED = ("trajectories", "ratings", "overall_sum", *(f"d{n}" for n in range(1, 11)),
           *(f"{a}_{part}" for a in ASPECTS for part in ("sum", "n")), "smiley_happy", "smiley_so_so", "smiley_sad")

@@ -5,8 +5,8 @@ from sqlmodel import Session
 from app.catalog.models import Assignment, Offer, Provider
 from app.core.clock import utcnow
 from app.identity.models import Family, Municipality
+from app.outbox import services as outbox
 from app.results.models import FamilyVerdict, ResultVerdict
-from app.sync import outbox
 
 
 def _base(session: Session, assignment: Assignment) -> tuple[dict, Municipality]:

@@ -4,9 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from app.identity.forms import at_most
 from app.results.vocab import CHILD_VERDICTS, INDEPENDENCE, STOP_REASONS, VERDICTS
-from app.web.forms import BaseForm, DateInput
+from app.web.forms import BaseForm, DateInput, at_most
 
 
 class JudgeForm(BaseForm):

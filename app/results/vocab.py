@@ -1,7 +1,7 @@
 """The codes of result judgement and care endings, with their words (source strings in English).
 
 JZ588 (iJw 3.2, reden beëindiging) and the CBS outcome items (Beleidsinformatie Jeugd §4) are in DOMAIN.md §1.4
-and §2; `DROPOUT_REASONS` is the one place that decides which endings count as uitval (docs/decisions.md).
+and §2; which endings count as uitval is decided in app/catalog/vocab.py (`DROPOUT_REASONS`, docs/decisions.md).
 """
 
 from flask_babel import lazy_gettext as _l
@@ -39,10 +39,6 @@ STOP_REASONS = {
     "20": _l("The help is paused for a while."),
     "02": _l("The young person died."),
 }
-# Uitval (CBS outcome item 1): the help ended early and one-sidedly, by the client (JZ588 32) or by the provider
-# (33). Ended early by agreement (34) or by outside events (35, 02) is not drop-out: nobody left the help.
-DROPOUT_REASONS = frozenset({"32", "33"})
-
 # CBS 3.1: can you go on without help (4 options, codes 01-04 as delivered to CBS).
 INDEPENDENCE = {
     "01": _l("No: the same help or more is still needed"),
@@ -51,10 +47,6 @@ INDEPENDENCE = {
     "04": _l("Yes: no more help is needed"),
 }
 
-
-def is_dropout(stop_reason: str) -> bool:
-    """Whether a JZ588 stop reason counts as uitval."""
-    return stop_reason in DROPOUT_REASONS
 
 RESULT_STATES = {  # where judging at the end stands, as the plan page shows it (Assignment.result_state)
     "open": _l("Being judged"),

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import requests
 from flask import Flask, Response, jsonify, request
 
+from app.outbox.schemas import SCHEMAS, validator
 from app.simulator.tokens import Signer, Verifier
-from app.sync.schemas import SCHEMAS, validator
 
 FAULTS = ("down", "500", "slow", "timeout", "duplicates")
 log = logging.getLogger("onsplan.simulator")

@@ -10,9 +10,9 @@ from app.audit.services import AuditActor, record
 from app.complaints.models import Complaint
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Family, Municipality, Person
+from app.outbox.models import OutboxEvent
 from app.plans.models import Plan
 from app.ratings.moderation import municipality_of_staff
-from app.sync.models import OutboxEvent
 
 STATUSES = ("dead", "pending", "delivered")
 PAGE_SIZE = 50

@@ -26,7 +26,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from app.core.clock import utcnow
-from app.sync.models import OutboxEvent, SyncWorkerLock
+from app.outbox.models import OutboxEvent, SyncWorkerLock
 
 LOCK_NAME = "outbox"
 RETRYABLE_4XX = {408, 425, 429}

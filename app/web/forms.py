@@ -3,9 +3,11 @@
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField
+from wtforms.validators import Length
 
 
 class BaseForm(FlaskForm):
@@ -19,6 +21,11 @@ class BaseForm(FlaskForm):
                 field.errors = [*field.errors, message]
             else:
                 self.form_errors.append(message)
+
+
+def at_most(length: int) -> Length:
+    """A length limit whose message is in the person's language."""
+    return Length(max=length, message=_l("Use at most %(max)d characters."))
 
 
 class DateInput(DateField):

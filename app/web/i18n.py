@@ -1,6 +1,10 @@
 """Languages: which one a request is in, and the switcher that stores a choice."""
 
+from urllib.parse import parse_qs, urlsplit
+
 from flask import current_app, g, request, session
+
+from app.extensions import htmx
 
 AUTONYMS = {"nl": "Nederlands", "fy": "Frysk", "en": "English"}
 
@@ -14,14 +18,15 @@ def valid_language(code: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """Pick the language: ?lang=, the page's (htmx), the person's stored choice, the session, Accept-Language."""
+    """Pick the language: ?lang=, the ?lang= of the page an htmx request comes from (HX-Current-URL), the person's
+    stored choice, the session, Accept-Language."""
     chosen = valid_language(request.args.get("lang"))
     if chosen:
         return chosen
-    if request.headers.get("HX-Request"):
-        page = valid_language(request.headers.get("X-Page-Lang"))
+    if htmx and htmx.current_url:  # a fragment speaks the language of the page it lands in
+        page = valid_language(parse_qs(urlsplit(htmx.current_url).query).get("lang", [None])[0])
         if page:
-            return page  # a fragment speaks the language of the page it lands in
+            return page
     person = getattr(g, "person", None)
     if person is not None and valid_language(person.language):
         return person.language

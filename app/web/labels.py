@@ -3,6 +3,8 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.web.forms import field_input
+
 ROLES = {
     "youth": _l("young person"),
     "parent": _l("parent"),
@@ -100,19 +102,6 @@ def invitation_role_label(invitation) -> str:
     return f"{label} · {_('with parental authority')}" if invitation.has_custody else label
 
 
-from app.plans import diff as _diff  # noqa: E402
-from app.plans import labels as _plan_labels  # noqa: E402
-from app.plans.help_words import mentions_danger  # noqa: E402
-from app.plans.kit import plan_kit  # noqa: E402
-from app.web.forms import field_input  # noqa: E402
-
 TEMPLATE_GLOBALS = {"role_label": role_label, "event_label": event_label, "decision_label": decision_label,
                     "provider_label": provider_label, "invitation_role_label": invitation_role_label,
-                    "family_title": family_title, "family_surname": family_surname,
-                    "section_label": _plan_labels.section_label, "section_intro": _plan_labels.section_intro,
-                    "add_label": _plan_labels.add_label, "change_label": _plan_labels.change_label,
-                    "field_label": _plan_labels.field_label, "domain_label": _plan_labels.domain_label,
-                    "diff_fields": _diff.diff_fields, "word_diff": _diff.word_diff,
-                    "mentions_danger": mentions_danger, "plan_kit": plan_kit,
-                    "plan_standing": _plan_labels.plan_standing,
-                    "field_input": field_input}
+                    "family_title": family_title, "family_surname": family_surname, "field_input": field_input}

@@ -13,7 +13,9 @@ BACKGROUND_COLOUR = "#f7f5f0"
 SHELL_ASSETS = (
     "css/app.css",
     "js/app.js",
+    "js/offline.js",
     "vendor/htmx-2.0.11.min.js",
+    "vendor/htmx-ext-sse-2.2.4.min.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
     "icons/icon-maskable-512.png",

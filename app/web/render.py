@@ -98,6 +98,14 @@ def htmx_target_alerts(response: Response) -> Response:
     return response
 
 
+def tell(response: Response, *events: str) -> Response:
+    """For htmx: say what else on the page this answer changed (HX-Trigger), so each part that shows it (listening
+    with `hx-trigger="<event> from:body"`) fetches itself."""
+    if htmx:
+        response.headers["HX-Trigger"] = ", ".join(events)
+    return response
+
+
 def retarget(response: Response, selector: str, swap: str = "outerHTML") -> Response:
     """For htmx: put this (error) answer somewhere else than the request's target."""
     if htmx:

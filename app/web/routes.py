@@ -1,45 +1,20 @@
-"""Pages every visitor can reach: home, help, language, offline, health and the PWA files."""
+"""Pages every visitor can reach: help, offline, health and the PWA files."""
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, request, send_from_directory, session
+from flask import Blueprint, Response, abort, current_app, jsonify, send_from_directory
 from flask_babel import get_locale
 
+from app.core.health import redis_answers
 from app.extensions import db
-from app.identity import services as identity
-from app.identity.consent import needs_sixteen_review
-from app.plans.live import redis_answers
 from app.web import conventions, pwa
-from app.web.i18n import valid_language
-from app.web.render import render, see_other
-from app.web.security import safe_next
+from app.web.render import render
 
 bp = Blueprint("web", __name__)
-
-
-@bp.get("/")
-def index() -> Response:
-    """Show the home page: who you are and your family, or how to start."""
-    if g.person is None:
-        return render("web/welcome.html")
-    overview = identity.home_overview(db.session, person=g.person)
-    review = needs_sixteen_review(db.session, person=g.person)
-    return render("web/home.html", overview=overview, sixteen_review=review)
 
 
 @bp.get("/hulp")
 def help_lines() -> Response:
     """List the help lines (112, Veilig Thuis, Kindertelefoon, 113) with what each is for."""
     return render("web/help.html")
-
-
-@bp.post("/taal")
-def set_language() -> Response:
-    """Store the chosen language for this visitor (and the signed-in person) and go back."""
-    language = valid_language(request.form.get("lang")) or current_app.config["BABEL_DEFAULT_LOCALE"]
-    session["lang"] = language
-    if g.person is not None:
-        identity.set_language(db.session, person=g.person, language=language)
-        db.session.commit()
-    return see_other(safe_next(request.form.get("next")))
 
 
 @bp.get("/offline")

@@ -77,7 +77,7 @@ def safe_next(target: str | None) -> str:
             decoded = unquote(decoded)
         if all(_a_plain_path(text) for text in (target, decoded)):
             return target
-    return url_for("web.index")
+    return url_for("home.index")
 
 
 def _a_plain_path(text: str) -> bool:

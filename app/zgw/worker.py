@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from app.core.clock import utcnow
-from app.sync.models import OutboxEvent
+from app.outbox.models import OutboxEvent
 from app.sync.worker import backoff_seconds
 from app.zgw import mapping
 from app.zgw.client import ZrcClient, ZrcError

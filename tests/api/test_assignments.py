@@ -11,9 +11,9 @@ from app.catalog.models import Assignment
 from app.core.clock import today
 from app.extensions import db
 from app.identity.models import Family, Municipality
+from app.outbox.models import OutboxEvent
 from app.plans.models import Plan
 from app.results.models import FamilyVerdict, ResultVerdict
-from app.sync.models import OutboxEvent
 from tests.api.conftest import new_id, requested, sign
 from tests.plans.conftest import PlanWorld
 

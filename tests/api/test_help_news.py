@@ -14,7 +14,7 @@ from app.extensions import db
 from app.identity.models import Person
 from app.notifications import inbox
 from app.notifications.models import Notification
-from app.plans import live, view
+from app.plans import live, queries
 from app.plans.models import ItemVersion
 from tests.api.conftest import new_id, requested
 from tests.catalog.conftest import fitting_offer
@@ -40,9 +40,9 @@ def live_readers(app, world: PlanWorld, messages) -> set[str]:
     helps = [body for body in bodies if body.get("type") == "help"]
     assert helps, bodies
     with app.test_request_context():
-        readers = {key: view.reader(db.session, ctx=world.ctx(key)) for key in PERSONAS}
+        readers = {key: queries.reader(db.session, ctx=world.ctx(key)) for key in PERSONAS}
     return {key for key, reader in readers.items()
-            if any(view.for_reader(reader, dict(message)) is not None for message in helps)}
+            if any(queries.for_reader(reader, dict(message)) is not None for message in helps)}
 
 
 def lisas_withheld_goal_requested(app, world: PlanWorld) -> tuple[str, str]:
@@ -108,7 +108,7 @@ def test_help_on_a_goal_hidden_from_the_parents_reaches_only_who_may_see_it(api)
     messages.close()
     with api.app.test_request_context():  # a page that was away (a reconnect) catches up on the same terms
         caught_up = {key for key in PERSONAS if {"type": "help", "goal": goal_id, "event_id": None} in
-                     view.missed_events(db.session, ctx=world.ctx(key), after=str(after))}
+                     queries.missed_events(db.session, ctx=world.ctx(key), after=str(after))}
     assert caught_up == {"lisa", "mark"}
 
 

@@ -5,7 +5,7 @@ import re
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from app.sync.schemas import SCHEMAS as EVENT_SCHEMAS
+from app.outbox.schemas import SCHEMAS as EVENT_SCHEMAS
 
 
 def test_the_document_is_valid_openapi_3_1(app):

@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import force_locale, format_date
 
-from app.audit import pages, services
+from app.audit import services
 from app.audit.services import AuditActor, record
 from app.core.clock import AMSTERDAM, today
 from app.extensions import db
+from app.families import queries
 from tests.conftest import demo_id, family_id, sign_in
 
 
@@ -26,12 +27,12 @@ def log_on(app, day: date, hour: int, *, who: str, role: str, event: str = "plan
 
 def test_a_period_is_split_into_pages_of_seven_days_newest_first():
     first, last = date(2026, 11, 1), date(2026, 11, 30)
-    assert pages.window(first, last, None) == pages.Window(date(2026, 11, 24), last, 1, 5)
-    assert pages.window(first, last, 2) == pages.Window(date(2026, 11, 17), date(2026, 11, 23), 2, 5)
-    assert pages.window(first, last, 5) == pages.Window(first, date(2026, 11, 2), 5, 5)
-    assert pages.window(first, last, 99).page == 5  # beyond the last page: the last page
-    assert pages.window(first, last, -3).page == 1
-    assert pages.window(last, last, None) == pages.Window(last, last, 1, 1)
+    assert queries.window(first, last, None) == queries.Window(date(2026, 11, 24), last, 1, 5)
+    assert queries.window(first, last, 2) == queries.Window(date(2026, 11, 17), date(2026, 11, 23), 2, 5)
+    assert queries.window(first, last, 5) == queries.Window(first, date(2026, 11, 2), 5, 5)
+    assert queries.window(first, last, 99).page == 5  # beyond the last page: the last page
+    assert queries.window(first, last, -3).page == 1
+    assert queries.window(last, last, None) == queries.Window(last, last, 1, 1)
 
 
 def test_entries_are_grouped_by_day_then_person_with_repeats_counted(app, monkeypatch):
@@ -49,7 +50,7 @@ def test_entries_are_grouped_by_day_then_person_with_repeats_counted(app, monkey
         access = family_access(db.session, person=db.session.get(Person, demo_id(app, "sanne")),
                                family_id=family_id(app))
         start = datetime.combine(earlier, time.min, tzinfo=AMSTERDAM)
-        days = pages.group(services.family_log(db.session, access=access, start=start,
+        days = queries.group(queries.family_log(db.session, access=access, start=start,
                                                end=datetime.combine(today(), time.min, tzinfo=AMSTERDAM)))
     assert [d.day for d in days] == [yesterday, earlier]
     assert [(p.name, p.role) for p in days[0].people] == [("Mark Visser", "professional"),

@@ -14,8 +14,8 @@ from app.extensions import db
 from app.identity.hooks import assignment_organisations, plan_assignments, provider_family_ids
 from app.identity.models import Family, Person
 from app.identity.policy import can_view
+from app.outbox.models import OutboxEvent
 from app.plans.context import plan_context
-from app.sync.models import OutboxEvent
 from tests.catalog.conftest import fitting_offer
 from tests.conftest import csrf_token, demo_id, family_id, sign_in
 from tests.plans.conftest import PlanWorld

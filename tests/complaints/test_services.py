@@ -13,8 +13,8 @@ from app.core.clock import today
 from app.core.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.identity.models import Organisation, Person, StaffMembership
-from app.sync.models import OutboxEvent
-from app.sync.schemas import validator
+from app.outbox.models import OutboxEvent
+from app.outbox.schemas import validator
 
 HOSTILE = "<script>alert('x')</script>'; DROP TABLE complaint;-- Ik bin net tefreden oer ôfspraken â û ê 🙁"
 

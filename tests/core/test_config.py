@@ -70,7 +70,7 @@ def test_behind_a_proxy_the_forwarded_scheme_and_host_are_used(monkeypatch):
     def external():
         from flask import url_for
 
-        return url_for("web.index", _external=True)
+        return url_for("home.index", _external=True)
 
     response = app.test_client().get("/test-external", headers={"X-Forwarded-Proto": "https",
                                                                  "X-Forwarded-Host": "onsplan.example.nl"})

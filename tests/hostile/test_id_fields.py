@@ -29,7 +29,7 @@ from app.core.ids import new_id
 from app.extensions import db
 from app.identity.models import Membership, Person
 from app.identity.policy import can_view
-from app.plans import items
+from app.plans import services
 from app.plans.context import plan_context
 from app.plans.models import PlanItem
 from tests.api.conftest import api_config, sign
@@ -204,11 +204,11 @@ def _more(app, ids, values) -> dict:
                          Membership(family_id=values["other"], person_id=olga.id, role="parent", has_custody=True)])
         session.flush()
         ctx = plan_context(session, person=session.get(Person, ids["anna"]), plan_id=values["other_plan"])
-        me = items.speaker_for(ctx, None)
-        goal = items.create_item(session, ctx=ctx, speaker=me, kind="goal",
-                                 fields={"text": "Olle giet wer nei skoalle", "domain": "school", "youth_id": olle.id})
-        worry = items.create_item(session, ctx=ctx, speaker=me, kind="worry",
-                                  fields={"text": "Olle sliept min", "youth_id": olle.id})
+        me = services.speaker_for(ctx, None)
+        goal = services.create_item(session, ctx=ctx, speaker=me, kind="goal", fields={
+            "text": "Olle giet wer nei skoalle", "domain": "school", "youth_id": olle.id})
+        worry = services.create_item(session, ctx=ctx, speaker=me, kind="worry",
+                                     fields={"text": "Olle sliept min", "youth_id": olle.id})
         theirs = complaints.file_complaint(session, person=olga, about=["app"], text="De app docht it net",
                                            client_id="other-family-complaint")
         sanne = session.get(Person, ids["sanne"])

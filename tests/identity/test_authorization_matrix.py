@@ -12,9 +12,9 @@ from sqlmodel import select
 
 from app.catalog.models import Offer, ProviderContract
 from app.extensions import db
-from app.identity.invitations import create_invitation
 from app.identity.models import Family, Membership, Person, StaffMembership
 from app.identity.policy import Actor, Role
+from app.invitations.services import create_invitation
 from app.notifications.models import Notification
 from app.plans.models import Plan, PlanItem
 from tests.conftest import CSRF_FIELD, demo_id, family_id, sign_in_person
@@ -64,6 +64,8 @@ GET = {
     "/plan/{plan}":                  [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{plan}/aanwezig":         [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{plan}/live":             [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
+    # the agreement parts the live page fetches: only what the reader may see (their own blocks)
+    "/plan/{plan}/akkoord":          [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{other_plan}":            [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
     "/plan/{plan}/afdrukken":        [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{plan}/plan.pdf":         [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
@@ -81,6 +83,7 @@ GET = {
     "/gezinnen/{other}/wie-heeft-gekeken": [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
     "/meldingen": SIGNED_IN,
     "/meldingen/instellingen": SIGNED_IN,
+    "/meldingen/teller": SIGNED_IN,
     # Sanne's notification that her agreement is asked: opening it leads her to the plan; for others it does not exist
     "/meldingen/{note}":             [303, 404, 404, 404, 303, 404, 404, 404, 404, 404, 404],
     # the catalog is public: a family may look before it has an account
@@ -90,6 +93,8 @@ GET = {
     "/catalogus/vergelijken":        ALL_200,
     # confirming the help chosen for Tom's school goal: only his professional (nothing is waiting yet: back to the plan)
     "/catalogus/doel/{goal}/bevestigen": [303, 404, 403, 404, 403, 404, 404, 303, 404, 404, 404],
+    # the help block of that goal, as the live plan page fetches it: who may see the goal
+    "/catalogus/doel/{goal}/hulp":   [303, 404, 200, 404, 200, 404, 404, 200, 404, 404, 404],
     # ratings: Tom's ended help at Kompas is rated by those who may see his goal (Tom and his parents with custody)
     # the result of Tom's goal about switching homes (help by Karin's organisation, ended): who may see the goal
     "/doel/{ended_goal}/resultaat":  [303, 404, 200, 404, 200, 404, 404, 200, 404, 200, 404],
@@ -259,7 +264,7 @@ def build_world(tmp_path_factory) -> tuple:
         values.update(_tom_complaint(session, session.get(Person, ids["tom"]), kompas.id), karin=ids["karin"])
         values.update(reference=session.exec(select(Assignment.reference).where(
             Assignment.id == values["tom_help"])).one(), rest="nothing-here")
-        from app.sync.models import OutboxEvent
+        from app.outbox.models import OutboxEvent
 
         values["event"] = session.exec(select(OutboxEvent.id).order_by(OutboxEvent.id)).first()
     return app, ids, values

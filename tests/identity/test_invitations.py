@@ -16,10 +16,10 @@ from sqlmodel import select
 from app.core.clock import today, utcnow, years_ago
 from app.core.errors import NotAllowed, ValidationFailed
 from app.extensions import db
-from app.identity import invitations
-from app.identity.invitations import CODE_ALPHABET
 from app.identity.models import Family, Invitation, Membership, Person
 from app.identity.policy import Actor, Role
+from app.invitations import services as invitations
+from app.invitations.services import CODE_ALPHABET
 from tests import factories
 from tests.conftest import csrf_token, sign_in_person
 
@@ -286,7 +286,7 @@ def test_withdrawing_an_invitation_asks_first_without_and_with_htmx(opened):
     assert "De uitnodiging voor Pieter Bos intrekken?" in html
     assert f'action="{url}"' in html
     assert "Nee, laten staan" in html
-    fragment = client.get(url, headers={"HX-Request": "true", "X-Page-Lang": "en"}).get_data(as_text=True)
+    fragment = client.get(url, headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost/gezinnen/{fam}?lang=en"}).get_data(as_text=True)
     assert "<html" not in fragment
     assert fragment.lstrip().startswith('<div id="revoke_confirm"')
     assert "Withdraw the invitation for Pieter Bos?" in fragment

@@ -14,10 +14,10 @@ from sqlmodel import select
 from app import create_app
 from app.config import ConfigError, load_config, oidc_providers
 from app.extensions import db
-from app.identity import oidc
-from app.identity.invitations import create_invitation
 from app.identity.models import Invitation, LoginIdentity
 from app.identity.policy import Actor, Role
+from app.invitations.services import create_invitation
+from app.login import oidc
 from tests.conftest import CSRF_FIELD, demo_id, family_id
 from tests.support.oidc import (
     CITIZENS_CLIENT,

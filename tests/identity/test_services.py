@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from app.core.errors import ValidationFailed
 from app.extensions import db
+from app.home.queries import home_overview
 from app.identity import services
 from app.identity.models import Membership, Person
 from tests import factories
@@ -16,7 +17,7 @@ def test_home_overview_lists_families_and_organisations(bare_app):
         professional = factories.professional(session, team=team)
         mine, _plan = factories.open_family(session, by=professional, name="Gezin Bouma")
         factories.family(session, youth_ages=[10])  # another professional's family
-        overview = services.home_overview(session, person=professional)
+        overview = home_overview(session, person=professional)
         assert [m.family.id for m in overview.memberships] == [mine.id]
         assert [m.family.name for m in overview.memberships] == ["Gezin Bouma"]
         assert [m.role for m in overview.memberships] == ["professional"]

@@ -12,9 +12,9 @@ from app.core.ids import new_id
 from app.demo.services import demo_people
 from app.extensions import db
 from app.identity.models import Family, Municipality, Organisation, StaffMembership
+from app.outbox.models import OutboxEvent
 from app.plans.models import Plan, PlanItem
 from app.results.models import FamilyVerdict, OutcomeAnswer
-from app.sync.models import OutboxEvent
 from tests.catalog.conftest import small_app  # noqa: F401, F811  (the app with five offers, SQLite and PostgreSQL)
 from tests.identity.conftest import bare_app  # noqa: F401  (an empty app, for the rules about who may look)
 

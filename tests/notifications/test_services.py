@@ -15,7 +15,8 @@ from app.core.errors import NotFound
 from app.extensions import db
 from app.notifications import inbox, mails, services
 from app.notifications.models import Channel, GoalFollow, MailMode, Notification, Topic
-from app.plans import agreement, items
+from app.plans import agreement
+from app.plans import services as plans
 from app.plans.models import PlanStatus
 from tests import factories
 from tests.plans.conftest import PlanWorld
@@ -40,7 +41,7 @@ def edit_goal(world: PlanWorld, key: str, goal, **changes) -> None:
     ctx = world.ctx(key)
     fields = {"text": goal.text, "result": goal.result, "domain": goal.domain, "youth_id": goal.youth_id,
               "due_date": goal.due_date, "helpers": goal.helpers, **changes}
-    items.update_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=goal.id,
+    plans.update_item(db.session, ctx=ctx, speaker=plans.speaker_for(ctx, None), item_id=goal.id,
                       expected_version=goal.version, fields=fields)
     db.session.commit()
 
@@ -122,7 +123,7 @@ def change_goal(person, plan, goal_id: str, **changes) -> None:
     goal = db.session.get(PlanItem, goal_id)
     fields = {"text": goal.text, "result": goal.result, "domain": goal.domain, "youth_id": goal.youth_id,
               "due_date": goal.due_date, "helpers": goal.helpers, **changes}
-    items.update_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=goal.id,
+    plans.update_item(db.session, ctx=ctx, speaker=plans.speaker_for(ctx, None), item_id=goal.id,
                       expected_version=goal.version, fields=fields)
     db.session.commit()
 
@@ -163,7 +164,7 @@ def test_an_old_notification_disappears_when_the_item_is_withheld_later(any_plan
                                                                   Notification.person_id == sanne.id)).one()
         before = inbox.unread_count(db.session, person=sanne)
         assert about_school.id in [v.notification.id for v in inbox.inbox(db.session, person=sanne)]
-        items.set_visibility(db.session, ctx=world.ctx("mark"), item_id=school.id, change="withhold",
+        plans.set_visibility(db.session, ctx=world.ctx("mark"), item_id=school.id, change="withhold",
                              reason="Tom wil dit eerst zelf vertellen.")
         db.session.commit()
         assert about_school.id not in [v.notification.id for v in inbox.inbox(db.session, person=sanne)]

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from app.extensions import db
 from app.identity.models import Family
-from app.plans import items
+from app.plans import services
 from app.plans.models import ItemVersion, Plan, PlanItem
 from tests.conftest import CSRF_FIELD, make_app, sign_in_person
 from tests.plans.conftest import PlanWorld
@@ -42,8 +42,8 @@ def _add(world: PlanWorld, key: str, kind: str, **fields) -> str:
     """Add an item as one persona through the service (the situation a test is about, not what it tests)."""
     with world.app.test_request_context():
         ctx = world.ctx(key)
-        item = items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind=kind,
-                                 fields={"text": f"{kind} {uuid.uuid4().hex[:6]}", **fields})
+        item = services.create_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), kind=kind,
+                                    fields={"text": f"{kind} {uuid.uuid4().hex[:6]}", **fields})
         db.session.commit()
         return item.id
 
@@ -132,8 +132,8 @@ def test_a_task_only_serves_a_goal_the_person_may_see(world, case):
         goal_id = _add(world, "sanne", "goal", domain="school", youth_id=world.people["tom"])
         with world.app.test_request_context():
             ctx = world.ctx("sanne")
-            items.delete_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=goal_id,
-                              expected_version=1)
+            services.delete_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), item_id=goal_id,
+                                 expected_version=1)
             db.session.commit()
     else:
         goal_id = _add(world, "sanne", "strength")

@@ -20,9 +20,9 @@ from app.extensions import db
 from app.identity.models import Membership, Person
 from app.identity.policy import can_view
 from app.notifications.models import Notification, Topic
-from app.plans import agreement, items, view
+from app.outbox.models import OutboxEvent
+from app.plans import agreement, queries, services
 from app.plans.models import ItemVersion, PlanItem, PlanStatus, PlanVisit
-from app.sync.models import OutboxEvent
 from tests.conftest import make_app, sign_in
 from tests.plans.conftest import PlanWorld
 
@@ -54,7 +54,7 @@ def _fix(world: PlanWorld) -> None:
     assert world.ctx("mark").plan.status == PlanStatus.FIXED
     task = world.item("action", owner_id=world.people["fenna"])
     ctx = world.ctx("fenna")
-    items.set_done(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=task.id, done=True)
+    services.set_done(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), item_id=task.id, done=True)
 
 
 def _plan_world(tmp_path_factory, name: str) -> PlanWorld:
@@ -80,7 +80,7 @@ def world(tmp_path_factory):
 
 def shown_to(world: PlanWorld, key: str) -> tuple:
     """The plan's status and every agreement count this person is shown."""
-    pv = view.build(db.session, ctx=world.ctx(key), record_visit=False)
+    pv = queries.build(db.session, ctx=world.ctx(key), record_visit=False)
     counts = {goal: (sorted(state.agreed), sorted(state.required)) for goal, state in pv.agreement.items()}
     return pv.standing, counts
 
@@ -115,7 +115,7 @@ def make(world: PlanWorld, band: str, setting: str, kind: str) -> PlanItem:
     """One item about the band's youth with this visibility setting."""
     ctx = world.ctx("mark")
     said_by_lisa = setting in ("private_16", "shared")  # written by Lisa (16): private until she shares it
-    speaker = items.speaker_for(ctx, world.people["lisa"] if said_by_lisa else None)
+    speaker = services.speaker_for(ctx, world.people["lisa"] if said_by_lisa else None)
     fields = {"text": f"{setting} {band}", "youth_id": world.people[BANDS[band]]}
     if kind == "goal":
         fields |= {"domain": "health", "result": "", "helpers": ""}
@@ -125,7 +125,7 @@ def make(world: PlanWorld, band: str, setting: str, kind: str) -> PlanItem:
              "shared_with_parents": True if setting == "shared" else None,
              "released_to_non_custody": setting == "released"}
     with born_with(**flags):
-        item = items.create_item(db.session, ctx=ctx, speaker=speaker, kind=kind, fields=fields)
+        item = services.create_item(db.session, ctx=ctx, speaker=speaker, kind=kind, fields=fields)
     assert all(getattr(item, name) == value for name, value in flags.items())
     return item
 
@@ -135,9 +135,9 @@ def published() -> list[dict]:
     return [message for _plan, message in db.session.info.get("live_messages", [])]
 
 
-def heard(reader: view.Reader, messages: list[dict]) -> list[dict]:
+def heard(reader: queries.Reader, messages: list[dict]) -> list[dict]:
     """What a reader's open stream passes on of these messages."""
-    passed = [message for message in (view.for_reader(reader, message) for message in messages) if message]
+    passed = [message for message in (queries.for_reader(reader, message) for message in messages) if message]
     assert all("to" not in message for message in passed), "who may see it left the server"
     return passed
 
@@ -156,7 +156,7 @@ def test_each_person_hears_only_of_items_they_may_see(world, baseline, band, set
     id, no agreement news, no changed status or count, no notification) for who may not."""
     with world.app.test_request_context():
         after, notified_up_to = last_change(world), max_notification()
-        readers = {key: view.reader(db.session, ctx=world.ctx(key)) for key in PERSONAS}
+        readers = {key: queries.reader(db.session, ctx=world.ctx(key)) for key in PERSONAS}
         try:
             item = make(world, band, setting, kind)
             messages = published()
@@ -164,7 +164,7 @@ def test_each_person_hears_only_of_items_they_may_see(world, baseline, band, set
             for key in PERSONAS:
                 ctx = world.ctx(key)
                 may_see = can_view(ctx.actor, ctx.policy_item(item))
-                caught = view.missed_events(db.session, ctx=ctx, after=after)
+                caught = queries.missed_events(db.session, ctx=ctx, after=after)
                 live = heard(readers[key], messages)
                 for events in (caught, live):
                     assert {e["item"] for e in events if e["type"] == "item"} == ({item.id} if may_see else set()), key
@@ -183,14 +183,14 @@ def test_lisas_private_worry_leaves_the_fixed_plan_fixed_for_everyone(world, bas
         try:
             notified_up_to = max_notification()
             lisa = world.ctx("lisa")
-            items.create_item(db.session, ctx=lisa, speaker=items.speaker_for(lisa, None), kind="worry",
-                              fields={"text": "Ik durf niet te zeggen dat ik niet slaap.",
+            services.create_item(db.session, ctx=lisa, speaker=services.speaker_for(lisa, None), kind="worry",
+                                 fields={"text": "Ik durf niet te zeggen dat ik niet slaap.",
                                       "youth_id": world.people["lisa"]})
             assert {key: shown_to(world, key) for key in PERSONAS} == baseline
             assert new_notifications(notified_up_to) == []
             erik = world.ctx("erik")
-            items.create_item(db.session, ctx=erik, speaker=items.speaker_for(erik, None), kind="worry",
-                              fields={"text": "Het wisselen op vrijdag gaat nog vaak mis.", "youth_id": None})
+            services.create_item(db.session, ctx=erik, speaker=services.speaker_for(erik, None), kind="worry",
+                                 fields={"text": "Het wisselen op vrijdag gaat nog vaak mis.", "youth_id": None})
             standing, counts = shown_to(world, "sanne")
             assert standing.status == PlanStatus.AGREEING
             assert counts[None] == ([], sorted(world.people[k] for k in ("sanne", "erik", "tom", "lisa")))
@@ -207,9 +207,9 @@ def test_a_goal_lisa_keeps_private_is_agreed_again_by_her_alone(world, baseline)
             calm = world.item("goal", youth_id=world.people["lisa"])
             mark = world.ctx("mark")
             notified_up_to = max_notification()
-            items.update_item(db.session, ctx=mark, speaker=items.speaker_for(mark, None), item_id=calm.id,
-                              expected_version=calm.version,
-                              fields={"text": calm.text, "result": calm.result, "domain": calm.domain,
+            services.update_item(db.session, ctx=mark, speaker=services.speaker_for(mark, None), item_id=calm.id,
+                                 expected_version=calm.version,
+                                 fields={"text": calm.text, "result": calm.result, "domain": calm.domain,
                                       "youth_id": calm.youth_id, "due_date": calm.due_date,
                                       "helpers": "Psycholoog en mentor"})
             for key in ("sanne", "erik", "tom", "noor", "pieter", "fenna", "karin"):
@@ -238,8 +238,8 @@ def test_taking_out_a_goal_not_everyone_may_see_fixes_the_plan_again_quietly(wor
             never_saw = [key for key, ctx in ((key, world.ctx(key)) for key in PERSONAS)
                          if not can_view(ctx.actor, ctx.policy_item(switch))]
             mark, notified_up_to = world.ctx("mark"), max_notification()
-            items.delete_item(db.session, ctx=mark, speaker=items.speaker_for(mark, None), item_id=switch.id,
-                              expected_version=switch.version)
+            services.delete_item(db.session, ctx=mark, speaker=services.speaker_for(mark, None), item_id=switch.id,
+                                 expected_version=switch.version)
             for key in PERSONAS:  # the goal's own agreement is gone for who saw it; the plan's status is the same
                 shown = shown_to(world, key)
                 assert shown[0] == baseline[key][0], key
@@ -262,11 +262,11 @@ def test_a_goal_withheld_from_the_parents_does_not_ask_them_to_agree(world):
         try:
             school = world.item("goal", youth_id=world.people["tom"], domain="school")
             mark = world.ctx("mark")
-            items.set_visibility(db.session, ctx=mark, item_id=school.id, change="withhold", reason="Eerst met Tom")
+            services.set_visibility(db.session, ctx=mark, item_id=school.id, change="withhold", reason="Eerst met Tom")
             notified_up_to = max_notification()
-            items.update_item(db.session, ctx=mark, speaker=items.speaker_for(mark, None), item_id=school.id,
-                              expected_version=school.version,
-                              fields={"text": school.text, "result": "Een 6 voor wiskunde.", "domain": "school",
+            services.update_item(db.session, ctx=mark, speaker=services.speaker_for(mark, None), item_id=school.id,
+                                 expected_version=school.version,
+                                 fields={"text": school.text, "result": "Een 6 voor wiskunde.", "domain": "school",
                                       "youth_id": school.youth_id, "due_date": school.due_date, "helpers": ""})
             asked = {n.person_id for n in new_notifications(notified_up_to) if n.topic == Topic.AGREEMENT_ASKED}
             assert asked == {world.people["tom"]}
@@ -296,16 +296,16 @@ def test_a_visibility_change_reaches_only_who_may_see_it_or_could_before(world, 
             could = {key: can_view(ctx.actor, ctx.policy_item(item)) for key, ctx in contexts.items()}
             after = last_change(world)
             if first:
-                items.set_visibility(db.session, ctx=world.ctx(by), item_id=item.id, change=first, reason="Eerst")
-            readers = {key: view.reader(db.session, ctx=world.ctx(key)) for key in PERSONAS}
+                services.set_visibility(db.session, ctx=world.ctx(by), item_id=item.id, change=first, reason="Eerst")
+            readers = {key: queries.reader(db.session, ctx=world.ctx(key)) for key in PERSONAS}
             shown_now = {key: item.id in readers[key].seen for key in PERSONAS}
             db.session.info.pop("live_messages", None)
-            items.set_visibility(db.session, ctx=world.ctx(by), item_id=item.id, change=change, reason="Eerst")
+            services.set_visibility(db.session, ctx=world.ctx(by), item_id=item.id, change=change, reason="Eerst")
             messages = published()
             for key in PERSONAS:
                 ctx = world.ctx(key)
                 may_see = can_view(ctx.actor, ctx.policy_item(item))
-                caught = view.missed_events(db.session, ctx=ctx, after=after)
+                caught = queries.missed_events(db.session, ctx=ctx, after=after)
                 live = heard(readers[key], messages)
                 assert bool(caught) == (may_see or could[key] or shown_now[key]), key
                 assert bool(live) == (may_see or shown_now[key]), key
@@ -329,16 +329,16 @@ def test_hidden_changes_neither_show_up_nor_crowd_out_the_changes_since_your_las
             db.session.add(visit)
             erik = world.ctx("erik")
             worry = world.item("worry", author_id=world.people["erik"])
-            items.update_item(db.session, ctx=erik, speaker=items.speaker_for(erik, None), item_id=worry.id,
-                              expected_version=worry.version, fields={"text": "Het wisselen gaat beter.",
+            services.update_item(db.session, ctx=erik, speaker=services.speaker_for(erik, None), item_id=worry.id,
+                                 expected_version=worry.version, fields={"text": "Het wisselen gaat beter.",
                                                                       "youth_id": None})
             lisa = world.ctx("lisa")
             own = world.item("worry", author_id=world.people["lisa"])
             for n in range(55):
-                own = items.update_item(db.session, ctx=lisa, speaker=items.speaker_for(lisa, None), item_id=own.id,
-                                        expected_version=own.version,
-                                        fields={"text": f"Onrustig, versie {n}", "youth_id": own.youth_id})
-            pv = view.build(db.session, ctx=world.ctx("sanne"))
+                own = services.update_item(db.session, ctx=lisa, speaker=services.speaker_for(lisa, None),
+                                           item_id=own.id, expected_version=own.version,
+                                           fields={"text": f"Onrustig, versie {n}", "youth_id": own.youth_id})
+            pv = queries.build(db.session, ctx=world.ctx("sanne"))
             assert [change.item.id for change in pv.changes] == [worry.id]
         finally:
             db.session.rollback()
@@ -461,19 +461,19 @@ def test_a_page_drawn_after_the_fixing_has_missed_nothing_and_still_hears_what_c
         drawn_before = {}
         for key in PERSONAS:
             ctx = world.ctx(key)
-            plan_view = view.build(db.session, ctx=ctx, record_visit=False)
-            after = str(view.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids))
-            drawn = view.drawn_at(str(view.drawn_mark()))
-            assert view.missed_events(db.session, ctx=ctx, after=after, drawn=drawn) == [], key
+            plan_view = queries.build(db.session, ctx=ctx, record_visit=False)
+            after = str(queries.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids))
+            drawn = queries.drawn_at(str(queries.drawn_mark()))
+            assert queries.missed_events(db.session, ctx=ctx, after=after, drawn=drawn) == [], key
             drawn_before[key] = (after, drawn)
         try:
             time.sleep(0.002)  # a change in a later millisecond than the page
-            worry = items.create_item(db.session, ctx=world.ctx("erik"),
-                                      speaker=items.speaker_for(world.ctx("erik"), None),
-                                      kind="worry", fields={"text": "Na het openen geschreven"})
+            worry = services.create_item(db.session, ctx=world.ctx("erik"),
+                                         speaker=services.speaker_for(world.ctx("erik"), None),
+                                         kind="worry", fields={"text": "Na het openen geschreven"})
             for key in ("sanne", "erik", "mark"):
                 after, drawn = drawn_before[key]
-                caught = view.missed_events(db.session, ctx=world.ctx(key), after=after, drawn=drawn)
+                caught = queries.missed_events(db.session, ctx=world.ctx(key), after=after, drawn=drawn)
                 assert worry.id in {event["item"] for event in caught if event["type"] == "item"}, key
         finally:
             db.session.rollback()
@@ -486,8 +486,8 @@ def test_without_the_drawing_time_a_fixed_plan_replays_its_fixing(world):
         replayed = set()
         for key in PERSONAS:
             ctx = world.ctx(key)
-            plan_view = view.build(db.session, ctx=ctx, record_visit=False)
-            after = str(view.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids))
-            if view.missed_events(db.session, ctx=ctx, after=after):
+            plan_view = queries.build(db.session, ctx=ctx, record_visit=False)
+            after = str(queries.last_event_id(db.session, plan_id=ctx.plan.id, item_ids=plan_view.item_ids))
+            if queries.missed_events(db.session, ctx=ctx, after=after):
                 replayed.add(key)
         assert replayed, "no page would replay anything: the guard above proves nothing"

@@ -5,7 +5,7 @@ import re
 from sqlmodel import select
 
 from app.extensions import db
-from app.plans import items
+from app.plans import services
 from app.plans.models import ItemVersion, PlanItem
 from tests.conftest import csrf_token, sign_in
 from tests.plans.conftest import PlanWorld, signed_in_world
@@ -99,12 +99,12 @@ def test_the_same_client_id_from_another_person_is_not_theirs(plan_app):
     with plan_app.test_request_context():
         fields = {"text": "Wy fytse op snein", "youth_id": None}
         sanne, erik = world.ctx("sanne"), world.ctx("erik")
-        first = items.create_item(db.session, ctx=sanne, speaker=items.speaker_for(sanne, None), kind="strength",
-                                  fields=fields, client_id="same-device-id-1")
-        again = items.create_item(db.session, ctx=sanne, speaker=items.speaker_for(sanne, None), kind="strength",
-                                  fields=fields, client_id="same-device-id-1")
-        other = items.create_item(db.session, ctx=erik, speaker=items.speaker_for(erik, None), kind="strength",
-                                  fields=fields, client_id="same-device-id-1")
+        first = services.create_item(db.session, ctx=sanne, speaker=services.speaker_for(sanne, None), kind="strength",
+                                     fields=fields, client_id="same-device-id-1")
+        again = services.create_item(db.session, ctx=sanne, speaker=services.speaker_for(sanne, None), kind="strength",
+                                     fields=fields, client_id="same-device-id-1")
+        other = services.create_item(db.session, ctx=erik, speaker=services.speaker_for(erik, None), kind="strength",
+                                     fields=fields, client_id="same-device-id-1")
         db.session.commit()
         assert first.id == again.id != other.id
         assert other.author_id == world.people["erik"]
@@ -155,11 +155,11 @@ def test_restoring_the_first_version_of_an_item_added_offline(plan_app):
     world = PlanWorld(plan_app)
     with plan_app.test_request_context():
         ctx = world.ctx("sanne")
-        speaker = items.speaker_for(ctx, None)
-        item = items.create_item(db.session, ctx=ctx, speaker=speaker, kind="strength",
-                                 fields={"text": "Earste ferzje", "youth_id": None}, client_id="restore-me-0001")
-        items.update_item(db.session, ctx=ctx, speaker=speaker, item_id=item.id, expected_version=1,
-                          fields={"text": "Twadde ferzje", "youth_id": None})
-        items.restore_version(db.session, ctx=ctx, speaker=speaker, item_id=item.id, version=1)
+        speaker = services.speaker_for(ctx, None)
+        item = services.create_item(db.session, ctx=ctx, speaker=speaker, kind="strength",
+                                    fields={"text": "Earste ferzje", "youth_id": None}, client_id="restore-me-0001")
+        services.update_item(db.session, ctx=ctx, speaker=speaker, item_id=item.id, expected_version=1,
+                             fields={"text": "Twadde ferzje", "youth_id": None})
+        services.restore_version(db.session, ctx=ctx, speaker=speaker, item_id=item.id, version=1)
         db.session.commit()
         assert (item.text, item.version) == ("Earste ferzje", 3)

@@ -5,7 +5,7 @@ in the task form at once, and a network member sees her part without six empty s
 import re
 
 from app.extensions import db
-from app.plans import agreement, items, view
+from app.plans import agreement, queries, services
 from app.plans.models import PlanStatus
 from tests.conftest import csrf_token, sign_in
 from tests.plans.conftest import PlanWorld, signed_in_world
@@ -48,9 +48,9 @@ def lisa_changes_her_goal(world: PlanWorld) -> None:
     """Lisa rewords her own goal: its agreement is asked again, from her only; her parents may not see it."""
     ctx = world.ctx("lisa")
     calm = world.item("goal", youth_id=world.people["lisa"])
-    items.update_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=calm.id,
-                      expected_version=calm.version,
-                      fields={"text": calm.text, "result": "Ik slaap goed voor een toets", "domain": calm.domain,
+    services.update_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), item_id=calm.id,
+                         expected_version=calm.version,
+                         fields={"text": calm.text, "result": "Ik slaap goed voor een toets", "domain": calm.domain,
                               "youth_id": calm.youth_id, "due_date": calm.due_date, "helpers": calm.helpers})
     db.session.commit()
 
@@ -78,7 +78,7 @@ def test_a_goal_hidden_from_the_reader_is_neither_named_nor_counted_in_the_panel
         lisa_changes_her_goal(world)
         calm = world.item("goal", youth_id=world.people["lisa"])
         for key, shown in [("mark", 2), ("lisa", 1), ("sanne", 1), ("erik", 1)]:
-            pv = view.build(db.session, ctx=world.ctx(key), record_visit=False)
+            pv = queries.build(db.session, ctx=world.ctx(key), record_visit=False)
             assert len(pv.waiting) == shown, key
             assert (calm.id in {w.goal.id for w in pv.waiting}) is (key in ("mark", "lisa")), key
     assert lines(waiting_panel(page_as(plan_app, world, "lisa")))[-1] == f"{CALM} Moet nog akkoord geven: jij"
@@ -177,8 +177,8 @@ def test_oma_fenna_sees_her_part_without_empty_sections_and_learns_nothing_of_th
     with plan_app.test_request_context():  # the family adds a worry and a goal she may not see
         ctx = world.ctx("sanne")
         for kind, text in [("worry", "Noor slaapt slecht"), ("goal", "Noor slaapt weer door")]:
-            items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind=kind,
-                              fields={"text": text, "youth_id": world.people["noor"]})
+            services.create_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), kind=kind,
+                                 fields={"text": text, "youth_id": world.people["noor"]})
         db.session.commit()
     after = page_as(plan_app, world, "fenna")
 

@@ -10,11 +10,11 @@ from app.audit.models import AccessLogEntry
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.extensions import db
 from app.notifications.models import Notification
-from app.plans import agreement, items, view
-from app.plans.items import StaleEdit
+from app.outbox.models import OutboxEvent
+from app.outbox.schemas import validator
+from app.plans import agreement, queries, services
 from app.plans.models import ItemVersion, PlanStatus
-from app.sync.models import OutboxEvent
-from app.sync.schemas import validator
+from app.plans.services import StaleEdit
 from tests.plans.conftest import PlanWorld
 
 
@@ -22,9 +22,9 @@ def test_kitchen_table_contribution_is_the_speakers_and_typed_by_the_professiona
     world = PlanWorld(any_plan_app)
     with any_plan_app.test_request_context():
         ctx = world.ctx("mark")
-        speaker = items.speaker_for(ctx, world.people["tom"])
-        item = items.create_item(db.session, ctx=ctx, speaker=speaker, kind="worry",
-                                 fields={"text": "Ik mis mijn vrienden 🙂 ôâûê", "youth_id": world.people["tom"]})
+        speaker = services.speaker_for(ctx, world.people["tom"])
+        item = services.create_item(db.session, ctx=ctx, speaker=speaker, kind="worry",
+                                    fields={"text": "Ik mis mijn vrienden 🙂 ôâûê", "youth_id": world.people["tom"]})
         db.session.commit()
         expected = (world.people["tom"], world.people["mark"], 14)
         assert (item.author_id, item.typed_by_id, item.author_youth_age) == expected
@@ -36,7 +36,7 @@ def test_only_the_professional_sets_the_speaker(plan_app):
     world = PlanWorld(plan_app)
     with plan_app.test_request_context():
         ctx = world.ctx("sanne")
-        speaker = items.speaker_for(ctx, world.people["tom"])
+        speaker = services.speaker_for(ctx, world.people["tom"])
         assert speaker.author.person_id == world.people["sanne"]
 
 
@@ -47,16 +47,16 @@ def test_who_may_not_add_what(plan_app, key, kind):
     with plan_app.test_request_context():
         ctx = world.ctx(key)
         with pytest.raises(NotAllowed):
-            items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind=kind,
-                              fields={"text": "x", "domain": "school"})
+            services.create_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), kind=kind,
+                                 fields={"text": "x", "domain": "school"})
 
 
 def test_a_child_adds_own_words(plan_app):
     world = PlanWorld(plan_app)
     with plan_app.test_request_context():
         ctx = world.ctx("noor")
-        item = items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="own_words",
-                                 fields={"text": "Ik wil op turnen 🤸"})
+        item = services.create_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), kind="own_words",
+                                    fields={"text": "Ik wil op turnen 🤸"})
         assert item.youth_id == world.people["noor"]
 
 
@@ -72,7 +72,7 @@ def test_bad_input_is_refused_with_a_reason(plan_app, kind, fields, field, messa
     with plan_app.test_request_context(headers={"Accept-Language": "en"}):
         ctx = world.ctx("mark")
         with pytest.raises(ValidationFailed) as failed:
-            items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind=kind, fields=fields)
+            services.create_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), kind=kind, fields=fields)
         reasons = dict(failed.value.reasons)
         assert field in reasons
         assert message in reasons[field]
@@ -84,18 +84,18 @@ def test_two_saves_of_the_same_version_keep_both_texts(any_plan_app):
         worry = world.item("worry", author_id=world.people["erik"])
         version = worry.version
         sanne, erik = world.ctx("sanne"), world.ctx("erik")
-        items.update_item(db.session, ctx=sanne, speaker=items.speaker_for(sanne, None), item_id=worry.id,
-                          expected_version=version, fields={"text": "Sanne's tekst", "youth_id": None})
+        services.update_item(db.session, ctx=sanne, speaker=services.speaker_for(sanne, None), item_id=worry.id,
+                             expected_version=version, fields={"text": "Sanne's tekst", "youth_id": None})
         db.session.commit()
         with pytest.raises(StaleEdit) as stale:
-            items.update_item(db.session, ctx=erik, speaker=items.speaker_for(erik, None), item_id=worry.id,
-                              expected_version=version, fields={"text": "Eriks tekst", "youth_id": None})
+            services.update_item(db.session, ctx=erik, speaker=services.speaker_for(erik, None), item_id=worry.id,
+                                 expected_version=version, fields={"text": "Eriks tekst", "youth_id": None})
         assert stale.value.current.text == "Sanne's tekst"
         assert stale.value.typed["text"] == "Eriks tekst"
         db.session.rollback()
-        items.update_item(db.session, ctx=erik, speaker=items.speaker_for(erik, None), item_id=worry.id,
-                          expected_version=stale.value.current.version,
-                          fields={"text": "Sanne's tekst\nEriks tekst", "youth_id": None})
+        services.update_item(db.session, ctx=erik, speaker=services.speaker_for(erik, None), item_id=worry.id,
+                             expected_version=stale.value.current.version,
+                             fields={"text": "Sanne's tekst\nEriks tekst", "youth_id": None})
         db.session.commit()
         texts = [v.data["text"] for v in db.session.exec(select(ItemVersion).where(ItemVersion.item_id == worry.id)
                                                          .order_by(ItemVersion.version))]
@@ -110,8 +110,8 @@ def test_a_raced_save_with_a_stale_version_in_the_database_is_refused(any_plan_a
         with db.engine.begin() as conn:  # another process saved in between our read and our write
             conn.execute(sa.text("UPDATE plan_item SET version = version + 1 WHERE id = :id"), {"id": worry.id})
         with pytest.raises(StaleEdit):
-            items.update_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=worry.id,
-                              expected_version=worry.version, fields={"text": "te laat", "youth_id": None})
+            services.update_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), item_id=worry.id,
+                                 expected_version=worry.version, fields={"text": "te laat", "youth_id": None})
 
 
 def test_history_and_restore(plan_app):
@@ -119,10 +119,10 @@ def test_history_and_restore(plan_app):
     with plan_app.test_request_context():
         ctx = world.ctx("mark")
         goal = world.item("goal", youth_id=world.people["tom"], domain="school")
-        item, versions = view.history(db.session, ctx=ctx, item_id=goal.id)
+        item, versions = queries.history(db.session, ctx=ctx, item_id=goal.id)
         assert [v.version for v in versions] == [2, 1]
-        restored = items.restore_version(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None),
-                                         item_id=goal.id, version=1)
+        restored = services.restore_version(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None),
+                                            item_id=goal.id, version=1)
         db.session.commit()
         assert restored.version == 3
         assert restored.result == "Tom haalt voor wiskunde minstens een 6."
@@ -134,14 +134,14 @@ def test_parents_do_not_see_what_lisa_16_did_not_share_until_she_shares_it(plan_
     world = PlanWorld(plan_app)
     with plan_app.test_request_context():
         private = world.item("worry", youth_id=world.people["lisa"])
-        sanne_view = view.build(db.session, ctx=world.ctx("sanne"), record_visit=False)
+        sanne_view = queries.build(db.session, ctx=world.ctx("sanne"), record_visit=False)
         assert sanne_view.item_view(private.id) is None
         assert not any(v.item.youth_id == world.people["lisa"] for v in sanne_view.sections["goal"])
-        items.set_visibility(db.session, ctx=world.ctx("lisa"), item_id=private.id, change="share")
+        services.set_visibility(db.session, ctx=world.ctx("lisa"), item_id=private.id, change="share")
         db.session.commit()
-        assert view.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(private.id) is not None
+        assert queries.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(private.id) is not None
         with pytest.raises(NotFound):  # a parent cannot reach it by URL either
-            items.set_visibility(db.session, ctx=world.ctx("erik"), item_id=world.item(
+            services.set_visibility(db.session, ctx=world.ctx("erik"), item_id=world.item(
                 "goal", youth_id=world.people["lisa"]).id, change="share")
 
 
@@ -150,27 +150,28 @@ def test_withholding_from_parents_needs_a_reason_and_hides_the_item(plan_app):
     with plan_app.test_request_context():
         worry = world.item("worry", youth_id=world.people["tom"])
         with pytest.raises(ValidationFailed):
-            items.set_visibility(db.session, ctx=world.ctx("mark"), item_id=worry.id, change="withhold", reason=" ")
-        items.set_visibility(db.session, ctx=world.ctx("mark"), item_id=worry.id, change="withhold",
-                             reason="Eerst met Tom bespreken")
+            services.set_visibility(db.session, ctx=world.ctx("mark"), item_id=worry.id, change="withhold", reason=" ")
+        services.set_visibility(db.session, ctx=world.ctx("mark"), item_id=worry.id, change="withhold",
+                                reason="Eerst met Tom bespreken")
         db.session.commit()
-        assert view.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(worry.id) is None
-        assert view.build(db.session, ctx=world.ctx("tom"), record_visit=False).item_view(worry.id) is not None
+        assert queries.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(worry.id) is None
+        assert queries.build(db.session, ctx=world.ctx("tom"), record_visit=False).item_view(worry.id) is not None
         with pytest.raises(NotAllowed):
-            items.set_visibility(db.session, ctx=world.ctx("tom"), item_id=worry.id, change="unwithhold")
+            services.set_visibility(db.session, ctx=world.ctx("tom"), item_id=worry.id, change="unwithhold")
 
 
 def test_network_member_sees_only_her_own_task_and_cannot_edit_a_goal(plan_app):
     world = PlanWorld(plan_app)
     with plan_app.test_request_context():
-        fenna = view.build(db.session, ctx=world.ctx("fenna"), record_visit=False)
+        fenna = queries.build(db.session, ctx=world.ctx("fenna"), record_visit=False)
         visible = [v.item for views in fenna.sections.values() for v in views]
         assert [i.kind for i in visible] == ["action"]
         assert visible[0].owner_id == world.people["fenna"]
         goal = world.item("goal", youth_id=world.people["noor"])
         with pytest.raises(NotFound):
-            items.update_item(db.session, ctx=world.ctx("fenna"), speaker=items.speaker_for(world.ctx("fenna"), None),
-                              item_id=goal.id, expected_version=goal.version, fields={"text": "x", "domain": "leisure"})
+            services.update_item(db.session, ctx=world.ctx("fenna"),
+                                 speaker=services.speaker_for(world.ctx("fenna"), None), item_id=goal.id,
+                                 expected_version=goal.version, fields={"text": "x", "domain": "leisure"})
 
 
 def test_the_plan_is_fixed_when_everyone_required_agrees_and_the_municipality_gets_one_event(any_plan_app):
@@ -216,12 +217,12 @@ def test_a_change_after_fixing_reopens_agreement_only_for_that_goal(plan_app):
     with plan_app.test_request_context():
         school, switch = _fix_the_plan(world)
         ctx = world.ctx("mark")
-        items.update_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=switch.id,
-                          expected_version=switch.version,
-                          fields={"text": switch.text, "result": "Nieuw rooster", "domain": "parenting",
+        services.update_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), item_id=switch.id,
+                             expected_version=switch.version,
+                             fields={"text": switch.text, "result": "Nieuw rooster", "domain": "parenting",
                                   "youth_id": switch.youth_id, "due_date": switch.due_date, "helpers": ""})
         db.session.commit()
-        pv = view.build(db.session, ctx=world.ctx("mark"), record_visit=False)
+        pv = queries.build(db.session, ctx=world.ctx("mark"), record_visit=False)
         assert pv.ctx.plan.status == PlanStatus.AGREEING
         assert not pv.agreement[switch.id].complete
         assert pv.agreement[school.id].complete
@@ -256,9 +257,9 @@ def test_ticking_an_action_off_is_progress_and_keeps_the_plan_fixed(plan_app):
         _fix_the_plan(world)
         task = world.item("action", owner_id=world.people["fenna"])
         ctx = world.ctx("fenna")
-        items.set_done(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=task.id, done=True)
+        services.set_done(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), item_id=task.id, done=True)
         db.session.commit()
-        pv = view.build(db.session, ctx=world.ctx("mark"), record_visit=False)
+        pv = queries.build(db.session, ctx=world.ctx("mark"), record_visit=False)
         assert pv.ctx.plan.status == PlanStatus.FIXED
         assert all(state.complete or not state.required for state in pv.agreement.values())
 
@@ -269,18 +270,18 @@ def test_taking_a_goal_out_of_a_fixed_plan_asks_everyone_to_agree_to_the_plan_ag
     world = PlanWorld(plan_app)
     with plan_app.test_request_context():
         ctx = world.ctx("mark")
-        switch = items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="goal",
-                                   fields={"text": "Samen eten op zaterdag", "domain": "parenting", "youth_id": None,
+        switch = services.create_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), kind="goal",
+                                      fields={"text": "Samen eten op zaterdag", "domain": "parenting", "youth_id": None,
                                            "result": "", "helpers": ""})
         for key in ("sanne", "erik", "tom", "lisa"):
             agreement.decide(db.session, ctx=ctx, person_id=world.people[key], goal_id=switch.id, decision="agree")
         school, _switch = _fix_the_plan(world)
         before = db.session.exec(select(sa.func.count(Notification.id))
                                  .where(Notification.topic == "agreement_asked")).one()
-        items.delete_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), item_id=switch.id,
-                          expected_version=switch.version)
+        services.delete_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), item_id=switch.id,
+                             expected_version=switch.version)
         db.session.commit()
-        pv = view.build(db.session, ctx=world.ctx("mark"), record_visit=False)
+        pv = queries.build(db.session, ctx=world.ctx("mark"), record_visit=False)
         assert pv.ctx.plan.status == PlanStatus.AGREEING
         assert not pv.agreement[None].complete  # something to agree on: never stuck waiting for nobody
         assert pv.agreement[school.id].complete
@@ -307,8 +308,8 @@ def test_an_evaluation_needs_its_date(plan_app):
     with plan_app.test_request_context(headers={"Accept-Language": "nl"}):
         ctx = world.ctx("mark")
         with pytest.raises(ValidationFailed) as failed:
-            items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="evaluation",
-                              fields={"text": "Samen terugkijken", "due_date": None})
+            services.create_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), kind="evaluation",
+                                 fields={"text": "Samen terugkijken", "due_date": None})
         assert [name for name, _ in failed.value.reasons] == ["due_date"]
 
 
@@ -352,29 +353,29 @@ def test_plan_page_uses_the_same_number_of_queries_whatever_the_size(plan_app):
     assert all(10 <= count <= 20 for count in small.values()), small
     with plan_app.test_request_context():
         ctx = world.ctx("mark")
-        me = items.speaker_for(ctx, None)
+        me = services.speaker_for(ctx, None)
         for n in range(15):
-            goal = items.create_item(db.session, ctx=ctx, speaker=me, kind="goal",
-                                     fields={"text": f"Doel {n}", "domain": "school", "result": "Beter",
+            goal = services.create_item(db.session, ctx=ctx, speaker=me, kind="goal",
+                                        fields={"text": f"Doel {n}", "domain": "school", "result": "Beter",
                                              "youth_id": world.people["tom"], "helpers": ""})
             for m in range(3):
-                items.create_item(db.session, ctx=ctx, speaker=me, kind="action",
-                                  fields={"text": f"Taak {n}.{m}", "owner_id": world.people["erik"],
+                services.create_item(db.session, ctx=ctx, speaker=me, kind="action",
+                                     fields={"text": f"Taak {n}.{m}", "owner_id": world.people["erik"],
                                           "goal_id": goal.id})
             for m in range(4):
-                goal = items.update_item(db.session, ctx=ctx, speaker=me, item_id=goal.id,
-                                         expected_version=goal.version,
-                                         fields={"text": f"Doel {n} versie {m}", "domain": "school", "result": "",
+                goal = services.update_item(db.session, ctx=ctx, speaker=me, item_id=goal.id,
+                                            expected_version=goal.version,
+                                            fields={"text": f"Doel {n} versie {m}", "domain": "school", "result": "",
                                                  "youth_id": world.people["tom"], "helpers": ""})
             agreement.decide(db.session, ctx=ctx, person_id=world.people["erik"], goal_id=goal.id, decision="agree")
             if n % 5 == 0:
-                items.set_visibility(db.session, ctx=ctx, item_id=goal.id, change="withhold", reason="Eerst met Tom")
+                services.set_visibility(db.session, ctx=ctx, item_id=goal.id, change="withhold", reason="Eerst met Tom")
         db.session.commit()
     assert {key: count_queries(key) for key in clients} == small
 
 
 def test_the_sixteen_review_lists_lisas_items_and_shares_only_what_she_chose(plan_app):
-    from app.identity.consent import record_sixteen_review
+    from app.consent.services import record_sixteen_review
     from app.identity.hooks import items_about
     from app.identity.models import Person
 
@@ -388,7 +389,7 @@ def test_the_sixteen_review_lists_lisas_items_and_shares_only_what_she_chose(pla
         plan = world.ctx("lisa").plan
         record_sixteen_review(db.session, person=lisa, family_id=plan.family_id, shared_item_ids={goal.id})
         db.session.commit()
-        sanne = view.build(db.session, ctx=world.ctx("sanne"), record_visit=False)
+        sanne = queries.build(db.session, ctx=world.ctx("sanne"), record_visit=False)
         assert sanne.item_view(goal.id) is not None
         assert sanne.item_view(world.item("worry", youth_id=lisa.id).id) is None
 
@@ -398,12 +399,12 @@ def test_a_task_under_a_goal_is_protected_like_the_goal(plan_app):
     with plan_app.test_request_context():
         ctx = world.ctx("mark")
         calm = world.item("goal", youth_id=world.people["lisa"])
-        task = items.create_item(db.session, ctx=ctx, speaker=items.speaker_for(ctx, None), kind="action",
-                                 fields={"text": "Ademhalingsoefening voor de toets", "owner_id": world.people["mark"],
-                                         "goal_id": calm.id})
+        task = services.create_item(db.session, ctx=ctx, speaker=services.speaker_for(ctx, None), kind="action",
+                                    fields={"text": "Ademhalingsoefening voor de toets",
+                                            "owner_id": world.people["mark"], "goal_id": calm.id})
         db.session.commit()
         assert task.youth_id == world.people["lisa"]
-        assert view.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(task.id) is None
+        assert queries.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(task.id) is None
         school_task = world.item("action", owner_id=world.people["tom"])
         assert school_task.youth_id == world.people["tom"]
-        assert view.build(db.session, ctx=world.ctx("noor"), record_visit=False).item_view(school_task.id) is None
+        assert queries.build(db.session, ctx=world.ctx("noor"), record_visit=False).item_view(school_task.id) is None

@@ -6,13 +6,14 @@ import pytest
 from sqlmodel import select
 
 from app.catalog.models import Assignment
+from app.catalog.vocab import DROPOUT_REASONS, is_dropout
 from app.core.clock import today
 from app.core.errors import NotAllowed, ValidationFailed
 from app.extensions import db
+from app.outbox.models import OutboxEvent
+from app.outbox.schemas import validator
 from app.results import care
-from app.results.vocab import DROPOUT_REASONS, STOP_REASONS, is_dropout
-from app.sync.models import OutboxEvent
-from app.sync.schemas import validator
+from app.results.vocab import STOP_REASONS
 
 
 def reopen(world) -> Assignment:

@@ -5,7 +5,7 @@ import re
 from sqlmodel import select
 
 from app.extensions import db
-from app.sync.models import OutboxEvent
+from app.outbox.models import OutboxEvent
 from tests.conftest import csrf_token, sign_in_person
 
 

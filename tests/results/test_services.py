@@ -18,12 +18,12 @@ from app.extensions import db
 from app.identity.models import Family, Municipality, Person
 from app.notifications.inbox import describe
 from app.notifications.models import Notification
+from app.outbox.models import OutboxEvent
+from app.outbox.schemas import validator
 from app.plans.models import Plan, PlanItem
 from app.results import services
 from app.results.models import FamilyVerdict, ResultVerdict
 from app.results.trajectory import Trajectory
-from app.sync.models import OutboxEvent
-from app.sync.schemas import validator
 from tests import factories
 
 

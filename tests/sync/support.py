@@ -12,8 +12,8 @@ import requests
 from sqlmodel import select
 
 from app.extensions import db
-from app.sync import outbox
-from app.sync.models import OutboxEvent
+from app.outbox import services as outbox
+from app.outbox.models import OutboxEvent
 from tests.support.oidc import EVENTS_AUDIENCE
 from tests.support.oidc import SHORT_EVENTS_AUDIENCE as SHORT_AUDIENCE  # noqa: F401  (tokens living 2 s)
 from tests.support.servers import ROOT, free_port

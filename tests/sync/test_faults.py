@@ -7,7 +7,7 @@ import uuid
 from sqlmodel import select
 
 from app.extensions import db
-from app.sync.models import OutboxEvent
+from app.outbox.models import OutboxEvent
 from tests.conftest import make_app
 from tests.support.servers import free_port
 from tests.sync.support import (

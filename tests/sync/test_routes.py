@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from app.audit.models import AccessLogEntry
 from app.extensions import db
-from app.sync.models import OutboxEvent
+from app.outbox.models import OutboxEvent
 from tests.conftest import CSRF_FIELD, sign_in
 
 

@@ -10,9 +10,9 @@ from werkzeug.serving import make_server
 
 from app.core.clock import utcnow
 from app.extensions import db
+from app.outbox.models import OutboxEvent
 from app.simulator.backoffice import SimulatorSettings, create_simulator
 from app.sync import services, worker
-from app.sync.models import OutboxEvent
 from tests.support.servers import free_port, serve_in_thread
 from tests.sync.support import add_events, statuses
 

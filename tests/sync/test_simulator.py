@@ -11,8 +11,8 @@ from sqlmodel import select
 from werkzeug.serving import make_server
 
 from app.extensions import db
+from app.outbox.models import OutboxEvent
 from app.simulator.backoffice import SimulatorSettings, assignment_number, create_simulator
-from app.sync.models import OutboxEvent
 from app.sync.worker import envelope
 from tests.support.servers import free_port, serve_in_thread
 

@@ -39,7 +39,8 @@ def test_pages_are_brotli_or_gzip_compressed_and_vary_by_encoding(client):
         assert decoded(response).decode().lstrip().startswith("<!doctype html>")
 
 
-@pytest.mark.parametrize("path", ["css/app.css", "js/app.js", "vendor/htmx-2.0.11.min.js"])
+@pytest.mark.parametrize("path", ["css/app.css", "js/app.js", "js/offline.js", "vendor/htmx-2.0.11.min.js",
+                                  "vendor/htmx-ext-sse-2.2.4.min.js"])
 def test_static_css_and_js_are_compressed_and_keep_their_year_long_cache(client, path):
     original = path_bytes(path)
     for headers, encoding in ((BOTH, "br"), (GZIP, "gzip")):

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import sign_in
 
 # The pages anyone may open without signing in; every other page is behind sign-in and must be off limits to robots.
-PUBLIC = {"web.index", "web.help_lines", "catalog.index", "catalog.provider", "catalog.show", "catalog.compare",
+PUBLIC = {"home.index", "web.help_lines", "catalog.index", "catalog.provider", "catalog.show", "catalog.compare",
           "complaints.index", "ratings.about", "web.favicon", "web.apple_touch_icon"}
 
 

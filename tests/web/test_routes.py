@@ -150,6 +150,8 @@ def test_service_worker_is_served_from_root_with_shell_and_offline_pages(client)
         assert f"/offline?lang={lang}" in body
     assert "/static/css/app.css?v=" in body
     assert "/static/vendor/htmx-2.0.11.min.js?v=" in body
+    assert "/static/vendor/htmx-ext-sse-2.2.4.min.js?v=" in body
+    assert "/static/js/offline.js?v=" in body
 
 
 def test_offline_page_is_localized(client):

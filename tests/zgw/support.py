@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.config import zgw_settings
 from app.extensions import db
-from app.sync import outbox
+from app.outbox import services as outbox
 from app.zgw import worker
 from app.zgw.client import ZrcClient
 from app.zgw.models import ZgwRegistration, ZgwZaak

@@ -9,7 +9,7 @@ from app.catalog.models import Provider
 from app.complaints import services as complaint_services
 from app.demo.services import demo_people
 from app.extensions import db
-from app.sync.models import OutboxEvent
+from app.outbox.models import OutboxEvent
 from app.zgw import mapping
 from app.zgw.client import CRS, ZrcClient
 from tests.zgw import contract

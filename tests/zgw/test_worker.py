@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from app.core.clock import utcnow
 from app.extensions import db
+from app.outbox.models import OutboxEvent, SyncWorkerLock
 from app.sync import worker as sync_worker
-from app.sync.models import OutboxEvent, SyncWorkerLock
 from app.zgw import worker
 from tests.zgw.support import (
     RSIN,

@@ -1,0 +1,1 @@
+"""Taking the plan along: print, PDF and FHIR."""

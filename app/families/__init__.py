@@ -1,0 +1,1 @@
+"""Families: opening one, its page with members and invitations, and its access log."""

@@ -1,0 +1,1 @@
+"""The home page: who you are, your families and their plans, or how to start."""

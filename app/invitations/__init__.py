@@ -1,0 +1,1 @@
+"""Invitations into a family: made by a professional, redeemed with a code or a link."""

@@ -1,0 +1,1 @@
+"""The professional's overview of their families (their caseload)."""
