@@ -10,7 +10,7 @@ from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
 from app.ratings.figures import offer_figures, provider_figures
-from app.web.render import render, see_other, tell
+from app.web.render import render, see_other, tell, triggered_by
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalogus")
 for _name, _function in {**TEMPLATE_GLOBALS, "is_stale": services.is_stale}.items():
@@ -31,7 +31,7 @@ def index() -> Response:
     db.session.commit()
     return render("catalog/index.html", block="results", form=form, result=result, args=args, choice=choice,
                   url_with=_url_with(args), filters=[name for name in FILTERS if args.get(name)],
-                  status=200 if result is not None else 422)
+                  paged=triggered_by("pager-prev", "pager-next"), status=200 if result is not None else 422)
 
 
 def _defaults(choice: assignments.GoalChoice | None) -> services.FamilyDefaults:

@@ -227,6 +227,17 @@ def item_view(session: Session, *, ctx: PlanContext, item_id: str) -> ItemView |
     return view_of(ctx, item)
 
 
+def section_of(session: Session, *, ctx: PlanContext, item_id: str) -> str | None:
+    """The section of the plan page an item is drawn in (a task under its goal, when the viewer sees that goal)."""
+    item = session.get(PlanItem, item_id)
+    if item is None or item.plan_id != ctx.plan.id:
+        return None
+    goal = session.get(PlanItem, item.goal_id) if item.kind == ItemKind.ACTION and item.goal_id else None
+    if goal is not None and goal.deleted_at is None and can_view(ctx.actor, ctx.policy_item(goal)):
+        return ItemKind.GOAL
+    return item.kind
+
+
 def history(session: Session, *, ctx: PlanContext, item_id: str) -> tuple[PlanItem, list[ItemVersion]] | None:
     """An item's versions, newest first, if the viewer may see the item."""
     item = session.get(PlanItem, item_id)

@@ -27,7 +27,7 @@ from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm
 from app.plans.models import ItemKind, PlanStatus
 from app.plans.services import StaleEdit
 from app.web.offline import allow_offline_copy
-from app.web.render import is_partial, render, respond, retarget, see_other, tell
+from app.web.render import aimed_at, is_partial, render, respond, retarget, see_other, tell
 
 bp = Blueprint("plans", __name__, url_prefix="/plan")
 
@@ -93,13 +93,14 @@ def _spoken(ctx: PlanContext) -> str | None:
     return speaker_id
 
 
-def _item_answer(ctx: PlanContext, iv, said_by: str | None, goal_added: bool = False) -> Response:
+def _item_answer(ctx: PlanContext, iv, said_by: str | None, goal_added: bool = False, focus: bool = False
+                 ) -> Response:
     """The saved item for htmx, with what else on the page changed with it (out of band): the speaker back to the
-    professional, and a new goal as a choice in the task form."""
+    professional, and a new goal as a choice in the task form (`focus`: on the item's Edit link)."""
     goal_choice = goal_added and can_create(ctx.actor, ItemKind.ACTION)  # the task form is on their page
     return render("plans/_item_saved.html", iv=iv, names=ctx.names, ctx=ctx, said_by=said_by,
                   speaker=_speaker(ctx), speaker_form=_speaker_form(ctx) if said_by else None,
-                  goal_choice=goal_choice)
+                  goal_choice=goal_choice, focus=focus)
 
 
 @bp.post("/<plan_id>/spreker")
@@ -141,13 +142,14 @@ def create(plan_id: str, kind: str) -> Response:
 @bp.get("/<plan_id>/onderdelen/<item_id>")
 @login_required
 def item(plan_id: str, item_id: str) -> Response:
-    """One item as this person sees it (live updates fetch it after a change); 404 when gone or not theirs."""
+    """One item as this person sees it (live updates fetch it after a change, an editor's Cancel puts it back);
+    404 when gone or not theirs."""
     ctx = _ctx(plan_id)
     iv = queries.item_view(db.session, ctx=ctx, item_id=item_id)
     db.session.commit()
     if iv is None:
         abort(404)
-    return render("plans/_item.html", iv=iv, names=ctx.names, ctx=ctx)
+    return render("plans/_item.html", iv=iv, names=ctx.names, ctx=ctx, focus=aimed_at(f"item-{item_id}"))
 
 
 @bp.route("/<plan_id>/onderdelen/<item_id>/bewerken", methods=["GET", "POST"])
@@ -181,7 +183,7 @@ def _save(ctx: PlanContext, iv) -> Response:
                 services.update_item(db.session, ctx=ctx, speaker=_speaker(ctx), item_id=iv.item.id,
                                      expected_version=version, fields=form.values())
             db.session.commit()
-            return _saved(ctx, iv.item.id, _spoken(ctx))
+            return _saved(ctx, iv.item.id, _spoken(ctx), focus=aimed_at(f"item-{iv.item.id}"))
         except StaleEdit as stale:
             db.session.rollback()
             conflict = {"item": stale.current, "saved_by": stale.saved_by_id}
@@ -193,9 +195,11 @@ def _save(ctx: PlanContext, iv) -> Response:
                   names=ctx.names, status=422)
 
 
-def _saved(ctx: PlanContext, item_id: str, said_by: str | None = None, *, reopens: bool = True) -> Response:
+def _saved(ctx: PlanContext, item_id: str, said_by: str | None = None, *, reopens: bool = True,
+           focus: bool = False) -> Response:
+    """The answer to a change of one item (`focus`: the person's own Save in its editor, see `aimed_at`)."""
     response = respond(url_for("plans.show", plan_id=ctx.plan.id) + f"#item-{item_id}",
-                       lambda: _saved_item(ctx, item_id, said_by))
+                       lambda: _saved_item(ctx, item_id, said_by, focus))
     return _agreement_told(ctx, response) if reopens else response  # ticking a task off is progress, not content
 
 
@@ -204,12 +208,13 @@ def _agreement_told(ctx: PlanContext, response: Response) -> Response:
     return response if ctx.plan.status == PlanStatus.DRAFT else tell(response, "agreement-changed")
 
 
-def _saved_item(ctx: PlanContext, item_id: str, said_by: str | None) -> Response:
+def _saved_item(ctx: PlanContext, item_id: str, said_by: str | None, focus: bool) -> Response:
     iv = queries.item_view(db.session, ctx=ctx, item_id=item_id)
+    removed = iv is None and focus and queries.section_of(db.session, ctx=ctx, item_id=item_id)
     db.session.commit()
-    if iv is None:
-        return Response("", status=200)  # deleted: the element is swapped for nothing
-    return _item_answer(ctx, iv, said_by)
+    if iv is None:  # deleted: the element is swapped for nothing (and focus goes to its section's heading)
+        return render("plans/_section_heading.html", removed=removed)
+    return _item_answer(ctx, iv, said_by, focus=focus)
 
 
 @bp.post("/<plan_id>/onderdelen/<item_id>/klaar")

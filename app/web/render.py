@@ -33,6 +33,18 @@ def render(template: str, *, block: str | None = None, status: int = 200, **cont
     return response
 
 
+def aimed_at(element_id: str) -> bool:
+    """True when htmx asked for this answer to replace `element_id`, the part the person is working in (a Save or
+    Cancel in an item's editor): the answer may then say where focus goes (`autofocus`). A live update or a change
+    sent later from the offline queue names no target (HX-Target), and must never move anyone's focus."""
+    return bool(htmx) and htmx.target == element_id
+
+
+def triggered_by(*element_ids: str) -> bool:
+    """True when htmx sent this request for one of these elements (HX-Trigger names the element that was used)."""
+    return bool(htmx) and htmx.trigger in element_ids
+
+
 def respond(redirect_to: str, fragment: Callable[[], Response], *, saved: str | None = None) -> Response:
     """Answer a form that was saved: for htmx the part of the page that changed (`fragment`, made only then);
     otherwise Post/Redirect/Get to `redirect_to`, where the next page shows `saved` as its message."""

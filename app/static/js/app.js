@@ -5,7 +5,8 @@
   // The live plan: htmx's SSE extension keeps the stream open (#live[sse-connect]) and opens it again when it was
   // refused; presence, agreement and a goal's help fetch themselves on its news (hx-trigger="sse:…"). The news of an
   // item names it only: it is fetched here through a normal, permission-checked request, never over what someone
-  // is changing here (saving it, now or when the offline queue is sent, will show both texts).
+  // is changing here (saving it, now or when the offline queue is sent, will show both texts). A plain fetch: it names
+  // no htmx target, so the answer never marks anything `autofocus` (render.aimed_at) and never moves focus.
   function inHand(item) { return item && item.matches(".item--editing, .item--pending"); }
   function onItem(event) {
     var msg = JSON.parse(event.data), live = document.getElementById("live");
@@ -23,9 +24,7 @@
       var now = document.getElementById("item-" + msg.item);
       var target = now || document.getElementById("items-" + msg.kind);
       if (html === null || !target || inHand(now)) { return; }  // the editor opened while the news was on its way
-      var had = now && now.contains(document.activeElement) ? focusKey(document.activeElement) : null;
-      htmx.swap(target, html, { swapStyle: now ? "outerHTML" : "beforeend" });
-      if (had) { refocus(document.getElementById("item-" + msg.item), had, null); }
+      htmx.swap(target, html, { swapStyle: now ? "outerHTML" : "beforeend" });  // htmx keeps focus by id
     });
   }
   // Live updates pause (Redis away: the server says "paused"; or the stream was refused, e.g. a 503): say so, with a
@@ -54,52 +53,6 @@
     var part = event.detail.target, active = document.activeElement, reason = part.querySelector("textarea");
     var busy = part.querySelector(":checked") || (reason && reason.value) || part.contains(active);
     if (part.matches(".agreement") && busy) { event.detail.shouldSwap = false; }
-  });
-
-  // Focus after htmx replaced a part of the page (WCAG 2.4.3), never left on <body>. What the answer marks
-  // `autofocus` gets it (htmx does that as it settles): an editor's first field, an error summary. Otherwise, if focus
-  // was inside the part that went (Save, Cancel, a tick), it goes to the same control in the new part, else to the
-  // part's [data-focus-return] control (an item's Edit link), else to the part itself; if the part is gone
-  // (removed), to the heading of its section.
-  var CONTROLS = "a[href], button, input, select, textarea, summary, [tabindex]";
-  function focusKey(el) {
-    var form = el.form || (el.closest && el.closest("form"));
-    return [el.tagName, el.id, el.getAttribute("href") || "", el.getAttribute("name") || "", el.type || "",
-            form ? form.getAttribute("action") || "" : ""].join("|");
-  }
-  function focusOn(el) {
-    if (!el.matches(CONTROLS)) { el.setAttribute("tabindex", "-1"); }
-    el.focus();
-  }
-  // Put focus back into `part` (what replaced the part that had it), or near where the part was.
-  function refocus(part, key, section) {
-    var active = document.activeElement;
-    if (active && active !== document.body && active.isConnected) { return; }
-    if (part && part.isConnected) {
-      var same = [].filter.call(part.querySelectorAll(CONTROLS), function (el) { return focusKey(el) === key; })[0];
-      focusOn(same || part.querySelector("[data-focus-return]") || part);
-    } else if (section && section.isConnected) {
-      focusOn(section.querySelector("h2, h3") || section);
-    }
-  }
-  // Kept with the request, not the page: two answers can be on their way at once (a save, and the parts it changed).
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var target = event.detail.target, active = document.activeElement, parent = target && target.parentElement;
-    if (!target || !active || active === document.body || !target.contains(active)) { return; }
-    event.detail.requestConfig.focusWas = { target: target, id: target.id, key: focusKey(active),
-                                            section: parent && parent.closest("section, form, main") };
-  });
-  function afterSwap(event) {
-    var was = (event.detail.requestConfig || {}).focusWas;
-    if (!was) { return; }
-    event.detail.requestConfig.focusWas = null;
-    refocus(was.target.isConnected ? was.target : was.id && document.getElementById(was.id), was.key, was.section);
-  }
-  // After htmx settled (its autofocus done); a part swapped for nothing never settles: the request's end says so.
-  document.addEventListener("htmx:afterSettle", afterSwap);
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var was = (event.detail.requestConfig || {}).focusWas;
-    if (was && !was.target.isConnected && !(was.id && document.getElementById(was.id))) { afterSwap(event); }
   });
 
   document.addEventListener("click", function (event) {

@@ -86,8 +86,7 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { restore(document); });
-  document.addEventListener("htmx:load", function (event) { restore(event.detail.elt); });
+  document.addEventListener("htmx:load", function (event) { restore(event.detail.elt); });  // the body too, at first
 
   // The queues, per person: a plan change ("queue") and a complaint ("complaint-queue").
   function read(name) {
@@ -140,9 +139,14 @@
   }
   function plan() { var box = byId("offline-status"); return box && owner ? box.getAttribute("data-plan") : null; }
   function waiting() { return read("queue").filter(function (e) { return e.plan === plan(); }); }
-  function say(what) {
-    var box = byId("offline-status");
-    if (box && box.dataset[what]) { box.textContent = box.dataset[what]; }
+  // Show one of the page's notes (the plan's #offline-status, the complaint form's) with its role, so it is read
+  // out, and one of the texts the server gave it (data-*); without a role, hide it.
+  function say(id, role, text) {
+    var el = byId(id);
+    if (!el) { return; }
+    el.hidden = !role;
+    if (role) { el.setAttribute("role", role); } else { el.removeAttribute("role"); }
+    if (text && el.dataset[text]) { el.textContent = el.dataset[text]; }
   }
   function textOf(entry) { return new URLSearchParams(entry.body).get("text") || ""; }
 
@@ -173,7 +177,6 @@
     if (tick) {
       el.classList.toggle("item--done", done);
       tick.querySelector("button").setAttribute("aria-pressed", String(done));
-      tick.querySelector(".check__box").textContent = done ? "\u2713" : "";
       tick.querySelector("input[name=done]").value = done ? "0" : "1";
     }
     el.classList.add("item--pending");
@@ -186,7 +189,7 @@
       clearDrafts(form);  // the text now lives in the queue
       if (form.classList.contains("js-reset-on-success")) { form.reset(); }
     }
-    say("queued");
+    say("offline-status", "status", "queued");
   }
   // The Edit link while offline: a small editor for the text (the rest can be changed when back online).
   function openEditor(path) {
@@ -208,12 +211,10 @@
     return true;
   }
 
-  // Offline, a plan change goes into the queue at once; online, only if the request cannot reach the server.
+  // Each plan change keeps its queue entry ready: if its request cannot reach the server (offline it fails at once),
+  // the change goes into the queue.
   document.addEventListener("htmx:configRequest", function (event) {
-    var detail = event.detail, entry = entryFor(detail);
-    if (detail.verb === "get" && !navigator.onLine && openEditor(detail.path)) { event.preventDefault(); }
-    detail.elt.offlineEntry = navigator.onLine ? entry : null;
-    if (entry && !navigator.onLine) { event.preventDefault(); enqueue(entry, detail.elt); }
+    event.detail.elt.offlineEntry = entryFor(event.detail);
   });
   // A request that cannot reach the server: a plan change is queued (an Edit link opens the offline editor);
   // anything else is said in the alert region, and the form keeps its text.
@@ -253,8 +254,9 @@
   function send() {
     var outcomes = {}, headers = { "HX-Request": "true", "HX-Current-URL": location.href };
     drain("queue", waiting, headers, function (entry, response) {
-      if (!entry) { return say(outcomes.conflict ? "conflict" : "sent"); }
-      if (response.status === 400 || response.status === 401) { return say("signIn"); }  // signed out: keep it all
+      if (!entry) { return say("offline-status", "status", outcomes.conflict ? "conflict" : "sent"); }
+      // signed out: keep it all
+      if (response.status === 400 || response.status === 401) { return say("offline-status", "status", "signIn"); }
       if (!response.ok && [403, 404, 410, 422].indexOf(response.status) < 0) { return false; }  // trouble: later
       return response.text().then(function (html) { outcomes[place(entry, response, html)] = true; return true; });
     });
@@ -265,13 +267,6 @@
   // sign-in page is not), and a second send files it once (the form's client_id). A refusal or a server error keeps
   // it and says so, in the page's language.
   var COMPLAINT_PAGES = /^\/klachten\/(?!behandelen)/;  // the form and a complaint's own page
-  function note(id, role, text) {  // show one of the complaint form's notes with its role (read out), or hide it
-    var el = byId(id);
-    if (!el) { return; }
-    el.hidden = !role;
-    if (role) { el.setAttribute("role", role); } else { el.removeAttribute("role"); }
-    if (text) { el.textContent = el.dataset[text]; }
-  }
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-offline-queue") || !owner || navigator.onLine) { return; }
@@ -279,8 +274,8 @@
     var body = new URLSearchParams(new FormData(form)), id = body.get("client_id") || String(Date.now());
     write("complaint-queue", read("complaint-queue").filter(function (e) { return e.id !== id; })
       .concat([{ id: id, path: pathOf(form.getAttribute("action")), body: body.toString() }]));
-    note("complaint-not-sent", null);
-    note("complaint-queued", "status");
+    say("complaint-not-sent", null);
+    say("complaint-queued", "status");
   });
   function sendComplaint() {
     if (!owner || !COMPLAINT_PAGES.test(location.pathname)) { return; }
@@ -292,8 +287,8 @@
         location.assign(response.url);
         return true;
       }
-      note("complaint-queued", null);
-      note("complaint-not-sent", "alert", status < 500 ? "check" : "later");
+      say("complaint-queued", null);
+      say("complaint-not-sent", "alert", status < 500 ? "check" : "later");
       // Sending the form by hand now files this same complaint once: it carries the queued complaint's id.
       if (clientId && entry.id.length >= 8) { clientId.value = entry.id; }
     });
@@ -304,7 +299,7 @@
       forget(function (key) { return key.indexOf("onsplan-draft:/klachten/nieuw:") === 0; });
     }
     waiting().forEach(show);
-    if (waiting().length && !navigator.onLine) { say("queued"); }
+    if (waiting().length && !navigator.onLine) { say("offline-status", "status", "queued"); }
     if (plan()) { setInterval(send, 20000); }  // "online" is not always told (a weak signal on the bus)
     send();
     sendComplaint();
