@@ -1,6 +1,9 @@
 """gunicorn settings: threads hold long-lived streams (live updates) without blocking other requests."""
 
+import logging
 import os
+
+from app.config import env_flag
 
 worker_class = "gthread"  # never "sync": it kills streams and blocks every other request
 # One instance is one worker process: scale out with more instances (one per core) behind the load balancer, all on
@@ -12,5 +15,26 @@ timeout = 60
 graceful_timeout = 20
 keepalive = 5
 control_socket_disable = True  # several instances may run on one machine
-accesslog = None  # the app logs each request itself, without personal data
+# Logs: with LOG_JSON (on by default when APP_ENV is production, as in the app) gunicorn's own lines and its access
+# lines are JSON on stderr, one object per line with an ISO 8601 time (app.core.logs). An access line names the
+# route pattern the app matched ("/uitnodiging/<token>") and its endpoint, never the path with its ids or the query
+# string (sign-in codes and states); it replaces the app's own request line. Without LOG_JSON gunicorn keeps its
+# plain lines and writes no access lines: the app logs each request itself.
+if env_flag("LOG_JSON", os.environ.get("APP_ENV", "production") not in ("development", "test")):
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "app.core.logs.JsonFormatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "root": {"level": "WARNING", "handlers": ["stderr"]},
+        "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+                    "gunicorn.access": {"level": "INFO", "handlers": ["stderr"], "propagate": False}},
+    }
+    logging.captureWarnings(True)  # Python's warnings as JSON lines too
+
+    def post_worker_init(worker) -> None:
+        """One line per request: gunicorn's access line, so the app leaves out its own."""
+        worker.wsgi.config["LOG_REQUESTS"] = False
+else:
+    accesslog = None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -306,6 +306,11 @@ def api_settings(env: Mapping[str, str], *, simulator: str, site_url: str | None
         # {"client id": ["0080", ...]}: the municipalities (CBS codes) each client speaks for; "*" is the region.
         # Unset: every client speaks for the whole region (one regional backoffice).
         "API_CLIENT_MUNICIPALITIES": _client_municipalities(env.get("API_CLIENT_MUNICIPALITIES", "")),
+        # info.contact of the OpenAPI document (NL API Design Rules): whom integrators ask. The URL defaults to the
+        # docs page; without an e-mail address (outside the demo) the contact names none.
+        "API_CONTACT_NAME": env.get("API_CONTACT_NAME") or "Ons Plan",
+        "API_CONTACT_URL": env.get("API_CONTACT_URL") or "",
+        "API_CONTACT_EMAIL": env.get("API_CONTACT_EMAIL") or ("api@onsplan.invalid" if demo else ""),
     }
 
 

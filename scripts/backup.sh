@@ -16,8 +16,10 @@
 #   PG_DUMP_ARGS         extra pg_dump arguments, e.g. "--compress=9" or "--lock-wait-timeout=30s".
 # Each file is written as NAME.partial and renamed only when complete (for the dump: when pg_restore can read its
 # table of contents), so a file with the final name is always a whole backup. The database goes first: every
-# attachment it mentions is in the files archive made after it.
+# attachment it mentions is in the files archive made after it. The files hold families' data: they are made
+# readable by their owner only (mode 0600, a new folder 0700), whatever the caller's umask.
 set -euo pipefail
+umask 077
 
 die() { echo "backup.sh: $*" >&2; exit 1; }
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,6 +42,7 @@ started=$(date +%s.%N)
   || { rm -f "$target.partial"; die "pg_dump failed; no backup was written."; }
 "${PG_RESTORE:-pg_restore}" --list "$target.partial" >/dev/null \
   || { rm -f "$target.partial"; die "the backup cannot be read back; no backup was written."; }
+chmod 600 "$target.partial"  # also when the folder's default ACL would have given others access
 mv "$target.partial" "$target"
 
 seconds=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
@@ -49,6 +52,7 @@ files="${COMPLAINT_FILES_DIR:-$root/instance/complaint-files}"
 if [ -d "$files" ]; then
   tar -C "$files" -cf "$target.files.tar.partial" . \
     || { rm -f "$target.files.tar.partial"; die "could not archive the complaint attachments in $files."; }
+  chmod 600 "$target.files.tar.partial"
   mv "$target.files.tar.partial" "$target.files.tar"
   echo "Complaint attachments: $target.files.tar ($(du -h "$target.files.tar" | cut -f1))"
 else

@@ -64,7 +64,8 @@ ensure_python() {
 }
 
 ensure_venv() {
-  # Create .venv and install the project (with the extras given, e.g. ".[test]").
+  # Create .venv and install the locked packages, requirements/$1.txt ("app" or "test": docs/dependencies.md), then
+  # the project itself without resolving anything again.
   ensure_python
   if [ ! -x .venv/bin/python ]; then
     echo "==> Creating .venv"
@@ -72,11 +73,12 @@ ensure_venv() {
   fi
   # shellcheck disable=SC1091
   . .venv/bin/activate
-  local stamp=".venv/.installed-$1"
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    echo "==> Installing Python packages ($1)"
+  local lock="requirements/$1.txt" stamp=".venv/.installed-$1"
+  if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "==> Installing Python packages ($lock)"
     python -m pip install -q --upgrade pip >/dev/null
-    python -m pip install -q -e "$1"
+    python -m pip install -q -r "$lock"
+    python -m pip install -q --no-deps -e .
     touch "$stamp"
   fi
 }

@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 ensure_pdf_libs
-ensure_venv "."
+ensure_venv app
 compile_translations
 
 export APP_ENV="${APP_ENV:-development}"

@@ -4,8 +4,9 @@ import copy
 import json
 from functools import cache
 
-from flask import render_template
+from flask import current_app, render_template, url_for
 
+from app.api.problems import TITLES
 from app.api.schemas import COMPONENTS
 from app.outbox.schemas import SCHEMAS as EVENT_SCHEMAS
 
@@ -15,9 +16,12 @@ SCOPES = {
     "care:write": "Post the start and stop of care on behalf of providers",
     "plans:read": "Read a plan's status and verdicts",
 }
+# The API's full version (semver), in info.version and in every answer's API-Version header (NL API Design Rules
+# /core/version-header). Its major is the /v1 in the address; a change a client could notice raises minor or major.
+API_VERSION = "1.1.0"
 INFO = {
     "title": "Ons Plan municipality API",
-    "version": "1.0.0",
+    "version": API_VERSION,
     "summary": "Catalog, assignment decisions, care start and stop, and plan status for the municipality.",
     "description": (
         "The municipality's backoffice talks to Ons Plan through this API, and Ons Plan sends it events (their "
@@ -33,15 +37,20 @@ INFO = {
         "of 10,000 offers is one call.\n\n"
         "**Errors** are `application/problem+json` (RFC 9457) with `type`, `title`, `status`, `detail` and "
         "`errors`: one entry per failing field, as a JSON path such as `offers[3].agb_code`. Unknown fields are "
-        "refused (422). Codes follow iJw 3.2: JZ020 product categories, WJ759 refusal reasons, JZ588 stop "
-        "reasons.\n\n"
+        "refused (422). Each `type` is an address relative to the server, such as "
+        "`/api/v1/problems/too-many-requests`: the same on every server, and a page there explains the problem and "
+        "what to do (JSON with `Accept: application/json`); `/api/v1/problems` lists them all. Codes follow iJw "
+        "3.2: JZ020 product categories, WJ759 refusal reasons, JZ588 stop reasons.\n\n"
+        "**Versions.** Every answer carries the header `API-Version` with the full version of this API (now "
+        f"{API_VERSION}), the same as `info.version`; the major version is the `v1` in the address.\n\n"
         "**Retries.** Writes carry a `request_id` (a UUID): sending the same request again returns the first "
         "answer (200) without doing it twice. The catalog put is idempotent by the external ids as well."),
 }
 TAGS = [{"name": "catalog", "description": "The Jeugdhulpcatalogus"},
         {"name": "assignments", "description": "Answers to requests for an assignment (iJw JW301 / JW319) and "
                                                "care start and stop (JW305 / JW307)"},
-        {"name": "plans", "description": "A family plan's status and result verdicts"}]
+        {"name": "plans", "description": "A family plan's status and result verdicts"},
+        {"name": "problems", "description": "What each problem `type` means and what to do (no token needed)"}]
 EVENT_NAMES = {event: "Event" + "".join(part.title() for part in event.replace(".", "_").split("_"))
                for event in EVENT_SCHEMAS}
 
@@ -74,6 +83,32 @@ def _write(summary: str, description: str, scope: str, tag: str, body: str, answ
                       "415": _problem("The body is not JSON"),
                       "422": _problem("A field is missing, unknown or not valid; `errors` names each one"),
                       **extra},
+    }
+
+
+def _problem_pages() -> dict:
+    """The pages behind the problems' `type` URIs: public, HTML for people, JSON when asked for."""
+    def page(schema: str, description: str) -> dict:
+        return {"description": description, "content": {
+            "text/html": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+    limited = {"429": AUTH_PROBLEMS["429"]}
+    return {
+        "/problems": {"get": {
+            "summary": "List the problem types", "operationId": "listProblemTypes", "tags": ["problems"],
+            "description": "Every `type` this API answers problems with, and what it means. A page in the "
+                           "reader's language (Dutch, Frisian or English), or JSON with `Accept: application/json`.",
+            "security": [], "responses": {"200": page("ProblemTypes", "The problem types"), **limited}}},
+        "/problems/{problem}": {"parameters": [{
+            "name": "problem", "in": "path", "required": True, "description": "The last part of a problem's `type`",
+            "schema": {"type": "string", "maxLength": 40, "examples": sorted(TITLES)}}],
+            "get": {
+            "summary": "Explain a problem type", "operationId": "explainProblemType", "tags": ["problems"],
+            "description": "What a problem `type` means and what to do about it: the address in the `type` of a "
+                           "problem. A page in the reader's language, or JSON with `Accept: application/json`.",
+            "security": [], "responses": {"200": page("ProblemType", "The problem type explained"),
+                                          "404": _problem("No problem type with this name"), **limited}}},
     }
 
 
@@ -114,6 +149,7 @@ def _paths() -> dict:
             "security": [{"municipality": ["plans:read"]}],
             "responses": {"200": _json("PlanStatus", "The plan's status"), **AUTH_PROBLEMS,
                           "404": _problem("No plan with this id")}}},
+        **_problem_pages(),
     }
 
 
@@ -160,6 +196,27 @@ def openapi_document() -> dict:
                                                 "scopes": SCOPES}}}},
         },
     }
+
+
+def published_document() -> dict:
+    """The document as served: the built one with this installation's contact (info.contact, from API_CONTACT_*)."""
+    document = openapi_document()
+    return {**document, "info": {**document["info"], "contact": api_contact()}}
+
+
+def api_contact() -> dict[str, str]:
+    """Whom an integrator asks about the API: name, web page (default: the docs page) and e-mail (when set)."""
+    config = current_app.config
+    contact = {"name": config["API_CONTACT_NAME"],
+               "url": config["API_CONTACT_URL"] or _docs_url()}
+    if config["API_CONTACT_EMAIL"]:
+        contact["email"] = config["API_CONTACT_EMAIL"]
+    return contact
+
+
+def _docs_url() -> str:
+    site = current_app.config.get("SITE_URL")
+    return f"{site.rstrip('/')}{url_for('api.docs')}" if site else url_for("api.docs", _external=True)
 
 
 def docs_page(document: dict) -> str:

@@ -12,11 +12,12 @@ from werkzeug.exceptions import HTTPException
 from app.api import catalog, services, status
 from app.api.auth import authenticate, limit_key
 from app.api.calls import Answer, log_call
-from app.api.openapi import docs_page, openapi_document
-from app.api.problems import TITLES, ApiProblem, json_response, problem_response
+from app.api.openapi import API_VERSION, docs_page, published_document
+from app.api.problems import EXPLANATIONS, TITLES, ApiProblem, describe, json_response, problem_response
 from app.api.validation import read_json
 from app.extensions import csrf, db, limiter
 from app.web.limits import retry_after
+from app.web.render import render
 
 log = logging.getLogger("onsplan.api")
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -72,7 +73,7 @@ def plan_status(plan_id: str) -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """Publish the OpenAPI 3.1 document of this API and of the events we send."""
-    response = json_response(openapi_document())
+    response = json_response(published_document())
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -80,7 +81,46 @@ def openapi() -> Response:
 @bp.get("/docs")
 def docs() -> str:
     """Show the API documentation, rendered on the server from the OpenAPI document."""
-    return docs_page(openapi_document())
+    return docs_page(published_document())
+
+
+@bp.get("/problems")
+def problem_types() -> Response:
+    """List every problem type this API answers with: a page, or JSON when asked for."""
+    if _wants_json():
+        return _negotiated(json_response({"problems": [describe(kind) for kind in TITLES]}))
+    problems = [(kind, EXPLANATIONS[kind][0], describe(kind)) for kind in TITLES]
+    return _negotiated(render("api/problems.html", problems=problems))
+
+
+@bp.get("/problems/<problem>")
+def problem_type(problem: str) -> Response:
+    """Explain the problem a `type` URI names and what to do about it: a page, or JSON when asked for."""
+    if problem not in TITLES:
+        raise ApiProblem("not-found", "There is no such problem type; see /api/v1/problems for the list.")
+    if _wants_json():
+        return _negotiated(json_response(describe(problem)))
+    return _negotiated(render("api/problem.html", explained=describe(problem), heading=EXPLANATIONS[problem][0]))
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", "application/problem+json"])
+    return best is not None and best != "text/html"
+
+
+def _negotiated(response: Response) -> Response:
+    """The answer differs by the Accept and Accept-Language headers: caches must keep them apart."""
+    response.vary.add("Accept")
+    response.vary.add("Accept-Language")
+    return response
+
+
+@bp.after_app_request
+def version_header(response: Response) -> Response:
+    """Every answer under /api/v1, errors included, names the API's full version (NL API Design Rules)."""
+    if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
+        response.headers["API-Version"] = API_VERSION
+    return response
 
 
 @bp.route("/<path:rest>", methods=OTHER_METHODS)

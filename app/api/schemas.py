@@ -116,11 +116,16 @@ PLAN_STATUS = {
                                            "child_voice": {"type": "boolean"}, "given_at": DATETIME}}}}}}}},
     },
 }
+PROBLEM_TYPE = {
+    "type": "string", "format": "uri-reference", "pattern": "^/api/v1/problems/[a-z-]+$",
+    "description": "The address of the page that explains this kind of problem, relative to the server (GET it: a "
+                   "page, or JSON with Accept: application/json); the same on every server, so compare it as it is",
+}
 PROBLEM = {
     "type": "object", "title": "Problem", "description": "RFC 9457 problem details",
     "required": ["type", "title", "status", "detail", "errors"],
     "properties": {
-        "type": {"type": "string", "format": "uri"}, "title": {"type": "string"},
+        "type": PROBLEM_TYPE, "title": {"type": "string"},
         "status": {"type": "integer", "minimum": 400, "maximum": 599}, "detail": {"type": "string"},
         "errors": {"type": "array", "items": {
             "type": "object", "additionalProperties": False, "required": ["field", "message"],
@@ -128,8 +133,21 @@ PROBLEM = {
                            "message": {"type": "string"}}}},
     },
 }
+PROBLEM_TYPE_PAGE = {
+    "type": "object", "title": "ProblemType", "additionalProperties": False,
+    "description": "What a problem `type` means and what to do, in the language asked for (Accept-Language)",
+    "required": ["type", "status", "title", "meaning", "what_to_do"],
+    "properties": {"type": PROBLEM_TYPE, "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                   "title": {"type": "string", "description": "The `title` of problems of this type (English)"},
+                   "meaning": {"type": "string"}, "what_to_do": {"type": "string"}},
+}
+PROBLEM_TYPES = {
+    "type": "object", "title": "ProblemTypes", "additionalProperties": False, "required": ["problems"],
+    "properties": {"problems": {"type": "array", "items": {"$ref": "#/$defs/ProblemType"}}},
+}
 
 # Every schema by its component name; request bodies are checked with these (references resolve to $defs).
 COMPONENTS = {"CatalogPut": CATALOG_PUT, "CatalogProvider": CATALOG_PROVIDER, "CatalogOffer": CATALOG_OFFER,
               "CatalogResult": CATALOG_RESULT, "AssignmentDecision": DECISION, "CareStart": CARE_START,
-              "CareStop": CARE_STOP, "Assignment": ASSIGNMENT, "PlanStatus": PLAN_STATUS, "Problem": PROBLEM}
+              "CareStop": CARE_STOP, "Assignment": ASSIGNMENT, "PlanStatus": PLAN_STATUS, "Problem": PROBLEM,
+              "ProblemType": PROBLEM_TYPE_PAGE, "ProblemTypes": PROBLEM_TYPES}

@@ -35,6 +35,8 @@ def seed_demo(session: Session, *, with_plan: bool = True) -> dict[str, Person]:
             _membership(session, family, person, persona)
         if persona.staff_role:
             staff(session, organisations[persona.organisation], person, persona.staff_role)
+    # Jeroen is also the municipality's functional manager: he decides who works in Ons Plan (/beheer).
+    staff(session, organisations["backoffice"], people["jeroen"], "functional_manager")
     session.flush()
     if with_plan:
         plan_id = session.exec(select(Plan.id).where(Plan.family_id == family.id)).one()

@@ -47,6 +47,9 @@ class StaffRole(enum.StrEnum):
     PROVIDER_STAFF = "provider_staff"
     MUNICIPALITY_STAFF = "municipality_staff"
     EDITOR = "editor"  # the municipality's redactie: checks ratings before they are published
+    FUNCTIONAL_MANAGER = "functional_manager"  # the municipality's functioneel beheerder: organisations and staff
+    ORG_ADMIN = "org_admin"  # an organisation's own admin: its staff
+    AUDITOR = "auditor"  # checks the access log's integrity (NEN 7513)
 
     @property
     def label(self) -> str:
@@ -58,7 +61,17 @@ _STAFF_LABELS = {
     StaffRole.PROVIDER_STAFF: _l("Care provider"),
     StaffRole.MUNICIPALITY_STAFF: _l("Municipality"),
     StaffRole.EDITOR: _l("Editorial team (ratings)"),
+    StaffRole.FUNCTIONAL_MANAGER: _l("Functional manager"),
+    StaffRole.ORG_ADMIN: _l("Manages the staff of the organisation"),
+    StaffRole.AUDITOR: _l("Auditor (access log)"),
 }
+
+STAFF_ROLES = tuple(role.value for role in StaffRole)
+FAMILY_INVITATION_ROLES = ("youth", "parent", "network")
+
+
+def _in(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
 
 LANGUAGE_CHECK = "language IN ('nl', 'fy', 'en')"
 
@@ -84,6 +97,8 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200)
     kind: str = Field(max_length=20)
     municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    agb_code: str | None = Field(default=None, max_length=8)  # a provider's AGB code (Vektis), 8 digits
+    kvk_number: str | None = Field(default=None, max_length=8)  # its Chamber of Commerce number, 8 digits
 
 
 class Person(SQLModel, table=True):
@@ -160,7 +175,7 @@ class StaffMembership(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("organisation_id", "person_id", "role", name="one_role_per_organisation"),
         sa.CheckConstraint(
-            "role IN ('professional', 'provider_staff', 'municipality_staff', 'editor')", name="staff_role_known"
+            f"role IN ({_in(STAFF_ROLES)})", name="staff_role_known"
         ),
     )
 
@@ -215,18 +230,23 @@ _INVITATION_LABELS = {
 
 
 class Invitation(SQLModel, table=True):
-    """An invitation into a family with a role: a link plus a short code, single use, 7 days."""
+    """An invitation into a family, or into an organisation as staff, with a role: a link plus a short code, single
+    use, 7 days."""
 
     __tablename__ = "invitation"
     __table_args__ = (
-        sa.CheckConstraint("role IN ('youth', 'parent', 'network')", name="role_known"),
+        sa.CheckConstraint(f"role IN ({_in(FAMILY_INVITATION_ROLES + STAFF_ROLES)})", name="role_known"),
+        sa.CheckConstraint("(family_id IS NULL) <> (organisation_id IS NULL)", name="into_one_place"),
+        sa.CheckConstraint(f"family_id IS NULL OR role IN ({_in(FAMILY_INVITATION_ROLES)})", name="family_role"),
+        sa.CheckConstraint(f"organisation_id IS NULL OR role IN ({_in(STAFF_ROLES)})", name="staff_role"),
         sa.CheckConstraint("has_custody = false OR role = 'parent'", name="custody_only_for_parents"),
         sa.CheckConstraint("role != 'youth' OR birthdate IS NOT NULL", name="youth_has_birthdate"),
         sa.CheckConstraint(LANGUAGE_CHECK, name="language_known"),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=20)
-    family_id: str = Field(foreign_key="family.id", index=True, max_length=20)
+    family_id: str | None = Field(default=None, foreign_key="family.id", index=True, max_length=20)
+    organisation_id: str | None = Field(default=None, foreign_key="organisation.id", index=True, max_length=20)
     role: str = Field(max_length=20)
     has_custody: bool = False
     given_name: str = Field(max_length=100)
@@ -236,7 +256,7 @@ class Invitation(SQLModel, table=True):
     language: str = Field(default="nl", max_length=2)
     code_hash: str = Field(max_length=64, unique=True)  # HMAC of the short code; the code itself is not stored
     token_hash: str = Field(max_length=64, unique=True)  # HMAC of the link token
-    invited_by_id: str = Field(foreign_key="person.id", max_length=20)
+    invited_by_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)  # None: `flask admin`
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

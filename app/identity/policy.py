@@ -250,6 +250,7 @@ def can_release_to_non_custody(actor: Actor) -> bool:
 
 
 EDITOR = "editor"  # a staff role only: the municipality's redactie of ratings
+FUNCTIONAL_MANAGER, ORG_ADMIN, AUDITOR = "functional_manager", "org_admin", "auditor"  # staff roles only
 
 # Questions the pages ask about someone's role (an Actor, a family membership or a staff membership), so that no
 # template compares role names itself.
@@ -286,6 +287,16 @@ def moderates_ratings(staff) -> bool:
     return staff.role == EDITOR
 
 
+def manages_staff(staff) -> bool:
+    """The municipality's functional manager and an organisation's admin decide who works in Ons Plan."""
+    return staff.role in (FUNCTIONAL_MANAGER, ORG_ADMIN)
+
+
+def audits_the_log(staff) -> bool:
+    """Auditors (and the functional manager) check the access log's integrity."""
+    return staff.role in (AUDITOR, FUNCTIONAL_MANAGER)
+
+
 def reads_the_monitor(staff) -> bool:
     """Municipality staff read the figures per month."""
     return staff.role == Role.MUNICIPALITY_STAFF
@@ -293,4 +304,4 @@ def reads_the_monitor(staff) -> bool:
 
 TEMPLATE_GLOBALS = {function.__name__: function for function in
                     (leads_the_plan, keeps_the_family_data, is_youth, has_caseload, answers_for_provider,
-                     moderates_ratings, reads_the_monitor)}
+                     moderates_ratings, reads_the_monitor, manages_staff, audits_the_log)}

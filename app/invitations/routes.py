@@ -7,7 +7,7 @@ from app.core.clock import utcnow
 from app.core.errors import ValidationFailed
 from app.extensions import db, limiter
 from app.identity.auth import sign_in
-from app.identity.models import Family, Invitation, InvitationState, Person
+from app.identity.models import Family, Invitation, InvitationState, Organisation, Person
 from app.invitations import services as invitations
 from app.invitations.forms import CodeForm
 from app.web.i18n import valid_language
@@ -77,11 +77,12 @@ def invitation_no_longer_valid(failed: ValidationFailed) -> Response:
 def accept_page() -> Response:
     """Show who invites you into which family, and how to accept."""
     invitation = _pending()
-    family = db.session.get(Family, invitation.family_id)
-    inviter = db.session.get(Person, invitation.invited_by_id)
+    family = db.session.get(Family, invitation.family_id) if invitation.family_id else None
+    organisation = db.session.get(Organisation, invitation.organisation_id) if invitation.organisation_id else None
+    inviter = db.session.get(Person, invitation.invited_by_id) if invitation.invited_by_id else None
     providers = current_app.config.get("OIDC", {})
-    return render("invitations/invitation_accept.html", invitation=invitation, family=family, inviter=inviter,
-                  providers=providers)
+    return render("invitations/invitation_accept.html", invitation=invitation, family=family,
+                  organisation=organisation, inviter=inviter, providers=providers)
 
 
 @bp.post("/accepteren")
@@ -93,6 +94,8 @@ def accept() -> Response:
     invitations.redeem_invitation(db.session, invitation=invitation, person=g.person)
     db.session.commit()
     session.pop("pending_invitation", None)
+    if invitation.family_id is None:
+        return see_other(url_for("home.index"))
     return see_other(url_for("families.show", family_id=invitation.family_id))
 
 

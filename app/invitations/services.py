@@ -1,4 +1,5 @@
-"""Invitations: a link and a short code a professional gives a family member, single use, 7 days."""
+"""Invitations: a link and a short code a professional gives a family member, or a manager gives new staff; single
+use, 7 days."""
 
 import hmac
 import re
@@ -13,7 +14,15 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, record
 from app.core.clock import age_on, today, utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
-from app.identity.models import Invitation, InvitationState, LoginIdentity, Membership, Person
+from app.identity.models import (
+    STAFF_ROLES,
+    Invitation,
+    InvitationState,
+    LoginIdentity,
+    Membership,
+    Person,
+    StaffMembership,
+)
 from app.identity.policy import Actor, Role
 from app.identity.services import LANGUAGES, clean_name
 
@@ -54,21 +63,38 @@ def create_invitation(session: Session, *, actor: Actor, family_id: str, role: s
     if actor.role is not Role.PROFESSIONAL:
         raise NotAllowed("only the professional invites")
     fields = _validated(role, has_custody, given_name, family_name, birthdate, email, language)
+    made = _mint(session, family_id=family_id, invited_by_id=actor.person_id, **fields)
+    record(session, event="invitation.create", action="create", actor=AuditActor(actor.person_id, actor.role),
+           family_id=family_id, object_type="invitation", object_id=made.invitation.id, detail=role)
+    return made
+
+
+def create_staff_invitation(session: Session, *, invited_by_id: str | None, organisation_id: str, role: str,
+                            given_name: str, family_name: str, email: str | None, language: str) -> NewInvitation:
+    """Invite a person into an organisation as staff. The caller has checked who may (app/admin/services.py);
+    `invited_by_id` None: `flask admin bootstrap`."""
+    fields = _validated(role, False, given_name, family_name, None, email, language, roles=STAFF_ROLES)
+    made = _mint(session, organisation_id=organisation_id, invited_by_id=invited_by_id, **fields)
+    record(session, event="invitation.create", action="create", actor=AuditActor(invited_by_id),
+           object_type="invitation", object_id=made.invitation.id, detail=f"{role} in {organisation_id}")
+    return made
+
+
+def _mint(session: Session, **fields) -> NewInvitation:
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    invitation = Invitation(family_id=family_id, invited_by_id=actor.person_id, code_hash=_digest(code),
-                            token_hash=_digest(token), created_at=now, expires_at=now + VALID_FOR, **fields)
+    invitation = Invitation(code_hash=_digest(code), token_hash=_digest(token), created_at=now,
+                            expires_at=now + VALID_FOR, **fields)
     session.add(invitation)
     session.flush()
-    record(session, event="invitation.create", action="create", actor=AuditActor(actor.person_id, actor.role),
-           family_id=family_id, object_type="invitation", object_id=invitation.id, detail=role)
     return NewInvitation(invitation, format_code(code), token)
 
 
-def _validated(role, has_custody, given_name, family_name, birthdate, email, language) -> dict:
+def _validated(role, has_custody, given_name, family_name, birthdate, email, language,
+               roles: tuple[str, ...] = ("youth", "parent", "network")) -> dict:
     reasons = []
-    if role not in ("youth", "parent", "network"):
+    if role not in roles:
         reasons.append(("role", _("Choose a role.")))
     name = clean_name(given_name)
     if not name:
@@ -157,7 +183,8 @@ def list_invitations(session: Session, *, family_id: str) -> list[Invitation]:
 
 def redeem_invitation(session: Session, *, invitation: Invitation, person: Person | None = None,
                       identity: dict | None = None) -> Person:
-    """Accept an invitation: join the family as the invited role, binding the first identity that redeems it.
+    """Accept an invitation: join the family (or the organisation) as the invited role, binding the first identity
+    that redeems it.
 
     `person` is the signed-in person (they join with their existing account); otherwise a person is made from
     the invitation and, when `identity` (provider, issuer, subject) is given, linked to it.
@@ -171,6 +198,8 @@ def redeem_invitation(session: Session, *, invitation: Invitation, person: Perso
         session.flush()
     if identity is not None:
         session.add(LoginIdentity(person_id=person.id, last_login_at=utcnow(), **identity))
+    if invitation.organisation_id is not None:
+        return _join_staff(session, invitation, person)
     already = session.exec(select(Membership).where(Membership.family_id == invitation.family_id,
                                                     Membership.person_id == person.id)).first()
     if already is None:
@@ -185,4 +214,21 @@ def redeem_invitation(session: Session, *, invitation: Invitation, person: Perso
     record(session, event="invitation.redeem", action="update", actor=AuditActor(person.id, invitation.role),
            family_id=invitation.family_id, youth_id=person.id if invitation.role == "youth" else None,
            object_type="invitation", object_id=invitation.id)
+    return person
+
+
+def _join_staff(session: Session, invitation: Invitation, person: Person) -> Person:
+    already = session.exec(select(StaffMembership).where(StaffMembership.organisation_id == invitation.organisation_id,
+                                                         StaffMembership.person_id == person.id,
+                                                         StaffMembership.role == invitation.role)).first()
+    if already is None:
+        session.add(StaffMembership(organisation_id=invitation.organisation_id, person_id=person.id,
+                                    role=invitation.role))
+    invitation.redeemed_at = utcnow()
+    invitation.redeemed_by_id = person.id
+    session.add(invitation)
+    session.flush()
+    record(session, event="staff.join", action="update", actor=AuditActor(person.id, invitation.role),
+           object_type="invitation", object_id=invitation.id,
+           detail=f"{invitation.role} in {invitation.organisation_id}")
     return person

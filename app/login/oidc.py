@@ -23,6 +23,7 @@ from app.extensions import oauth
 log = logging.getLogger("onsplan.login")
 
 TIMEOUT_SECONDS = 10
+PROBE_TIMEOUT = (2, 3)  # seconds to connect and to answer: whether the sign-in service is up right now
 KEEP_ATTEMPTS = 3  # unfinished sign-ins per service kept in the session (a few tabs); each is ~250 bytes of cookie
 LABELS = {"citizens": _l("Sign in with DigiD"), "staff": _l("Sign in as a professional")}
 DEFAULT_LABEL = _l("Sign in")
@@ -64,10 +65,11 @@ class OidcClient(FlaskOAuth2App):
 
     def __init__(self, name: str, settings: dict[str, str]) -> None:
         self.issuer = settings["issuer"]
+        self.metadata_url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
         super().__init__(
             FlaskIntegration(name, oauth.cache), name,
             client_id=settings["client_id"], client_secret=settings["client_secret"],
-            server_metadata_url=self.issuer.rstrip("/") + "/.well-known/openid-configuration",
+            server_metadata_url=self.metadata_url,
             client_kwargs={"scope": settings["scopes"], "code_challenge_method": "S256",
                            "default_timeout": TIMEOUT_SECONDS},
         )
@@ -79,6 +81,15 @@ class OidcClient(FlaskOAuth2App):
             self.server_metadata = {}  # fetch again next time: the provider or our setting may be fixed by then
             raise ServiceUnavailable(f"issuer in metadata differs from OIDC_{self.name.upper()}_ISSUER")
         return metadata
+
+    def answers(self) -> bool:
+        """Whether the sign-in service answers right now (its discovery document). The metadata is cached, so
+        without asking, a browser would be sent to a service that is down and show a browser error."""
+        try:
+            with requests.get(self.metadata_url, timeout=PROBE_TIMEOUT, allow_redirects=False, stream=True) as answer:
+                return answer.ok
+        except requests.RequestException:
+            return False
 
     def parse_id_token(self, token, nonce, claims_options=None, claims_cls=None, leeway=120):
         """Validate the ID token: signature, our issuer, our audience, expiry and nonce.
@@ -110,10 +121,14 @@ def providers() -> list[ProviderLink]:
 
 
 def authorize_redirect(name: str, redirect_uri: str) -> Response:
-    """Send the browser to the sign-in service; Authlib keeps state, nonce and PKCE verifier in the session."""
+    """Send the browser to the sign-in service; Authlib keeps state, nonce and PKCE verifier in the session.
+    ServiceUnavailable when the service does not answer: the person gets our page, not the browser's error."""
+    remote = client(name)
+    if not remote.answers():
+        raise ServiceUnavailable("no answer")
     _forget_old_attempts(name)
     try:
-        return client(name).authorize_redirect(redirect_uri, ui_locales=str(get_locale()))
+        return remote.authorize_redirect(redirect_uri, ui_locales=str(get_locale()))
     except requests.RequestException as error:
         raise ServiceUnavailable(type(error).__name__) from error
 
@@ -169,18 +184,20 @@ def _display_claims(remote: OidcClient, token: dict, claims: dict) -> dict:
 
 
 def logout_url(name: str | None, id_token: str | None, post_logout_redirect_uri: str) -> str | None:
-    """Return the sign-in service's end-session URL for RP-initiated logout, or None when there is none."""
+    """Return the sign-in service's end-session URL for RP-initiated logout, or None when there is none.
+    ServiceUnavailable when the service does not answer: the browser must not be sent to a dead address."""
     remote = client(name) if name else None
     if remote is None or not id_token:
         return None
     try:
         if not remote.load_server_metadata().get("end_session_endpoint"):
             return None
+        if not remote.answers():
+            raise ServiceUnavailable("no answer")
         return remote.create_logout_url(post_logout_redirect_uri=post_logout_redirect_uri, id_token_hint=id_token,
                                         client_id=remote.client_id)["url"]
-    except (requests.RequestException, ServiceUnavailable) as error:
-        log.warning("provider logout unavailable: provider=%s error=%s", name, type(error).__name__)
-        return None
+    except requests.RequestException as error:
+        raise ServiceUnavailable(type(error).__name__) from error
 
 
 def _origin(url: str) -> str:

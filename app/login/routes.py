@@ -70,12 +70,7 @@ def callback(name: str) -> Response:
 @bp.post("/uitloggen")
 def sign_out() -> Response:
     """End the session and go back to the start page, through the sign-in service's logout when it has one."""
-    ended = end_session()
-    flash(_("You are signed out."), "success")
-    home = url_for("home.index", _external=True)
-    response = see_other(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("home.index"))
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'  # no cached pages or drafts outlive the session
-    return response
+    return _signed_out(end_session(), _("You are signed out."))
 
 
 @bp.post("/uitloggen/overal")
@@ -84,11 +79,22 @@ def sign_out_everywhere() -> Response:
     """End every session of this person, on every device, and this one too."""
     identity.end_all_sessions(db.session, person=g.person)
     db.session.commit()
-    ended = end_session()
-    flash(_("You are signed out on all your devices."), "success")
-    home = url_for("home.index", _external=True)
-    response = see_other(oidc.logout_url(ended["provider"], ended["id_token"], home) or url_for("home.index"))
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return _signed_out(end_session(), _("You are signed out on all your devices."))
+
+
+def _signed_out(ended: dict, message: str) -> Response:
+    """Go home through the sign-in service's logout when it has one. When that service does not answer, the
+    session here has ended all the same, and the start page says so instead of the browser showing an error."""
+    flash(message, "success")
+    try:
+        target = oidc.logout_url(ended["provider"], ended["id_token"], url_for("home.index", _external=True))
+    except oidc.ServiceUnavailable as error:
+        log.warning("provider logout unavailable: provider=%s error=%s", ended["provider"], error)
+        flash(_("The sign-in service is not available right now, so you may still be signed in there. "
+                "Close your browser to be safe."), "info")
+        target = None
+    response = see_other(target or url_for("home.index"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'  # no cached pages or drafts outlive the session
     return response
 
 

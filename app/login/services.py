@@ -14,7 +14,9 @@ class UnknownIdentity(DomainError):
     """Nobody is linked to this identity and there is no invitation to accept."""
 
     def __init__(self) -> None:
-        super().__init__(_("We do not know you yet. You need an invitation from your youth care professional."))
+        super().__init__(_("We do not know you yet. For your family plan you need an invitation from your youth "
+                           "care professional. Do you work for the municipality or a care provider? Then ask your "
+                           "functional manager for an invitation."))
 
 
 def person_for_identity(session: Session, *, provider: str, issuer: str, subject: str,

@@ -7,6 +7,7 @@ import click
 from flask import Blueprint
 
 from app.core.clock import AMSTERDAM, utcnow
+from app.core.logs import say, service
 from app.extensions import db
 from app.notifications import mails, services
 from app.ratings.invitations import invite_due
@@ -43,6 +44,7 @@ def send() -> None:
               help="Local time (Europe/Amsterdam) of the daily reminders and digest.")
 @click.option("--every", default=300, show_default=True, help="Seconds between rounds (unsent e-mails are retried).")
 @click.option("--once", is_flag=True, help="One round, then stop (for tests, or to run from cron).")
+@service("notify")
 def run(daily_at: str, every: int, once: bool) -> None:
     """Keep notifications going (the Procfile's `notify:` process): retry unsent e-mails every few minutes, and once
     a day, from --at on, make the reminders and send the professionals' digest."""
@@ -58,9 +60,10 @@ def run(daily_at: str, every: int, once: bool) -> None:
                 session.commit()
                 digests = mails.send_digests(session)
                 last_daily = now.date()
-                click.echo(f"{now:%Y-%m-%d %H:%M}: {len(made)} reminders, {digests} digests.")
+                say("notify", f"{now:%Y-%m-%d %H:%M}: {len(made)} reminders, {digests} digests.",
+                    reminders=len(made), digests=digests)
         if sent:
-            click.echo(f"{now:%Y-%m-%d %H:%M}: {sent} e-mails sent.")
+            say("notify", f"{now:%Y-%m-%d %H:%M}: {sent} e-mails sent.", sent=sent)
         if once:
             return
         time.sleep(every)

@@ -7,6 +7,7 @@ import click
 from flask import Blueprint, current_app
 
 from app.core.errors import NotFound, ValidationFailed
+from app.core.logs import CONFIG_EXIT, Refusal, say, service
 from app.core.stopping import StopRequest
 from app.extensions import db
 from app.sync import services, worker
@@ -14,18 +15,19 @@ from app.sync import services, worker
 cli = Blueprint("sync_cli", __name__, cli_group="sync")
 
 
-
 @cli.cli.command("run")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop (for tests, or to run from cron).")
 @click.option("--quiet", is_flag=True, help="No progress line, even on a terminal.")
+@service("sync")
 def run(once: bool, quiet: bool) -> None:
     """Deliver the outbox to the municipality (SYNC_ENDPOINT) until stopped.
 
     On PostgreSQL several workers may run at once; on SQLite only one (a second one refuses to start).
     """
     settings = current_app.config["SYNC"]
-    if not settings["endpoint"] or not settings["token_url"]:
-        raise click.ClickException("SYNC_ENDPOINT and SYNC_TOKEN_URL are not set: nothing to deliver to.")
+    if problems := worker.settings_problems(settings, production=current_app.config["ENV_NAME"] == "production"):
+        raise Refusal(f"The sync worker does not start: {'; '.join(problems)}. Set them in the environment "
+                      "(docs/deploy.md), then start it again.", worker="sync", exit_code=CONFIG_EXIT)
     stop, holder = StopRequest(), worker.holder_name()
     single = db.engine.dialect.name == "sqlite"
     deliverer = worker.Deliverer(settings)
@@ -34,8 +36,8 @@ def run(once: bool, quiet: bool) -> None:
         if single:
             other = worker.acquire_lock(session, holder=holder, stale_after=settings["lock_stale"])
             if other:
-                raise click.ClickException(f"Another sync worker runs on this SQLite database ({other}). "
-                                           "SQLite allows one; use PostgreSQL for several.")
+                raise Refusal(f"Another sync worker runs on this SQLite database ({other}). "
+                              "SQLite allows one; use PostgreSQL for several.", worker="sync")
         try:
             _loop(session, deliverer, settings, stop=stop, once=once, progress=progress,
                   holder=holder if single else None)
@@ -55,10 +57,11 @@ def _loop(session, deliverer, settings, *, stop, once, progress, holder) -> None
         if progress:
             _progress(session, total, time.monotonic() - started)
         elif done.delivered or done.failed:
-            click.echo(f"sync: {done.delivered} delivered, {done.failed} failed ({done.dead} dead)")
+            say("sync", f"sync: {done.delivered} delivered, {done.failed} failed ({done.dead} dead)",
+                delivered=done.delivered, failed=done.failed, dead=done.dead)
         if holder and time.monotonic() - beat > min(5.0, settings["lock_stale"] / 3):
             if not worker.heartbeat(session, holder=holder):
-                raise click.ClickException("Another worker took over the SQLite lock; stopping.")
+                raise Refusal("Another worker took over the SQLite lock; stopping.", worker="sync")
             beat = time.monotonic()
         if once and not done.delivered:
             return

@@ -18,6 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import requests
 import sqlalchemy as sa
@@ -31,6 +32,26 @@ from app.outbox.models import OutboxEvent, SyncWorkerLock
 LOCK_NAME = "outbox"
 RETRYABLE_4XX = {408, 425, 429}
 SOURCE = "urn:onsplan"
+REQUIRED = {"endpoint": "SYNC_ENDPOINT", "token_url": "SYNC_TOKEN_URL", "client_id": "SYNC_CLIENT_ID",
+            "client_secret": "SYNC_CLIENT_SECRET"}
+
+
+def settings_problems(settings: dict, *, production: bool) -> list[str]:
+    """What keeps the worker from delivering: SYNC_* settings that are missing, or in production an address that is
+    not https (the events hold family data, the token request the client secret)."""
+    missing = [name for key, name in REQUIRED.items() if not settings.get(key)]
+    problems = [f"{_listed(missing)} {'is' if len(missing) == 1 else 'are'} not set"] if missing else []
+    if production:
+        plain = [REQUIRED[key] for key in ("endpoint", "token_url")
+                 if settings.get(key) and urlsplit(settings[key]).scheme != "https"]
+        if plain:
+            problems.append(f"{_listed(plain)} must be https:// in production, so that family data and the client "
+                            "secret never travel unencrypted")
+    return problems
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def backoff_seconds(attempts: int, *, base: float, cap: float, rng: random.Random | None = None) -> float:

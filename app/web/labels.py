@@ -13,9 +13,13 @@ ROLES = {
     "provider_staff": _l("care provider"),
     "municipality_staff": _l("municipality"),
     "editor": _l("editorial team"),
+    "functional_manager": _l("functional manager"),
+    "org_admin": _l("staff manager of the organisation"),
+    "auditor": _l("auditor of the access log"),
     "reporter": _l("someone who reported a rating"),
     "none": _l("not signed in"),
 }
+ORGANISATION_KINDS = {"municipality": _l("A team of the municipality"), "provider": _l("A care provider")}
 EVENTS = {
     "family.create": _l("opened the family"),
     "family.view": _l("viewed the family page"),
@@ -67,6 +71,11 @@ def role_label(role: str) -> str:
     return str(ROLES.get(role, role))
 
 
+def organisation_kind_label(kind: str) -> str:
+    """Name a kind of organisation in the reader's language."""
+    return str(ORGANISATION_KINDS.get(kind, kind))
+
+
 def event_label(event: str) -> str:
     """Describe an access-log event in the reader's language."""
     return str(EVENTS.get(event, _("did something else (%(event)s)", event=event)))
@@ -104,4 +113,5 @@ def invitation_role_label(invitation) -> str:
 
 TEMPLATE_GLOBALS = {"role_label": role_label, "event_label": event_label, "decision_label": decision_label,
                     "provider_label": provider_label, "invitation_role_label": invitation_role_label,
-                    "family_title": family_title, "family_surname": family_surname, "field_input": field_input}
+                    "family_title": family_title, "family_surname": family_surname, "field_input": field_input,
+                    "organisation_kind_label": organisation_kind_label}

@@ -1,7 +1,6 @@
 """Security headers, request logging without personal data, no NUL characters in what a request carries, and
 only same-site paths to go back to."""
 
-import json
 import logging
 import time
 import unicodedata
@@ -10,6 +9,8 @@ from urllib.parse import quote, unquote, urlencode
 
 from flask import Flask, Request, Response, abort, g, request, url_for
 from werkzeug.datastructures import ImmutableMultiDict
+
+from app.core import logs
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -28,40 +29,9 @@ CSP = "; ".join([
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line; only the fields we chose, never form data or query strings."""
-
-    FIELDS = ("request_id", "method", "endpoint", "status", "duration_ms")
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict = {"level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
-        for key in self.FIELDS:
-            if hasattr(record, key):
-                entry[key] = getattr(record, key)
-        if record.exc_info:
-            entry["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else None
-        return json.dumps(entry)
-
-
-class PlainFormatter(JsonFormatter):
-    """Readable one-line logs for development, with the same chosen fields."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        fields = " ".join(f"{key}={getattr(record, key)}" for key in self.FIELDS if hasattr(record, key))
-        return f"{record.levelname} {record.name}: {record.getMessage()} {fields}".rstrip()
-
-
 def configure_logging(app: Flask) -> None:
-    """Send the app's logs to stderr, as JSON in production."""
-    handler = logging.StreamHandler()
-    if app.config.get("LOG_JSON"):
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(PlainFormatter())
-    logger = logging.getLogger("onsplan")
-    logger.handlers[:] = [handler]
-    logger.setLevel(app.config.get("LOG_LEVEL", "INFO").upper())
-    logger.propagate = False
+    """Send the app's logs to stderr, as JSON lines with an ISO 8601 time in production (app.core.logs)."""
+    logs.configure(as_json=bool(app.config.get("LOG_JSON")), level=app.config.get("LOG_LEVEL", "INFO"))
 
 
 def safe_next(target: str | None) -> str:
@@ -124,6 +94,9 @@ def install_security(app: Flask) -> None:
     def _start_timer() -> None:
         g.request_started = time.perf_counter()
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        # gunicorn's access line logs the pattern ("/plan/<plan_id>"), never the path with its ids and tokens
+        request.environ[logs.ROUTE_KEY] = request.url_rule.rule if request.url_rule else None
+        request.environ[logs.ENDPOINT_KEY] = request.endpoint
         if "\x00" in request.path:
             abort(404)
 
@@ -143,6 +116,8 @@ def install_security(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
         headers["X-Request-Id"] = g.get("request_id", "")
         started = g.get("request_started")
+        if not app.config.get("LOG_REQUESTS", True):  # the server writes the line (gunicorn.conf.py)
+            return response
         access.info(
             "request",
             extra={

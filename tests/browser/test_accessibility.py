@@ -14,6 +14,8 @@ VISITOR_PAGES = {
     "demo": "/demo",
     "help": "/hulp",
     "ratings-explained": "/beoordelingen/uitleg",
+    "api-problems": "/api/v1/problems",
+    "api-problem": "/api/v1/problems/unsupported-media-type",
     "offline": "/offline",
     "not-found": "/bestaat-niet",
 }

@@ -44,11 +44,12 @@ def before_generate_path_parameters(context, strategy):
 
 @pytest.fixture
 def real_ids(any_api_app) -> dict:
-    """A real request for an assignment (Tom's school goal) and the demo plan, to aim generated calls at."""
+    """A real request for an assignment (Tom's school goal), the demo plan and a problem type, to aim generated
+    calls at."""
     reference = requested(any_api_app)
     with any_api_app.app_context():
         plan_id = db.session.exec(select(Plan.id).where(Plan.family_id == family_id(any_api_app))).one()
-    return {"reference": reference, "plan_id": plan_id}
+    return {"reference": reference, "plan_id": plan_id, "problem": "too-many-requests"}
 
 
 @schema.parametrize()

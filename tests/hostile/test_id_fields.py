@@ -122,6 +122,10 @@ ID_FIELDS = {
     "/klachten/behandelen/{part}/doorsturen": {},
     "/klachten/behandelen/{part}/reactie": {},
     "/beheer/sync/{event}/opnieuw": {},
+    # the organisation and the staff role are in the path, checked by the service against what the person manages
+    "/beheer/organisaties/nieuw": {},
+    "/beheer/organisaties/{org}/uitnodigen": {},
+    "/beheer/medewerkers/{staff}/verwijderen": {},
     "/gezinnen/nieuw": {},
     "/profiel": {},
     "/taal": {},

@@ -120,11 +120,21 @@ GET = {
     # the API takes bearer tokens only, proven in tests/api); unknown API paths answer a problem, not a page
     "/api/v1/openapi.json":          ALL_200,
     "/api/v1/docs":                  ALL_200,
+    # the pages behind the problems' `type` URIs: public, like the docs
+    "/api/v1/problems":              ALL_200,
+    "/api/v1/problems/{problem}":    ALL_200,
     "/api/v1/plans/{plan}/status":   [401] * 11,
     "/api/v1/{rest}":                [404] * 11,
     # deliveries to the municipality: its staff only (the demo family's first outbox event)
     "/beheer/sync":                  [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
     "/beheer/sync/{event}":          [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+    # running Ons Plan: Jeroen is the municipality's functional manager; Kompas (Karin's provider) is one of its
+    # organisations. Others are sent home from the overview and refused an organisation's page.
+    "/beheer":                       [303] * 10 + [200],
+    "/beheer/organisaties/nieuw":    [303] * 10 + [200],
+    "/beheer/organisaties/{org}":    [303] + [403] * 9 + [200],
+    "/beheer/organisaties/{org}/uitnodigen": [303] + [403] * 9 + [200],
+    "/beheer/toegangslog":           [303] * 10 + [200],
 }
 POST = {
     #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen
@@ -158,6 +168,10 @@ POST = {
     "/beoordelingen/{rating}/melden": [303] * 11,
     "/redactie/{reported_rating}/publiceren": [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 303],
     "/redactie/{rating}/afwijzen":   [303, 403, 403, 403, 403, 403, 403, 403, 403, 403, 422],
+    # a new organisation or a staff invitation without its fields (422 for the functional manager); ending Karin's role
+    "/beheer/organisaties/nieuw":    [303] + [403] * 9 + [422],
+    "/beheer/organisaties/{org}/uitnodigen": [303] + [403] * 9 + [422],
+    "/beheer/medewerkers/{staff}/verwijderen": [303] + [403] * 9 + [303],
     # judging Tom's ended help (the posted form has no verdict: 422 for those who judge); Mark's conversation is saved
     "/doel/{ended_goal}/resultaat":  [303, 404, 422, 404, 422, 404, 404, 422, 404, 422, 404],
     "/doel/{ended_goal}/resultaat/correctie": [303, 404, 403, 404, 403, 404, 404, 422, 404, 403, 404],
@@ -263,10 +277,14 @@ def build_world(tmp_path_factory) -> tuple:
         values["reported_rating"] = reported  # hidden until the redactie looks at it again
         values.update(_tom_complaint(session, session.get(Person, ids["tom"]), kompas.id), karin=ids["karin"])
         values.update(reference=session.exec(select(Assignment.reference).where(
-            Assignment.id == values["tom_help"])).one(), rest="nothing-here")
+            Assignment.id == values["tom_help"])).one(), rest="nothing-here", problem="not-found")
         from app.outbox.models import OutboxEvent
 
         values["event"] = session.exec(select(OutboxEvent.id).order_by(OutboxEvent.id)).first()
+        values["org"] = kompas.organisation_id
+        values["staff"] = session.exec(select(StaffMembership.id).where(StaffMembership.person_id == ids["karin"],
+                                                                        StaffMembership.organisation_id ==
+                                                                        kompas.organisation_id)).one()
     return app, ids, values
 
 
@@ -390,7 +408,8 @@ def test_every_route_is_in_the_matrix(world):
                 .replace("<int:rating_id>", "{rating}")
                 .replace("<complaint_id>", "{complaint}").replace("<part_id>", "{part}")
                 .replace("<attachment_id>", "{attachment}").replace("<reference>", "{reference}")
-                .replace("<path:rest>", "{rest}").replace("<int:event_id>", "{event}"))
+                .replace("<path:rest>", "{rest}").replace("<problem>", "{problem}").replace("<int:event_id>", "{event}")
+                .replace("<organisation_id>", "{org}").replace("<int:membership_id>", "{staff}"))
         if "GET" in rule.methods:
             assert path in listed_get, f"GET {rule.rule} is not in the matrix"
         if "POST" in rule.methods:

@@ -10,8 +10,10 @@ and the restored database takes new changes.
 import html
 import os
 import re
+import stat
 import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +167,37 @@ def test_backup_and_restore_into_a_fresh_database_serves_the_same_plans(fresh_co
     assert chain_problems(restored_url) == []
     assert sql(restored_url, "SELECT text FROM plan_item WHERE id = %s", worry) == [
         ("Na het terugzetten",)]
+
+
+def test_backups_are_private_and_the_apps_own_role_restores_them(fresh_copy, postgres, tmp_path):
+    """Backup files are readable by their owner only (0600, in a new folder 0700), also under a lax umask. The
+    app's role, with no more rights than docs/deploy.md gives it (it owns its database; no CREATEDB), restores into
+    a database the administrator made for it, and the access-log check runs with this checkout's own flask."""
+    source = fresh_copy("private")
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "brief.pdf").write_bytes(PDF)
+    backup = tmp_path / "nightly" / "onsplan.dump"
+    made = subprocess.run(["bash", "-c", 'umask 022 && exec bash scripts/backup.sh "$0"', str(backup)], cwd=ROOT,
+                          env={**os.environ, "DATABASE_URL": source, "COMPLAINT_FILES_DIR": str(files)},
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in (backup.parent, backup,
+                                                                       backup.with_name("onsplan.dump.files.tar"))}
+    assert modes == {"nightly": 0o700, "onsplan.dump": 0o600, "onsplan.dump.files.tar": 0o600}
+
+    role, database = f"app_{uuid.uuid4().hex[:8]}", f"restored_{uuid.uuid4().hex[:10]}"
+    sql(postgres.url(), f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE')
+    sql(postgres.url(), f'CREATE DATABASE "{database}" OWNER "{role}"')  # the administrator, as documented
+    target = f"postgresql+psycopg://{role}@127.0.0.1:{postgres.port}/{database}"
+    no_flask = os.pathsep.join(folder for folder in os.environ["PATH"].split(os.pathsep)
+                               if not (Path(folder) / "flask").exists())
+    restored = subprocess.run(["bash", str(ROOT / "scripts" / "restore.sh"), str(backup)], cwd=tmp_path,
+                              env={**os.environ, **app_env(target, COMPLAINT_FILES_DIR=str(tmp_path / "back")),
+                                   "PATH": no_flask}, capture_output=True, text=True, timeout=120)
+    assert restored.returncode == 0, restored.stderr
+    assert "Access log intact." in restored.stdout
+    assert every_table(target) == every_table(source)
+    assert {owner for (owner,) in sql(target, "SELECT tableowner FROM pg_tables WHERE schemaname = 'public'")} == {
+        role}
+    assert (tmp_path / "back" / "brief.pdf").read_bytes() == PDF

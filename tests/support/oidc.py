@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from tests.support.servers import ROOT, free_port
+from tests.support.servers import ROOT, AppServer, free_port
 
 PROVIDER_SCRIPT = ROOT / "tests" / "oidc" / "provider.mjs"
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
@@ -158,6 +158,16 @@ def link_identity(database_url: str, *, persona: str, issuer: str, subject: str)
             session.add(LoginIdentity(person_id=person.id, provider="citizens", issuer=issuer, subject=subject))
             session.commit()
         db.engine.dispose()
+
+
+def app_signing_in_at(provider: OidcProvider, world: dict[str, str], personas: tuple[str, ...]) -> AppServer:
+    """The app under gunicorn on a copy of the demo world (OperatorSeed.copy_to), signing citizens in at this
+    provider, each persona linked to the identity `<persona>-digid` there. Started: stop() it."""
+    for persona in personas:
+        link_identity(world["DATABASE_URL"], persona=persona, issuer=provider.issuer, subject=f"{persona}-digid")
+    return AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "own-provider-secret",
+                      "SESSION_COOKIE_SECURE": "0", "LOG_JSON": "0", "LOG_LEVEL": "CRITICAL", **world,
+                      **provider_env({"citizens": (provider.issuer, CITIZENS_CLIENT)})}).start()
 
 
 def _forms(html: str) -> list[tuple[dict, dict]]:

@@ -168,14 +168,17 @@ class AppServer:
         subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=self.env,
                        check=True, capture_output=True, timeout=120)
 
-    def start(self, gunicorn_args: tuple[str, ...] | None = None) -> "AppServer":
-        """Start gunicorn: one worker with 16 threads, or the given arguments (e.g. the production config)."""
+    def start(self, gunicorn_args: tuple[str, ...] | None = None, *, output: Path | None = None) -> "AppServer":
+        """Start gunicorn: one worker with 16 threads, or the given arguments (e.g. the production config); its
+        stdout and stderr go to `output` when given."""
         args = gunicorn_args or ("--worker-class", "gthread", "--threads", "16", "--workers", "1",
                                  "--no-control-socket", "--log-level", "warning")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "app.wsgi:app", "--bind", f"127.0.0.1:{self.port}", *args],
-            cwd=ROOT, env=self.env, start_new_session=True,  # its own process group: stop() ends the workers too
-        )
+        with open(output, "ab") if output else contextlib.nullcontext() as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "app.wsgi:app", "--bind", f"127.0.0.1:{self.port}", *args],
+                cwd=ROOT, env=self.env, start_new_session=True,  # its own process group: stop() ends the workers too
+                stdout=log, stderr=subprocess.STDOUT if log else None,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
