@@ -89,6 +89,14 @@ def invite(organisation_id: str) -> Response:
     return render("admin/invite.html", form=form, page=page)
 
 
+@bp.get("/medewerkers/<int:membership_id>/verwijderen")
+@login_required
+def confirm_remove(membership_id: int) -> Response:
+    """Ask before ending someone's role (what it means for them is said on the page)."""
+    ending = services.role_to_end(db.session, person=g.person, membership_id=membership_id)
+    return render("admin/remove.html", ending=ending)
+
+
 @bp.post("/medewerkers/<int:membership_id>/verwijderen")
 @login_required
 def remove(membership_id: int) -> Response:

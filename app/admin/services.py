@@ -170,15 +170,33 @@ def invite_staff(session: Session, *, person: Person, organisation_id: str, role
     return made
 
 
-def remove_staff(session: Session, *, person: Person, membership_id: int) -> StaffMembership:
-    """End someone's role at an organisation; their sessions end too, so what they had open closes."""
+@dataclass(frozen=True)
+class RoleToEnd:
+    """A staff role its manager asks to end: whose, at which organisation."""
+
+    membership: StaffMembership
+    person: Person
+    organisation: Organisation
+
+
+def role_to_end(session: Session, *, person: Person, membership_id: int) -> RoleToEnd:
+    """The staff role this manager may end (NotFound for any other: an org admin does not see the municipality's
+    own roles)."""
     found = _must_manage(session, person)
     membership = session.get(StaffMembership, membership_id)
     if membership is None:
         raise NotFound(str(membership_id))
     organisation = _organisation(session, found, membership.organisation_id)
     if membership.role not in found.roles_for(organisation):
-        raise NotFound(str(membership_id))  # an org admin does not see the municipality's own roles
+        raise NotFound(str(membership_id))
+    return RoleToEnd(membership, session.get(Person, membership.person_id), organisation)
+
+
+def remove_staff(session: Session, *, person: Person, membership_id: int) -> StaffMembership:
+    """End someone's role at an organisation; their sessions end too, so what they had open closes."""
+    found = _must_manage(session, person)
+    ending = role_to_end(session, person=person, membership_id=membership_id)
+    membership, organisation = ending.membership, ending.organisation
     if membership.person_id == person.id and membership.role == StaffRole.FUNCTIONAL_MANAGER:
         raise ValidationFailed([("membership", _("You cannot remove yourself as functional manager. Ask another "
                                                  "functional manager."))])

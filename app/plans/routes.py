@@ -19,6 +19,7 @@ from flask import (
 
 from app.core.errors import ValidationFailed
 from app.extensions import db
+from app.identity import services as identity
 from app.identity.auth import login_required
 from app.identity.policy import can_create, can_view, leads_the_plan
 from app.plans import agreement, live, queries, services, signals
@@ -334,7 +335,7 @@ def render_item(ctx: PlanContext, iv) -> str:
 @login_required
 def stream(plan_id: str) -> Response:
     """Server-sent events: ids of changed items this person may see (never content), presence, and a ping every 15
-    seconds.
+    seconds; the stream ends when the session it was opened with does (signed out everywhere, a role ended).
 
     A page catches up from its last event id (or, before its first event, from the page's own `after`), never on
     what was logged before the page was drawn (`drawn`: the page shows that already). Without
@@ -347,6 +348,7 @@ def stream(plan_id: str) -> Response:
     db.session.commit()
     db.session.close()  # no database connection is held while the stream stays open
     redis_url, person_id = current_app.config.get("REDIS_URL"), ctx.actor.person_id
+    signed_in_as = (session.get("version"), session.get("sid") or "")
     stream_id = secrets.token_hex(6)  # presence per open page: closing one tab leaves the person in the others
     heartbeat = float(current_app.config.get("LIVE_HEARTBEAT_SECONDS", 15))
 
@@ -363,6 +365,8 @@ def stream(plan_id: str) -> Response:
             yield live.sse({"type": "ready"})
             for body in messages:
                 if body is None:
+                    if not _still_signed_in(person_id, *signed_in_as):
+                        return  # signed out everywhere, or their role ended: nothing more reaches this page
                     if live.touch_presence(plan_id, person_id, redis_url=redis_url, stream=stream_id):
                         live.publish(plan_id, {"type": "presence"}, redis_url=redis_url)  # back after a reload
                     yield ": ping\n\n"
@@ -392,3 +396,11 @@ def presence(plan_id: str) -> Response:
     here = live.present(plan_id, redis_url=current_app.config.get("REDIS_URL")) - {ctx.actor.person_id}
     names = [p.given_name for pid, p in ctx.people.items() if pid in here]
     return render("plans/_presence.html", names=sorted(names))
+
+
+def _still_signed_in(person_id: str, version: int | None, sid: str) -> bool:
+    """Whether the session a stream was opened with still holds (checked at each heartbeat, in a short session of
+    its own: an open stream holds no database connection)."""
+    with db.new_session() as check:
+        person, revoked = identity.person_and_revocation(check, person_id, sid)
+    return person is not None and not revoked and person.session_version == version

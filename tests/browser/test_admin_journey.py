@@ -77,8 +77,13 @@ def test_a_functional_manager_adds_a_provider_and_its_first_staff_member_in_frys
     # Jeroen sees her on the staff list and ends her role; in Dutch the pages pass axe too.
     jeroen.reload()
     expect(jeroen.locator(".member").filter(has_text="Wytske")).to_have_count(1)
+    tap(jeroen, jeroen.get_by_role("link", name=say("fy", "End the role of %(name)s", name="Wytske")))
+    expect(jeroen.get_by_role("heading", level=1)).to_have_text(say("fy", "End the role of %(name)s?",
+                                                                    name="Wytske"))
+    assert_no_violations(jeroen, "fy")
+    assert phone_layout_problems(jeroen) == []
     with jeroen.expect_navigation():
-        jeroen.get_by_role("button", name=say("fy", "End the role of %(name)s", name="Wytske")).click()
+        jeroen.get_by_role("button", name=say("fy", "Yes, end the role")).click()
     expect(jeroen.locator(".alert--success")).to_contain_text(say("fy", "The role has ended. Their sessions have "
                                                                         "ended too."))
     expect(jeroen.locator(".member").filter(has_text="Wytske")).to_have_count(0)

@@ -135,6 +135,7 @@ GET = {
     "/beheer/organisaties/{org}":    [303] + [403] * 9 + [200],
     "/beheer/organisaties/{org}/uitnodigen": [303] + [403] * 9 + [200],
     "/beheer/toegangslog":           [303] * 10 + [200],
+    "/beheer/medewerkers/{staff}/verwijderen": [303] + [403] * 9 + [200],  # the question before ending Karin's role
 }
 POST = {
     #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen

@@ -14,12 +14,18 @@ from tests.support.servers import AppServer
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def browser(server: AppServer, key: str) -> tuple[requests.Session, str]:
-    """A signed-in HTTP session and the demo plan's URL."""
+def signed_in(server: AppServer, key: str) -> requests.Session:
+    """A demo persona's signed-in HTTP session."""
     http = requests.Session()
     page = http.get(f"{server.url}/demo", timeout=10)
     http.post(f"{server.url}/demo/inloggen/{key}", data={"csrf_token": TOKEN.search(page.text).group(1)},
               timeout=10).raise_for_status()
+    return http
+
+
+def browser(server: AppServer, key: str) -> tuple[requests.Session, str]:
+    """A signed-in HTTP session and the demo plan's URL."""
+    http = signed_in(server, key)
     home = http.get(f"{server.url}/", timeout=10).text
     return http, re.search(r'href="(/plan/\w+)"', home).group(1)
 
@@ -104,6 +110,31 @@ def test_a_change_reaches_another_open_plan_within_a_second(one_server):
     assert "Live vanuit Drachten" not in json.dumps(event)  # ids only, never content
     fragment = sanne.get(f"{one_server.url}{plan}/onderdelen/{event['data']['item']}", headers={"HX-Request": "true"})
     assert "Live vanuit Drachten" in fragment.text
+
+
+def test_ending_someones_role_ends_their_open_stream(one_server):
+    """Karin (Kompas) has the plan open; Jeroen, the functional manager, ends her role at Kompas: her stream closes
+    at its next heartbeat (1 s here), so no more news of the family reaches her page."""
+    _, plan = browser(one_server, "sanne")  # Karin reaches the plan through her goal, not from a home page link
+    karin = signed_in(one_server, "karin")
+    jeroen = signed_in(one_server, "jeroen")
+    found, stop = [], threading.Event()
+    stream = karin.get(f"{one_server.url}{plan}/live", stream=True, timeout=30)
+    reader = threading.Thread(target=read_events, args=(stream, found, stop), daemon=True)
+    reader.start()
+    wait_for(found, lambda e: e.get("event") == "ready")
+    overview = jeroen.get(f"{one_server.url}/beheer", timeout=10).text
+    kompas = re.search(r'href="(/beheer/organisaties/\w+)">[^<]*Kompas', overview).group(1)
+    page = jeroen.get(f"{one_server.url}{kompas}", timeout=10).text
+    end = re.search(r'Karin.*?href="(/beheer/medewerkers/\d+/verwijderen)"', page, re.S).group(1)
+    question = jeroen.get(f"{one_server.url}{end}", timeout=10).text
+    ended = jeroen.post(f"{one_server.url}{end}", data={"csrf_token": TOKEN.search(question).group(1)},
+                        allow_redirects=False, timeout=10)
+    assert ended.status_code == 303
+    reader.join(timeout=5)
+    assert not reader.is_alive(), "Karin's stream stayed open after her role ended"
+    stream.close()
+    assert karin.get(f"{one_server.url}{plan}", allow_redirects=False, timeout=10).status_code == 303  # signed out
 
 
 def test_a_reconnecting_page_catches_up_on_what_it_missed(one_server):
