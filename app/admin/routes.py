@@ -67,7 +67,7 @@ def invite(organisation_id: str) -> Response:
     """Invite someone to work at the organisation; the code is shown once and mailed."""
     page = services.organisation_page(db.session, person=g.person, organisation_id=organisation_id)
     form = StaffInviteForm()
-    form.role.choices = [(role.value, role_label(role.value)) for role in page.roles]
+    form.role.choices = [(role.value, _first_up(role_label(role.value))) for role in page.roles]
     if form.is_submitted():
         if form.validate():
             try:
@@ -121,3 +121,7 @@ def access_log_check() -> Response:
     check = services.check_access_log(db.session, person=g.person)
     db.session.commit()
     return render("admin/access_log_check.html", check=check)
+
+
+def _first_up(label: str) -> str:
+    return label[:1].upper() + label[1:]

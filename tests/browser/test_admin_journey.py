@@ -42,7 +42,8 @@ def test_a_functional_manager_adds_a_provider_and_its_first_staff_member_in_frys
     assert_no_violations(jeroen, "fy")
     assert phone_layout_problems(jeroen) == []
     tab_to(jeroen, "role-0")
-    expect(jeroen.get_by_label(say("fy", "care provider"), exact=True)).to_be_focused()
+    care_provider = say("fy", "care provider")
+    expect(jeroen.get_by_label(care_provider[:1].upper() + care_provider[1:], exact=True)).to_be_focused()
     jeroen.keyboard.press("Space")
     tab_to(jeroen, "given_name")
     jeroen.keyboard.type("Wytske")

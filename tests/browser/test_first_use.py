@@ -68,7 +68,7 @@ def test_a_new_installation_from_the_functional_manager_to_a_family(browser: Bro
     hiske.get_by_role("link", name=say("nl", "Organisations and staff")).click()
     hiske.get_by_role("link", name="Gemeente Leeuwarden").click()
     hiske.get_by_role("link", name=say("nl", "Invite someone to work here")).click()
-    hiske.get_by_label(say("nl", "youth care professional"), exact=True).check()
+    hiske.get_by_label(say("nl", "youth care professional").capitalize(), exact=True).check()
     hiske.get_by_label(say("nl", "First name")).fill("Mark")
     hiske.get_by_label(say("nl", "Work e-mail address")).fill("mark@leeuwarden.example")
     with hiske.expect_navigation():
