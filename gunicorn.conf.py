@@ -2,6 +2,7 @@
 
 import logging
 import os
+import signal
 
 from app.config import env_flag
 
@@ -20,7 +21,8 @@ control_socket_disable = True  # several instances may run on one machine
 # route pattern the app matched ("/uitnodiging/<token>") and its endpoint, never the path with its ids or the query
 # string (sign-in codes and states); it replaces the app's own request line. Without LOG_JSON gunicorn keeps its
 # plain lines and writes no access lines: the app logs each request itself.
-if env_flag("LOG_JSON", os.environ.get("APP_ENV", "production") not in ("development", "test")):
+JSON_LOGS = env_flag("LOG_JSON", os.environ.get("APP_ENV", "production") not in ("development", "test"))
+if JSON_LOGS:
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
@@ -31,10 +33,25 @@ if env_flag("LOG_JSON", os.environ.get("APP_ENV", "production") not in ("develop
                     "gunicorn.access": {"level": "INFO", "handlers": ["stderr"], "propagate": False}},
     }
     logging.captureWarnings(True)  # Python's warnings as JSON lines too
-
-    def post_worker_init(worker) -> None:
-        """One line per request: gunicorn's access line, so the app leaves out its own."""
-        worker.wsgi.config["LOG_REQUESTS"] = False
 else:
     accesslog = None
+
+
+def post_worker_init(worker) -> None:
+    """On SIGTERM (a restart) first end the worker's open live streams, with a hint to reconnect at once, so the
+    worker stops as soon as its page requests are answered instead of after graceful_timeout; the pages reconnect
+    to an instance that stays. With JSON logs, gunicorn's access line is the one line per request."""
+    from app.plans import live  # in the worker, after the fork: the master never loads the app
+
+    stop = signal.getsignal(signal.SIGTERM)
+
+    def drain_then_stop(signum, frame) -> None:
+        live.drain()
+        stop(signum, frame)
+
+    signal.signal(signal.SIGTERM, drain_then_stop)
+    if JSON_LOGS:
+        worker.wsgi.config["LOG_REQUESTS"] = False
+
+
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

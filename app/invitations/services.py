@@ -207,10 +207,7 @@ def redeem_invitation(session: Session, *, invitation: Invitation, person: Perso
             person.birthdate = invitation.birthdate
         session.add(Membership(family_id=invitation.family_id, person_id=person.id, role=invitation.role,
                                has_custody=invitation.has_custody))
-    invitation.redeemed_at = utcnow()
-    invitation.redeemed_by_id = person.id
-    session.add(invitation)
-    session.flush()
+    _mark_redeemed(session, invitation, person)
     record(session, event="invitation.redeem", action="update", actor=AuditActor(person.id, invitation.role),
            family_id=invitation.family_id, youth_id=person.id if invitation.role == "youth" else None,
            object_type="invitation", object_id=invitation.id)
@@ -224,11 +221,15 @@ def _join_staff(session: Session, invitation: Invitation, person: Person) -> Per
     if already is None:
         session.add(StaffMembership(organisation_id=invitation.organisation_id, person_id=person.id,
                                     role=invitation.role))
-    invitation.redeemed_at = utcnow()
-    invitation.redeemed_by_id = person.id
-    session.add(invitation)
-    session.flush()
+    _mark_redeemed(session, invitation, person)
     record(session, event="staff.join", action="update", actor=AuditActor(person.id, invitation.role),
            object_type="invitation", object_id=invitation.id,
            detail=f"{invitation.role} in {invitation.organisation_id}")
     return person
+
+
+def _mark_redeemed(session: Session, invitation: Invitation, person: Person) -> None:
+    invitation.redeemed_at = utcnow()
+    invitation.redeemed_by_id = person.id
+    session.add(invitation)
+    session.flush()

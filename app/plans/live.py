@@ -110,6 +110,21 @@ def _discard_local(plan_id: str, inbox: queue.Queue) -> None:
 
 
 _GONE = object()  # put into every inbox when the process's Redis subscription breaks
+_DRAIN = object()  # put into every inbox when the process is asked to stop: its streams end now
+DRAINED_RETRY_MS = 250  # the reconnect hint a drained stream ends with
+
+
+def drain() -> None:
+    """End every open stream of this process at once (gunicorn's SIGTERM, gunicorn.conf.py): the pages reconnect,
+    through the load balancer, to an instance that stays. Without this a restart waits for the graceful timeout."""
+    with _local_lock:
+        inboxes = [inbox for listeners in _local_listeners.values() for inbox in listeners]
+    with _hubs_lock:
+        hubs = list(_hubs.values())
+    for hub in hubs:
+        inboxes += hub.inboxes()
+    for inbox in inboxes:
+        inbox.put(_DRAIN)
 
 
 def _inbox_messages(inbox: queue.Queue, heartbeat: float, forget) -> Iterator[str | None]:
@@ -122,6 +137,8 @@ def _inbox_messages(inbox: queue.Queue, heartbeat: float, forget) -> Iterator[st
                 continue
             if body is _GONE:
                 raise LiveUnavailable("the Redis subscription broke")
+            if body is _DRAIN:
+                return
             yield body
     finally:
         forget()
@@ -143,6 +160,10 @@ class _Hub:
             if self._pubsub is None:
                 self._connect()
             self._inboxes.setdefault(plan_id, set()).add(inbox)
+
+    def inboxes(self) -> list[queue.Queue]:
+        with self._lock:
+            return [inbox for inboxes in self._inboxes.values() for inbox in inboxes]
 
     def discard(self, plan_id: str, inbox: queue.Queue) -> None:
         with self._lock:

@@ -372,6 +372,7 @@ def stream(plan_id: str) -> Response:
                     yield ": ping\n\n"
                 elif (message := queries.for_reader(reader, json.loads(body))) is not None:
                     yield live.sse(message)
+            yield f"retry: {live.DRAINED_RETRY_MS}\n\n"  # this instance stops: reconnect at once, to one that stays
         except live.LiveUnavailable:
             yield from _paused()
         finally:

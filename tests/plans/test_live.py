@@ -3,6 +3,7 @@ a reconnecting page catches up, and Redis carries it across app instances."""
 
 import json
 import re
+import signal
 import threading
 import time
 
@@ -242,3 +243,31 @@ def test_closing_one_tab_keeps_the_person_present_in_the_other(fan_out, request)
     assert live.present(plan, redis_url=redis_url) == {"sanne", "erik"}  # still there on the tablet
     live.leave(plan, "sanne", redis_url=redis_url, stream="tablet")
     assert live.present(plan, redis_url=redis_url) == {"erik"}
+
+
+def test_a_restart_ends_the_open_streams_at_once_with_a_hint_to_reconnect(database):
+    """SIGTERM (systemctl restart): the instance's streams end within a second with a short `retry:`, and the
+    instance is gone in seconds, not after gunicorn's graceful timeout (20 s) that an open stream used to hold."""
+    server = AppServer({"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "live-test-secret",
+                        "SESSION_COOKIE_SECURE": "0", "DATABASE_URL": database, "LOG_LEVEL": "WARNING",
+                        "LIVE_HEARTBEAT_SECONDS": "15"})
+    server.start(("--config", "gunicorn.conf.py", "--threads", "16"))
+    try:
+        sanne, plan = browser(server, "sanne")
+        stream = sanne.get(f"{server.url}{plan}/live", stream=True, timeout=30)
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(stream.iter_lines(decode_unicode=True)), daemon=True)
+        reader.start()
+        deadline = time.monotonic() + 5
+        while "event: ready" not in lines and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "event: ready" in lines
+        asked = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        reader.join(timeout=3)
+        assert not reader.is_alive(), "the stream stayed open after SIGTERM"
+        assert [line for line in lines if line][-1] == "retry: 250", lines
+        server.process.wait(timeout=8)
+        assert time.monotonic() - asked < 8
+    finally:
+        server.stop()
