@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.identity.access import is_professional, staff_roles
 from app.identity.models import Person, RevokedSession
-from app.identity.services import person_and_revocation
+from app.identity.services import signed_in_person
 from app.web.i18n import valid_language
 from app.web.render import see_other
 
@@ -23,9 +23,9 @@ def load_current_person() -> None:
     g.person = None
     if request.endpoint in SESSIONLESS_ENDPOINTS or "person_id" not in session:
         return
-    person, revoked = person_and_revocation(db.session, session.get("person_id"), session.get("sid") or "")
+    person = signed_in_person(db.session, session.get("person_id"), session.get("sid") or "", session.get("version"))
     now = int(time.time())
-    if person is None or revoked or session.get("version") != person.session_version:
+    if person is None:
         _end(None)
         return
     if now - int(session.get("seen", 0)) > int(session.get("idle_limit", 0)):

@@ -18,13 +18,16 @@ def get_person(session: Session, person_id: str | None) -> Person | None:
     return session.get(Person, person_id)
 
 
-def person_and_revocation(session: Session, person_id: str | None, sid: str) -> tuple[Person | None, bool]:
-    """The signed-in person and whether their session was signed out elsewhere, in one query (every request)."""
+def signed_in_person(session: Session, person_id: str | None, sid: str, version: int | None) -> Person | None:
+    """The person whose session this is, while it holds: not signed out elsewhere (this `sid` revoked) nor everywhere
+    (an older session `version`). One query: it runs on every request and at each heartbeat of a live stream."""
     if not person_id:
-        return None, False
+        return None
     found = session.exec(select(Person, RevokedSession.sid).outerjoin(RevokedSession, RevokedSession.sid == sid)
                          .where(Person.id == person_id)).first()
-    return (found[0], found[1] is not None) if found else (None, False)
+    if found is None or found[1] is not None or found[0].session_version != version:
+        return None
+    return found[0]
 
 
 def update_profile(session: Session, *, person: Person, given_name: str, language: str) -> Person:

@@ -403,5 +403,4 @@ def _still_signed_in(person_id: str, version: int | None, sid: str) -> bool:
     """Whether the session a stream was opened with still holds (checked at each heartbeat, in a short session of
     its own: an open stream holds no database connection)."""
     with db.new_session() as check:
-        person, revoked = identity.person_and_revocation(check, person_id, sid)
-    return person is not None and not revoked and person.session_version == version
+        return identity.signed_in_person(check, person_id, sid, version) is not None
