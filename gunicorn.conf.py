@@ -2,7 +2,6 @@
 
 import logging
 import os
-import signal
 
 from app.config import env_flag
 
@@ -13,7 +12,13 @@ worker_class = "gthread"  # never "sync": it kills streams and blocks every othe
 workers = int(os.environ.get("WEB_CONCURRENCY", 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 300))
 timeout = 60
-graceful_timeout = 20
+graceful_timeout = 20  # the requests in hand when a restart stops an instance; live streams end at once
+# Load the app before listening: a starting instance refuses connections (nginx sends them to the other) until it
+# can answer them, instead of holding them while it imports (a second or more).
+preload_app = True
+DRAIN_SECONDS = float(os.environ.get("DRAIN_SECONDS") or 0)  # README.md, Configuration
+if not 0 <= DRAIN_SECONDS <= 15:  # the requests in hand need the rest of graceful_timeout
+    raise SystemExit(f"DRAIN_SECONDS must be between 0 and 15, not {DRAIN_SECONDS}")
 keepalive = 5
 control_socket_disable = True  # several instances may run on one machine
 # Logs: with LOG_JSON (on by default when APP_ENV is production, as in the app) gunicorn's own lines and its access
@@ -37,19 +42,20 @@ else:
     accesslog = None
 
 
+def post_fork(_server, worker) -> None:
+    """The app was loaded once in the master (preload_app): the worker opens its own database connections."""
+    worker.app.wsgi().extensions["db_engine"].dispose(close=False)
+
+
 def post_worker_init(worker) -> None:
-    """On SIGTERM (a restart) first end the worker's open live streams, with a hint to reconnect at once, so the
-    worker stops as soon as its page requests are answered instead of after graceful_timeout; the pages reconnect
-    to an instance that stays. With JSON logs, gunicorn's access line is the one line per request."""
-    from app.plans import live  # in the worker, after the fork: the master never loads the app
+    """Stop for a restart without failing or losing a request (app.core.restart): on SIGTERM end the open live
+    streams with a hint to reconnect at once, keep serving DRAIN_SECONDS (for a load balancer that checks /readyz;
+    0 behind nginx), then refuse new connections and answer those in hand. With JSON logs, gunicorn's access line
+    is the one line per request."""
+    from app.core.restart import stop_cleanly_on_sigterm  # in the worker, after the fork
+    from app.plans import live
 
-    stop = signal.getsignal(signal.SIGTERM)
-
-    def drain_then_stop(signum, frame) -> None:
-        live.drain()
-        stop(signum, frame)
-
-    signal.signal(signal.SIGTERM, drain_then_stop)
+    stop_cleanly_on_sigterm(worker, first=live.drain, delay=DRAIN_SECONDS)
     if JSON_LOGS:
         worker.wsgi.config["LOG_REQUESTS"] = False
 

@@ -53,6 +53,9 @@ ensure_tools() {
   [ -d /usr/share/fonts/truetype/dejavu ] || wanted+=(fonts-dejavu-core)
   pdf_libs_missing wanted
   command -v pdftotext >/dev/null || wanted+=(poppler-utils)  # the tests read the PDF's text
+  # The deploy guide's nginx, run by the tests in front of two instances, with a throwaway certificate
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || wanted+=(nginx-light)
+  command -v openssl >/dev/null || wanted+=(openssl)
   if [ ${#wanted[@]} -gt 0 ]; then apt_install "${wanted[@]}"; fi
 }
 

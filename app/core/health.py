@@ -1,8 +1,22 @@
-"""Whether the services the app leans on answer: for /healthz, which must answer quickly."""
+"""Whether the services the app leans on answer (/healthz, which must answer quickly), and whether this process is
+still taking new work (/readyz: not while it drains before a restart)."""
 
 import functools
+import threading
 
 import redis
+
+_draining = threading.Event()
+
+
+def start_draining() -> None:
+    """Say this process is stopping (gunicorn's SIGTERM, gunicorn.conf.py): /readyz answers 503 from now on and a
+    live stream that opens here ends at once, so its page reconnects to an instance that stays."""
+    _draining.set()
+
+
+def is_draining() -> bool:
+    return _draining.is_set()
 
 
 def redis_answers(url: str) -> bool:

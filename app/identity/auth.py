@@ -15,7 +15,7 @@ from app.web.i18n import valid_language
 from app.web.render import see_other
 
 # Answered without looking up the person: health checks and files must work when the database does not.
-SESSIONLESS_ENDPOINTS = {"static", "web.healthz", "web.service_worker"}
+SESSIONLESS_ENDPOINTS = {"static", "web.healthz", "web.readyz", "web.service_worker"}
 
 
 def load_current_person() -> None:

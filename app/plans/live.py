@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlmodel import Session
 
+from app.core.health import is_draining, start_draining
+
 PRESENCE_TTL = 45  # seconds a presence stays without a ping
 PAUSED_RETRY_MS = 5000  # while Redis is away, an open page asks again this often whether live updates are back
 QUIET_AFTER_FAILURE = 3.0  # seconds publishing skips a Redis that hung (open streams pause and catch up later)
@@ -95,6 +97,8 @@ def listen(plan_id: str, *, redis_url: str | None, heartbeat: float = 15.0) -> I
     """Subscribe now (before anything else is published) and return an iterator of message bodies,
     with None every `heartbeat` seconds for a ping; LiveUnavailable when Redis cannot be reached."""
     inbox: queue.Queue = queue.Queue()
+    if is_draining():
+        inbox.put(_DRAIN)  # this instance stops: the stream ends at once and the page reconnects elsewhere
     if redis_url:
         hub = _hub(redis_url)
         hub.add(plan_id, inbox)  # raises LiveUnavailable when Redis is away
@@ -116,7 +120,9 @@ DRAINED_RETRY_MS = 250  # the reconnect hint a drained stream ends with
 
 def drain() -> None:
     """End every open stream of this process at once (gunicorn's SIGTERM, gunicorn.conf.py): the pages reconnect,
-    through the load balancer, to an instance that stays. Without this a restart waits for the graceful timeout."""
+    through the load balancer, to an instance that stays. Without this a restart waits for the graceful timeout.
+    A stream that opens after this ends at once too (`listen`, core.health.is_draining)."""
+    start_draining()
     with _local_lock:
         inboxes = [inbox for listeners in _local_listeners.values() for inbox in listeners]
     with _hubs_lock:

@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, abort, current_app, jsonify, send_from_directory
 from flask_babel import get_locale
 
-from app.core.health import redis_answers
+from app.core.health import is_draining, redis_answers
 from app.extensions import db
 from app.web import conventions, pwa
 from app.web.render import render
@@ -41,6 +41,17 @@ def healthz() -> Response:
         report["status"] = "degraded" if report.get("redis") == "down" else "ok"
     response = jsonify(report)
     response.status_code = 503 if report["status"] == "unavailable" else 200
+    return response
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    """Say whether this instance takes new requests: 503 while it drains before a restart (SIGTERM) or while its
+    database does not answer. The rolling restart waits for it (docs/deploy.md); /healthz stays the liveness check."""
+    status = "draining" if is_draining() else ("ready" if db.ping() else "unavailable")
+    response = jsonify({"status": status})
+    response.status_code = 200 if status == "ready" else 503
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

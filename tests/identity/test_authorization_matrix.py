@@ -34,6 +34,7 @@ GET = {
     "/hulp": ALL_200,
     "/offline": ALL_200,
     "/healthz": ALL_200,
+    "/readyz": ALL_200,
     "/manifest.webmanifest": ALL_200,
     "/service-worker.js": ALL_200,
     "/robots.txt": ALL_200,

@@ -10,6 +10,8 @@ import time
 import pytest
 import requests
 
+from app.core import health
+from app.plans import live
 from tests.support.servers import AppServer
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -271,3 +273,16 @@ def test_a_restart_ends_the_open_streams_at_once_with_a_hint_to_reconnect(databa
         assert time.monotonic() - asked < 8
     finally:
         server.stop()
+
+
+def test_a_stream_that_opens_while_the_process_drains_ends_at_once(monkeypatch):
+    """Between SIGTERM and the moment it stops listening an instance may still be asked for a stream: it ends
+    at once, so the page reconnects to an instance that stays instead of holding this one up."""
+    monkeypatch.setattr(health, "_draining", threading.Event())
+    before = live.listen("plan-x", redis_url=None, heartbeat=0.05)
+    assert next(before) is None  # an ordinary stream: a ping after the heartbeat
+    live.drain()
+    assert next(before, "ended") == "ended"
+    started = time.monotonic()
+    assert list(live.listen("plan-y", redis_url=None, heartbeat=5)) == []
+    assert time.monotonic() - started < 1

@@ -93,10 +93,13 @@ def _healthy(server: AppServer) -> bool:
 class Visitor:
     """A person with a phone: an HTTP session signed in through the demo sign-in form, in their language."""
 
-    def __init__(self, server: AppServer, key: str, language: str = "nl") -> None:
-        self.server = server
+    def __init__(self, server: AppServer, key: str, language: str = "nl", *, verify: bool | str = True) -> None:
+        self.server = server  # or anything with the `url` to reach the app at (nginx in front of it)
         self.http = requests.Session()
+        if verify is not True:  # the CA of a throwaway certificate (the environment's CA bundle would win over it)
+            self.http.verify, self.http.trust_env = verify, False
         self.http.headers["Accept-Language"] = language
+        self.http.headers["Referer"] = f"{server.url}/"  # as a browser sends it: over https the CSRF check wants it
         page = self.http.get(f"{server.url}/demo", timeout=15)
         response = self.http.post(f"{server.url}/demo/inloggen/{key}", data={"csrf_token": token_in(page.text)},
                                   allow_redirects=False, timeout=15)
@@ -117,15 +120,20 @@ class Visitor:
         """Open an item's edit form: its CSRF token and the version it was opened at."""
         page = self.http.get(self.url(f"{self.plan}/onderdelen/{item_id}/bewerken"), timeout=15)
         assert page.status_code == 200, page.status_code
-        found = VERSION.search(page.text)
-        assert found, "no version field in the edit form"
-        return token_in(page.text), int(found.group(1) or found.group(2))
+        return token_in(page.text), version_in(page.text)
 
     def save(self, item_id: str, *, token: str, version: int, text: str, timeout: float = 20) -> requests.Response:
         """The plain-form save of an item edit (no JavaScript): 303 when saved, 422 with both texts on a conflict."""
         return self.http.post(self.url(f"{self.plan}/onderdelen/{item_id}/bewerken"),
                               data={"csrf_token": token, "version": str(version), "text": text},
                               allow_redirects=False, timeout=timeout)
+
+
+def version_in(html: str) -> int:
+    """The version an edit form was opened at."""
+    found = VERSION.search(html)
+    assert found, "no version field in the edit form"
+    return int(found.group(1) or found.group(2))
 
 
 def token_in(html: str) -> str:

@@ -76,6 +76,8 @@ def test_database_down_gives_a_friendly_page_and_the_same_process_recovers(own_p
         assert health.status_code == 503
         assert health.json() == {"status": "unavailable", "database": "down"}
         assert seconds < QUICK
+        ready = requests.get(f"{server.url}/readyz", timeout=30)  # a rolling restart would wait for this one
+        assert (ready.status_code, ready.json()) == (503, {"status": "unavailable"})
 
         with SilentPort(own_postgres.port):  # the database host takes connections but never answers
             health, seconds = timed(lambda: requests.get(f"{server.url}/healthz", timeout=30))

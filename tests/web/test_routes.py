@@ -2,8 +2,11 @@
 
 import json
 import re
+import threading
 
+from app.core import health
 from app.extensions import db
+from app.plans import live
 from tests import factories
 from tests.conftest import csrf_token, sign_in_person
 
@@ -123,6 +126,17 @@ def test_healthz_reports_database_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_readyz_is_ready_until_the_process_drains_for_a_restart(client, monkeypatch):
+    monkeypatch.setattr(health, "_draining", threading.Event())  # this test process goes on serving afterwards
+    ready = client.get("/readyz")
+    assert (ready.status_code, ready.get_json()) == (200, {"status": "ready"})
+    assert ready.headers["Cache-Control"] == "no-store"
+    live.drain()  # what gunicorn's SIGTERM does (gunicorn.conf.py)
+    draining = client.get("/readyz")
+    assert (draining.status_code, draining.get_json()) == (503, {"status": "draining"})
+    assert client.get("/healthz").status_code == 200  # alive all the same: liveness is not readiness
 
 
 def test_manifest_is_localized_and_installable_shape(client):
