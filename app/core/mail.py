@@ -1,6 +1,7 @@
 """E-mail: SMTP from the environment; in demo mode written to a folder (the same message, another transport)."""
 
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -40,8 +41,8 @@ def send(message: EmailMessage) -> str:
     config = current_app.config
     if config.get("MAIL_SERVER"):
         with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 587), timeout=10) as smtp:
-            if config.get("MAIL_USE_TLS", True):
-                smtp.starttls()
+            if config.get("MAIL_USE_TLS", True):  # the server's certificate is checked, as any client should
+                smtp.starttls(context=ssl.create_default_context())
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
             smtp.send_message(message)

@@ -160,3 +160,20 @@ def test_the_pages_as_the_functional_manager_and_as_someone_else(bare_app):
     check = client.get("/beheer/toegangslog?lang=fy")
     assert check.status_code == 200
     assert "chains" not in check.get_data(as_text=True)  # in Frysk
+
+
+def test_an_invitation_whose_mail_server_fails_still_gives_the_code_to_pass_on(bare_app):
+    ids = _world(bare_app)
+    bare_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9)  # nothing listens there: the mail cannot go
+    client = bare_app.test_client()
+    sign_in_person(client, ids["hiske"])
+    token = CSRF_FIELD.search(client.get("/beheer/organisaties/nieuw").get_data(as_text=True)).group(1)
+    added = client.post("/beheer/organisaties/nieuw", data={"csrf_token": token, "name": "Kompas", "kind": "provider",
+                                                           "agb_code": "12345678"})
+    invite = client.post(f"{added.headers['Location']}/uitnodigen", data={
+        "csrf_token": token, "role": "provider_staff", "given_name": "Karin", "email": "karin@kompas.example",
+        "language": "nl"})
+    assert invite.status_code == 303
+    page = client.get(added.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'class="invitation-code"[^>]*>\w{4}-\w{4}<', page)
+    assert "karin@kompas.example" not in page  # not "we also sent it by e-mail to …"

@@ -1,4 +1,5 @@
 // A real OpenID Connect provider (npm oidc-provider) for the tests, on http://127.0.0.1:PORT. Test use only.
+// With OIDC_TLS_CERT and OIDC_TLS_KEY (PEM files) it serves https://127.0.0.1:PORT instead, as production needs.
 //
 //   OIDC_CLIENTS='[{"client_id": "...", "client_secret": "...", "redirect_uris": [...], "code_ttl": 1, ...}]' \
 //   OIDC_RESOURCES='{"https://gemeente.example/events": {"scope": "events:write", "ttl": 60}}' \
@@ -6,6 +7,8 @@
 //
 // The built-in development pages (devInteractions) accept any login name, which becomes the `sub`, and any
 // password. PKCE is required for every client. Prints "ready <issuer>" once it listens.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import Provider, { errors } from 'oidc-provider';
 
 const port = Number(process.argv[2] || process.env.OIDC_PORT);
@@ -13,7 +16,8 @@ if (!Number.isInteger(port) || port <= 0) {
   console.error('usage: node tests/oidc/provider.mjs PORT  (or OIDC_PORT)');
   process.exit(2);
 }
-const issuer = `http://127.0.0.1:${port}`;
+const tls = process.env.OIDC_TLS_CERT && process.env.OIDC_TLS_KEY;
+const issuer = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
 // A client's own "code_ttl" (not client metadata, so taken off here) is how many seconds its authorization codes
 // live; 60 when it has none.
 const codeTtls = new Map();
@@ -62,7 +66,11 @@ const provider = new Provider(issuer, {
   },
 });
 
-const server = provider.listen(port, '127.0.0.1', () => console.log(`ready ${issuer}`));
+const ready = () => console.log(`ready ${issuer}`);
+const server = tls
+  ? createServer({ cert: readFileSync(process.env.OIDC_TLS_CERT), key: readFileSync(process.env.OIDC_TLS_KEY) },
+    provider.callback()).listen(port, '127.0.0.1', ready)
+  : provider.listen(port, '127.0.0.1', ready);
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, () => server.close(() => process.exit(0)));
 }

@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import tempfile
 import time
@@ -70,24 +71,30 @@ TEST_RESOURCES = {
 
 class OidcProvider:
     """`node tests/oidc/provider.mjs` on its own port, with static clients and resource servers
-    ({audience: {"scope": ..., "ttl": seconds}}); issuer http://127.0.0.1:PORT."""
+    ({audience: {"scope": ..., "ttl": seconds}}); issuer http://127.0.0.1:PORT, or https with `tls`."""
 
-    def __init__(self, clients: list[dict], resources: dict[str, dict]) -> None:
+    def __init__(self, clients: list[dict], resources: dict[str, dict], *, tls: tuple[Path, Path] | None = None,
+                 port: int | None = None) -> None:
         self.clients = clients
         self.resources = resources
-        self.port = free_port()
+        self.tls = tls  # (certificate, key): serve https, as production requires of a sign-in service
+        self.port = port or free_port()
         self.process: subprocess.Popen | None = None
         self.log = Path(tempfile.mkstemp(prefix="onsplan-oidc-", suffix=".log")[1])
 
     @property
     def issuer(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def start(self) -> "OidcProvider":
         node = shutil.which("node")
         assert node, "node not found: Node 20+ is needed for the test OpenID provider"
         assert (ROOT / "node_modules" / "oidc-provider").exists(), "oidc-provider not installed: run npm ci"
         env = {**os.environ, "OIDC_CLIENTS": json.dumps(self.clients), "OIDC_RESOURCES": json.dumps(self.resources)}
+        trust = None
+        if self.tls:
+            env |= {"OIDC_TLS_CERT": str(self.tls[0]), "OIDC_TLS_KEY": str(self.tls[1])}
+            trust = ssl.create_default_context(cafile=str(self.tls[0]))
         with self.log.open("wb") as log:
             self.process = subprocess.Popen([node, str(PROVIDER_SCRIPT), str(self.port)], cwd=ROOT, env=env,
                                             stdout=log, stderr=subprocess.STDOUT)
@@ -96,7 +103,8 @@ class OidcProvider:
             if self.process.poll() is not None:
                 break
             try:
-                with urllib.request.urlopen(f"{self.issuer}/.well-known/openid-configuration", timeout=1) as answer:
+                with urllib.request.urlopen(f"{self.issuer}/.well-known/openid-configuration", timeout=1,
+                                            context=trust) as answer:
                     if answer.status == 200:
                         return self
             except OSError:
