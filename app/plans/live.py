@@ -268,10 +268,12 @@ def present(plan_id: str, *, redis_url: str | None) -> set[str]:
 
 
 def sse(message: dict) -> str:
-    """Format one message as a server-sent event (with an id when it can be caught up later)."""
+    """Format one message as a server-sent event (with an id when it can be caught up later). News of a goal's help
+    is named after the goal (`help-<goal>`), so only that goal's help part on the page fetches itself again."""
     event_id = message.get("event_id")
     head = f"id: {event_id}\n" if event_id else ""
-    return f"{head}event: {message.get('type', 'item')}\ndata: {json.dumps(message)}\n\n"
+    name = f"help-{message['goal']}" if message.get("type") == "help" else message.get("type", "item")
+    return f"{head}event: {name}\ndata: {json.dumps(message)}\n\n"
 
 
 def join(plan_id: str, person_id: str, *, redis_url: str | None, stream: str = "") -> None:

@@ -9,11 +9,11 @@
   // no htmx target, so the answer never marks anything `autofocus` (render.aimed_at) and never moves focus.
   function inHand(item) { return item && item.matches(".item--editing, .item--pending"); }
   function onItem(event) {
-    var msg = JSON.parse(event.data), live = document.getElementById("live");
+    var msg = JSON.parse(event.detail.data), live = document.getElementById("live");
     var shown = document.getElementById("item-" + msg.item);
-    if (event.lastEventId) {  // a new stream (after a refusal) catches up from here; the browser's own retry says so
+    if (event.detail.lastEventId) {  // a new stream (after a refusal) catches up from here; the browser's retry says so
       var stream = new URL(live.getAttribute("sse-connect"), location.href);
-      stream.searchParams.set("after", event.lastEventId);
+      stream.searchParams.set("after", event.detail.lastEventId);
       live.setAttribute("sse-connect", stream.pathname + stream.search);
     }
     // the same version is already shown, unless who may see it changed (it may now appear or vanish)
@@ -27,25 +27,16 @@
       htmx.swap(target, html, { swapStyle: now ? "outerHTML" : "beforeend" });  // htmx keeps focus by id
     });
   }
+  document.addEventListener("sse:item", onItem);  // the extension's event on #live (hx-trigger="sse:item")
   // Live updates pause (Redis away: the server says "paused"; or the stream was refused, e.g. a 503): say so, with a
   // reload link, while the page keeps asking; "ready" means they are back, and the stream caught up on what changed.
   function paused(event) {
     var banner = document.getElementById("live-paused");
-    if (banner) { banner.hidden = event.type === "ready"; }
+    if (banner) { banner.hidden = event.type === "sse:ready"; }
   }
-  document.addEventListener("htmx:sseOpen", function (event) {
-    ["item", "paused", "ready"].forEach(function (name) {  // once per stream: the same function is added once
-      event.detail.source.addEventListener(name, name === "item" ? onItem : paused);
-    });
-  });
+  ["sse:paused", "sse:ready"].forEach(function (name) { document.addEventListener(name, paused); });  // #live-paused
   document.addEventListener("htmx:sseError", function (event) {
     if (event.detail.source.readyState === EventSource.CLOSED) { paused(event); }
-  });
-  // A part about one goal (data-live: its help) fetches itself only for news about that goal.
-  document.addEventListener("htmx:confirm", function (event) {
-    var news = event.detail.triggeringEvent && event.detail.triggeringEvent.detail;
-    var about = event.detail.elt.getAttribute("data-live");
-    if (about && news && news.data && JSON.parse(news.data).goal !== about) { event.preventDefault(); }
   });
   // Someone's choice in an agreement form (a chosen answer, a reason typed, focus in it) is never replaced under
   // their fingers: checked as the fresh parts arrive.
@@ -61,9 +52,8 @@
     var field = link && document.getElementById(link.getAttribute("href").slice(1));
     if (!field) { return; }
     event.preventDefault();
-    var label = field.id && document.querySelector("label[for='" + field.id + "']");
-    var legend = field.closest("fieldset") && field.closest("fieldset").querySelector("legend");
-    (legend || label || field).scrollIntoView({ block: "start" });
+    var fieldset = field.closest("fieldset"), label = field.labels && field.labels[0];
+    ((fieldset && fieldset.querySelector("legend")) || label || field).scrollIntoView({ block: "start" });
     field.focus({ preventScroll: true });
   });
 

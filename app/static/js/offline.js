@@ -1,11 +1,12 @@
 // Ons Plan offline, for the plan and the complaint form: drafts kept on this device until saved, and what was sent
 // without a connection kept in a queue per person and sent, in order, when it is back. Pages work without this file.
+// Loaded with `defer`: the page is all there when this runs.
 (function () {
   "use strict";
   // Who is signed in, as opaque keys (never the person's id): offline copies are per sign-in, the queue per person.
   // The offline page has no keys: it is shown for any page and must not make the worker forget anything.
   var meta = document.querySelector('meta[name="onsplan-offline"]');
-  var owner = meta ? meta.getAttribute("data-queue") || "" : "";
+  var owner = (meta && meta.getAttribute("data-queue")) || "";
   function storage(use) { try { return use(localStorage); } catch (e) { return null; } }  // storage off or full
   function forget(match) { storage(function (s) { Object.keys(s).filter(match).forEach(s.removeItem, s); }); }
   function byId(id) { return document.getElementById(id); }
@@ -17,18 +18,16 @@
   if ("serviceWorker" in navigator) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/service-worker.js", { scope: "/" }).catch(function () {});
-      navigator.serviceWorker.ready.then(function (registration) {
-        var worker = registration.active;
-        if (worker) { worker.postMessage({ type: "lang", lang: document.documentElement.lang }); }
-        if (worker && meta) { worker.postMessage({ type: "person", key: meta.content }); }
+      navigator.serviceWorker.ready.then(function (registration) {  // ready: it has an active worker
+        registration.active.postMessage({ type: "lang", lang: document.documentElement.lang });
+        if (meta) { registration.active.postMessage({ type: "person", key: meta.content }); }
       });
     });
   }
 
   // Drafts: what is typed or chosen in a form[data-drafts] is kept on this device until it is saved (a reload loses
   // nothing). An edit's draft keeps the version it was typed against: saved after someone else saved, it shows both.
-  var FIELDS = "textarea, select, input[type=text], input[type=date], input[type=email], input[type=tel], " +
-    "input[type=number], input[type=checkbox], input[type=radio]";
+  var FIELDS = "textarea, select, input:not([type=hidden], [type=file], [type=password], [type=submit], [type=button])";
   function prefix(form) { return "onsplan-draft:" + form.getAttribute("action") + ":"; }
   function fields(form) { return [].filter.call(form.querySelectorAll(FIELDS), function (f) { return f.name; }); }
   function choice(f) { return f.type === "checkbox" || f.type === "radio"; }
@@ -52,8 +51,7 @@
     var form = event.target.closest && event.target.closest("form[data-drafts]");
     if (form) { clearTimeout(form.draftTimer); form.draftTimer = setTimeout(keepDraft, 400, form); }
   }
-  document.addEventListener("input", soon);
-  document.addEventListener("change", soon);
+  ["input", "change"].forEach(function (type) { document.addEventListener(type, soon); });
   // Saved: the draft goes. Before the swap, while the form is still in the page (an edit form is swapped out with
   // its answer, and an event on a removed form never reaches the document).
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -61,14 +59,9 @@
     var saved = event.detail.xhr.status < 300 && form && form.matches && form.matches("form[data-drafts]");
     if (saved) { clearDrafts(form); }
   });
-  document.addEventListener("click", function (event) {  // "Cancel" and "Take their text" throw the draft away
-    var link = event.target.closest && event.target.closest("[data-drafts-discard]");
-    var form = link && (link.closest(".item") || document).querySelector("form[data-drafts]");
-    if (form) { clearDrafts(form); }
-  });
   // Put a kept draft back into a form that has just appeared (once per form).
-  function restore(root) {
-    [].forEach.call(root.querySelectorAll("form[data-drafts]"), function (form) {
+  document.addEventListener("htmx:load", function (event) {  // the body too, at first
+    event.detail.elt.querySelectorAll("form[data-drafts]").forEach(function (form) {
       var version = form.querySelector("input[name=version]"), versionKey = prefix(form) + "version", drafted = false;
       if (form.draftSeen) { return; }
       form.draftSeen = true;
@@ -85,23 +78,24 @@
         } else if (drafted && version && s.getItem(versionKey) !== null) { version.value = s.getItem(versionKey); }
       });
     });
+  });
+  if (document.querySelector("[data-complaint-stored]")) {  // stored: the complaint form's draft goes
+    forget(function (key) { return key.indexOf("onsplan-draft:/klachten/nieuw:") === 0; });
   }
-  document.addEventListener("htmx:load", function (event) { restore(event.detail.elt); });  // the body too, at first
 
   // The queues, per person: a plan change ("queue") and a complaint ("complaint-queue").
-  function read(name) {
-    return storage(function (s) { return JSON.parse(s.getItem("onsplan-" + name + ":" + owner)); }) || [];
-  }
+  function keyFor(name) { return "onsplan-" + name + ":" + owner; }
+  function read(name) { return storage(function (s) { return JSON.parse(s.getItem(keyFor(name))); }) || []; }
   function write(name, list) {
     storage(function (s) {
-      var key = "onsplan-" + name + ":" + owner;
-      if (list.length) { s.setItem(key, JSON.stringify(list)); } else { s.removeItem(key); }
+      if (list.length) { s.setItem(keyFor(name), JSON.stringify(list)); } else { s.removeItem(keyFor(name)); }
     });
   }
-  function drop(name, id) { write(name, read(name).filter(function (e) { return e.id !== id; })); }
+  function without(name, id) { return read(name).filter(function (e) { return e.id !== id; }); }
   // Send the entries of a queue that this page sends, in order, one at a time (also across tabs), with this page's
   // CSRF token (the one saved with an entry may have expired meanwhile). `answer` takes the server's answer to one
   // and says whether it is done with: it then leaves the queue, and the next one goes (at the end: answer(null)).
+  // A complaint queued by an older version names its `action`, not its `path`.
   var sending = {};
   function drain(name, entries, headers, answer) {
     if (sending[name] || !navigator.onLine || !entries().length) { return; }
@@ -111,10 +105,9 @@
       var token = document.querySelector("input[name=csrf_token]");
       if (!entry) { return Promise.resolve(answer(null)); }
       if (token) { fields.set("csrf_token", token.value); }
-      return fetch(entry.path || entry.action, {  // a complaint queued by an older version names its `action`
-        method: "POST", body: fields, credentials: "same-origin", headers: headers })
+      return fetch(entry.path || entry.action, { method: "POST", body: fields, headers: headers })
         .then(function (response) { return answer(entry, response); })
-        .then(function (done) { if (done) { drop(name, entry.id); return next(); } }, function () {});  // offline
+        .then(function (done) { if (done) { write(name, without(name, entry.id)); return next(); } }, function () {});
     };
     var done = function () { sending[name] = false; };
     (navigator.locks ? navigator.locks.request("onsplan-" + name, next) : next()).then(done, done);
@@ -132,13 +125,14 @@
   // A plan change made without a connection is shown in place as "waiting to be sent"; sent, the server's answer
   // takes its place, exactly as htmx would have put it: the saved item, or the conflict view.
   var QUEUEABLE = /^\/plan\/([^\/?#]+)\/onderdelen\/([^\/?#]+)(\/bewerken|\/klaar)?$/;
-  var EDIT_FORM = /^\/plan\/[^\/?#]+\/onderdelen\/([^\/?#]+)\/bewerken$/;
   function newId() {
     var bytes = crypto.getRandomValues(new Uint8Array(16));
     return [].map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
   function plan() { var box = byId("offline-status"); return box && owner ? box.getAttribute("data-plan") : null; }
   function waiting() { return read("queue").filter(function (e) { return e.plan === plan(); }); }
+  function spotOf(entry) { return byId(entry.section ? "pending-" + entry.id : "item-" + entry.item); }
+  function textOf(entry) { return new URLSearchParams(entry.body).get("text") || ""; }
   // Show one of the page's notes (the plan's #offline-status, the complaint form's) with its role, so it is read
   // out, and one of the texts the server gave it (data-*); without a role, hide it.
   function say(id, role, text) {
@@ -148,24 +142,21 @@
     if (role) { el.setAttribute("role", role); } else { el.removeAttribute("role"); }
     if (text && el.dataset[text]) { el.textContent = el.dataset[text]; }
   }
-  function textOf(entry) { return new URLSearchParams(entry.body).get("text") || ""; }
 
   function entryFor(detail) {
-    var path = pathOf(detail.path), found = QUEUEABLE.exec(path), fields = new URLSearchParams();
+    var path = pathOf(detail.path), found = QUEUEABLE.exec(path);
     if (!found || detail.verb !== "post" || !owner) { return null; }
     var kind = found[3] === "/bewerken" ? "edit" : (found[3] === "/klaar" ? "done" : "create");
     if (kind === "create") { detail.parameters.client_id = newId(); }  // the server ignores a second send
-    detail.formData.forEach(function (value, name) { if (typeof value === "string") { fields.append(name, value); } });
-    return { id: newId(), plan: found[1], kind: kind, path: path, body: fields.toString(),
+    return { id: newId(), plan: found[1], kind: kind, path: path, body: new URLSearchParams(detail.formData).toString(),
              item: kind === "create" ? null : found[2], section: kind === "create" ? found[2] : null };
   }
   // Show a queued change in place (also after a reload, on the offline copy): an added or changed text alone, or
   // the tick ticked, marked "waiting to be sent".
   function show(entry) {
-    var el = byId(entry.section ? "pending-" + entry.id : "item-" + entry.item), list = byId("items-" + entry.section);
+    var el = spotOf(entry), list = byId("items-" + entry.section), fresh = copy("offline-pending");
     var fields = new URLSearchParams(entry.body), done = fields.get("done") === "1";
     if (entry.kind !== "done" && !fields.get("delete") && (el || list)) {
-      var fresh = copy("offline-pending");
       fresh.id = el ? el.id : "pending-" + entry.id;
       if (entry.section) { fresh.classList.add("item--" + entry.section); }
       fresh.querySelector(".item__text").textContent = textOf(entry);
@@ -180,28 +171,19 @@
       tick.querySelector("input[name=done]").value = done ? "0" : "1";
     }
     el.classList.add("item--pending");
-    if (!el.querySelector(".badge--pending")) { el.appendChild(copy("offline-pending").lastElementChild); }
-  }
-  function enqueue(entry, form) {
-    write("queue", read("queue").concat([entry]));
-    show(entry);
-    if (form && form.tagName === "FORM") {
-      clearDrafts(form);  // the text now lives in the queue
-      if (form.classList.contains("js-reset-on-success")) { form.reset(); }
-    }
-    say("offline-status", "status", "queued");
+    if (!el.querySelector(".badge--pending")) { el.appendChild(fresh.lastElementChild); }
   }
   // The Edit link while offline: a small editor for the text (the rest can be changed when back online).
   function openEditor(path) {
-    var found = owner && EDIT_FORM.exec(pathOf(path)), item = found && byId("item-" + found[1]);
+    var found = owner && QUEUEABLE.exec(pathOf(path));
+    var item = found && found[3] === "/bewerken" && byId("item-" + found[2]);
     var editor = item && copy("offline-editor"), shown = item && item.querySelector(".item__title, .item__text");
     if (!editor) { return false; }
     var form = editor.querySelector("form"), area = editor.querySelector("textarea");
     editor.id = item.id;
-    form.setAttribute("action", pathOf(path));
     form.setAttribute("hx-post", pathOf(path));
     form.querySelector("input[name=version]").value = item.getAttribute("data-version") || "";
-    area.id = "offline-text-" + found[1];
+    area.id = "offline-text-" + found[2];
     editor.querySelector("label").setAttribute("for", area.id);
     area.value = shown ? shown.textContent.trim() : "";
     editor.querySelector("[data-cancel]").addEventListener("click", function () { editor.replaceWith(item); });
@@ -212,34 +194,42 @@
   }
 
   // Each plan change keeps its queue entry ready: if its request cannot reach the server (offline it fails at once),
-  // the change goes into the queue.
+  // the change goes into the queue. "Cancel" and "Take their text" throw the draft away.
   document.addEventListener("htmx:configRequest", function (event) {
-    event.detail.elt.offlineEntry = entryFor(event.detail);
+    var elt = event.detail.elt;
+    elt.offlineEntry = entryFor(event.detail);
+    if (elt.matches("[data-drafts-discard]")) { clearDrafts(elt.closest("form")); }
   });
-  // A request that cannot reach the server: a plan change is queued (an Edit link opens the offline editor);
-  // anything else is said in the alert region, and the form keeps its text.
+  // A request that cannot reach the server: a plan change is queued and shown (an Edit link opens the offline
+  // editor); anything else is said in the alert region, and the form keeps its text.
   document.addEventListener("htmx:sendError", function (event) {
-    var elt = event.detail.elt, config = event.detail.requestConfig || {}, alert = copy("offline-alert");
+    var form = event.detail.elt, entry = form.offlineEntry, config = event.detail.requestConfig || {};
     if (config.verb === "get" && openEditor(config.path || "")) { return; }
-    if (elt && elt.offlineEntry) { enqueue(elt.offlineEntry, elt); elt.offlineEntry = null; return; }
-    if (byId("alerts") && alert) { byId("alerts").replaceChildren(alert); }
+    if (!entry) {
+      byId("alerts").replaceChildren(copy("offline-alert"));
+      return;
+    }
+    form.offlineEntry = null;
+    write("queue", read("queue").concat([entry]));
+    show(entry);
+    clearDrafts(form);  // the text now lives in the queue
+    if (form.matches(".js-reset-on-success")) { form.reset(); }
+    say("offline-status", "status", "queued");
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
     if (!event.detail.successful) { return; }
-    if (form.matches && form.matches(".js-reset-on-success")) { form.reset(); clearDrafts(form); }  // add another
+    if (form.matches(".js-reset-on-success")) { form.reset(); clearDrafts(form); }  // add another
     send();  // the server answers: anything still queued can go too
   });
 
   // Put the server's answer where htmx would have put it; return what happened.
   function place(entry, response, html) {
-    var spot = byId(entry.section ? "pending-" + entry.id : "item-" + entry.item), gone = copy("offline-gone");
+    var spot = spotOf(entry), gone = copy("offline-gone");
     if ([403, 404, 410].indexOf(response.status) >= 0) {
       if (spot) { spot.remove(); }  // removed, or hidden from this person, in the meantime: their text is shown
-      if (gone && textOf(entry) && byId("alerts")) {
-        gone.querySelector(".offline-gone__text").textContent = textOf(entry);
-        byId("alerts").appendChild(gone);
-      }
+      gone.querySelector(".offline-gone__text").textContent = textOf(entry);
+      if (textOf(entry)) { byId("alerts").appendChild(gone); }
       return "gone";
     }
     // where htmx was told to put it, else the item it is (a live update may have shown it meanwhile), else the list
@@ -260,6 +250,9 @@
       if (!response.ok && [403, 404, 410, 422].indexOf(response.status) < 0) { return false; }  // trouble: later
       return response.text().then(function (html) { outcomes[place(entry, response, html)] = true; return true; });
     });
+    if (owner && COMPLAINT_PAGES.test(location.pathname)) {
+      drain("complaint-queue", function () { return read("complaint-queue"); }, {}, sentComplaint);
+    }
   }
 
   // A complaint filed without a connection waits here (online it is sent as usual) and is sent from the complaint
@@ -272,37 +265,28 @@
     if (!form.hasAttribute("data-offline-queue") || !owner || navigator.onLine) { return; }
     event.preventDefault();
     var body = new URLSearchParams(new FormData(form)), id = body.get("client_id") || String(Date.now());
-    write("complaint-queue", read("complaint-queue").filter(function (e) { return e.id !== id; })
-      .concat([{ id: id, path: pathOf(form.getAttribute("action")), body: body.toString() }]));
+    write("complaint-queue", without("complaint-queue", id).concat([
+      { id: id, path: pathOf(form.getAttribute("action")), body: body.toString() }]));
     say("complaint-not-sent", null);
     say("complaint-queued", "status");
   });
-  function sendComplaint() {
-    if (!owner || !COMPLAINT_PAGES.test(location.pathname)) { return; }
-    drain("complaint-queue", function () { return read("complaint-queue"); }, {}, function (entry, response) {
-      var status = response && (response.ok ? 422 : response.status);
-      var clientId = document.querySelector("form[data-offline-queue] input[name=client_id]");
-      if (!entry) { return; }
-      if (response.ok && new URL(response.url).searchParams.get("opgeslagen") === "1") {
-        location.assign(response.url);
-        return true;
-      }
-      say("complaint-queued", null);
-      say("complaint-not-sent", "alert", status < 500 ? "check" : "later");
-      // Sending the form by hand now files this same complaint once: it carries the queued complaint's id.
-      if (clientId && entry.id.length >= 8) { clientId.value = entry.id; }
-    });
+  function sentComplaint(entry, response) {
+    var status = response && (response.ok ? 422 : response.status);
+    var clientId = document.querySelector("form[data-offline-queue] input[name=client_id]");
+    if (!entry) { return; }
+    if (response.ok && new URL(response.url).searchParams.get("opgeslagen") === "1") {
+      location.assign(response.url);
+      return true;
+    }
+    say("complaint-queued", null);
+    say("complaint-not-sent", "alert", status < 500 ? "check" : "later");
+    // Sending the form by hand now files this same complaint once: it carries the queued complaint's id.
+    if (clientId && entry.id.length >= 8) { clientId.value = entry.id; }
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    if (document.querySelector("[data-complaint-stored]")) {  // stored: the complaint form's draft goes
-      forget(function (key) { return key.indexOf("onsplan-draft:/klachten/nieuw:") === 0; });
-    }
-    waiting().forEach(show);
-    if (waiting().length && !navigator.onLine) { say("offline-status", "status", "queued"); }
-    if (plan()) { setInterval(send, 20000); }  // "online" is not always told (a weak signal on the bus)
-    send();
-    sendComplaint();
-  });
-  window.addEventListener("online", function () { send(); sendComplaint(); });
+  waiting().forEach(show);
+  if (waiting().length && !navigator.onLine) { say("offline-status", "status", "queued"); }
+  if (plan()) { setInterval(send, 20000); }  // "online" is not always told (a weak signal on the bus)
+  send();
+  window.addEventListener("online", send);
 })();
