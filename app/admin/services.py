@@ -166,7 +166,8 @@ def invite_staff(session: Session, *, person: Person, organisation_id: str, role
         session, invited_by_id=person.id, organisation_id=organisation.id, role=role, given_name=given_name,
         family_name=family_name, email=email, language=language)
     record(session, event="staff.invite", action="create", actor=AuditActor(person.id, _managing_role(found,
-           organisation)), object_type="organisation", object_id=organisation.id, detail=role)
+           organisation)), object_type="organisation", object_id=organisation.id,
+           detail=f"{role} (invitation {made.invitation.id})")
     return made
 
 
@@ -274,6 +275,9 @@ def bootstrap(session: Session, *, cbs_code: str, municipality_name: str, given_
     made = invitations.create_staff_invitation(
         session, invited_by_id=None, organisation_id=organisation.id, role=StaffRole.FUNCTIONAL_MANAGER,
         given_name=given_name, family_name=family_name, email=email, language=language)
+    record(session, event="staff.invite", action="create", actor=AuditActor(None), object_type="organisation",
+           object_id=organisation.id, detail=f"functional_manager (invitation {made.invitation.id}, flask admin "
+                                             "bootstrap)")
     return Bootstrapped(municipality, organisation, made.invitation.name, made.code, made.token)
 
 

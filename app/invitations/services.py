@@ -71,13 +71,10 @@ def create_invitation(session: Session, *, actor: Actor, family_id: str, role: s
 
 def create_staff_invitation(session: Session, *, invited_by_id: str | None, organisation_id: str, role: str,
                             given_name: str, family_name: str, email: str | None, language: str) -> NewInvitation:
-    """Invite a person into an organisation as staff. The caller has checked who may (app/admin/services.py);
-    `invited_by_id` None: `flask admin bootstrap`."""
+    """Invite a person into an organisation as staff. The caller has checked who may and writes the audit entry,
+    with the role it acted in (app/admin/services.py); `invited_by_id` None: `flask admin bootstrap`."""
     fields = _validated(role, False, given_name, family_name, None, email, language, roles=STAFF_ROLES)
-    made = _mint(session, organisation_id=organisation_id, invited_by_id=invited_by_id, **fields)
-    record(session, event="invitation.create", action="create", actor=AuditActor(invited_by_id),
-           object_type="invitation", object_id=made.invitation.id, detail=f"{role} in {organisation_id}")
-    return made
+    return _mint(session, organisation_id=organisation_id, invited_by_id=invited_by_id, **fields)
 
 
 def _mint(session: Session, **fields) -> NewInvitation:

@@ -121,6 +121,9 @@ def test_a_functional_manager_adds_a_provider_invites_its_admin_who_invites_and_
             services.remove_staff(session, person=hiske, membership_id=hiske_role.id)
         events = [e.event for e in session.exec(select(AccessLogEntry).order_by(AccessLogEntry.id)).all()]
         assert {"organisation.create", "staff.invite", "staff.join", "staff.remove"} <= set(events)
+        invited = session.exec(select(Invitation).where(Invitation.organisation_id.is_not(None))).all()
+        assert events.count("staff.invite") == len(invited)  # one entry per invitation, with the inviter's role
+        assert "invitation.create" not in events
 
 
 def test_the_pages_as_the_functional_manager_and_as_someone_else(bare_app):
