@@ -207,6 +207,7 @@ class Assignment(SQLModel, table=True):
     care_started_by_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)
     care_stopped_on: date | None = None
     care_stopped_by_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)
+    handler_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)  # the behandelaar
     stop_reason: str = Field(default="", max_length=2, sa_column_kwargs={"server_default": ""})  # JZ588
     # Where judging the result stands, kept by app/results so the plan page needs no extra query: '' not begun,
     # open, divided, or the family verdict (achieved, partly, not_achieved).

@@ -67,7 +67,8 @@ DEFAULTS = {
 DIVIDED = {"end": "divided", "evaluation": "divided_evaluation"}  # Notification.detail of result_divided
 HELP = {"chosen": "help_chosen", "assigned": "help_assigned", "refused": "help_refused"}  # help_* details
 TOPICS_SQL = ("topic IN ('agreement_asked', 'plan_fixed', 'action_due', 'goal_changed', 'rating_asked', "
-              "'rating_checked')")
+              "'rating_checked', 'assignment_new', 'goal_agreement', 'verdict_given', 'complaint_filed', "
+              "'rating_to_reply', 'progress_note')")
 
 
 class MailMode(enum.StrEnum):

@@ -86,7 +86,8 @@ DOMAIN_LABELS = {
     LifeDomain.HOUSING: _l("Housing and money"),
     LifeDomain.SAFETY: _l("Safety"),
 }
-KINDS_SQL = "kind IN ('strength', 'worry', 'goal', 'action', 'safety', 'evaluation', 'own_words')"
+KINDS_SQL = ("kind IN ('strength', 'worry', 'goal', 'action', 'safety', 'evaluation', 'own_words', 'note', "
+             "'reaction')")
 CONTENT_FIELDS = ("text", "result", "domain", "due_date", "helpers", "owner_id", "youth_id", "goal_id", "is_done")
 
 
@@ -103,7 +104,9 @@ class PlanItem(SQLModel, table=True):
     plan_id: str = Field(foreign_key="plan.id", max_length=20)
     kind: str = Field(max_length=20)
     youth_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)  # whom it is about
-    goal_id: str | None = Field(default=None, foreign_key="plan_item.id", max_length=20)  # an action's goal
+    goal_id: str | None = Field(default=None, foreign_key="plan_item.id", max_length=20)  # an action's or note's goal
+    # a reaction's note (a reaction is someone's own words beside a progress note)
+    reply_to_id: str | None = Field(default=None, foreign_key="plan_item.id", max_length=20, index=True)
     text: str = Field(default="", max_length=10_000)
     result: str = Field(default="", max_length=10_000)  # a goal's agreed result, in plain words
     domain: str | None = Field(default=None, max_length=20)
