@@ -21,6 +21,7 @@ from app.core.clock import today, utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Municipality, Person
 from app.identity.policy import Role, age_band, can_view, required_consenters
+from app.notifications import providers as provider_news
 from app.notifications import services as notifications
 from app.outbox import services as outbox
 from app.plans import live, signals
@@ -168,11 +169,14 @@ def record_decision(session: Session, *, reference: str, decision: str, number: 
 
 
 def tell_answer(session: Session, *, assignment: Assignment) -> None:
-    """Notify everyone in the family who may see the goal of the municipality's final answer (the API calls this
-    when an answer arrives; a seeded history has nobody to tell)."""
-    if assignment.status in ("assigned", "refused"):
-        notifications.help_answered(session, ctx=family_context(session, assignment.plan_id),
-                                    goal=session.get(PlanItem, assignment.goal_id), decision=assignment.status)
+    """Notify everyone in the family who may see the goal of the municipality's final answer, and the provider's
+    staff of a goal now theirs (the API calls this when an answer arrives; a seeded history has nobody to tell)."""
+    if assignment.status not in ("assigned", "refused"):
+        return
+    ctx, goal = family_context(session, assignment.plan_id), session.get(PlanItem, assignment.goal_id)
+    notifications.help_answered(session, ctx=ctx, goal=goal, decision=assignment.status)
+    if assignment.status == "assigned":
+        provider_news.assignment_new(session, ctx=ctx, goal=goal, assignment_id=assignment.id)
 
 
 def _tell_live(session: Session, ctx: PlanContext, goal: PlanItem) -> None:

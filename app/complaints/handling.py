@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from app.complaints import deadlines, mails
 from app.complaints.models import Complaint, ComplaintPart
-from app.complaints.services import Late, add_event, lateness, log, municipality_target
+from app.complaints.services import Late, add_event, excluded, lateness, log, municipality_target
 from app.complaints.vocab import DONE_DECIDING, OUTCOMES
 from app.core.clock import today, utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
@@ -31,14 +31,6 @@ def handler_organisations(session: Session, person: Person) -> dict[str, str]:
     rows = session.exec(select(StaffMembership).where(StaffMembership.person_id == person.id,
                                                       StaffMembership.role.in_(HANDLER_STAFF))).all()
     return {row.organisation_id: row.role for row in rows}
-
-
-def excluded(part: ComplaintPart, handler_ids: set[str]) -> set[str]:
-    """Who may not handle the part: the person complained about, and the family's helper while a colleague can."""
-    out = {part.complained_about_id} - {None}
-    if part.involved_id and handler_ids - out - {part.involved_id}:
-        out.add(part.involved_id)
-    return out
 
 
 def _handler_ids(session: Session, organisation_ids: list[str]) -> dict[tuple[str, str], set[str]]:
@@ -89,6 +81,16 @@ def queue(session: Session, *, person: Person) -> list[QueueLine]:
         log(session, complaint, person, "complaint.queue", "read", role=roles[part.organisation_id],
             object_id=part.id)
     return lines
+
+
+def waiting_count(session: Session, *, person: Person) -> int:
+    """How many parts in this person's queue still need work (a number on their work list; no complaint is read)."""
+    roles = handler_organisations(session, person)
+    if not roles:
+        return 0
+    parts = session.exec(select(ComplaintPart).where(ComplaintPart.organisation_id.in_(list(roles)))).all()
+    handlers = _handler_ids(session, list(roles))
+    return sum(1 for part in parts if _needs_work(part) and may_handle(roles, person.id, part, handlers))
 
 
 @dataclass

@@ -23,6 +23,7 @@ from app.complaints.vocab import ACKNOWLEDGE_PENDING, DONE_DECIDING
 from app.core.clock import today, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.identity.models import Family, Membership, Organisation, Person, StaffMembership
+from app.notifications import providers as provider_news
 
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,40}")
 MAX_TEXT = 5000
@@ -185,6 +186,8 @@ def file_complaint(session: Session, *, person: Person, about: list[str], text: 
             shares_identity=shares_identity, client_id=secrets.token_hex(16))
     parts = [_add_part(session, complaint, target, person.id) for target in targets]
     emit_filed(session, complaint, parts)
+    for part in parts:
+        _tell_handlers(session, complaint, part)
     log(session, complaint, person, "complaint.create", "create")
     mails.send_after_commit(session, complaint.id, "received")
     return complaint
@@ -211,6 +214,24 @@ def _add_part(session: Session, complaint: Complaint, target: Target, actor_id: 
     session.flush()
     add_event(session, part, "received", actor_id)
     return part
+
+
+def excluded(part: ComplaintPart, handler_ids: set[str]) -> set[str]:
+    """Who may not handle the part: the person complained about, and the family's helper while a colleague can."""
+    out = {part.complained_about_id} - {None}
+    if part.involved_id and handler_ids - out - {part.involved_id}:
+        out.add(part.involved_id)
+    return out
+
+
+def _tell_handlers(session: Session, complaint: Complaint, part: ComplaintPart) -> None:
+    """Tell the provider's staff who may handle the part (not the person it is about) that it was filed."""
+    if part.subject != "provider":
+        return
+    staff = set(session.exec(select(StaffMembership.person_id).where(
+        StaffMembership.organisation_id == part.organisation_id, StaffMembership.role == "provider_staff")).all())
+    provider_news.complaint_filed(session, family_id=complaint.family_id, organisation_id=part.organisation_id,
+                                  part_id=part.id, person_ids=staff - excluded(part, staff))
 
 
 def add_event(session: Session, part: ComplaintPart, kind: str, actor_id: str | None, note: str = "") -> None:

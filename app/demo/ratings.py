@@ -9,10 +9,10 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from app.catalog.models import Assignment, Offer, Provider
-from app.core.clock import today, utcnow, years_ago
-from app.demo.world import FAMILY_NAME, ORGANISATIONS, organisation, staff
-from app.identity.models import Family, Membership, Municipality, Person
-from app.plans.models import Plan, PlanItem
+from app.core.clock import today, utcnow
+from app.demo.world import FAMILY_NAME, ORGANISATIONS, organisation, small_family, staff
+from app.identity.models import Family, Municipality, Person
+from app.plans.models import PlanItem
 from app.ratings import figures
 from app.ratings.models import Rating
 from app.ratings.services import remember
@@ -68,17 +68,7 @@ def _kompas_offer(session: Session) -> Offer | None:
 def _family(session: Session, mark: Person, municipality_id: int, offer: Offer, surname: str, parent_name: str,
             youth_name: str, age: int, scores: tuple, text: str, verdict: str, useful: int) -> None:
 
-    family = Family(name=f"Gezin {surname}", municipality_id=municipality_id)
-    parent = Person(given_name=parent_name, family_name=surname, language="nl")
-    youth = Person(given_name=youth_name, family_name=surname, language="nl", birthdate=years_ago(age, days_extra=90))
-    session.add_all([family, parent, youth])
-    session.flush()
-    plan = Plan(family_id=family.id)
-    session.add(plan)
-    session.add_all([Membership(family_id=family.id, person_id=mark.id, role="professional"),
-                     Membership(family_id=family.id, person_id=parent.id, role="parent", has_custody=True),
-                     Membership(family_id=family.id, person_id=youth.id, role="youth")])
-    session.flush()
+    family, plan, parent, youth = small_family(session, mark, municipality_id, surname, parent_name, youth_name, age)
     goal = PlanItem(plan_id=plan.id, kind="goal", text="Rust in huis en samen afspraken maken", domain="parenting",
                     youth_id=youth.id, author_id=mark.id, typed_by_id=mark.id)
     session.add(goal)
@@ -88,7 +78,7 @@ def _family(session: Session, mark: Person, municipality_id: int, offer: Offer, 
                             organisation_id=offer.provider.organisation_id, status="assigned",
                             product_category=offer.product_category, product_code=offer.product_code,
                             chosen_by_id=parent.id, assigned_start=started, care_started_on=started,
-                            care_stopped_on=stopped, stop_reason="31", decided_at=utcnow())
+                            care_stopped_on=stopped, stop_reason="31", decided_at=utcnow(), result_state=verdict)
     session.add(assignment)
     session.flush()
     session.add_all([FamilyVerdict(assignment_id=assignment.id, goal_id=goal.id, verdict=verdict),

@@ -1,4 +1,5 @@
-"""Demo: Tom's goal about switching homes, helped by Karin's organisation, ended as planned and ready to judge."""
+"""Demo: Tom's goal about switching homes, helped by Karin's organisation (her colleague Sjoukje gave the help), ended
+as planned and ready to judge."""
 
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from sqlmodel import Session, select
 from app.catalog import assignments
 from app.catalog.models import Assignment, Offer, Provider, ProviderContract
 from app.core.clock import today
+from app.demo.provider_work import karin_colleague
 from app.plans.context import plan_context
 from app.plans.models import PlanItem
 from app.results import care
@@ -34,6 +36,6 @@ def seed_results(session: Session, people: dict, plan_id: str) -> None:
     start = today() - timedelta(days=180)
     assignments.record_decision(session, reference=request.reference, decision="assigned", number=2026087,
                                 start=start, end=today() + timedelta(days=10))
-    karin = trajectory(session, person=people["karin"], goal_id=goal.id)
-    care.start_care(session, trajectory=karin, started_on=start + timedelta(days=7))
-    care.stop_care(session, trajectory=karin, stopped_on=today() - timedelta(days=3), reason="31")
+    sjoukje = trajectory(session, person=karin_colleague(session), goal_id=goal.id)  # Karin's colleague gives it
+    care.start_care(session, trajectory=sjoukje, started_on=start + timedelta(days=7))
+    care.stop_care(session, trajectory=sjoukje, stopped_on=today() - timedelta(days=3), reason="31")

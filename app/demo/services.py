@@ -7,6 +7,7 @@ from app.core.errors import NotFound
 from app.demo.catalog import seed_assignments, seed_catalog
 from app.demo.personas import PERSONAS, Persona
 from app.demo.plan_content import seed_caseload, seed_plan
+from app.demo.provider_work import seed_provider_work
 from app.demo.ratings import seed_ratings
 from app.demo.results import seed_results
 from app.demo.world import FAMILY_NAME, MUNICIPALITIES, ORGANISATIONS, municipality, organisation, staff
@@ -46,6 +47,7 @@ def seed_demo(session: Session, *, with_plan: bool = True) -> dict[str, Person]:
         seed_assignments(session, people, plan_id)
         seed_results(session, people, plan_id)
         seed_ratings(session, people)
+        seed_provider_work(session, people)
         actions_due(session)  # today's reminders (the plan's changes already notified the family)
     return people
 

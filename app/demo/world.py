@@ -2,7 +2,9 @@
 
 from sqlmodel import Session, select
 
-from app.identity.models import Municipality, Organisation, Person, StaffMembership
+from app.core.clock import years_ago
+from app.identity.models import Family, Membership, Municipality, Organisation, Person, StaffMembership
+from app.plans.models import Plan
 
 MUNICIPALITIES = {"0080": "Leeuwarden", "0090": "Smallingerland"}
 ORGANISATIONS = {
@@ -41,3 +43,20 @@ def staff(session: Session, organisation: Organisation, person: Person, role: st
     ).first()
     if found is None:
         session.add(StaffMembership(organisation_id=organisation.id, person_id=person.id, role=role))
+
+
+def small_family(session: Session, mark: Person, municipality_id: int, surname: str, parent_name: str,
+                 youth_name: str, age: int) -> tuple[Family, Plan, Person, Person]:
+    """A family of one parent (with custody) and one youth, Mark as its professional, and its empty plan."""
+    family = Family(name=f"Gezin {surname}", municipality_id=municipality_id)
+    parent = Person(given_name=parent_name, family_name=surname, language="nl")
+    youth = Person(given_name=youth_name, family_name=surname, language="nl", birthdate=years_ago(age, days_extra=90))
+    session.add_all([family, parent, youth])
+    session.flush()
+    plan = Plan(family_id=family.id)
+    session.add(plan)
+    session.add_all([Membership(family_id=family.id, person_id=mark.id, role="professional"),
+                     Membership(family_id=family.id, person_id=parent.id, role="parent", has_custody=True),
+                     Membership(family_id=family.id, person_id=youth.id, role="youth")])
+    session.flush()
+    return family, plan, parent, youth

@@ -60,7 +60,8 @@ def fhir_bundle(session: Session, *, ctx: PlanContext) -> dict:
     goals = [_goal(plan_view, view.item, restricted=view.hidden_from_parents)
              for view in plan_view.sections[ItemKind.GOAL]]
     team = _care_team(plan_view)
-    restricted = any(view.hidden_from_parents for views in plan_view.sections.values() for view in views)
+    notes = [view for views in plan_view.notes_by_goal.values() for note in views for view in (note, *note.replies)]
+    restricted = any(view.hidden_from_parents for views in [*plan_view.sections.values(), notes] for view in views)
     resources = [_care_plan(plan_view, goals, team, restricted=restricted), *goals, team]
     return {"resourceType": "Bundle", "type": "collection", "timestamp": utcnow().isoformat(timespec="seconds"),
             "entry": [{"fullUrl": _urn(resource["resourceType"], resource["id"]), "resource": resource}
@@ -83,7 +84,8 @@ def _care_plan(pv: PlanView, goals: list[dict], team: dict, *, restricted: bool)
         "contributor": [_person(pv, person_id) for person_id in authors],
         "careTeam": [{"reference": _urn("CareTeam", team["id"])}],
         "goal": [{"reference": _urn("Goal", goal["id"])} for goal in goals],
-        "activity": [_activity(pv, view.item) for view in pv.sections[ItemKind.ACTION]],
+        "activity": [_activity(pv, view.item) for view in pv.sections[ItemKind.ACTION]]
+                    + [_help(pv, goal_id, notes) for goal_id, notes in pv.notes_by_goal.items()],
         "note": [_note(pv, view.item) for kind in NOTE_KINDS for view in pv.sections[kind]],
     })
 
@@ -97,6 +99,27 @@ def _activity(pv: PlanView, action: PlanItem) -> dict:
         "performer": [_person(pv, action.owner_id)] if action.owner_id else [],
         "goal": [{"reference": _urn("Goal", action.goal_id)}] if goal_visible else [],
     })}
+
+
+def _help(pv: PlanView, goal_id: str, notes: list) -> dict:
+    """The help assigned to a goal, with its progress notes and the family's reactions as `progress`, in order."""
+    assignment = next((row for row in reversed(pv.ctx.assignments)
+                       if row.goal_id == goal_id and row.status == "assigned"), None)
+    started, stopped = (assignment.care_started_on, assignment.care_stopped_on) if assignment else (None, None)
+    status = "completed" if stopped else "in-progress" if started else "not-started"
+    progress = [view.item for note in notes for view in (note, *note.replies)]
+    return {"progress": [_annotation(pv, item) for item in progress], "detail": _clean({
+        "kind": "ServiceRequest", "status": status,
+        "description": f"{assignment.offer.name} ({assignment.offer.provider.name})" if assignment else None,
+        "goal": [{"reference": _urn("Goal", goal_id)}],
+    })}
+
+
+def _annotation(pv: PlanView, item: PlanItem) -> dict:
+    """A progress note (dated) or a reaction as a FHIR Annotation."""
+    when = f"{format_date(item.due_date, 'long')}: " if item.kind == ItemKind.NOTE and item.due_date else ""
+    return {"authorString": pv.names.get(item.author_id, ""), "time": item.created_at.isoformat(timespec="seconds"),
+            "text": f"{section_label(item.kind)} — {when}{item.text}"}
 
 
 def _goal(pv: PlanView, goal: PlanItem, *, restricted: bool) -> dict:

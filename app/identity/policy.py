@@ -70,7 +70,7 @@ class Youth:
 class Item:
     """The facts about one piece of family data that decide who may see or change it."""
 
-    kind: str  # strength, worry, goal, action, safety, evaluation, own_words, note, log
+    kind: str  # strength, worry, goal, action, safety, evaluation, own_words, note, reaction, log
     author_id: str | None = None
     youth: Youth | None = None  # the youth it concerns; None: the whole family
     author_youth_age: int | None = None  # the author's age when writing, if the author is a youth
@@ -79,14 +79,19 @@ class Item:
     released_to_non_custody: bool = False  # professional released it to a parent without custody
     assignee_ids: frozenset[str] = field(default_factory=frozenset)  # owners of an action
     organisation_ids: frozenset[str] = field(default_factory=frozenset)  # providers assigned to a goal
+    parent: "Item | None" = None  # a reaction's progress note: whoever may not see the note, may not see the reaction
 
 
 PROFESSIONAL_ONLY_KINDS = frozenset({"safety"})
-PROVIDER_KINDS = frozenset({"goal", "note"})  # what assigned provider staff see: the goal and their own notes
+# What assigned provider staff see of a goal: the goal, its progress notes and the family's reactions to them.
+PROVIDER_KINDS = frozenset({"goal", "note", "reaction"})
+AUTHOR_ONLY_KINDS = frozenset({"note", "reaction"})  # a progress note or a reaction is changed by its writer alone
 
 
 def can_view(actor: Actor, item: Item) -> bool:
     """May this actor see this item?"""
+    if item.parent is not None and not can_view(actor, item.parent):
+        return False  # nobody learns of a note hidden from them through a reaction to it
     match actor.role:
         case Role.PROFESSIONAL:
             return True
@@ -130,11 +135,11 @@ def can_edit(actor: Actor, item: Item) -> bool:
     """May this actor change this item? Only what they may see, and only in their part."""
     if not can_view(actor, item):
         return False
+    if item.kind in AUTHOR_ONLY_KINDS:
+        return item.author_id == actor.person_id and can_create(actor, item.kind)
     match actor.role:
         case Role.PROFESSIONAL:
             return True
-        case Role.PROVIDER_STAFF:
-            return item.kind == "note" and item.author_id == actor.person_id
         case Role.NETWORK:
             return False  # a network member only ticks off their own task (can_tick_off)
         case Role.YOUTH:
@@ -229,9 +234,10 @@ def has_voice_not_vote(member: Member) -> bool:
 
 
 CREATABLE = {
-    Role.PROFESSIONAL: frozenset({"strength", "worry", "goal", "action", "safety", "evaluation", "own_words"}),
-    Role.PARENT: frozenset({"strength", "worry", "goal", "action"}),
-    Role.YOUTH: frozenset({"strength", "worry", "goal", "action", "own_words"}),
+    Role.PROFESSIONAL: frozenset({"strength", "worry", "goal", "action", "safety", "evaluation", "own_words", "note"}),
+    Role.PARENT: frozenset({"strength", "worry", "goal", "action", "reaction"}),
+    Role.YOUTH: frozenset({"strength", "worry", "goal", "action", "own_words", "reaction"}),
+    Role.PROVIDER_STAFF: frozenset({"note"}),  # on a goal assigned to their organisation (they see no other)
 }
 
 
@@ -282,6 +288,12 @@ def answers_for_provider(staff) -> bool:
     return staff.role == Role.PROVIDER_STAFF
 
 
+def works_on_assignments(staff) -> bool:
+    """Staff of a provider work on the goals assigned to their organisation (their caseload, /werk), and handle its
+    complaints. An org_admin manages the staff but reaches no family, so has no caseload."""
+    return staff.role == Role.PROVIDER_STAFF
+
+
 def moderates_ratings(staff) -> bool:
     """The municipality's redactie checks ratings before they are published."""
     return staff.role == EDITOR
@@ -304,4 +316,4 @@ def reads_the_monitor(staff) -> bool:
 
 TEMPLATE_GLOBALS = {function.__name__: function for function in
                     (leads_the_plan, keeps_the_family_data, is_youth, has_caseload, answers_for_provider,
-                     moderates_ratings, reads_the_monitor, manages_staff, audits_the_log)}
+                     works_on_assignments, moderates_ratings, reads_the_monitor, manages_staff, audits_the_log)}

@@ -25,7 +25,8 @@ def due() -> None:
 
 @cli.cli.command("digest")
 def digest() -> None:
-    """Send each professional one summary of what happened since the last one (run once a day)."""
+    """Send each professional and provider staff member one summary of what happened since the last one (run once
+    a day)."""
     with db.new_session() as session:
         sent = mails.send_digests(session)
     click.echo(f"{sent} digests sent.")

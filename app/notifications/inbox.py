@@ -1,4 +1,8 @@
-"""Reading notifications: the text is made now, from the item as it is now, and only when the reader may see it."""
+"""Reading notifications: the text is made now, from the item as it is now, and only when the reader may see it.
+
+A family member's notification is checked against the plan's age rules, a provider's against what its organisation
+may see today (app.notifications.provider_notes); the one never passes for the other.
+"""
 
 from dataclasses import dataclass
 
@@ -13,7 +17,8 @@ from app.core.clock import utcnow
 from app.core.errors import NotFound
 from app.identity.models import Membership, Person
 from app.identity.policy import Role
-from app.notifications.models import DIVIDED, HELP, Notification, Topic
+from app.notifications import provider_notes
+from app.notifications.models import DIVIDED, HELP, ORGANISATION_TOPICS, PROVIDER_TOPICS, Notification, Topic
 from app.plans.context import PlanContext, family_context, may_see, request_plan_context
 from app.plans.models import Plan, PlanItem
 from app.ratings.notes import describe as rating_line
@@ -28,7 +33,7 @@ class NotificationView:
 
     notification: Notification
     text: str
-    family_name: str
+    family_name: str  # for a complaint or a rating: the organisation's name (the family stays unnamed)
     anchor: str  # where in the plan it points: "item-<id>", "agreement" or ""
 
     @property
@@ -41,11 +46,11 @@ def inbox(session: Session, *, person: Person, limit: int = LIMIT) -> list[Notif
     rows = session.exec(select(Notification).where(Notification.person_id == person.id, Notification.in_app)
                         .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)).all()
     views, contexts = _visible(session, person, rows)
-    for plan_id in {view.notification.plan_id for view in views}:
+    # A complaint or a rating reads nothing of the family: it stays out of the family's "who looked" log.
+    for plan_id in {view.notification.plan_id for view in views if view.notification.topic not in ORGANISATION_TOPICS}:
         ctx = contexts[plan_id]
-        record(session, event="notifications.view", action="read",
-               actor=AuditActor(person.id, ctx.role_of(person.id) or "none"), family_id=ctx.plan.family_id,
-               object_type="plan", object_id=plan_id)
+        record(session, event="notifications.view", action="read", actor=AuditActor(person.id, _role(ctx, person)),
+               family_id=ctx.plan.family_id, object_type="plan", object_id=plan_id)
     return views
 
 
@@ -59,10 +64,12 @@ def unread_count(session: Session, *, person: Person) -> int:
         .outerjoin(PlanItem, PlanItem.id == Notification.item_id)
         .order_by(Notification.id.desc()).limit(LIMIT)).all()
     # A family's professional sees everything in its plan (policy.can_view): only whether the item is still there
-    # counts. Everyone else goes through the age rules, item by item, as on the plan page.
-    professional = sum(1 for row, role, item_id in found
-                       if role == Role.PROFESSIONAL and (row.item_id is None or item_id is not None))
-    others = [row for row, role, _item_id in found if role is not None and role != Role.PROFESSIONAL]
+    # counts. Everyone else goes through the age rules, item by item, as on the plan page; provider staff through
+    # what their organisation may see.
+    professional = sum(1 for row, role, item_id in found if row.topic not in PROVIDER_TOPICS
+                       and role == Role.PROFESSIONAL and (row.item_id is None or item_id is not None))
+    others = [row for row, role, _item_id in found
+              if row.topic in PROVIDER_TOPICS or (role is not None and role != Role.PROFESSIONAL)]
     return professional + (len(_still_theirs(session, person, others)[0]) if others else 0)
 
 
@@ -77,11 +84,14 @@ def open_notification(session: Session, *, person: Person, notification_id: int)
     if row.read_at is None:
         row.read_at = utcnow()
         session.add(row)
+    if row.topic in ORGANISATION_TOPICS:  # nothing of the family is read: the system's log, not the family's
+        record(session, event="notification.open", action="read", actor=AuditActor(person.id, Role.PROVIDER_STAFF),
+               family_id=None, object_type="notification", object_id=str(row.id))
+        return views[0]
     ctx, item = contexts[row.plan_id], session.get(PlanItem, row.item_id) if row.item_id else None
-    record(session, event="notification.open", action="read",
-           actor=AuditActor(person.id, ctx.role_of(person.id) or "none"), family_id=ctx.plan.family_id,
-           youth_id=item.youth_id if item else None, object_type=item.kind if item else "plan",
-           object_id=item.id if item else ctx.plan.id)
+    record(session, event="notification.open", action="read", actor=AuditActor(person.id, _role(ctx, person)),
+           family_id=ctx.plan.family_id, youth_id=item.youth_id if item else None,
+           object_type=item.kind if item else "plan", object_id=item.id if item else ctx.plan.id)
     return views[0]
 
 
@@ -105,8 +115,12 @@ def mark_all_read(session: Session, *, person: Person) -> int:
 def _visible(session: Session, person: Person, rows: list[Notification]) -> tuple[list[NotificationView], dict]:
     """Keep the notifications whose plan and item the person may see today; make their text."""
     kept, contexts = _still_theirs(session, person, rows)
+    organisations = provider_notes.organisation_names(session, [row for row, _item in kept])
     views = []
     for row, item in kept:
+        if row.topic in ORGANISATION_TOPICS:
+            views.append(NotificationView(row, describe(row, None, ""), organisations.get(row.detail, ""), ""))
+            continue
         ctx = contexts[row.plan_id]
         actor = ctx.people.get(row.actor_id)
         views.append(NotificationView(row, describe(row, item, actor.given_name if actor else _("Someone")),
@@ -117,7 +131,8 @@ def _visible(session: Session, person: Person, rows: list[Notification]) -> tupl
 def _still_theirs(session: Session, person: Person, rows: list[Notification]) -> tuple[list[tuple], dict]:
     """The notifications (with their items) whose plan and item the person may see today."""
     contexts: dict[str, PlanContext] = {}
-    for plan_id in {row.plan_id for row in rows}:  # on a plan page, that plan's context is loaded already
+    # On a plan page, that plan's context is loaded already; a complaint or a rating needs none.
+    for plan_id in {row.plan_id for row in rows if row.topic not in ORGANISATION_TOPICS}:
         contexts[plan_id] = request_plan_context(plan_id) or family_context(session, plan_id)
     items = {}
     for item_id in {row.item_id for row in rows if row.item_id}:  # items the page loaded are in the session
@@ -126,13 +141,23 @@ def _still_theirs(session: Session, person: Person, rows: list[Notification]) ->
     missing = {row.item_id for row in rows if row.item_id and row.item_id not in items}
     if missing:
         items.update((i.id, i) for i in session.exec(select(PlanItem).where(PlanItem.id.in_(missing))).all())
+    organisations = (provider_notes.provider_organisations(session, person.id)
+                     if any(row.topic in PROVIDER_TOPICS for row in rows) else set())
     kept = []
     for row in rows:
-        ctx, item = contexts[row.plan_id], items.get(row.item_id)
-        if (row.item_id and item is None) or not may_see(ctx, person.id, item):
+        ctx, item = contexts.get(row.plan_id), items.get(row.item_id)
+        if row.item_id and item is None:
             continue
-        kept.append((row, item))
+        if (provider_notes.may_read(ctx, organisations, person.id, row, item) if row.topic in PROVIDER_TOPICS
+                else may_see(ctx, person.id, item)):
+            kept.append((row, item))
     return kept, contexts
+
+
+def _role(ctx: PlanContext, person: Person) -> str:
+    """The reader's role for the access log: in the family, else provider staff (who alone reads a plan's
+    notifications from outside it)."""
+    return ctx.role_of(person.id) or Role.PROVIDER_STAFF
 
 
 def _anchor(row: Notification, item: PlanItem | None) -> str:
@@ -146,6 +171,8 @@ def _anchor(row: Notification, item: PlanItem | None) -> str:
 def describe(row: Notification, item: PlanItem | None, actor_name: str) -> str:
     """What happened, in the reader's language, with the item's text as it is now."""
     text = _short(item.text) if item is not None else ""
+    if row.topic in PROVIDER_TOPICS:
+        return provider_notes.describe(row, text)
     if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
         return rating_line(row, text)
     if row.topic == Topic.AGREEMENT_ASKED:

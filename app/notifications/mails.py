@@ -1,7 +1,8 @@
-"""Notification e-mails in the recipient's language: at once for family members, a daily digest for professionals.
+"""Notification e-mails in the recipient's language: at once for family members, a daily digest for professionals;
+provider staff get new work (a goal, a complaint) at once and the rest in the digest (models.AT_ONCE).
 
 No e-mail contains the family's own words: it says what happened and links to Ons Plan, where the reader signs
-in and sees what the age rules let them see.
+in and sees what the age rules let them see. A complaint or a rating names the organisation, never the family.
 """
 
 from collections import Counter, defaultdict
@@ -19,8 +20,9 @@ from app.core.after_commit import run_after_commit
 from app.core.clock import utcnow
 from app.extensions import db
 from app.identity.models import Family, Person
-from app.notifications.models import DIVIDED, HELP, MailMode, Notification, Topic
-from app.plans.context import family_context, may_see
+from app.notifications import provider_notes
+from app.notifications.models import DIVIDED, HELP, ORGANISATION_TOPICS, PROVIDER_TOPICS, MailMode, Notification, Topic
+from app.plans.context import PlanContext, family_context, may_see
 from app.plans.models import PlanItem
 from app.ratings import notes as rating_notes
 
@@ -66,8 +68,8 @@ def _send_one(session: Session, row: Notification) -> int:
     """Write and send one notification's e-mail, if the person may still see what it is about."""
     person = session.get(Person, row.person_id)
     item = session.get(PlanItem, row.item_id) if row.item_id else None
-    ctx = family_context(session, row.plan_id)
-    if not person.email or (row.item_id and item is None) or not may_see(ctx, person.id, item):
+    ctx = family_context(session, row.plan_id) if row.topic not in ORGANISATION_TOPICS else None
+    if not person.email or (row.item_id and item is None) or not _may_read(session, ctx, person, row, item):
         return 0
     with _mail_context(), force_locale(person.language):
         subject = subject_for(row)
@@ -79,8 +81,19 @@ def _send_one(session: Session, row: Notification) -> int:
     return _deliver(person, subject, text, html)
 
 
+def _may_read(session: Session, ctx: PlanContext | None, person: Person, row: Notification,
+              item: PlanItem | None) -> bool:
+    """Whether the person may still see what it is about: by the age rules, or as provider staff."""
+    if row.topic in PROVIDER_TOPICS:
+        organisations = provider_notes.provider_organisations(session, person.id)
+        return provider_notes.may_read(ctx, organisations, person.id, row, item)
+    return may_see(ctx, person.id, item)
+
+
 def subject_for(row: Notification) -> str:
     """The e-mail's subject: what happened, without any of the family's words."""
+    if row.topic in PROVIDER_TOPICS:
+        return provider_notes.subject(row)
     if row.topic == Topic.AGREEMENT_ASKED:
         return _("Your agreement is asked for the family plan")
     if row.topic == Topic.PLAN_FIXED:
@@ -102,6 +115,8 @@ def subject_for(row: Notification) -> str:
 
 def body_for(row: Notification) -> str:
     """The e-mail's one sentence about what happened, without names or the family's words."""
+    if row.topic in PROVIDER_TOPICS:
+        return provider_notes.body(row)
     if row.topic == Topic.AGREEMENT_ASKED:
         return _("The family plan is ready. Your yes or no is needed.")
     if row.topic == Topic.PLAN_FIXED:
@@ -145,27 +160,43 @@ def send_digests(session: Session) -> int:
 
 
 def _send_digest(session: Session, person: Person, notes: list[Notification]) -> int:
-    families = {f.id: f for f in session.exec(select(Family).where(Family.id.in_({n.family_id for n in notes})))}
-    counts: dict[str, Counter] = defaultdict(Counter)
+    names = _headings(session, notes)
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for note in notes:
-        counts[note.family_id][note.topic] += 1
+        counts[_heading_key(note)][note.topic] += 1
     if not person.email:
         return 0
     with _mail_context(), force_locale(person.language):
         subject = _("Your daily summary from Ons Plan")
-        summary = [(families[fid].name, [digest_line(Topic(topic), count) for topic, count in sorted(kinds.items())])
-                   for fid, kinds in sorted(counts.items(), key=lambda pair: families[pair[0]].name)]
-        values = {"person": person, "summary": summary, "subject": subject,
+        summary = [(names.get(key, ""), [digest_line(Topic(topic), count) for topic, count in sorted(kinds.items())])
+                   for key, kinds in sorted(counts.items(), key=lambda pair: (names.get(pair[0], ""), pair[0]))]
+        intro = (_("This happened since your last summary:") if any(n.topic in PROVIDER_TOPICS for n in notes)
+                 else _("This happened in your families since your last summary:"))
+        values = {"person": person, "summary": summary, "subject": subject, "intro": intro,
                   "link": _link("notifications.index"), "settings": _link("notifications.edit_settings")}
         text = render_template("notifications/mail/digest.txt", **values)
         html = render_template("notifications/mail/digest.html", **values)
     return _deliver(person, subject, text, html)
 
 
+def _heading_key(note: Notification) -> tuple[str, str]:
+    """What a digest line is under: the family, or for a complaint or a rating the organisation (never the family)."""
+    return ("organisation", note.detail) if note.topic in ORGANISATION_TOPICS else ("family", note.family_id)
+
+
+def _headings(session: Session, notes: list[Notification]) -> dict[tuple[str, str], str]:
+    families = session.exec(select(Family.id, Family.name).where(Family.id.in_({n.family_id for n in notes
+                                                                                if _heading_key(n)[0] == "family"})))
+    return ({("family", fid): name for fid, name in families}
+            | {("organisation", oid): name for oid, name in provider_notes.organisation_names(session, notes).items()})
+
+
 def digest_line(topic: Topic, count: int) -> str:
     """One line of the digest: how many of one kind."""
     from flask_babel import ngettext
 
+    if topic in PROVIDER_TOPICS:
+        return provider_notes.digest_line(topic, count)
     return {
         Topic.AGREEMENT_ASKED: ngettext("%(num)d time your agreement was asked", "%(num)d times your agreement "
                                         "was asked", count),

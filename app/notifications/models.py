@@ -20,6 +20,12 @@ class Topic(enum.StrEnum):
     GOAL_CHANGED = "goal_changed"
     RATING_ASKED = "rating_asked"
     RATING_CHECKED = "rating_checked"
+    # Provider staff (zorgaanbieder): their organisation's goals, complaints and ratings (app.notifications.providers)
+    ASSIGNMENT_NEW = "assignment_new"
+    GOAL_AGREEMENT = "goal_agreement"
+    VERDICT_GIVEN = "verdict_given"
+    COMPLAINT_FILED = "complaint_filed"
+    RATING_TO_REPLY = "rating_to_reply"
 
     @property
     def label(self) -> str:
@@ -37,6 +43,11 @@ TOPIC_LABELS = {
     Topic.GOAL_CHANGED: _l("A goal you follow changes"),
     Topic.RATING_ASKED: _l("You can rate the help"),
     Topic.RATING_CHECKED: _l("Your rating was checked"),
+    Topic.ASSIGNMENT_NEW: _l("A goal is assigned to your organisation"),
+    Topic.GOAL_AGREEMENT: _l("The agreement on a goal you help with"),
+    Topic.VERDICT_GIVEN: _l("The family's verdict on a result"),
+    Topic.COMPLAINT_FILED: _l("A complaint about your organisation"),
+    Topic.RATING_TO_REPLY: _l("A rating you can reply to"),
 }
 TOPIC_HINTS = {
     Topic.AGREEMENT_ASKED: _l("When the plan is ready and your yes or no is needed."),
@@ -45,6 +56,15 @@ TOPIC_HINTS = {
     Topic.GOAL_CHANGED: _l("Goals you wrote, that are about you, with a task of yours, or that you agreed on."),
     Topic.RATING_ASKED: _l("When help ended, or after 3 months of help."),
     Topic.RATING_CHECKED: _l("Whether your rating is published, and if not, why."),
+    Topic.ASSIGNMENT_NEW: _l("When the municipality gives your organisation the help for a family's goal. E-mail "
+                             "comes at once."),
+    Topic.GOAL_AGREEMENT: _l("When everyone agreed to the goal, or is asked again after a change. Only to the "
+                             "goal's handler, if it has one. E-mail comes in the daily summary."),
+    Topic.VERDICT_GIVEN: _l("When the family's verdict on the result of a goal you help with is set or corrected. "
+                            "Only to the goal's handler, if it has one. E-mail comes in the daily summary."),
+    Topic.COMPLAINT_FILED: _l("When someone files a complaint that you may handle. E-mail comes at once."),
+    Topic.RATING_TO_REPLY: _l("When a rating of your organisation is published. E-mail comes in the daily "
+                              "summary."),
 }
 
 
@@ -63,7 +83,19 @@ DEFAULTS = {
     (Topic.GOAL_CHANGED, Channel.APP): True, (Topic.GOAL_CHANGED, Channel.EMAIL): False,
     (Topic.RATING_ASKED, Channel.APP): True, (Topic.RATING_ASKED, Channel.EMAIL): True,
     (Topic.RATING_CHECKED, Channel.APP): True, (Topic.RATING_CHECKED, Channel.EMAIL): True,
+    # Provider staff: e-mail at once for new work (a goal, a complaint); the family's verdict and ratings to reply to
+    # in the daily summary; the agreement on a goal only in the app unless they choose it.
+    (Topic.ASSIGNMENT_NEW, Channel.APP): True, (Topic.ASSIGNMENT_NEW, Channel.EMAIL): True,
+    (Topic.GOAL_AGREEMENT, Channel.APP): True, (Topic.GOAL_AGREEMENT, Channel.EMAIL): False,
+    (Topic.VERDICT_GIVEN, Channel.APP): True, (Topic.VERDICT_GIVEN, Channel.EMAIL): True,
+    (Topic.COMPLAINT_FILED, Channel.APP): True, (Topic.COMPLAINT_FILED, Channel.EMAIL): True,
+    (Topic.RATING_TO_REPLY, Channel.APP): True, (Topic.RATING_TO_REPLY, Channel.EMAIL): True,
 }
+GOAL_TOPICS = (Topic.ASSIGNMENT_NEW, Topic.GOAL_AGREEMENT, Topic.VERDICT_GIVEN)  # item_id: the assigned goal
+ORGANISATION_TOPICS = (Topic.COMPLAINT_FILED, Topic.RATING_TO_REPLY)  # no item; detail: the organisation's id
+PROVIDER_TOPICS = GOAL_TOPICS + ORGANISATION_TOPICS
+FAMILY_TOPICS = tuple(topic for topic in Topic if topic not in PROVIDER_TOPICS)
+AT_ONCE = (Topic.ASSIGNMENT_NEW, Topic.COMPLAINT_FILED)  # provider topics e-mailed at once; the rest in the digest
 DIVIDED = {"end": "divided", "evaluation": "divided_evaluation"}  # Notification.detail of result_divided
 HELP = {"chosen": "help_chosen", "assigned": "help_assigned", "refused": "help_refused"}  # help_* details
 TOPICS_SQL = ("topic IN ('agreement_asked', 'plan_fixed', 'action_due', 'goal_changed', 'rating_asked', "
@@ -72,7 +104,8 @@ TOPICS_SQL = ("topic IN ('agreement_asked', 'plan_fixed', 'action_due', 'goal_ch
 
 
 class MailMode(enum.StrEnum):
-    """How a notification goes out by e-mail: not, at once (family), or in the daily digest (professionals)."""
+    """How a notification goes out by e-mail: not, at once (family; provider staff for AT_ONCE), or in the daily
+    digest (professionals; provider staff for the rest)."""
 
     NONE = "none"
     INSTANT = "instant"

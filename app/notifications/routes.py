@@ -10,6 +10,7 @@ from app.identity.access import is_professional
 from app.identity.auth import login_required
 from app.notifications import inbox, services
 from app.notifications.forms import PreferencesForm
+from app.notifications.models import PROVIDER_TOPICS, Notification, Topic
 from app.plans.context import plan_context
 from app.web.render import render, respond, see_other
 
@@ -56,6 +57,8 @@ def show(notification_id: int) -> Response:
     """Open a notification: mark it read and go to what it is about in the plan."""
     view = inbox.open_notification(db.session, person=g.person, notification_id=notification_id)
     db.session.commit()
+    if view.notification.topic in PROVIDER_TOPICS:
+        return see_other(_provider_page(view.notification))
     if view.notification.topic in ("rating_asked", "rating_checked"):
         return see_other(url_for("ratings.index"))
     if view.notification.detail in services.DIVIDED.values() and view.notification.item_id:  # the result page
@@ -63,6 +66,15 @@ def show(notification_id: int) -> Response:
         return see_other(url_for("results.show", goal_id=view.notification.item_id, moment=moment))
     anchor = f"#{view.anchor}" if view.anchor else ""
     return see_other(url_for("plans.show", plan_id=view.notification.plan_id) + anchor)
+
+
+def _provider_page(row: Notification) -> str:
+    """Where a provider's notification leads: the goal in the work list, the complaints to handle, or the ratings."""
+    if row.topic == Topic.COMPLAINT_FILED:
+        return url_for("complaints.queue")
+    if row.topic == Topic.RATING_TO_REPLY:
+        return url_for("ratings.provider_index")
+    return url_for("caseload.index") + f"#goal-{row.item_id}"
 
 
 @bp.post("/meldingen/<int:notification_id>/gelezen")
@@ -98,32 +110,37 @@ def _list_fragment() -> Response:
 def edit_settings() -> Response:
     """Show what you hear about and how."""
     choices = services.preferences_of(db.session, {g.person.id})[g.person.id]
-    form = PreferencesForm(formdata=None).fill(choices, g.person.email)
-    return render("notifications/settings.html", form=form, is_professional=_is_professional())
+    form = PreferencesForm(formdata=None).showing(_topics()).fill(choices, g.person.email)
+    return render("notifications/settings.html", form=form, **_kinds(form))
 
 
 @bp.post("/meldingen/instellingen")
 @login_required
 def update_settings() -> Response:
     """Save what you hear about and how; on a problem show the form again with your choices."""
-    form = PreferencesForm()
+    form = PreferencesForm().showing(_topics())
     if form.validate():
         try:
             services.update_preferences(db.session, person=g.person, choices=form.choices(), email=form.email.data)
             db.session.commit()
             return respond(url_for("notifications.edit_settings"),
                            lambda: render("notifications/settings.html", block="settings_form", form=form,
-                                          saved=True, is_professional=_is_professional()),
+                                          saved=True, **_kinds(form)),
                            saved=_("Your choices are saved."))
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply_errors(failed.reasons)
-    return render("notifications/settings.html", block="settings_form", form=form, status=422,
-                  is_professional=_is_professional())
+    return render("notifications/settings.html", block="settings_form", form=form, status=422, **_kinds(form))
 
 
-def _is_professional() -> bool:
-    return is_professional(db.session, g.person)
+def _topics() -> list[Topic]:
+    return services.topics_for(db.session, g.person)
+
+
+def _kinds(form: PreferencesForm) -> dict:
+    """Who the page speaks to: a professional (daily summary), provider staff (some at once, the rest daily)."""
+    return {"is_professional": is_professional(db.session, g.person),
+            "is_provider": any(topic in PROVIDER_TOPICS for topic in form.topics)}
 
 
 @bp.post("/plan/<plan_id>/onderdelen/<item_id>/volgen")

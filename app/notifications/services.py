@@ -9,13 +9,15 @@ from sqlmodel import Session, select
 
 from app.core.clock import today, utcnow
 from app.core.errors import NotFound, ValidationFailed
-from app.identity.models import Person
+from app.identity.models import Membership, Person, StaffMembership
 from app.identity.policy import can_view
 from app.notifications import mails
 from app.notifications.models import (
     DEFAULTS,
     DIVIDED,
+    FAMILY_TOPICS,
     HELP,
+    PROVIDER_TOPICS,
     Channel,
     GoalFollow,
     MailMode,
@@ -124,22 +126,36 @@ def help_answered(session: Session, *, ctx: PlanContext, goal: PlanItem, decisio
 def _notify(session: Session, ctx: PlanContext, recipients: set[str], topic: Topic, *, item: PlanItem | None = None,
             actor_id: str | None = None, detail: str = "", due_date: date | None = None,
             dedupe_key: str | None = None) -> list[Notification]:
-    """Write one notification per recipient who may see the item and wants to hear about it."""
-    recipients = {pid for pid in recipients if pid and may_see(ctx, pid, item)}
-    if dedupe_key and recipients:
-        done = session.exec(select(Notification.person_id).where(Notification.person_id.in_(recipients),
+    """Write one notification per recipient who may see the item and wants to hear about it; professionals get a
+    daily digest instead of a flood of e-mails."""
+    people = [(ctx.people[pid], MailMode.DIGEST if ctx.role_of(pid) == "professional" else MailMode.INSTANT)
+              for pid in recipients if pid and may_see(ctx, pid, item)]
+    return write(session, family_id=ctx.plan.family_id, plan_id=ctx.plan.id, people=people, topic=topic,
+                 item_id=item.id if item is not None else None, actor_id=actor_id, detail=detail,
+                 due_date=due_date, dedupe_key=dedupe_key)
+
+
+def write(session: Session, *, family_id: str, plan_id: str, people: list[tuple[Person, MailMode]], topic: Topic,
+          item_id: str | None = None, actor_id: str | None = None, detail: str = "", due_date: date | None = None,
+          dedupe_key: str | None = None) -> list[Notification]:
+    """Write one notification per person (who may know of it: the caller checked) who wants to hear about it, once
+    per dedupe key; `people` pairs each with how their e-mail goes when they chose e-mail (no address: none)."""
+    modes = {person.id: (person, mode) for person, mode in people}
+    if dedupe_key and modes:
+        done = session.exec(select(Notification.person_id).where(Notification.person_id.in_(list(modes)),
                                                                  Notification.dedupe_key == dedupe_key)).all()
-        recipients -= set(done)
-    choices = preferences_of(session, recipients)
+        for person_id in done:
+            modes.pop(person_id, None)
+    choices = preferences_of(session, set(modes))
     made = []
-    for person_id in sorted(recipients):
+    for person_id, (person, mode) in sorted(modes.items()):
         in_app, by_mail = choices[person_id][(topic, Channel.APP)], choices[person_id][(topic, Channel.EMAIL)]
-        mail = _mail_mode(ctx, ctx.people[person_id], by_mail)
+        mail = mode if by_mail and person.email else MailMode.NONE
         if not in_app and mail is MailMode.NONE:
             continue
-        made.append(Notification(person_id=person_id, family_id=ctx.plan.family_id, plan_id=ctx.plan.id, topic=topic,
-                                 item_id=item.id if item is not None else None, actor_id=actor_id, detail=detail,
-                                 due_date=due_date, dedupe_key=dedupe_key, in_app=in_app, mail=mail))
+        made.append(Notification(person_id=person_id, family_id=family_id, plan_id=plan_id, topic=topic,
+                                 item_id=item_id, actor_id=actor_id, detail=detail, due_date=due_date,
+                                 dedupe_key=dedupe_key, in_app=in_app, mail=mail))
     if made:
         session.add_all(made)
         session.flush()
@@ -147,14 +163,16 @@ def _notify(session: Session, ctx: PlanContext, recipients: set[str], topic: Top
     return made
 
 
-def _mail_mode(ctx: PlanContext, person: Person, by_mail: bool) -> MailMode:
-    """Professionals get a daily digest instead of a flood; no address, no e-mail."""
-    if not by_mail or not person.email:
-        return MailMode.NONE
-    return MailMode.DIGEST if ctx.role_of(person.id) == "professional" else MailMode.INSTANT
-
-
 # Preferences
+
+def topics_for(session: Session, person: Person) -> list[Topic]:
+    """The topics a person can hear about: of a family plan when they are in a family (or work as a professional),
+    of their organisation when they are provider staff; none for, say, municipality staff."""
+    roles = set(session.exec(select(StaffMembership.role).where(StaffMembership.person_id == person.id)).all())
+    in_family = "professional" in roles or session.exec(
+        select(Membership.id).where(Membership.person_id == person.id).limit(1)).first() is not None
+    return ([*FAMILY_TOPICS] if in_family else []) + ([*PROVIDER_TOPICS] if "provider_staff" in roles else [])
+
 
 def preferences_of(session: Session, person_ids: set[str]) -> dict[str, dict[tuple[Topic, Channel], bool]]:
     """Each person's choice per topic and channel: their own where they chose, else the default."""

@@ -149,6 +149,8 @@ def after_change(session: Session, *, ctx: PlanContext, item: PlanItem, change: 
         refresh(session, ctx, about=about)  # e.g. nothing left to agree on after a goal was taken out: fixed again
     if reopened and plan.status == PlanStatus.AGREEING:
         _ask_the_waiting(session, ctx)
+    if about == item.id and plan.status == PlanStatus.AGREEING:
+        signals.goal_agreement.send(ctx, session=session, goal=item, state="asked")
 
 
 def shown_states(ctx: PlanContext, all_states: dict[str | None, AgreementState],
@@ -263,7 +265,15 @@ def decide(session: Session, *, ctx: PlanContext, person_id: str, goal_id: str |
            family_id=ctx.plan.family_id, youth_id=goal.youth_id if goal else None, object_type="agreement",
            object_id=str(row.id))
     refresh(session, ctx, about=goal_id or WHOLE)
+    if goal is not None and decision == "agree":
+        _tell_if_agreed(session, ctx, goal)
     return row
+
+
+def _tell_if_agreed(session: Session, ctx: PlanContext, goal: PlanItem) -> None:
+    """Announce that everyone required agreed to the goal's current version (who listens tells each version once)."""
+    if states(ctx, [goal], load_agreements(session, ctx.plan.id))[goal.id].complete:
+        signals.goal_agreement.send(ctx, session=session, goal=goal, state="agreed")
 
 
 def refresh(session: Session, ctx: PlanContext, *, about: str = WHOLE) -> None:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from flask import g
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from app.core.errors import NotFound
@@ -12,6 +13,7 @@ from app.identity.models import Family, Membership, Person
 from app.identity.policy import Actor, Item, Member, Role, Youth, can_view
 from app.plans.models import Plan, PlanItem
 
+GONE = Item(kind="gone")  # a note or reaction whose goal or note was taken out: nobody in the family sees it now
 WHOLE_PLAN = Item(kind="plan")  # the plan as such: its status and agreement; not for network or parents without custody
 
 
@@ -67,15 +69,22 @@ class PlanContext:
         return {"people": people, "organisations": organisations}
 
     def policy_item(self, item: PlanItem) -> Item:
-        """The facts the age rules need about one item."""
+        """The facts the age rules need about one item (a progress note's include its goal's, a reaction's its
+        note's)."""
         organisations = self.goal_organisations.get(item.goal_id or item.id, ())
+        parent = None
+        above_id = item.reply_to_id if item.kind == "reaction" else item.goal_id if item.kind == "note" else None
+        if item.kind in ("note", "reaction"):  # seen only by who sees the goal (and note) it is about
+            session = object_session(item)
+            above = session.get(PlanItem, above_id) if session is not None and above_id else None
+            parent = self.policy_item(above) if above is not None and above.deleted_at is None else GONE
         return Item(
             kind=item.kind, author_id=item.author_id,
             youth=self.youth_facts.get(item.youth_id) if item.youth_id else None,
             author_youth_age=item.author_youth_age, withheld_from_parents=item.withheld_from_parents,
             shared_with_parents=item.shared_with_parents, released_to_non_custody=item.released_to_non_custody,
             assignee_ids=frozenset({item.owner_id}) if item.owner_id else frozenset(),
-            organisation_ids=frozenset(organisations),
+            organisation_ids=frozenset(organisations), parent=parent,
         )
 
 

@@ -8,6 +8,7 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from app.core.clock import today
 from app.plans.models import DOMAIN_LABELS
 from app.web.forms import BaseForm, DateInput, at_most
 
@@ -19,8 +20,11 @@ TEXT_LABELS = {
     "safety": _l("The safety agreement"),
     "evaluation": _l("What will you look at together?"),
     "own_words": _l("In my own words"),
+    "note": _l("How is the help going?"),
+    "reaction": _l("Your reaction, in your own words"),
 }
-DATE_LABELS = {"goal": _l("Reached by (date)"), "action": _l("Done by (date)"), "evaluation": _l("Date")}
+DATE_LABELS = {"goal": _l("Reached by (date)"), "action": _l("Done by (date)"), "evaluation": _l("Date"),
+               "note": _l("Date of the note")}
 
 
 class VersionField(HiddenField):
@@ -45,6 +49,7 @@ class ItemForm(BaseForm):
     goal_id = SelectField(_l("For which goal?"), choices=[], validate_choice=False)
     due_date = DateInput(_l("Date"), validators=[Optional()])
     helpers = StringField(_l("Who helps?"), validators=[at_most(500)])
+    reply_to_id = HiddenField()  # a reaction's note
 
     KIND_FIELDS = {
         "strength": ("text", "youth_id"),
@@ -54,6 +59,8 @@ class ItemForm(BaseForm):
         "safety": ("text", "youth_id"),
         "evaluation": ("text", "due_date"),
         "own_words": ("text",),
+        "note": ("text", "due_date", "goal_id"),  # the goal is the one the form is under (a hidden field)
+        "reaction": ("text", "reply_to_id"),
     }
     KIND_FIELD_NAMES = frozenset(name for names in KIND_FIELDS.values() for name in names)
 
@@ -72,12 +79,20 @@ class ItemForm(BaseForm):
             self.owner_id.choices = [SelectChoice("", "—")] + [SelectChoice(p.id, p.name) for p in members]
         if "goal_id" in keep:
             self.goal_id.choices = [SelectChoice("", _l("No goal"))] + [
-                SelectChoice(g.id, g.text[:60]) for g in goals]
+                SelectChoice(g.id, g.text[:60]) for g in goals or ()]
         return self
 
     def values(self) -> dict:
         """The submitted content fields."""
         return {f.name: f.data for f in self if f.name not in ("version", "csrf_token")}
+
+
+def empty_progress_form(kind: str) -> ItemForm:
+    """An empty form for a progress note (dated today) or a reaction, only drawn: its template writes the token."""
+    form = ItemForm(formdata=None, meta={"csrf": False}).for_kind(kind, youths=[], members=[], goals=None)
+    if kind == "note":
+        form.due_date.data = today()
+    return form
 
 
 def posted_over_saved(saved: dict, formdata: MultiDict) -> MultiDict:

@@ -15,6 +15,8 @@ SECTIONS = {
     "safety": _l("Safety agreements"),
     "evaluation": _l("When we look back together"),
     "own_words": _l("In my own words"),
+    "note": _l("How the help is going"),
+    "reaction": _l("Reactions"),
 }
 INTROS = {
     "strength": _l("What the family and the people around it do well. We start from here."),
@@ -33,6 +35,8 @@ ADD = {
     "safety": _l("Add a safety agreement"),
     "evaluation": _l("Add a date to look back"),
     "own_words": _l("Write in my own words"),
+    "note": _l("Write a progress note"),
+    "reaction": _l("React"),
 }
 CHANGES = {"create": _l("added"), "update": _l("changed"), "delete": _l("removed"), "restore": _l("brought back")}
 FIELDS = {

@@ -61,6 +61,11 @@ class ItemKind(enum.StrEnum):
     SAFETY = "safety"  # veiligheidsafspraak
     EVALUATION = "evaluation"  # evaluatiemoment
     OWN_WORDS = "own_words"  # in mijn eigen woorden
+    NOTE = "note"  # voortgang: a dated progress note on an assigned goal (the provider or the professional)
+    REACTION = "reaction"  # a family member's own words beside a progress note
+
+
+PROGRESS_KINDS = frozenset({ItemKind.NOTE, ItemKind.REACTION})  # drawn under their goal; progress, not content
 
 
 class LifeDomain(enum.StrEnum):
@@ -88,7 +93,8 @@ DOMAIN_LABELS = {
 }
 KINDS_SQL = ("kind IN ('strength', 'worry', 'goal', 'action', 'safety', 'evaluation', 'own_words', 'note', "
              "'reaction')")
-CONTENT_FIELDS = ("text", "result", "domain", "due_date", "helpers", "owner_id", "youth_id", "goal_id", "is_done")
+CONTENT_FIELDS = ("text", "result", "domain", "due_date", "helpers", "owner_id", "youth_id", "goal_id", "reply_to_id",
+                  "is_done")
 
 
 class PlanItem(SQLModel, table=True):
@@ -185,3 +191,13 @@ class PlanVisit(SQLModel, table=True):
     plan_id: str = Field(foreign_key="plan.id", primary_key=True, max_length=20)
     previous_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def drawn_in(item: PlanItem) -> str:
+    """The element of the plan page a new item is added to (live news names it): a progress note under its goal, a
+    reaction under its note, anything else in its section. Whoever is told may see what it hangs under."""
+    if item.kind == ItemKind.NOTE:
+        return f"notes-{item.goal_id}"
+    if item.kind == ItemKind.REACTION:
+        return f"reactions-{item.reply_to_id}"
+    return f"items-{item.kind}"

@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, events_since, record, record_at_commit
 from app.core.clock import utcnow
 from app.core.db import dialect_insert
+from app.identity.models import Organisation, Person, StaffMembership
 from app.identity.policy import (
     Actor,
     Role,
@@ -51,8 +52,18 @@ from app.plans.agreement import (
     waiting_goals,
 )
 from app.plans.context import PlanContext
+from app.plans.forms import empty_progress_form
 from app.plans.help_words import mentions_danger
-from app.plans.models import DOMAIN_LABELS, Agreement, ItemKind, ItemVersion, PlanItem, PlanVisit
+from app.plans.models import (
+    DOMAIN_LABELS,
+    PROGRESS_KINDS,
+    Agreement,
+    ItemKind,
+    ItemVersion,
+    PlanItem,
+    PlanVisit,
+    drawn_in,
+)
 
 SECTION_ORDER = [ItemKind.STRENGTH, ItemKind.WORRY, ItemKind.GOAL, ItemKind.ACTION, ItemKind.SAFETY,
                  ItemKind.EVALUATION, ItemKind.OWN_WORDS]
@@ -70,6 +81,8 @@ class ItemView:
     can_release: bool
     hidden_from_parents: bool
     needs_help: bool = False
+    replies: list["ItemView"] = field(default_factory=list)  # a progress note's reactions this viewer may see
+    can_reply: bool = False  # a progress note this viewer may react to
 
 
 @dataclass
@@ -94,6 +107,8 @@ class PlanView:
     names: dict[str, str] = field(default_factory=dict)
     standing: Standing | None = None  # the plan's status as this viewer is shown it
     waiting: list[Waiting] = field(default_factory=list)  # the goals they see that keep it waiting, and for whom
+    notes_by_goal: dict[str, list[ItemView]] = field(default_factory=dict)  # progress notes, in the order written
+    note_goals: set[str] = field(default_factory=set)  # goals with help this viewer may write a progress note on
 
     @property
     def sees_whole_plan(self) -> bool:
@@ -110,7 +125,9 @@ class PlanView:
 
     @property
     def item_ids(self) -> set[str]:
-        return {view.item.id for views in self.sections.values() for view in views}
+        notes = [view for views in self.notes_by_goal.values() for view in views]
+        return ({view.item.id for views in self.sections.values() for view in views}
+                | {view.item.id for view in notes} | {reply.item.id for view in notes for reply in view.replies})
 
     def item_view(self, item_id: str) -> ItemView | None:
         for views in self.sections.values():
@@ -130,10 +147,13 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
         if can_view(ctx.actor, facts):
             visible.append(view_of(ctx, item, facts))
     sections: dict[str, list[ItemView]] = {kind: [] for kind in SECTION_ORDER}
+    progress = [view for view in visible if view.item.kind in PROGRESS_KINDS]
     for view in visible:
-        sections[view.item.kind].append(view)
+        if view.item.kind not in PROGRESS_KINDS:
+            sections[view.item.kind].append(view)
     actions_by_goal: dict[str | None, list[ItemView]] = {}
     goal_ids = {view.item.id for view in sections[ItemKind.GOAL]}
+    notes_by_goal = _threads(ctx, progress, goal_ids)
     for view in sections[ItemKind.ACTION]:
         actions_by_goal.setdefault(view.item.goal_id if view.item.goal_id in goal_ids else None, []).append(view)
     all_goals = [item for item in items if item.kind == ItemKind.GOAL]
@@ -144,11 +164,45 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
         record_at_commit(session, event="plan.view", action="read",
                          actor=AuditActor(ctx.actor.person_id, ctx.actor.role), family_id=ctx.plan.family_id,
                          object_type="plan", object_id=ctx.plan.id)
-    names = ctx.names
+    names = ctx.names | staff_names(session, ctx, progress)
     creatable = {kind for kind in SECTION_ORDER if can_create(ctx.actor, kind)}
     shown_as = standing(session, ctx, agreement)
     waiting = waiting_goals(ctx, agreement, [view.item for view in sections[ItemKind.GOAL]], shown_as.status)
-    return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names, shown_as, waiting)
+    note_goals = {goal_id for goal_id in goal_ids if goal_id in ctx.goal_organisations} \
+        if can_create(ctx.actor, ItemKind.NOTE) else set()
+    return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names, shown_as, waiting,
+                    notes_by_goal, note_goals)
+
+
+def _threads(ctx: PlanContext, progress: list[ItemView], goal_ids: set[str]) -> dict[str, list[ItemView]]:
+    """Progress notes under the goals this viewer sees, oldest first (by date, then as written), each with the
+    reactions they may see in the order written."""
+    notes = {view.item.id: view for view in progress
+             if view.item.kind == ItemKind.NOTE and view.item.goal_id in goal_ids}
+    for view in sorted(progress, key=lambda v: v.item.created_at):
+        if view.item.kind == ItemKind.REACTION and view.item.reply_to_id in notes:
+            notes[view.item.reply_to_id].replies.append(view)
+    by_goal: dict[str, list[ItemView]] = {}
+    for view in sorted(notes.values(), key=lambda v: (v.item.due_date or date.min, v.item.created_at)):
+        view.can_reply = can_create(ctx.actor, ItemKind.REACTION)
+        by_goal.setdefault(view.item.goal_id, []).append(view)
+    return by_goal
+
+
+def names_for(session: Session, ctx: PlanContext, view: ItemView) -> dict[str, str]:
+    """The names one item (a progress note with its reactions) shows: the family's and its writers'."""
+    return ctx.names | staff_names(session, ctx, [view, *view.replies])
+
+
+def staff_names(session: Session, ctx: PlanContext, views: list[ItemView]) -> dict[str, str]:
+    """The names of provider staff who wrote progress notes (they are no family members), with their organisation."""
+    missing = {view.item.author_id for view in views} - set(ctx.people)
+    if not missing:
+        return {}
+    rows = session.exec(select(Person, Organisation.name).join(StaffMembership, StaffMembership.person_id == Person.id)
+                        .join(Organisation, Organisation.id == StaffMembership.organisation_id)
+                        .where(Person.id.in_(missing), StaffMembership.role == Role.PROVIDER_STAFF)).all()
+    return {person.id: f"{person.name} ({organisation})" for person, organisation in rows}
 
 
 def agreement_view(session: Session, *, ctx: PlanContext) -> PlanView:
@@ -224,7 +278,14 @@ def item_view(session: Session, *, ctx: PlanContext, item_id: str) -> ItemView |
         return None
     record(session, event="item.view", action="read", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
            family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id)
-    return view_of(ctx, item)
+    view = view_of(ctx, item)
+    if item.kind == ItemKind.NOTE:  # drawn with its reactions (a live update or a save replaces all of it)
+        replies = session.exec(select(PlanItem).where(PlanItem.reply_to_id == item.id, PlanItem.deleted_at.is_(None))
+                               .order_by(PlanItem.created_at)).all()
+        view.replies = [view_of(ctx, reply, facts) for reply in replies
+                        if can_view(ctx.actor, facts := ctx.policy_item(reply))]
+        view.can_reply = can_create(ctx.actor, ItemKind.REACTION)
+    return view
 
 
 def section_of(session: Session, *, ctx: PlanContext, item_id: str) -> str | None:
@@ -316,7 +377,8 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
     for row in rows:
         if row.item_id in now:
             events.append({"type": "item", "item": row.item_id, "kind": found[row.item_id].kind,
-                           "version": row.version, "event_id": row.id, "by": row.typed_by_id})
+                           "version": row.version, "event_id": row.id, "by": row.typed_by_id,
+                           "into": drawn_in(found[row.item_id])})
         elif row.item_id in before and row.item_id not in gone:
             gone.add(row.item_id)  # once: the page only needs to take it away
             events.append(_gone(row.item_id, found[row.item_id].kind, found[row.item_id].version, row.id))
@@ -324,7 +386,7 @@ def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
         if item_id in now:
             item = found[item_id]
             events.append({"type": "item", "item": item_id, "kind": item.kind, "version": item.version,
-                           "event_id": None, "visibility": True})
+                           "event_id": None, "visibility": True, "into": drawn_in(item)})
         elif item_id in before and item_id not in gone:
             gone.add(item_id)
             events.append(_gone(item_id, found[item_id].kind, found[item_id].version))
@@ -463,7 +525,8 @@ def _words() -> SimpleNamespace:
         "what_not_agree": _("What do you not agree with?"), "save_answer": _("Save my answer"),
         "follow": _("Follow this goal"), "find_help": _("Find help for this goal"),
         "waiting_title": _("The plan is still waiting for agreement on:"),
-        "still_to_agree": _("Still has to agree: %(names)s"), "you_subject": _("you (subject)"),
+        "still_to_agree": _("Still has to agree: %(names)s"), "you_subject": _("you (subject)"), "add": _("Add"),
+        "no_notes": _("No progress notes yet."),
         **{f"domain_{key.value}": str(label) for key, label in DOMAIN_LABELS.items()},
     })
 
@@ -506,6 +569,7 @@ def plan_kit(plan_id: str) -> Kit:
             _WORDS[language] = _words()
         urls = {name: url_for(endpoint, plan_id=plan_id, item_id=_PLACEHOLDER) for name, endpoint in
                 _ITEM_ENDPOINTS.items()}
+        urls["create"] = url_for("plans.create", plan_id=plan_id, kind=_PLACEHOLDER)
         urls |= {name: url_for(endpoint, **{arg: _PLACEHOLDER}) for name, (endpoint, arg) in _GOAL_ENDPOINTS.items()}
         urls = {name: url.replace("%", "%%").replace(_PLACEHOLDER, "%s") for name, url in urls.items()}
         kits[plan_id, language] = Kit(language, _WORDS[language], SimpleNamespace(**urls),
@@ -517,4 +581,5 @@ TEMPLATE_GLOBALS = {"section_label": labels.section_label, "section_intro": labe
                     "add_label": labels.add_label, "change_label": labels.change_label,
                     "field_label": labels.field_label, "domain_label": labels.domain_label,
                     "diff_fields": diff.diff_fields, "word_diff": diff.word_diff, "mentions_danger": mentions_danger,
-                    "plan_kit": plan_kit, "plan_standing": labels.plan_standing}
+                    "plan_kit": plan_kit, "plan_standing": labels.plan_standing,
+                    "empty_progress_form": empty_progress_form}

@@ -18,6 +18,7 @@ from flask import (
 )
 
 from app.core.errors import ValidationFailed
+from app.core.ids import looks_like_id
 from app.extensions import db
 from app.identity import services as identity
 from app.identity.auth import login_required
@@ -25,7 +26,7 @@ from app.identity.policy import can_create, can_view, leads_the_plan
 from app.plans import agreement, live, queries, services, signals
 from app.plans.context import PlanContext, plan_context
 from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm, posted_over_saved
-from app.plans.models import ItemKind, PlanStatus
+from app.plans.models import PROGRESS_KINDS, ItemKind, PlanStatus
 from app.plans.services import StaleEdit
 from app.web.offline import allow_offline_copy
 from app.web.render import aimed_at, is_partial, render, respond, retarget, see_other, tell
@@ -99,7 +100,8 @@ def _item_answer(ctx: PlanContext, iv, said_by: str | None, goal_added: bool = F
     """The saved item for htmx, with what else on the page changed with it (out of band): the speaker back to the
     professional, and a new goal as a choice in the task form (`focus`: on the item's Edit link)."""
     goal_choice = goal_added and can_create(ctx.actor, ItemKind.ACTION)  # the task form is on their page
-    return render("plans/_item_saved.html", iv=iv, names=ctx.names, ctx=ctx, said_by=said_by,
+    return render("plans/_item_saved.html", iv=iv, names=queries.names_for(db.session, ctx, iv), ctx=ctx,
+                  said_by=said_by,
                   speaker=_speaker(ctx), speaker_form=_speaker_form(ctx) if said_by else None,
                   goal_choice=goal_choice, focus=focus)
 
@@ -136,6 +138,13 @@ def create(plan_id: str, kind: str) -> Response:
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply_errors(failed.reasons)
+    if kind in PROGRESS_KINDS:  # one form per goal or note: it comes back in place, with what was typed
+        anchor = request.form.get("goal_id" if kind == ItemKind.NOTE else "reply_to_id") or ""
+        if not looks_like_id(anchor):
+            abort(404)
+        response = render("plans/progress_new.html", block="progress_form", ctx=ctx, kind=kind, anchor=anchor,
+                          form=form, status=422)
+        return retarget(response, f"#add-{kind}-{anchor}", "outerHTML")
     response = render("plans/item_new.html", block="add_form", ctx=ctx, kind=kind, form=form, status=422)
     return retarget(response, f"#add-{kind}", "outerHTML")
 
@@ -150,7 +159,8 @@ def item(plan_id: str, item_id: str) -> Response:
     db.session.commit()
     if iv is None:
         abort(404)
-    return render("plans/_item.html", iv=iv, names=ctx.names, ctx=ctx, focus=aimed_at(f"item-{item_id}"))
+    return render("plans/_item.html", iv=iv, names=queries.names_for(db.session, ctx, iv), ctx=ctx,
+                  focus=aimed_at(f"item-{item_id}"))
 
 
 @bp.route("/<plan_id>/onderdelen/<item_id>/bewerken", methods=["GET", "POST"])
@@ -328,7 +338,7 @@ def agreement_parts(plan_id: str) -> Response:
 
 def render_item(ctx: PlanContext, iv) -> str:
     """The HTML of one item (used by live updates)."""
-    return render_template("plans/_item.html", iv=iv, names=ctx.names, ctx=ctx)
+    return render_template("plans/_item.html", iv=iv, names=queries.names_for(db.session, ctx, iv), ctx=ctx)
 
 
 @bp.get("/<plan_id>/live")

@@ -28,7 +28,7 @@ from app.identity.policy import (
 from app.identity.services import clean_name
 from app.plans import agreement, live, signals
 from app.plans.context import PlanContext
-from app.plans.models import CONTENT_FIELDS, ItemKind, ItemVersion, LifeDomain, PlanItem
+from app.plans.models import CONTENT_FIELDS, PROGRESS_KINDS, ItemKind, ItemVersion, LifeDomain, PlanItem, drawn_in
 
 MAX_TEXT = 10_000
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -77,12 +77,14 @@ def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: s
     client_id = client_id if client_id and CLIENT_ID.fullmatch(client_id) else None
     if client_id and (earlier := _created_with(session, ctx, speaker, client_id)) is not None:
         return earlier
-    values = _inherit_youth(session, _with_goal(session, ctx, _validated(ctx, kind, fields)))
-    author = ctx.people[speaker.author.person_id]
-    if kind == ItemKind.OWN_WORDS and ctx.role_of(author.id) == "youth":
-        values["youth_id"] = author.id
-    item = PlanItem(plan_id=ctx.plan.id, kind=kind, author_id=author.id, typed_by_id=speaker.typed_by.person_id,
-                    author_youth_age=author.age if ctx.role_of(author.id) == "youth" else None,
+    values = _inherit_youth(session, _progress(session, ctx, kind, _with_goal(session, ctx,
+                                                                          _validated(ctx, kind, fields))))
+    author_id = speaker.author.person_id  # provider staff write notes without being a family member
+    is_youth = ctx.role_of(author_id) == "youth"
+    if kind == ItemKind.OWN_WORDS and is_youth:
+        values["youth_id"] = author_id
+    item = PlanItem(plan_id=ctx.plan.id, kind=kind, author_id=author_id, typed_by_id=speaker.typed_by.person_id,
+                    author_youth_age=ctx.people[author_id].age if is_youth else None,
                     position=_next_position(ctx, kind), **values)
     session.add(item)
     session.flush()
@@ -102,7 +104,10 @@ def update_item(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id
                 fields: dict) -> PlanItem:
     """Save new content if nobody saved in between; otherwise raise StaleEdit with both texts."""
     item = _editable(session, ctx, speaker, item_id)
-    values = _inherit_youth(session, _with_goal(session, ctx, _validated(ctx, item.kind, fields)))
+    if item.kind in PROGRESS_KINDS:  # a note stays under its goal, a reaction beside its note
+        fields = {**fields, **{name: getattr(item, name) for name in ("goal_id", "reply_to_id") if name in fields}}
+    values = _inherit_youth(session, _progress(session, ctx, item.kind, _with_goal(session, ctx,
+                                                                               _validated(ctx, item.kind, fields))))
     _check_subject(ctx, speaker, item, values)
     if all(getattr(item, key) == value for key, value in values.items()):
         # Nothing to change, whatever the version: what is saved already says exactly this (e.g. an offline
@@ -227,6 +232,26 @@ def _with_goal(session: Session, ctx: PlanContext, values: dict) -> dict:
     return values
 
 
+def _progress(session: Session, ctx: PlanContext, kind: str, values: dict) -> dict:
+    """A progress note belongs to a goal with assigned help (`_with_goal` checked the person sees it); a reaction
+    to a note of this plan the person sees, and sits under the same goal, so the same age rules protect it. A made-up,
+    another family's or a hidden note answers like a missing one."""
+    if kind == ItemKind.NOTE:
+        if not values.get("goal_id") or values["goal_id"] not in ctx.goal_organisations:
+            raise ValidationFailed([("text", _("A progress note belongs to a goal that has help."))])
+        if values.get("due_date") and values["due_date"] > today():
+            raise ValidationFailed([("due_date", _("The date cannot be in the future."))])
+        values["due_date"] = values.get("due_date") or today()
+    if kind == ItemKind.REACTION:
+        note_id = values.get("reply_to_id")
+        note = session.get(PlanItem, note_id) if note_id and looks_like_id(note_id) else None
+        if (note is None or note.plan_id != ctx.plan.id or note.kind != ItemKind.NOTE or note.deleted_at is not None
+                or not can_view(ctx.actor, ctx.policy_item(note))):
+            raise ValidationFailed([("text", _("This progress note is no longer there."))])
+        values |= {"goal_id": note.goal_id, "youth_id": note.youth_id}
+    return values
+
+
 def _check_subject(ctx: PlanContext, speaker: Speaker, item: PlanItem, values: dict) -> None:
     """Moving an item to another young person (or goal) may not take it from its author or expose a youth's words."""
     before = ctx.policy_item(item)
@@ -270,14 +295,14 @@ def _after_change(session: Session, ctx: PlanContext, item: PlanItem, speaker: S
     plan.updated_at = utcnow()
     session.add(plan)
     session.flush()
-    if reopens:
+    if reopens and item.kind not in PROGRESS_KINDS:  # how the help goes is no part of what the family agreed
         agreement.after_change(session, ctx=ctx, item=item, change=change)
     record(session, event=f"item.{change}", action="create" if change == "create" else "update",
            actor=speaker.audit, family_id=plan.family_id, youth_id=item.youth_id, object_type=item.kind,
            object_id=item.id)
     live.publish_after_commit(session, plan.id, {"type": "item", "item": item.id, "kind": item.kind,
                                                  "version": item.version, "event_id": history.id,
-                                                 "by": speaker.typed_by.person_id,
+                                                 "by": speaker.typed_by.person_id, "into": drawn_in(item),
                                                  "to": ctx.audience(ctx.policy_item(item))})
     signals.item_changed.send(ctx, session=session, item=item, author_id=speaker.author.person_id,
                               typed_by_id=speaker.typed_by.person_id, change=change)
@@ -317,6 +342,8 @@ def _validated(ctx: PlanContext, kind: str, fields: dict) -> dict:
                 reasons.append((name, _("Choose someone from the list.")))
     if "goal_id" in fields:
         values["goal_id"] = fields.get("goal_id") or None
+    if "reply_to_id" in fields:
+        values["reply_to_id"] = fields.get("reply_to_id") or None
     if reasons:
         raise ValidationFailed(reasons)
     return values
@@ -330,6 +357,8 @@ EMPTY_MESSAGES = {
     "safety": _l("Write down the safety agreement."),
     "evaluation": _l("Write down what you will look at together."),
     "own_words": _l("Write something in your own words."),
+    "note": _l("Write how the help is going."),
+    "reaction": _l("Write your reaction."),
 }
 
 

@@ -17,6 +17,10 @@ agreement_asked = _plan.signal("agreement-asked")
 plan_fixed = _plan.signal("plan-fixed")
 """The plan (or a part agreed again) is fixed: session, person_ids (None: everyone who may open the plan)."""
 
+goal_agreement = _plan.signal("goal-agreement")
+"""The agreement on one goal changed: session, goal, state ("agreed": everyone required said yes to its current
+version; "asked": it changed, and its people are asked to agree again)."""
+
 plan_page = _plan.signal("plan-page")
 """The plan page is drawn: session, goals (the goals this reader sees). Each subscriber returns a dict of names for
 the page's template (the help chosen per goal, which goals the reader follows, ...)."""

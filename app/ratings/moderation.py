@@ -16,6 +16,7 @@ from app.catalog.models import Assignment, Offer, Provider
 from app.core.clock import utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Organisation, Person, StaffMembership
+from app.notifications import providers as provider_news
 from app.notifications.services import rating_checked
 from app.plans.context import family_context
 from app.plans.models import PlanItem
@@ -97,6 +98,7 @@ def publish(session: Session, *, editor: Person, rating_id: int) -> Rating:
     remember(session, rating, "publish", by=editor.id)
     _log(session, editor, rating, "rating.publish", "update")
     _tell_author(session, rating, "published")
+    _tell_provider(session, rating)
     return rating
 
 
@@ -187,6 +189,18 @@ def provider_ratings(session: Session, *, person: Person) -> ProviderRatings:
                            + _without_text(session, enough), too_few)
 
 
+def unanswered_count(session: Session, *, person: Person) -> int:
+    """How many of the published ratings `provider_ratings` shows this staff member have no reply yet."""
+    organisations = provider_organisations(session, person)
+    enough = _shown_providers(session, organisations)[0] if organisations else []
+    if not enough:
+        return 0
+    return session.execute(sa.select(sa.func.count()).select_from(Rating)
+                           .outerjoin(RatingReply, RatingReply.rating_id == Rating.id)
+                           .where(Rating.provider_id.in_(enough), Rating.status == "published",
+                                  RatingReply.id.is_(None))).scalar_one()
+
+
 def _shown_providers(session: Session, organisations: set[str]) -> tuple[list[int], bool]:
     """The organisations' providers with published ratings from enough trajectories, and whether any has fewer."""
     table = OfferRatingFigure.__table__
@@ -262,6 +276,16 @@ def _resolve_reports(session: Session, rating: Rating) -> None:
 def _log(session: Session, editor: Person, rating: Rating, event: str, action: str, detail: str = "") -> None:
     record(session, event=event, action=action, actor=AuditActor(editor.id, "editor"), family_id=rating.family_id,
            object_type="rating", object_id=str(rating.id), detail=detail)
+
+
+def _tell_provider(session: Session, rating: Rating) -> None:
+    """Tell the provider's staff they can reply, once they see the rating (from the minimum of rated trajectories
+    on; below it a single rating is not shown to them, so they are not told of it either)."""
+    provider = session.get(Provider, rating.provider_id)
+    if provider.id in _shown_providers(session, {provider.organisation_id})[0]:
+        provider_news.rating_to_reply(session, family_id=rating.family_id,
+                                      plan_id=session.get(Assignment, rating.assignment_id).plan_id,
+                                      organisation_id=provider.organisation_id, rating_id=rating.id)
 
 
 def _tell_author(session: Session, rating: Rating, outcome: str) -> None:

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from app.core.clock import utcnow
 from app.core.errors import ValidationFailed
 from app.identity.models import Person
+from app.notifications.providers import verdict_given
 from app.notifications.services import result_divided
 from app.results import events
 from app.results.models import ConversationNote, FamilyVerdict, OutcomeAnswer, ResultVerdict
@@ -168,8 +169,11 @@ def _outcome(trajectory: Trajectory, current: list[ResultVerdict]) -> str:
 
 def _announce(session: Session, trajectory: Trajectory, family: FamilyVerdict, current: list[ResultVerdict],
               corrects: str | None = None) -> None:
-    """At the end, the family verdict goes to the municipality (result.achieved / result.not_achieved)."""
+    """At the end, the family verdict goes to the municipality (result.achieved / result.not_achieved); whoever
+    helps with the goal at the provider hears of it, at either moment."""
     _set_state(session, trajectory, family.moment, family.verdict)
+    verdict_given(session, ctx=trajectory.ctx, goal=trajectory.goal, moment=family.moment,
+                  corrected=corrects is not None, verdict_id=family.id)
     if family.moment == "end":
         events.emit_result(session, assignment=trajectory.assignment, family=family, verdicts=current,
                            counting=trajectory.counting, corrects=corrects)

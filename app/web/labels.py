@@ -61,6 +61,8 @@ EVENTS = {
     "rating.reject": _l("did not publish a rating"),
     "rating.report": _l("reported a rating"),
     "rating.reply": _l("replied to a rating"),
+    "caseload.view": _l("saw the family in the work list of the care provider"),
+    "assignment.handler": _l("chose who at the care provider handles a goal"),
 }
 DECISIONS = {"given": _l("yes, agreed"), "refused": _l("no, did not agree"), "withdrawn": _l("consent withdrawn")}
 PROVIDERS = {"citizens": _l("Sign in with DigiD"), "staff": _l("Sign in as a professional")}

@@ -72,6 +72,28 @@ def test_verify_finds_a_changed_or_removed_entry(any_app):
     assert not any(chain == "system" for chain, _ in problems)
 
 
+def test_many_entries_over_several_chains_are_written_at_once_and_chain_on(any_app):
+    """record_many (a list page logging one read per family): new and existing chains, several entries in one."""
+    from app.audit.services import record_many
+
+    def entry(family_id, n):
+        return {"event": "test.list", "action": "read", "actor": AuditActor(f"p{n}", "provider_staff"),
+                "family_id": family_id, "object_type": "plan", "object_id": f"plan-{n}"}
+
+    with any_app.app_context(), db.new_session() as session:
+        record(session, event="test", action="read", actor=AuditActor("x", "parent"), family_id="f1")
+        record_many(session, [entry("f1", 1), entry("f2", 2), entry("f1", 3), entry(None, 4)])
+        record_many(session, [entry("f2", 5)])
+        record(session, event="test", action="read", actor=AuditActor("y", "parent"), family_id="f2")
+    with any_app.app_context(), db.new_session() as session:
+        assert verify(session) == []
+        rows = session.exec(select(AccessLogEntry.chain, AccessLogEntry.seq, AccessLogEntry.actor_id)
+                            .where(AccessLogEntry.chain.in_(["f1", "f2"]))
+                            .order_by(AccessLogEntry.chain, AccessLogEntry.seq)).all()
+    assert [tuple(row) for row in rows] == [("f1", 1, "x"), ("f1", 2, "p1"), ("f1", 3, "p3"), ("f2", 1, "p2"),
+                                            ("f2", 2, "p5"), ("f2", 3, "y")]
+
+
 def test_flask_audit_verify_command(app):
     runner = app.test_cli_runner()
     with app.app_context(), db.new_session() as session:

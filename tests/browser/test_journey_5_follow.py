@@ -2,8 +2,7 @@
 the plan, ticks off his action; Sanne sees it done and the evaluation moments; Oma Fenna sees only her own task and
 ticks it off. Key screens in fy and en too.
 
-Not walked here: the provider's progress notes (Karin has no way in the UI to the goals assigned to her; see
-docs/testing.md, "The ten journeys as browser stories")."""
+The provider's progress notes, from her own work list, are walked in test_journey_provider.py."""
 
 import re
 

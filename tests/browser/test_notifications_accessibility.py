@@ -4,7 +4,7 @@ scrolls sideways on a phone, and every control is a 44 px target; the settings f
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.notifications.models import Topic
+from app.notifications.models import FAMILY_TOPICS, PROVIDER_TOPICS
 from tests.browser.helpers import LANGUAGES, assert_no_violations
 
 READERS = [("sanne", "fy"), ("mark", "nl"), ("lisa", "en")]
@@ -39,7 +39,7 @@ def test_notifications_page(tab_for, persona: str, language: str):
 def test_settings_page_and_its_error_state(tab_for, persona: str, _: str, language: str):
     page = tab_for(persona)
     assert page.goto(f"/meldingen/instellingen?lang={language}").status == 200
-    expect(page.locator("#settings_form fieldset")).to_have_count(len(Topic))
+    expect(page.locator("#settings_form fieldset")).to_have_count(len(FAMILY_TOPICS))  # family topics only
     assert_no_violations(page, language)
     assert_fits_the_phone(page)
     # A wrong e-mail address: htmx swaps in the 422 form, with the message tied to the field and the ticks kept.
@@ -49,6 +49,30 @@ def test_settings_page_and_its_error_state(tab_for, persona: str, _: str, langua
     expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#email")).to_have_value("niet-een-adres")
     expect(page.locator("#goal_changed_email")).to_be_checked()
+    assert_no_violations(page, language)
+    assert_fits_the_phone(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_settings_page_of_provider_staff_and_its_error_state(tab_for, language: str):
+    page = tab_for("karin")  # provider staff: the topics of her organisation's work, none of a family's
+    assert page.goto(f"/meldingen/instellingen?lang={language}").status == 200
+    expect(page.locator("#settings_form fieldset")).to_have_count(len(PROVIDER_TOPICS))
+    assert_no_violations(page, language)
+    assert_fits_the_phone(page)
+    page.locator("#email").fill("niet-een-adres")
+    page.locator("#settings_form button[type=submit]").click()
+    expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#assignment_new_email")).to_be_checked()
+    assert_no_violations(page, language)
+    assert_fits_the_phone(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_settings_page_of_someone_with_nothing_to_choose(tab_for, language: str):
+    page = tab_for("jeroen")  # municipality staff: no family plan, no provider's work
+    assert page.goto(f"/meldingen/instellingen?lang={language}").status == 200
+    expect(page.locator("#settings_form fieldset")).to_have_count(0)
     assert_no_violations(page, language)
     assert_fits_the_phone(page)
 

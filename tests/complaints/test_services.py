@@ -135,13 +135,14 @@ def test_karin_handles_the_complaint_about_her_organisation(world):
 
 
 def test_the_person_complained_about_neither_sees_nor_handles_it(world):
-    karin = world.person("karin")
-    complaint = file(world, about_person_id=karin.id)
+    sjoukje = _sjoukje(world)  # she gives Tom's help at Kompas (the demo)
+    complaint = file(world, about_person_id=sjoukje.id)
     part = complaint.parts[0]
-    assert part.complained_about_id == karin.id
-    assert handling.queue(db.session, person=karin) == []
+    assert part.complained_about_id == sjoukje.id
+    assert handling.queue(db.session, person=sjoukje) == []
     with pytest.raises(NotFound):
-        handling.handled_part(db.session, person=karin, part_id=part.id)
+        handling.handled_part(db.session, person=sjoukje, part_id=part.id)
+    assert [line.part.id for line in handling.queue(db.session, person=world.person("karin"))] == [part.id]
 
 
 def test_a_complaint_about_someone_who_did_not_help_the_family_is_refused(world):
@@ -389,40 +390,47 @@ def test_a_start_owed_after_reopening_or_passing_on_is_flagged_late(world):
 # Who handles it: never the person complained about; the family's helper only when nobody else can
 
 
-def _colleague_at_kompas(world) -> Person:
-    anna = Person(given_name="Anna", family_name="Klachtenfunctionaris", language="nl")
-    db.session.add(anna)
-    db.session.flush()
-    db.session.add(StaffMembership(organisation_id=world.kompas.organisation_id, person_id=anna.id,
-                                   role="provider_staff"))
-    db.session.flush()
-    return anna
+def _sjoukje(world) -> Person:
+    """Karin's colleague at Kompas, who gives Tom's help in the demo (app/demo/provider_work.py)."""
+    return db.session.exec(select(Person).where(Person.given_name == "Sjoukje", Person.family_name == "Kuipers")).one()
 
 
-def test_karin_gives_toms_help_so_she_is_involved_but_handles_it_while_she_is_the_only_one(world):
-    karin = world.person("karin")
+def _only_staff_at_kompas(world, person: Person) -> None:
+    """Leave `person` the one staff member of Kompas."""
+    for membership in db.session.exec(select(StaffMembership).where(
+            StaffMembership.organisation_id == world.kompas.organisation_id,
+            StaffMembership.person_id != person.id)).all():
+        db.session.delete(membership)
+    db.session.flush()
+
+
+def test_sjoukje_gives_toms_help_so_she_is_involved_but_handles_it_while_she_is_the_only_one(world):
+    sjoukje = _sjoukje(world)
+    _only_staff_at_kompas(world, sjoukje)
     part = file(world).parts[0]
     assert part.complained_about_id is None
-    assert part.involved_id == karin.id
-    handled = handling.handled_part(db.session, person=karin, part_id=part.id)
+    assert part.involved_id == sjoukje.id
+    handled = handling.handled_part(db.session, person=sjoukje, part_id=part.id)
     assert handled.involved is True
-    assert [c.id for c in handled.colleagues] == [karin.id]
+    assert [c.id for c in handled.colleagues] == [sjoukje.id]
 
 
-def test_a_colleague_handles_it_when_the_complaint_names_no_one_and_karin_gives_the_help(world):
-    karin, anna = world.person("karin"), _colleague_at_kompas(world)
+def test_a_colleague_handles_it_when_the_complaint_names_no_one_and_sjoukje_gives_the_help(world):
+    karin, sjoukje = world.person("karin"), _sjoukje(world)
     part = file(world).parts[0]
-    assert handling.queue(db.session, person=karin) == []
+    assert part.involved_id == sjoukje.id
+    assert handling.queue(db.session, person=sjoukje) == []
     with pytest.raises(NotFound):
-        handling.handled_part(db.session, person=karin, part_id=part.id)
-    handled = handling.handled_part(db.session, person=anna, part_id=part.id)
-    assert (handled.involved, [c.id for c in handled.colleagues]) == (False, [anna.id])
+        handling.handled_part(db.session, person=sjoukje, part_id=part.id)
+    handled = handling.handled_part(db.session, person=karin, part_id=part.id)
+    assert (handled.involved, [c.id for c in handled.colleagues]) == (False, [karin.id])
     with pytest.raises(ValidationFailed):
-        handling.assign(db.session, person=anna, handled=handled, handler_id=karin.id)
+        handling.assign(db.session, person=karin, handled=handled, handler_id=sjoukje.id)
 
 
 def test_a_named_person_is_never_the_handler_even_when_no_one_else_is_left(world):
-    karin = world.person("karin")
-    part = file(world, about_person_id=karin.id).parts[0]
-    assert (part.complained_about_id, part.involved_id) == (karin.id, None)
-    assert handling.queue(db.session, person=karin) == []
+    sjoukje = _sjoukje(world)
+    _only_staff_at_kompas(world, sjoukje)
+    part = file(world, about_person_id=sjoukje.id).parts[0]
+    assert (part.complained_about_id, part.involved_id) == (sjoukje.id, None)
+    assert handling.queue(db.session, person=sjoukje) == []

@@ -17,7 +17,7 @@ import grimp
 APP = Path(__file__).resolve().parents[2] / "app"
 LAYERS = ["core", "config", "extensions", "web", "audit", "outbox", "identity", "invitations", "login", "plans",
           "notifications", "catalog", "results", "ratings", "complaints", "families", "consent", "home", "overview",
-          "export", "sync", "zgw", "api", "monitor", "admin", "simulator", "demo", "models", "wsgi"]
+          "caseload", "export", "sync", "zgw", "api", "monitor", "admin", "simulator", "demo", "models", "wsgi"]
 UPWARD: set[tuple[str, str]] = set()  # (importing package, imported package) that still go up: none
 
 

@@ -72,13 +72,15 @@ ID_FIELDS = {
         "youth_id": Id("youth", probes=(FOREIGN, MADE_UP, MALFORMED), blank=True),
         "owner_id": Id("member", path={"kind": "action"}, blank=True),
         "goal_id": Id("goal", path={"kind": "action"}, blank=True),
+        "reply_to_id": Id("item", path={"kind": "reaction"}),  # a reaction's note: one of this plan the writer sees
         "client_id": KEY,
         "speaker_id": Id("member", ignored=True)},  # the speaker form sent along; the speaker is the session's
     # Tom's own worry may not be moved out of his sight; oma Fenna only ticks her task off (hole 5)
     "/plan/{plan}/onderdelen/{item}/bewerken": {
         "youth_id": Id("youth", path={"item": "{tom_words}"}, blank=True),
         "owner_id": Id("member", path={"item": "{action}"}, blank=True, refused=("fenna",)),
-        "goal_id": Id("goal", path={"item": "{action}"}, blank=True, refused=("fenna",))},
+        "goal_id": Id("goal", path={"item": "{action}"}, blank=True, refused=("fenna",)),
+        "reply_to_id": Id("item", ignored=True)},  # a reaction stays beside its note: taken from the saved one
     "/plan/{plan}/onderdelen/{action}/klaar": {},
     "/plan/{plan}/onderdelen/{item}/terugzetten/1": {},
     "/plan/{plan}/onderdelen/{tom_item}/zichtbaarheid": {},
@@ -88,7 +90,7 @@ ID_FIELDS = {
     "/plan/{plan}/akkoord": {
         "goal_id": Id("goal", blank=True), "person_id": Id("member", ignored=True),
         "speaker_id": Id("member", ignored=True), "owner_id": Id("member", ignored=True),
-        "youth_id": Id("youth", ignored=True)},
+        "youth_id": Id("youth", ignored=True), "reply_to_id": Id("item", ignored=True)},
     "/meldingen/instellingen": {},
     "/meldingen/alles-gelezen": {},
     "/meldingen/{note}/gelezen": {},
@@ -106,6 +108,8 @@ ID_FIELDS = {
     "/doel/{ended_goal}/resultaat/uitkomst": {},
     "/doel/{ended_goal}/zorg/start": {},
     "/doel/{ended_goal}/zorg/stop": {},
+    # the colleague who handles a goal: staff of the goal's provider only (checked by the service)
+    "/werk/doel/{ended_goal}/behandelaar": {"handler_id": Id("staff", probes=(FOREIGN, MADE_UP, MALFORMED))},
     # a complaint is about a provider that helped the family, or a person who helped it
     "/klachten/nieuw": {"about": Id("provider", probes=(FOREIGN, MADE_UP, MALFORMED)),
                         "about_person": Id("member", probes=(FOREIGN, MADE_UP, MALFORMED), blank=True),

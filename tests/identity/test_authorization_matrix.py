@@ -73,6 +73,8 @@ GET = {
     "/plan/{plan}/plan.fhir.json":   [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{other_plan}/afdrukken":  [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
     "/overzicht":                    [303, 303, 303, 303, 303, 303, 303, 200, 200, 303, 303],
+    # the provider's work list: provider staff only (the others are sent to their home page)
+    "/werk":                         [303, 303, 303, 303, 303, 303, 303, 303, 303, 200, 303],
     # a family-wide strength written by Sanne
     "/plan/{plan}/onderdelen/{item}":              [303, 200, 200, 200, 200, 404, 404, 200, 404, 404, 404],
     "/plan/{plan}/onderdelen/{item}/bewerken":     [303, 403, 200, 200, 200, 404, 404, 200, 404, 404, 404],
@@ -182,6 +184,9 @@ POST = {
     # start and end are recorded already: Karin's second try is refused with a reason
     "/doel/{ended_goal}/zorg/start": [303, 404, 403, 404, 403, 404, 404, 403, 404, 422, 404],
     "/doel/{ended_goal}/zorg/stop":  [303, 404, 403, 404, 403, 404, 404, 403, 404, 422, 404],
+    # giving Tom's goal at Kompas to a colleague (Karin takes it herself): provider staff of Kompas only; anyone
+    # else is no provider staff at all (403); another provider's goal answers 404 (tests/caseload)
+    "/werk/doel/{ended_goal}/behandelaar": [303, 403, 403, 403, 403, 403, 403, 403, 403, 303, 403],
     # complaints (see GET): the upload has no file and the satisfaction question comes after closure (422 for Tom);
     # Karin's judgement has no outcome and closing needs one (422)
     "/klachten/nieuw":               [303, 303, 303, 303, 303, 303, 303, 403, 403, 403, 403],
@@ -360,6 +365,7 @@ ROUTE_DATA = {"/catalogus/aanbod/{offer}/kiezen": lambda values: {"goal_id": val
               "/klachten/{complaint}/berichten": lambda values: {"part_id": values["part"]},
               "/klachten/{complaint}/tevreden": lambda values: {"part_id": values["part"], "answer": "yes"},
               "/klachten/behandelen/{part}/toewijzen": lambda values: {"handler_id": values["karin"]},
+              "/werk/doel/{ended_goal}/behandelaar": lambda values: {"handler_id": values["karin"]},
               "/klachten/behandelen/{part}/status": lambda values: {"status": "in_progress"},
               "/klachten/behandelen/{part}/berichten": lambda values: {"part_id": values["part"]},
               "/klachten/behandelen/{part}/termijn": lambda values: {"kind": "extension", "days": "7"},

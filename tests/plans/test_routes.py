@@ -175,7 +175,7 @@ def test_professional_overview_lists_and_sorts_the_caseload(plan_app):
         db.session.commit()
         families = len(db.session.exec(select(Membership).where(Membership.person_id == people["mark"].id,
                                                                 Membership.role == "professional")).all())
-    assert families == 10  # the persona family, Mark's caseload and the four families who rated Kompas
+    assert families == 12  # the persona family, his caseload, the four who rated Kompas and two in its work (Karin)
     client = plan_app.test_client()
     sign_in(client, "mark")
     html = client.get("/overzicht?sort=overdue").get_data(as_text=True)

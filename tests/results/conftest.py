@@ -57,15 +57,16 @@ class JudgingWorld:
         self.family_id, self.plan_id, self.offer_id = family.id, plan.id, offer.id
         self.goal_id, self.assignment_id = self.ended_help("youth")
 
-    def ended_help(self, key: str, *, stopped_on=None) -> tuple[str, int]:
+    def ended_help(self, key: str, *, stopped_on=None, chosen_by: str = "parent") -> tuple[str, int]:
         """A goal about this youth whose help (from the world's provider) started 60 days ago and stopped yesterday
-        (or on `stopped_on`); return the goal's and the assignment's ids."""
+        (or on `stopped_on`), chosen by `chosen_by` (who must see the goal); return the goal's and the assignment's
+        ids."""
         with self.app.test_request_context(), db.new_session() as session:
             plan, author = session.get(Plan, self.plan_id), session.get(Person, self.people["professional"])
             goal, _actions = factories.goal_with_actions(session, plan=plan, author=author,
                                                          youth=session.get(Person, self.people[key]))
             assignment = factories.assign(session, plan=plan, goal=goal, offer=session.get(Offer, self.offer_id),
-                                          chosen_by=session.get(Person, self.people["parent"]),
+                                          chosen_by=session.get(Person, self.people[chosen_by]),
                                           professional_person=author, start=today() - timedelta(days=90))
             factories.care(session, assignment=assignment, started_on=today() - timedelta(days=60),
                            stopped_on=stopped_on or today() - timedelta(days=1))

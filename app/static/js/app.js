@@ -22,7 +22,7 @@
       return r.status === 404 ? "" : (r.ok ? r.text() : null);  // 404: gone, or no longer theirs to see
     }).then(function (html) {
       var now = document.getElementById("item-" + msg.item);
-      var target = now || document.getElementById("items-" + msg.kind);
+      var target = now || document.getElementById(msg.into || "items-" + msg.kind);  // a note: under its goal
       if (html === null || !target || inHand(now)) { return; }  // the editor opened while the news was on its way
       htmx.swap(target, html, { swapStyle: now ? "outerHTML" : "beforeend" });  // htmx keeps focus by id
     });
