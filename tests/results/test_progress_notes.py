@@ -183,6 +183,12 @@ def test_another_organisation_never_reaches_the_goal(sqlite_world):
     assert refused.status_code in (403, 404)
     assert notes_on(world, world.goal_id) == []
     assert re.search(r"Hjir net", client.get("/").get_data(as_text=True)) is None
+    assert client.get(f"/doel/{world.goal_id}/resultaat").status_code == 404  # nor the goal's start, stop, verdict
+    with world.app.app_context():
+        refusals = db.session.exec(select(AccessLogEntry).where(AccessLogEntry.actor_id == other_id,
+                                                                AccessLogEntry.family_id == world.family_id)).all()
+    assert refusals
+    assert {entry.outcome for entry in refusals} == {"refused"}
 
 
 def test_notes_travel_in_the_print_page_and_the_fhir_export_only_to_who_may_see_them(sqlite_world):
