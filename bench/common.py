@@ -119,3 +119,11 @@ def seeded_app(postgres: bool):
             server.stop()
             if database is not None:
                 database.stop()
+
+
+def server_line(durations: list[float], size: int) -> float:
+    """Print the app's own server time (median and p95) and the body size under a page's wall-time line; return
+    the median."""
+    median, p95 = statistics.median(durations), statistics.quantiles(durations, n=20)[18]
+    print(f"{'':<38} server {median:7.2f} ms   p95 {p95:7.2f} ms   body {size:,} bytes")
+    return median

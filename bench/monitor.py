@@ -21,7 +21,6 @@ import argparse
 import json
 import random
 import re
-import statistics
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import requests
 from catalog import in_process_app, time_bare
-from common import ROOT, seeded_app, start_bare, stderr_to, summary
+from common import ROOT, seeded_app, server_line, start_bare, stderr_to, summary
 
 BUDGET_MS = 200.0
 REGION = {"0080": "Leeuwarden", "0090": "Smallingerland", "0072": "Harlingen", "1900": "Súdwest-Fryslân"}
@@ -228,8 +227,7 @@ def main() -> int:
                 walls, size = time_page(client, server.url + path, args.count, str(number))
                 summary(f"{name} (wall)", walls, floor)
                 durations = logged(log, ENDPOINTS[path.split("?")[0]], str(number))
-                median, p95 = statistics.median(durations), statistics.quantiles(durations, n=20)[18]
-                print(f"{'':<38} server {median:7.2f} ms   p95 {p95:7.2f} ms   body {size:,} bytes")
+                median = server_line(durations, size)
                 if budgeted:
                     met = met and median < BUDGET_MS
             print(f"budget (median server time < {BUDGET_MS:.0f} ms, region, 12 months): {'met' if met else 'NOT met'}")

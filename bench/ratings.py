@@ -21,14 +21,13 @@ The machines are noisy: compare ratios and the baseline of the same run, not abs
 import argparse
 import json
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 from catalog import generate, in_process_app, time_bare
-from common import ROOT, seeded_app, start_bare, stderr_to, summary, time_tagged
+from common import ROOT, seeded_app, server_line, start_bare, stderr_to, summary, time_tagged
 
 BUDGET_MS = 50.0
 BUDGET_BYTES = 15_000
@@ -158,8 +157,7 @@ def main() -> int:
                 walls, size = time_tagged(server.url, path, args.count, str(number), htmx)
                 summary(f"{name} (wall)", walls, floor)
                 durations = logged(log, str(number))
-                median, p95 = statistics.median(durations), statistics.quantiles(durations, n=20)[18]
-                print(f"{'':<38} server {median:7.2f} ms   p95 {p95:7.2f} ms   body {size:,} bytes")
+                median = server_line(durations, size)
                 if budgeted:
                     met = met and median < BUDGET_MS and (not sized or size < BUDGET_BYTES)
             print(f"budget (median server time < {BUDGET_MS:.0f} ms, fragments < 15 KB; two-filter searches and "

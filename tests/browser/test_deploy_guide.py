@@ -26,6 +26,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.helpers import PHONE
 from tests.browser.journey_steps import say
+from tests.browser.test_first_use import open_family_and_invite_a_parent, redeem
 from tests.support.guide import as_a_shell_reads_it, as_systemd_reads_it, block, blocks, environment_file
 from tests.support.nginx import Nginx
 from tests.support.oidc import OidcProvider
@@ -186,26 +187,6 @@ def phone(browser: Browser, site: str) -> Page:
     return context.new_page()
 
 
-def sign_in_at_provider(page: Page, provider: OidcProvider, login: str) -> None:
-    """The provider's own pages: the login (any password at the test provider) and the consent."""
-    expect(page).to_have_url(re.compile("^" + re.escape(provider.issuer) + "/interaction/"))
-    page.locator('input[name="login"]').fill(login)
-    page.locator('input[name="password"]').fill("any password")
-    page.get_by_role("button", name="Sign-in").click()
-    page.get_by_role("button", name="Continue").click()
-
-
-def redeem(page: Page, code: str, provider: OidcProvider, login: str, service: str) -> None:
-    """Type the invitation code on the home page, accept, and sign in at the provider for the first time."""
-    page.goto("/")
-    page.get_by_role("link", name=re.compile("uitnodigingscode|invitation code", re.I)).first.click()
-    page.locator("#code").fill(code)
-    with page.expect_navigation():
-        page.locator("#code").press("Enter")
-    page.locator(f'a[href="/inloggen/{service}"]').click()
-    sign_in_at_provider(page, provider, login)
-
-
 def test_following_the_deploy_guide_a_municipality_starts_using_ons_plan(browser: Browser, deployed):
     nginx, provider, mail = deployed["nginx"], deployed["provider"], deployed["mail"]
 
@@ -237,18 +218,7 @@ def test_following_the_deploy_guide_a_municipality_starts_using_ons_plan(browser
     redeem(mark, mark_code, provider, "mark-1", "staff")
     expect(mark.get_by_role("heading", level=1)).to_have_text("Hallo Mark")
     expect(mark.locator("main")).to_contain_text("Gebiedsteam Noord")
-    mark.get_by_role("link", name=say("nl", "Your families"), exact=True).click()
-    mark.get_by_role("link", name=say("nl", "Open a new family")).click()
-    mark.get_by_label(say("nl", "Family name")).fill("De Boer-Hoekstra")
-    with mark.expect_navigation():
-        mark.get_by_role("button", name=say("nl", "Open family")).click()
-    mark.get_by_role("link", name=say("nl", "Invite someone"), exact=True).click()
-    mark.get_by_label(say("nl", "Parent"), exact=True).check()
-    mark.get_by_label(say("nl", "Has parental authority (gezag)")).check()
-    mark.get_by_label(say("nl", "First name")).fill("Sanne")
-    with mark.expect_navigation():
-        mark.get_by_role("button", name=say("nl", "Make invitation")).click()
-    sanne_code = mark.locator(".invitation-code").inner_text().strip()
+    sanne_code = open_family_and_invite_a_parent(mark)
 
     sanne = phone(browser, nginx.url)
     redeem(sanne, sanne_code, provider, "sanne-1", "citizens")

@@ -47,15 +47,33 @@ def phone(browser: Browser, server: AppServer) -> Page:
     return page
 
 
-def redeem(page: Page, code: str, provider: OidcProvider, login: str) -> None:
-    """Type the invitation code, accept, and sign in at the provider for the first time."""
+def redeem(page: Page, code: str, provider: OidcProvider, login: str, service: str = "citizens") -> None:
+    """Type the invitation code, accept, and sign in at the provider (`service`) for the first time."""
     page.goto("/")
     page.get_by_role("link", name=re.compile("uitnodigingscode|invitation code", re.I)).first.click()
     page.locator("#code").fill(code)
     with page.expect_navigation():
         page.locator("#code").press("Enter")
-    page.locator('a[href="/inloggen/citizens"]').click()
+    page.locator(f'a[href="/inloggen/{service}"]').click()
     sign_in_at_provider(page, provider, login)
+
+
+def open_family_and_invite_a_parent(mark: Page) -> str:
+    """Mark, signed in: opens the De Boer-Hoekstra family and invites Sanne as a parent with custody; the code."""
+    mark.get_by_role("link", name=say("nl", "Your families"), exact=True).click()
+    mark.get_by_role("link", name=say("nl", "Open a new family")).click()
+    mark.get_by_label(say("nl", "Family name")).fill("De Boer-Hoekstra")
+    with mark.expect_navigation():
+        mark.get_by_role("button", name=say("nl", "Open family")).click()
+    mark.get_by_role("link", name=say("nl", "Invite someone"), exact=True).click()
+    mark.get_by_label(say("nl", "Parent"), exact=True).check()
+    mark.get_by_label(say("nl", "Has parental authority (gezag)")).check()
+    mark.get_by_label(say("nl", "First name")).fill("Sanne")
+    with mark.expect_navigation():
+        mark.get_by_role("button", name=say("nl", "Make invitation")).click()
+    code = mark.locator(".invitation-code").inner_text().strip()
+    assert CODE.match(code)
+    return code
 
 
 def test_a_new_installation_from_the_functional_manager_to_a_family(browser: Browser, new_installation: AppServer,
@@ -80,19 +98,7 @@ def test_a_new_installation_from_the_functional_manager_to_a_family(browser: Bro
     redeem(mark, mark_code, oidc_provider, "mark-1")
     expect(mark.get_by_role("heading", level=1)).to_have_text("Hallo Mark")
     expect(mark.locator("main")).to_contain_text("Gemeente Leeuwarden")
-    mark.get_by_role("link", name=say("nl", "Your families"), exact=True).click()
-    mark.get_by_role("link", name=say("nl", "Open a new family")).click()
-    mark.get_by_label(say("nl", "Family name")).fill("De Boer-Hoekstra")
-    with mark.expect_navigation():
-        mark.get_by_role("button", name=say("nl", "Open family")).click()
-    mark.get_by_role("link", name=say("nl", "Invite someone"), exact=True).click()
-    mark.get_by_label(say("nl", "Parent"), exact=True).check()
-    mark.get_by_label(say("nl", "Has parental authority (gezag)")).check()
-    mark.get_by_label(say("nl", "First name")).fill("Sanne")
-    with mark.expect_navigation():
-        mark.get_by_role("button", name=say("nl", "Make invitation")).click()
-    sanne_code = mark.locator(".invitation-code").inner_text().strip()
-    assert CODE.match(sanne_code)
+    sanne_code = open_family_and_invite_a_parent(mark)
 
     sanne = phone(browser, new_installation)
     redeem(sanne, sanne_code, oidc_provider, "sanne-1")
