@@ -149,6 +149,32 @@ def test_a_new_worry_reaches_the_other_device_within_a_second(sanne: Page, erik:
     assert max(test_ms) < LATENCY_LIMIT_MS, test_ms
 
 
+def test_an_own_add_answered_after_its_live_news_is_shown_once(sanne: Page, erik: Page):
+    """The live news of Erik's own worry can draw it before htmx has his save's answer (a slow answer, a busy
+    phone): the answer then takes the drawn item's place instead of adding it a second time."""
+    text = "Tom wil op zaterdag weer voetballen, maar durft het niet te vragen."
+    adding, held = re.compile(r"/onderdelen/worry$"), []
+    expect(erik.locator("#presence")).to_contain_text("Sanne")  # Erik's live stream is open
+    erik.route(adding, lambda route: held.append((route, route.fetch())))  # saved, the answer held back
+    try:
+        form = erik.locator("details#add-worry")
+        if form.get_attribute("open") is None:
+            form.locator("summary").click()
+        form.locator("textarea[name=text]").fill(text)
+        erik.locator("#add-worry form button[type=submit]").click(no_wait_after=True)
+        mine = erik.locator("#items-worry article.item").filter(has_text=text)
+        expect(mine).to_have_count(1)  # drawn by the live news
+        assert len(held) == 1, "the save's answer was not held back"
+        route, answer = held[0]
+        route.fulfill(response=answer)
+        expect(erik.locator("#add-worry textarea[name=text]")).to_have_value("")  # htmx has the answer now
+        erik.wait_for_timeout(300)
+        expect(mine).to_have_count(1)
+        expect(sanne.locator("#items-worry article.item").filter(has_text=text)).to_have_count(1)
+    finally:
+        erik.unroute(adding)
+
+
 def goal_of(page: Page, text: str):
     return page.locator("article.item--goal").filter(has=page.locator(".item__title", has_text=text))
 

@@ -28,6 +28,15 @@
     });
   }
   document.addEventListener("sse:item", onItem);  // the extension's event on #live (hx-trigger="sse:item")
+  // One's own save may be answered after its live news has drawn the item: the answer then takes that item's place.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var id = /^\s*<[^>]*?\sid="(item-[^"]+)"/.exec(event.detail.serverResponse);
+    var drawn = id && document.getElementById(id[1]);
+    if (drawn && event.detail.target !== drawn && event.detail.target.contains(drawn)) {
+      event.detail.target = drawn;
+      event.detail.swapOverride = "outerHTML";
+    }
+  });
   // Live updates pause (Redis away: the server says "paused"; or the stream was refused, e.g. a 503): say so, with a
   // reload link, while the page keeps asking; "ready" means they are back, and the stream caught up on what changed.
   function paused(event) {
