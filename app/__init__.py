@@ -56,13 +56,21 @@ def create_app(config: object | dict | None = None) -> Flask:
 
 
 def _install_hooks() -> None:
-    """Answer the questions the identity rules ask of features above them (app.identity.hooks)."""
+    """Answer the questions lower packages ask of features above them (their `hooks.py`)."""
+    from app.catalog import hooks as catalog_hooks
     from app.catalog.assignments import goal_organisations, plan_assignments, provider_family_ids
-    from app.identity import hooks
+    from app.identity import hooks as identity_hooks
+    from app.notifications import hooks as notification_hooks
+    from app.notifications.models import Topic
     from app.plans.services import items_about
+    from app.ratings import figures, invitations, notes
 
-    hooks.install({"provider_family_ids": provider_family_ids, "plan_assignments": plan_assignments,
-                   "goal_organisations": goal_organisations, "items_about": items_about})
+    identity_hooks.install({"provider_family_ids": provider_family_ids, "plan_assignments": plan_assignments,
+                            "goal_organisations": goal_organisations, "items_about": items_about})
+    catalog_hooks.install({"offer_figures": figures.offer_figures, "provider_figures": figures.provider_figures,
+                           "best_rated_first": figures.best_rated_first})
+    notification_hooks.install({"topic_words": {Topic.RATING_ASKED: notes, Topic.RATING_CHECKED: notes},
+                                "invite_raters": invitations.invite_due})
 
 
 # Each feature package has routes.py with one blueprint `bp` named like the package; some add commands (`cli`).

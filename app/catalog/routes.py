@@ -3,13 +3,12 @@
 from flask import Blueprint, Response, abort, g, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
-from app.catalog import assignments, services
+from app.catalog import assignments, hooks, services
 from app.catalog.forms import ConfirmForm, SearchForm
 from app.catalog.vocab import TEMPLATE_GLOBALS
 from app.core.errors import ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
-from app.ratings.figures import offer_figures, provider_figures
 from app.web.render import render, see_other, tell, triggered_by
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalogus")
@@ -78,7 +77,7 @@ def _offer_page(offer_id: int, choice: assignments.GoalChoice | None, errors: li
                 status: int = 200) -> Response:
     offer = services.get_offer(db.session, offer_id=offer_id)
     defaults = _defaults(choice)
-    figures = offer_figures(db.session, offer_id=offer.id)
+    figures = hooks.offer_figures(db.session, offer_id=offer.id)
     db.session.commit()
     return render("catalog/show.html", offer=offer, defaults=defaults, choice=choice, choose_errors=errors,
                   figures=figures,
@@ -94,7 +93,7 @@ def provider(provider_id: int) -> Response:
     names = services.municipality_names(db.session, ids={c.municipality_id for c in found.contracts}
                                         | {loc.municipality_id for loc in found.locations})
     return render("catalog/provider.html", provider=found, municipalities=names,
-                  figures=provider_figures(db.session, provider_id=found.id))
+                  figures=hooks.provider_figures(db.session, provider_id=found.id))
 
 
 @bp.get("/vergelijken")

@@ -7,10 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
 from sqlmodel import Session, select
 
-from app.catalog import fulltext, geo
+from app.catalog import fulltext, geo, hooks
 from app.catalog.models import Location, Offer, OfferTheme, Provider, ProviderContract, ProviderLanguage
 from app.identity.models import Municipality
-from app.ratings.models import OfferRatingFigure
 
 PAGE_SIZE = 12
 
@@ -61,7 +60,7 @@ def search_offers(session: Session, *, query: SearchQuery) -> SearchResult:
     filters, rank, fts = _conditions(session, query, terms, origin)
     first, reads_every_match = _order(query, rank, origin, notes)
     order = [first, Offer.name, Offer.id]
-    if query.sort == "rating" and (by_rating := _by_rating(session, notes)):
+    if query.sort == "rating" and (by_rating := hooks.best_rated_first(session, notes)):
         order, reads_every_match = by_rating + order, True
     window = reads_every_match and fts is None  # SQLite's bm25() cannot run beside a window function
 
@@ -176,18 +175,6 @@ def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str])
     if rank is not None:
         return rank, True
     return Offer.waiting_weeks.asc(), False
-
-
-def _by_rating(session: Session, notes: list[str]) -> list:
-    """Offers with a published average (from 5 trajectories) first, best first; the others after them."""
-    if session.exec(select(OfferRatingFigure.offer_id).where(OfferRatingFigure.average.is_not(None)).limit(1)
-                    ).first() is None:
-        notes.append("no_ratings")  # no offer has enough ratings yet: the best match decides
-        return []
-    notes.append("rated_first")
-    average = (select(OfferRatingFigure.average).where(OfferRatingFigure.offer_id == Offer.id)
-               .correlate(Offer).scalar_subquery())
-    return [sa.func.coalesce(average, -1.0).desc()]
 
 
 def _cards(session: Session, ids: list[int]) -> list[Offer]:

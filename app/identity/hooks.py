@@ -6,22 +6,12 @@ catalog's and the plans' answers when the app is made (`_install_hooks` in `app/
 import them.
 """
 
-from collections.abc import Callable
-
 from sqlmodel import Session
 
-_answers: dict[str, Callable] = {}
+from app.core.hooks import Questions
 
-
-def install(answers: dict[str, Callable]) -> None:
-    """Take the functions that answer the questions below (a feature calls this when the app is made)."""
-    _answers.update(answers)
-
-
-def _answer(question: str) -> Callable:
-    if question not in _answers:
-        raise RuntimeError(f"nothing answers {question!r}: create the app first (app.create_app installs it)")
-    return _answers[question]
+_answer = Questions()
+install = _answer.install
 
 
 def provider_family_ids(session: Session, organisation_id: str) -> set[str]:

@@ -9,8 +9,7 @@ from flask import Blueprint
 from app.core.clock import AMSTERDAM, utcnow
 from app.core.logs import say, service
 from app.extensions import db
-from app.notifications import mails, services
-from app.ratings.invitations import invite_due
+from app.notifications import hooks, mails, services
 
 cli = Blueprint("notifications_cli", __name__, cli_group="notifications")
 
@@ -57,7 +56,7 @@ def run(daily_at: str, every: int, once: bool) -> None:
             sent = mails.send_pending(session)
             if (now.hour, now.minute) >= (hour, minute) and last_daily != now.date():
                 made = services.actions_due(session)
-                invite_due(session)  # everyone whose help ended or lasted 3 months is asked to rate it
+                hooks.invite_raters(session)  # everyone whose help ended or lasted 3 months is asked to rate it
                 session.commit()
                 digests = mails.send_digests(session)
                 last_daily = now.date()

@@ -17,11 +17,10 @@ from app.core.clock import utcnow
 from app.core.errors import NotFound
 from app.identity.models import Membership, Person
 from app.identity.policy import Role
-from app.notifications import provider_notes
+from app.notifications import hooks, provider_notes
 from app.notifications.models import DIVIDED, HELP, ORGANISATION_TOPICS, PROVIDER_TOPICS, Notification, Topic
 from app.plans.context import PlanContext, family_context, may_see, request_plan_context
 from app.plans.models import Plan, PlanItem
-from app.ratings.notes import describe as rating_line
 
 LIMIT = 100
 SHORT = 80  # characters of an item's text in a notification
@@ -173,8 +172,8 @@ def describe(row: Notification, item: PlanItem | None, actor_name: str) -> str:
     text = _short(item.text) if item is not None else ""
     if row.topic in PROVIDER_TOPICS:
         return provider_notes.describe(row, text)
-    if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
-        return rating_line(row, text)
+    if words := hooks.words(row.topic):  # a rating's invitation or check: the ratings word it
+        return words.describe(row, text)
     if row.topic == Topic.AGREEMENT_ASKED:
         return _("%(name)s asks you to agree to the family plan.", name=actor_name)
     if row.topic == Topic.PLAN_FIXED:

@@ -20,11 +20,10 @@ from app.core.after_commit import run_after_commit
 from app.core.clock import utcnow
 from app.extensions import db
 from app.identity.models import Family, Person
-from app.notifications import provider_notes
+from app.notifications import hooks, provider_notes
 from app.notifications.models import DIVIDED, HELP, ORGANISATION_TOPICS, PROVIDER_TOPICS, MailMode, Notification, Topic
 from app.plans.context import PlanContext, family_context, may_see
 from app.plans.models import PlanItem
-from app.ratings import notes as rating_notes
 
 
 def send_after_commit(session: Session, notification_ids: list[int]) -> None:
@@ -94,6 +93,8 @@ def subject_for(row: Notification) -> str:
     """The e-mail's subject: what happened, without any of the family's words."""
     if row.topic in PROVIDER_TOPICS:
         return provider_notes.subject(row)
+    if words := hooks.words(row.topic):
+        return words.subject(row)
     if row.topic == Topic.AGREEMENT_ASKED:
         return _("Your agreement is asked for the family plan")
     if row.topic == Topic.PLAN_FIXED:
@@ -102,8 +103,6 @@ def subject_for(row: Notification) -> str:
         return {"today": _("Something you do in the family plan is due today"),
                 "tomorrow": _("Something you do in the family plan is due tomorrow")}.get(
             row.detail, _("Something you do in the family plan is late"))
-    if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
-        return rating_notes.subject(row)
     if row.detail in DIVIDED.values():
         return _("A family does not agree on the result of a goal")
     if row.detail in HELP.values():
@@ -117,6 +116,8 @@ def body_for(row: Notification) -> str:
     """The e-mail's one sentence about what happened, without names or the family's words."""
     if row.topic in PROVIDER_TOPICS:
         return provider_notes.body(row)
+    if words := hooks.words(row.topic):
+        return words.body(row)
     if row.topic == Topic.AGREEMENT_ASKED:
         return _("The family plan is ready. Your yes or no is needed.")
     if row.topic == Topic.PLAN_FIXED:
@@ -125,8 +126,6 @@ def body_for(row: Notification) -> str:
         return {"today": _("Something you said you would do is due today."),
                 "tomorrow": _("Something you said you would do is due tomorrow.")}.get(
             row.detail, _("Something you said you would do is late."))
-    if row.topic in (Topic.RATING_ASKED, Topic.RATING_CHECKED):
-        return rating_notes.body(row)
     if row.detail in DIVIDED.values():
         return _("The family members gave different verdicts on the result of a goal. Talk with them about it.")
     if row.detail in HELP.values():

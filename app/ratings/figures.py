@@ -201,3 +201,16 @@ def outcomes(session: Session, assignment_where) -> Outcomes:
     if ended_n >= MIN_TRAJECTORIES:
         found.dropout_share = (dropped or 0) / ended_n
     return found
+
+
+def best_rated_first(session: Session, notes: list[str]) -> list:
+    """The catalog's "best rated first": offers with a published average (from 5 trajectories) first, best first;
+    the others after them. No terms (and the note "no_ratings") when no offer has one yet."""
+    if session.exec(select(OfferRatingFigure.offer_id).where(OfferRatingFigure.average.is_not(None)).limit(1)
+                    ).first() is None:
+        notes.append("no_ratings")  # no offer has enough ratings yet: the best match decides
+        return []
+    notes.append("rated_first")
+    average = (select(OfferRatingFigure.average).where(OfferRatingFigure.offer_id == Offer.id)
+               .correlate(Offer).scalar_subquery())
+    return [sa.func.coalesce(average, -1.0).desc()]
