@@ -75,8 +75,8 @@ def _install_hooks() -> None:
 
 # Each feature package has routes.py with one blueprint `bp` named like the package; some add commands (`cli`).
 FEATURES = ("web", "home", "identity", "login", "invitations", "families", "consent", "plans", "overview",
-            "caseload", "export", "notifications", "catalog", "results", "ratings", "complaints", "monitor", "sync",
-            "api", "admin", "demo")
+            "caseload", "export", "notifications", "catalog", "results", "ratings", "complaints", "children", "monitor",
+            "sync", "api", "admin", "demo")
 COMMANDS = ("core.migrate", "web.translate", "admin.cli", "audit.cli", "catalog.cli", "complaints.cli", "demo.cli",
             "notifications.cli", "ratings.cli", "simulator.cli", "sync.cli", "zgw.cli")
 
@@ -95,6 +95,7 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _register_template_globals(app: Flask) -> None:
+    from app.children.queries import TEMPLATE_GLOBALS as CHILDREN_GLOBALS
     from app.core.clock import utcnow
     from app.identity.policy import TEMPLATE_GLOBALS as POLICY_GLOBALS
     from app.plans.queries import TEMPLATE_GLOBALS as PLAN_GLOBALS
@@ -119,6 +120,7 @@ def _register_template_globals(app: Flask) -> None:
         **DATE_GLOBALS,
         **POLICY_GLOBALS,
         **PLAN_GLOBALS,
+        **CHILDREN_GLOBALS,
     )
 
     @app.context_processor

@@ -3,6 +3,7 @@
 from app.api.models import ApiRequest  # noqa: F401
 from app.audit.models import AccessLogEntry  # noqa: F401
 from app.catalog.models import Location, Offer, OfferTheme, Provider, ProviderContract, ProviderLanguage  # noqa: F401
+from app.children.models import CheckIn  # noqa: F401
 from app.complaints.models import (  # noqa: F401
     Complaint,
     ComplaintAttachment,

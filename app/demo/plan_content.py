@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from app.core.clock import today
+from app.children.models import CheckIn
+from app.core.clock import today, utcnow
 from app.identity.models import Family, Membership, Person
 from app.plans import agreement, services
 from app.plans.context import plan_context
@@ -44,7 +45,8 @@ def seed_plan(session: Session, people: dict[str, Person], plan_id: str) -> None
                result="Ik slaap de nacht voor een toets minstens 7 uur en ken 2 manieren om rustig te worden.",
                due_date=d + timedelta(days=90), helpers="Psycholoog")
     sport = add("sanne", "goal", domain="leisure", youth_id=noor, text="Noor docht mei oan in sport dy't se sels kiest",
-                result="Noor giet elke wike nei in sportklub.", due_date=d + timedelta(days=100), helpers="Beppe Fenna")
+                result="Noor giet elke wike nei in sportklub.", due_date=d + timedelta(days=100), helpers="Beppe Fenna",
+                child_text="Ik mei sels in sport kieze. Dan gean ik alle wiken sporten!")
     add("fenna", "action", text="Noor tiisdeis fan skoalle helje en mei har nei it swimmen",
         owner_id=people["fenna"].id, goal_id=sport.id, due_date=d + timedelta(days=60))
     add("erik", "action", text="Weekrooster maken en in de gedeelde agenda zetten", owner_id=people["erik"].id,
@@ -64,7 +66,16 @@ def seed_plan(session: Session, people: dict[str, Person], plan_id: str) -> None
     add("tom", "own_words", text="Ik wil vooral dat mijn ouders minder ruzie maken over mij.")
     secret = add("tom", "own_words", text="Soms durf ik niet te zeggen dat ik me thuis niet goed voel.")
     add("noor", "own_words", text="Ik vind het fijn als beppe mij ophaalt 🙂")
+    _check_ins(session, ctx, people)
     _history_and_agreement(session, ctx, people, worry, school, switch, calm, sport, talk, secret)
+
+
+def _check_ins(session: Session, ctx, people: dict[str, Person]) -> None:
+    """Noor said how she was, on her mother's phone, three times this week."""
+    noor, sanne = people["noor"], people["sanne"]
+    for days_ago, face in ((6, 3), (3, 2), (1, 4)):
+        session.add(CheckIn(plan_id=ctx.plan.id, person_id=noor.id, typed_by_id=sanne.id, age=noor.age, face=face,
+                            created_at=utcnow() - timedelta(days=days_ago)))
 
 
 def _history_and_agreement(session, ctx, people, worry, school, switch, calm, sport, talk, secret) -> None:

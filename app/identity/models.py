@@ -105,7 +105,8 @@ class Person(SQLModel, table=True):
     """Anyone who uses Ons Plan: family members, network, staff."""
 
     __tablename__ = "person"
-    __table_args__ = (sa.CheckConstraint(LANGUAGE_CHECK, name="language_known"),)
+    __table_args__ = (sa.CheckConstraint(LANGUAGE_CHECK, name="language_known"),
+                      sa.CheckConstraint("plan_view IS NULL OR plan_view IN ('adult', 'own')", name="plan_view_known"))
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=20)
     given_name: str = Field(max_length=100)
@@ -115,6 +116,7 @@ class Person(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     demo_key: str | None = Field(default=None, max_length=30, unique=True)
     session_version: int = 0  # raised by "sign out everywhere": older sessions stop working
+    plan_view: str | None = Field(default=None, max_length=10)  # None: by age (app.children); 'adult' or 'own'
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     memberships: list["Membership"] = Relationship(back_populates="person")

@@ -241,13 +241,32 @@ CREATABLE = {
 }
 
 
+CHILD_KINDS = frozenset({"strength", "worry", "own_words"})  # a child's three houses: good, worries, wishes
+
+
 def can_create(actor: Actor, kind: str) -> bool:
-    """May this actor add an item of this kind? Children under 12 add only their own words."""
+    """May this actor add an item of this kind? Children under 12 add what goes well, their worries and their
+    wishes (own words): their voice, not decisions."""
     if actor.role is Role.PARENT and not actor.has_custody:
         return False
     if actor.role is Role.YOUTH and actor.age is not None and actor.age < CHILD_UNTIL:
-        return kind == "own_words"
+        return kind in CHILD_KINDS
     return kind in CREATABLE.get(actor.role, frozenset())
+
+
+def is_child(member) -> bool:
+    """A youth under 12: the plan shows them the child view (Drie Huizen) by default."""
+    return member.role == Role.YOUTH and member.age is not None and member.age < CHILD_UNTIL
+
+
+def can_show_child_view(actor: Actor, child: Actor) -> bool:
+    """Who may open a child's view and add to it in the child's name: the child, and on their own phone a parent with
+    custody or the family's professional ("Laat Noor zien"). What is added is the child's, typed by them."""
+    if not is_child(child):
+        return False
+    if actor.person_id == child.person_id:
+        return True
+    return (actor.role is Role.PARENT and actor.has_custody) or actor.role is Role.PROFESSIONAL
 
 
 def can_release_to_non_custody(actor: Actor) -> bool:
@@ -276,6 +295,15 @@ def keeps_the_family_data(member) -> bool:
 def is_youth(member) -> bool:
     """A youth of the family (their age is shown beside their name)."""
     return member.role == Role.YOUTH
+
+
+ADULT_FROM = 18
+
+
+def lands_on_own_view(role: str, age: int | None, choice: str | None) -> bool:
+    """A youth under 18 opens the plan in a view of their own (the child view under 12, "my plan" from 12), unless
+    they chose the whole plan: the view follows their age, which changes on their birthday."""
+    return role == Role.YOUTH and age is not None and age < ADULT_FROM and choice != "adult"
 
 
 def has_caseload(staff) -> bool:
@@ -315,5 +343,6 @@ def reads_the_monitor(staff) -> bool:
 
 
 TEMPLATE_GLOBALS = {function.__name__: function for function in
-                    (leads_the_plan, keeps_the_family_data, is_youth, has_caseload, answers_for_provider,
-                     works_on_assignments, moderates_ratings, reads_the_monitor, manages_staff, audits_the_log)}
+                    (leads_the_plan, keeps_the_family_data, is_youth, is_child, has_caseload,
+                     answers_for_provider, works_on_assignments, moderates_ratings, reads_the_monitor, manages_staff,
+                     audits_the_log)}

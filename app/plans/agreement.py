@@ -14,7 +14,7 @@ from app.audit.services import AuditActor, first_event_at, record
 from app.core.clock import utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.identity.models import Municipality
-from app.identity.policy import Actor, Role, age_band, can_view, required_consenters
+from app.identity.policy import CHILD_UNTIL, Actor, Role, age_band, can_view, required_consenters
 from app.outbox.services import emit
 from app.plans import live, signals
 from app.plans.context import WHOLE_PLAN, PlanContext, may_see, plan_context
@@ -126,9 +126,11 @@ def after_change(session: Session, *, ctx: PlanContext, item: PlanItem, change: 
     (each person is shown the plan's status from the parts they may see: `standing`). Any other change, and taking a
     goal out, raises the plan's content version only when `reopens_plan`: an item hidden from someone shown the
     plan's agreement re-opens nothing, so nobody learns of it (a goal taken out that way is fixed again at once,
-    quietly: the municipality hears the plan without it).
+    quietly: the municipality hears the plan without it). What a child under 12 wrote re-opens nothing either.
     """
     plan = ctx.plan
+    if item.author_youth_age is not None and item.author_youth_age < CHILD_UNTIL:
+        return  # a child's good things, worries and wishes are her voice: heard, never asked to agree to again
     if item.kind == ItemKind.GOAL and change != "delete":
         about = item.id
     elif reopens_plan(ctx, item):

@@ -49,12 +49,13 @@ class ItemForm(BaseForm):
     goal_id = SelectField(_l("For which goal?"), choices=[], validate_choice=False)
     due_date = DateInput(_l("Date"), validators=[Optional()])
     helpers = StringField(_l("Who helps?"), validators=[at_most(500)])
+    child_text = StringField(_l("The goal in words for a child (optional)"), validators=[at_most(500)])
     reply_to_id = HiddenField()  # a reaction's note
 
     KIND_FIELDS = {
         "strength": ("text", "youth_id"),
         "worry": ("text", "youth_id"),
-        "goal": ("domain", "youth_id", "text", "result", "due_date", "helpers"),
+        "goal": ("domain", "youth_id", "text", "result", "due_date", "helpers", "child_text"),
         "action": ("text", "owner_id", "goal_id", "due_date"),
         "safety": ("text", "youth_id"),
         "evaluation": ("text", "due_date"),

@@ -94,7 +94,7 @@ DOMAIN_LABELS = {
 KINDS_SQL = ("kind IN ('strength', 'worry', 'goal', 'action', 'safety', 'evaluation', 'own_words', 'note', "
              "'reaction')")
 CONTENT_FIELDS = ("text", "result", "domain", "due_date", "helpers", "owner_id", "youth_id", "goal_id", "reply_to_id",
-                  "is_done")
+                  "is_done", "child_text", "picture")
 
 
 class PlanItem(SQLModel, table=True):
@@ -118,6 +118,8 @@ class PlanItem(SQLModel, table=True):
     domain: str | None = Field(default=None, max_length=20)
     due_date: date | None = None  # goal: target date; action: due date; evaluation: the date
     helpers: str = Field(default="", max_length=500)  # a goal's helpers, in words
+    child_text: str = Field(default="", max_length=500)  # a goal in a child's words (kindtekst), for the child view
+    picture: str | None = Field(default=None, max_length=20)  # a child's chosen picture (app.plans.pictures)
     owner_id: str | None = Field(default=None, foreign_key="person.id", max_length=20)  # an action's owner
     is_done: bool = False
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

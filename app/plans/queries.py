@@ -38,7 +38,7 @@ from app.identity.policy import (
     can_view,
     can_withhold_from_parents,
 )
-from app.plans import diff, labels
+from app.plans import diff, labels, pictures
 from app.plans.agreement import (
     EVERYONE,
     AgreementState,
@@ -474,7 +474,7 @@ def for_reader(reader: Reader, message: dict) -> dict | None:
     away), or about agreement or a goal's help they may see. Who may see it was worked out once when the change was
     published (the message's `to`, from the family and the age rules of that moment, PlanContext.audience); a
     message about an item, agreement or help without it is passed to nobody. `to` itself never leaves the server."""
-    if message.get("type") not in ("item", "agreement", "help"):
+    if message.get("type") not in ("item", "agreement", "help", "checkin"):
         return message
     audience = message.get("to")
     public = {key: value for key, value in message.items() if key != "to"}
@@ -482,7 +482,7 @@ def for_reader(reader: Reader, message: dict) -> dict | None:
         return public
     allowed = isinstance(audience, dict) and (reader.person_id in audience.get("people", ())
                                               or reader.organisation_id in audience.get("organisations", ()))
-    if message["type"] in ("agreement", "help"):
+    if message["type"] in ("agreement", "help", "checkin"):
         return public if allowed else None
     item_id = message.get("item")
     if allowed:
@@ -508,7 +508,8 @@ _GOAL_ENDPOINTS = {"find_help": ("catalog.index", "doel"), "confirm": ("catalog.
 def _words() -> SimpleNamespace:
     """Every fixed word of the item and agreement templates, in the current language (formats keep %(x)s)."""
     return SimpleNamespace(**{
-        "result": _("Result"), "reached_by": _("Reached by"), "who_helps": _("Who helps"), "done": _("Done"),
+        "result": _("Result"), "child_words": _("In words for a child"), "reached_by": _("Reached by"),
+        "who_helps": _("Who helps"), "done": _("Done"),
         "done_lower": _("done"), "by_date": _("by %(date)s"), "help_lines": _("Help lines"),
         "help_intro": _("Is this about violence, abuse or thoughts of suicide? You do not have to carry it alone. "
                         "Calling is free."),
@@ -582,4 +583,5 @@ TEMPLATE_GLOBALS = {"section_label": labels.section_label, "section_intro": labe
                     "field_label": labels.field_label, "domain_label": labels.domain_label,
                     "diff_fields": diff.diff_fields, "word_diff": diff.word_diff, "mentions_danger": mentions_danger,
                     "plan_kit": plan_kit, "plan_standing": labels.plan_standing,
-                    "empty_progress_form": empty_progress_form}
+                    "empty_progress_form": empty_progress_form, "picture_url": pictures.picture_url,
+                    "picture_name": pictures.picture_name, "face_url": pictures.face_url}

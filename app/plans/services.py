@@ -29,10 +29,12 @@ from app.identity.services import clean_name
 from app.plans import agreement, live, signals
 from app.plans.context import PlanContext
 from app.plans.models import CONTENT_FIELDS, PROGRESS_KINDS, ItemKind, ItemVersion, LifeDomain, PlanItem, drawn_in
+from app.plans.pictures import PICTURES
 
 MAX_TEXT = 10_000
 CLIENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
-TEXT_FIELDS = ("text", "result", "helpers")
+TEXT_FIELDS = ("text", "result", "helpers", "child_text")
+SHORT_FIELDS = ("helpers", "child_text")  # at most 500 characters
 
 
 class StaleEdit(DomainError):
@@ -319,11 +321,15 @@ def _validated(ctx: PlanContext, kind: str, fields: dict) -> dict:
     for name in TEXT_FIELDS:
         if name in fields:
             value = _clean_text(fields.get(name) or "")
-            limit = 500 if name == "helpers" else MAX_TEXT
+            limit = 500 if name in SHORT_FIELDS else MAX_TEXT
             if len(value) > limit:
                 reasons.append((name, _("This is too long: at most %(max)d characters. You have %(count)d.",
                                         max=limit, count=len(value))))
             values[name] = value
+    if "picture" in fields:  # a child's picture, chosen in the child view; with no words, its name says it
+        values["picture"] = fields.get("picture") or None
+        if values["picture"] is not None and values["picture"] not in PICTURES:
+            reasons.append(("picture", _("Choose a picture.")))
     if not values.get("text"):
         reasons.append(("text", str(EMPTY_MESSAGES[kind])))
     if "domain" in fields:

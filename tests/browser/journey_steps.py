@@ -43,8 +43,12 @@ def go_home(page: Page) -> None:
 
 
 def open_plan(page: Page) -> str:
-    """From the home page: the first family's plan (the demo family De Boer-Hoekstra). Returns the plan's address."""
+    """From the home page: the first family's plan (the demo family De Boer-Hoekstra). Returns the plan's address.
+    A youth's button opens their own view first (the child view, "my plan"): from there they ask for the whole plan."""
     tap(page, page.locator('main a[href^="/plan/"]').first)
+    if re.search(r"/(mijn|kind/[^/]+)$", page.url):
+        language = page.locator("html").get_attribute("lang")
+        tap(page, page.get_by_role("button", name=say(language, "Show the whole family plan")))
     expect(page.locator("h1")).to_contain_text("De Boer-Hoekstra")
     return page.url.split("#")[0]
 

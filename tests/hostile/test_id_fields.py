@@ -85,6 +85,20 @@ ID_FIELDS = {
     "/plan/{plan}/onderdelen/{item}/terugzetten/1": {},
     "/plan/{plan}/onderdelen/{tom_item}/zichtbaarheid": {},
     "/plan/{plan}/akkoord-vragen": {},
+    # the child view: nothing from the body names anyone (the child is in the path, checked by the service)
+    "/plan/{plan}/kind/{noor}/huis/{kind}": {},
+    "/plan/{plan}/kind/{noor}/hoe-gaat-het": {},
+    # the youth view agrees for the signed-in youth only, and adds own words about them only
+    "/plan/{plan}/mijn/akkoord": {
+        "goal_id": Id("goal", blank=True), "person_id": Id("member", ignored=True),
+        "owner_id": Id("member", ignored=True), "youth_id": Id("youth", ignored=True),
+        "reply_to_id": Id("item", ignored=True)},
+    "/plan/{plan}/mijn/eigen-woorden": {
+        "person_id": Id("member", ignored=True), "owner_id": Id("member", ignored=True), "youth_id": Id("youth", ignored=True),
+        "goal_id": Id("goal", ignored=True), "reply_to_id": Id("item", ignored=True)},
+    "/plan/{plan}/mijn/klaar/{tom_action}": {},
+    "/plan/{plan}/mijn/zichtbaarheid/{lisa_item}": {},
+    "/plan/{plan}/weergave": {},
     # agreeing is for yourself (or the speaker at the table): the form's person and the item form's fields,
     # drawn again when it fails, are not read
     "/plan/{plan}/akkoord": {

@@ -84,6 +84,12 @@ GET = {
     # a worry about Lisa (16), not shared with her parents
     "/plan/{plan}/onderdelen/{lisa_item}":         [303, 404, 404, 200, 404, 404, 404, 200, 404, 404, 404],
     "/gezinnen/{other}/wie-heeft-gekeken": [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
+    # Noor's child view: Noor, and on their own phone her parents with custody and the professional
+    "/plan/{plan}/kind/{noor}":      [303, 200, 404, 404, 200, 404, 404, 200, 404, 404, 404],
+    # the check-ins part of the plan page: whoever opens the plan (it holds only what the reader may see)
+    "/plan/{plan}/hoe-gaat-het":     [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
+    # a youth's own view; Noor (9) is sent on to her child view
+    "/plan/{plan}/mijn":             [303, 303, 200, 200, 404, 404, 404, 404, 404, 404, 404],
     "/meldingen": SIGNED_IN,
     "/meldingen/instellingen": SIGNED_IN,
     "/meldingen/teller": SIGNED_IN,
@@ -148,7 +154,8 @@ POST = {
     "/toestemming/{fam}/{lisa}":     [303, 403, 403, 303, 403, 403, 403, 403, 404, 403, 404],
     "/toestemming/zestien/{fam}":    [303, 404, 404, 303, 404, 404, 404, 404, 404, 404, 404],
     "/plan/{plan}/spreker":          [303, 403, 403, 403, 403, 403, 403, 303, 404, 403, 404],
-    "/plan/{plan}/onderdelen/{kind}": [303, 403, 303, 303, 303, 403, 403, 303, 404, 403, 404],
+    # a worry: Noor (9) may add one too, as her voice (her houses: good things, worries, wishes)
+    "/plan/{plan}/onderdelen/{kind}": [303, 303, 303, 303, 303, 403, 403, 303, 404, 403, 404],
     "/plan/{plan}/onderdelen/{item}/bewerken": [303, 403, 422, 422, 422, 404, 404, 422, 404, 404, 404],
     # Fenna's task under Noor's goal: it is about Noor, so her brother and sister do not reach it
     "/plan/{plan}/onderdelen/{action}/klaar": [303, 403, 404, 404, 303, 404, 303, 303, 404, 404, 404],
@@ -156,6 +163,17 @@ POST = {
     "/plan/{plan}/onderdelen/{tom_item}/zichtbaarheid": [303, 404, 403, 404, 403, 404, 404, 303, 404, 404, 404],
     "/plan/{plan}/akkoord-vragen":   [303, 403, 403, 403, 403, 403, 403, 303, 404, 403, 404],
     "/plan/{plan}/akkoord":          [303, 403, 303, 303, 303, 403, 403, 403, 404, 403, 404],
+    # Noor's houses and check-in: in her name, by her or her parents with custody or the professional
+    "/plan/{plan}/kind/{noor}/huis/{kind}": [303, 303, 404, 404, 303, 404, 404, 303, 404, 404, 404],
+    "/plan/{plan}/kind/{noor}/hoe-gaat-het": [303, 303, 404, 404, 303, 404, 404, 303, 404, 404, 404],
+    # the youth view's forms: for Tom and Lisa themselves (the plan's agreement, their own words, Tom's own task,
+    # Lisa sharing her worry with her parents)
+    "/plan/{plan}/mijn/akkoord":     [303, 404, 303, 303, 404, 404, 404, 404, 404, 404, 404],
+    "/plan/{plan}/mijn/eigen-woorden": [303, 404, 303, 303, 404, 404, 404, 404, 404, 404, 404],
+    "/plan/{plan}/mijn/klaar/{tom_action}": [303, 404, 303, 404, 404, 404, 404, 404, 404, 404, 404],
+    "/plan/{plan}/mijn/zichtbaarheid/{lisa_item}": [303, 404, 404, 303, 404, 404, 404, 404, 404, 404, 404],
+    # the whole plan or one's own view: a setting of the person, for whoever opens the plan
+    "/plan/{plan}/weergave":         [303, 303, 303, 303, 303, 303, 303, 303, 404, 303, 404],
     # (before "sign out everywhere" below, which ends the sessions these clients use)
     "/meldingen/instellingen":       [303] * 11,
     "/meldingen/alles-gelezen":      [303] * 11,
@@ -258,10 +276,11 @@ def build_world(tmp_path_factory) -> tuple:
         note = session.exec(select(Notification).where(Notification.person_id == ids["sanne"],
                                                        Notification.topic == "agreement_asked")).one()
         values = {"fam": fam, "other": other.id, "inv": made.invitation.id, "token": made.token,
-                  "tom": ids["tom"], "lisa": ids["lisa"], "key": "tom", "provider": "citizens",
+                  "tom": ids["tom"], "lisa": ids["lisa"], "noor": ids["noor"], "key": "tom", "provider": "citizens",
                   "plan": plan.id, "other_plan": other_plan.id, "item": strength.id, "tom_item": tom_item.id,
                   "lisa_item": lisa_item.id, "action": action.id, "kind": "worry",
                   "goal": goal.id, "note": note.id,
+                  "tom_action": next(i for i in plan_items if i.kind == "action" and i.owner_id == ids["tom"]).id,
                   "ended_goal": next(i for i in plan_items if i.kind == "goal" and i.youth_id == ids["tom"]
                                      and i.domain == "parenting").id}
         family = session.get(Family, fam)
@@ -360,6 +379,10 @@ def _tom_complaint(session, tom, kompas_id: int) -> dict:
 
 
 ROUTE_DATA = {"/catalogus/aanbod/{offer}/kiezen": lambda values: {"goal_id": values["goal"]},
+              "/plan/{plan}/kind/{noor}/huis/{kind}": lambda values: {"worry-picture": "scared"},
+              "/plan/{plan}/kind/{noor}/hoe-gaat-het": lambda values: {"face": "3"},
+              "/plan/{plan}/mijn/zichtbaarheid/{lisa_item}": lambda values: {"change": "share"},
+              "/plan/{plan}/weergave": lambda values: {"view": "adult"},
               "/beoordelen/{tom_help}": lambda values: {"overall": "8"},
               "/klachten/nieuw": lambda values: {"about": f"provider:{values['kompas']}"},
               "/klachten/{complaint}/berichten": lambda values: {"part_id": values["part"]},
@@ -401,6 +424,7 @@ def test_every_route_is_in_the_matrix(world):
                   .replace("{lisa_item}", "{item}").replace("{goal}", "{item}").replace("{ended_goal}", "{item}")
                   for r in GET}
     listed_post = {r.replace("{tom_item}", "{item}").replace("{action}", "{item}").replace("{lisa}", "{tom}")
+                   .replace("{tom_action}", "{item}").replace("{lisa_item}", "{item}")
                    .replace("{goal}", "{item}").replace("{ended_goal}", "{item}")
                    .replace("{reported_rating}", "{rating}") for r in POST}
     for rule in app.url_map.iter_rules():
@@ -417,7 +441,8 @@ def test_every_route_is_in_the_matrix(world):
                 .replace("<complaint_id>", "{complaint}").replace("<part_id>", "{part}")
                 .replace("<attachment_id>", "{attachment}").replace("<reference>", "{reference}")
                 .replace("<path:rest>", "{rest}").replace("<problem>", "{problem}").replace("<int:event_id>", "{event}")
-                .replace("<organisation_id>", "{org}").replace("<int:membership_id>", "{staff}"))
+                .replace("<organisation_id>", "{org}").replace("<int:membership_id>", "{staff}")
+                .replace("<child_id>", "{noor}").replace("<house>", "{kind}"))
         if "GET" in rule.methods:
             assert path in listed_get, f"GET {rule.rule} is not in the matrix"
         if "POST" in rule.methods:

@@ -40,7 +40,7 @@ def test_only_the_professional_sets_the_speaker(plan_app):
         assert speaker.author.person_id == world.people["sanne"]
 
 
-@pytest.mark.parametrize(("key", "kind"), [("fenna", "goal"), ("noor", "worry"), ("sanne", "safety"),
+@pytest.mark.parametrize(("key", "kind"), [("fenna", "goal"), ("noor", "goal"), ("noor", "action"), ("sanne", "safety"),
                                            ("lisa", "evaluation")])
 def test_who_may_not_add_what(plan_app, key, kind):
     world = PlanWorld(plan_app)
