@@ -79,3 +79,27 @@ def test_profile_with_an_error(signed_in, language: str):
         page.goto("/profiel")
         if page.locator("html").get_attribute("lang") != "nl":
             switch_language(page, "Nederlands", "nl")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona", ["noor", "tom", "lisa"])
+def test_a_youths_own_view(tab_for, persona: str, language: str):
+    """The child view (Noor, 9) and "mijn plan" (Tom, 14; Lisa, 16, with her switches), as their home button opens
+    them; for Noor also with a refused entry (an empty house form)."""
+    page = tab_for(persona)
+    page.goto(f"/?lang={language}")
+    own = page.locator("main a.button[href^='/plan/']").first.get_attribute("href")
+    page.goto(f"{own}?lang={language}")  # Noor's is sent on to her child view, in the same language
+    expect(page.locator("h1")).to_be_visible()
+    assert_no_violations(page, language)
+    if persona == "noor":  # the refused form comes back in her stored language: she chooses it in the switcher
+        if language != "nl":
+            switch_language(page, AUTONYM[language], language)
+        house = page.locator("#house-strength")
+        house.locator("summary").click()
+        with page.expect_navigation():
+            house.locator("button[type=submit]").click()
+        expect(page.locator("#house-strength .error-summary")).to_be_visible()
+        assert_no_violations(page, language)
+        if language != "nl":
+            switch_language(page, AUTONYM["nl"], "nl")

@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.journey_steps import say
+
 TOMS_WORRY = "Mijn fiets is weer kapot en dan kom ik te laat op school."
 TOMS_ACTION = "Elke dinsdag na school een halfuur wiskunde oefenen"
 
@@ -14,6 +16,8 @@ def test_tom_adds_a_worry_and_ticks_off_his_action(signed_in: Callable[..., Page
     page.goto("/")
     with page.expect_navigation():
         page.locator('main a[href^="/plan/"]').first.click()
+    with page.expect_navigation():  # his button opens his own view; he asks for the whole plan (a plain form)
+        page.get_by_role("button", name=say("nl", "Show the whole family plan")).click()
     plan_url = page.url.split("#")[0]
     expect(page.locator("#section-worry")).to_be_visible()
 

@@ -94,8 +94,9 @@ ID_FIELDS = {
         "owner_id": Id("member", ignored=True), "youth_id": Id("youth", ignored=True),
         "reply_to_id": Id("item", ignored=True)},
     "/plan/{plan}/mijn/eigen-woorden": {
-        "person_id": Id("member", ignored=True), "owner_id": Id("member", ignored=True), "youth_id": Id("youth", ignored=True),
-        "goal_id": Id("goal", ignored=True), "reply_to_id": Id("item", ignored=True)},
+        "person_id": Id("member", ignored=True), "owner_id": Id("member", ignored=True),
+        "youth_id": Id("youth", ignored=True), "goal_id": Id("goal", ignored=True),
+        "reply_to_id": Id("item", ignored=True)},
     "/plan/{plan}/mijn/klaar/{tom_action}": {},
     "/plan/{plan}/mijn/zichtbaarheid/{lisa_item}": {},
     "/plan/{plan}/weergave": {},
