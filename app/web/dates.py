@@ -23,6 +23,15 @@ def short_day(value: date | datetime | None) -> str:
     return "" if value is None else format_date(value, "medium")
 
 
+def day_month(value: date | datetime | None) -> str:
+    """A day in a small chart, this year's: 14 feb (CLDR skeleton MMMd, in the reader's time zone)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    return format_skeleton("MMMd", value, locale=get_locale())
+
+
 def short_moment(value: datetime | None) -> str:
     """A day and a time in a table: 14 feb 2027, 09:05 (in the reader's time zone)."""
     if value is None:
@@ -68,5 +77,5 @@ def percent(share: float | None) -> str:
     return "" if share is None else format_percent(share)
 
 
-TEMPLATE_GLOBALS = {"day": day, "short_day": short_day, "weekday": weekday, "moment": moment,
+TEMPLATE_GLOBALS = {"day": day, "short_day": short_day, "day_month": day_month, "weekday": weekday, "moment": moment,
                     "short_moment": short_moment, "time_of_day": time_of_day, "month": month, "percent": percent}
