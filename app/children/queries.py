@@ -53,7 +53,7 @@ class ChildGoal:
     item: PlanItem
     words: str
     helpers: list[Helper] = field(default_factory=list)
-    has_help: bool = False  # help is assigned: the child may say how it went (three faces, app.results)
+    help_ended: bool = False  # its help has ended: the child may say how it went (three faces, app.results)
 
 
 @dataclass
@@ -109,7 +109,8 @@ def _child_goal(ctx: PlanContext, child: Actor, goal: PlanItem, actions: list[Pl
     if assigned:
         provider = assigned[-1].offer.provider.name
         helpers.append(Helper(initials(provider), provider))
-    return ChildGoal(goal, goal.child_text or goal.text, helpers, has_help=bool(assigned))
+    return ChildGoal(goal, goal.child_text or goal.text, helpers,
+                     help_ended=bool(assigned) and assigned[-1].care_stopped_on is not None)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from app.core.clock import today, utcnow
 from app.plans.context import PlanContext
 from app.plans.labels import domain_label, section_label
 from app.plans.models import ItemKind, PlanItem, PlanStatus
-from app.plans.queries import PlanView, build
+from app.plans.queries import ItemView, PlanView, build
 from app.web.labels import role_label
 
 ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
@@ -31,6 +31,7 @@ RESTRICTED = {"security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-
 CAREPLAN_STATUS = {PlanStatus.DRAFT: "draft", PlanStatus.AGREEING: "draft", PlanStatus.FIXED: "active"}
 PERSON_RESOURCE = {"youth": "Patient", "professional": "Practitioner"}  # parents and network: RelatedPerson
 NOTE_KINDS = (ItemKind.STRENGTH, ItemKind.WORRY, ItemKind.SAFETY, ItemKind.EVALUATION, ItemKind.OWN_WORDS)
+STATED_KINDS = (*NOTE_KINDS, ItemKind.ACTION)  # the plan's own parts whose statements are CarePlan notes (goals: Goal)
 _URN_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://onsplan.invalid/fhir")
 
 
@@ -57,8 +58,7 @@ def pdf(session: Session, *, ctx: PlanContext, language: str) -> bytes:
 def fhir_bundle(session: Session, *, ctx: PlanContext) -> dict:
     """Return the plan as a FHIR R4 Bundle of type collection: CarePlan, Goals and CareTeam."""
     plan_view = printable(session, ctx=ctx, channel="fhir")
-    goals = [_goal(plan_view, view.item, restricted=view.hidden_from_parents)
-             for view in plan_view.sections[ItemKind.GOAL]]
+    goals = [_goal(plan_view, view, restricted=view.hidden_from_parents) for view in plan_view.sections[ItemKind.GOAL]]
     team = _care_team(plan_view)
     notes = [view for views in plan_view.notes_by_goal.values() for note in views for view in (note, *note.replies)]
     restricted = any(view.hidden_from_parents for views in [*plan_view.sections.values(), notes] for view in views)
@@ -86,7 +86,9 @@ def _care_plan(pv: PlanView, goals: list[dict], team: dict, *, restricted: bool)
         "goal": [{"reference": _urn("Goal", goal["id"])} for goal in goals],
         "activity": [_activity(pv, view.item) for view in pv.sections[ItemKind.ACTION]]
                     + [_help(pv, goal_id, notes) for goal_id, notes in pv.notes_by_goal.items()],
-        "note": [_note(pv, view.item) for kind in NOTE_KINDS for view in pv.sections[kind]],
+        "note": [_note(pv, view.item) for kind in NOTE_KINDS for view in pv.sections[kind]]
+                + [_statement(pv, view, statement) for kind in STATED_KINDS for view in pv.sections[kind]
+                   for statement in view.statements],
     })
 
 
@@ -107,7 +109,7 @@ def _help(pv: PlanView, goal_id: str, notes: list) -> dict:
                        if row.goal_id == goal_id and row.status == "assigned"), None)
     started, stopped = (assignment.care_started_on, assignment.care_stopped_on) if assignment else (None, None)
     status = "completed" if stopped else "in-progress" if started else "not-started"
-    progress = [view.item for note in notes for view in (note, *note.replies)]
+    progress = [said.item for note in notes for view in (note, *note.replies) for said in (view, *view.statements)]
     return {"progress": [_annotation(pv, item) for item in progress], "detail": _clean({
         "kind": "ServiceRequest", "status": status,
         "description": f"{assignment.offer.name} ({assignment.offer.provider.name})" if assignment else None,
@@ -122,11 +124,21 @@ def _annotation(pv: PlanView, item: PlanItem) -> dict:
             "text": f"{section_label(item.kind)} — {when}{item.text}"}
 
 
-def _goal(pv: PlanView, goal: PlanItem, *, restricted: bool) -> dict:
+def _statement(pv: PlanView, about: ItemView, statement: ItemView) -> dict:
+    """A betrokkene's own statement (7.3.8 lid 2) as an annotation by them, naming the part it is about."""
+    return {"authorReference": _person(pv, statement.item.author_id),
+            "time": statement.item.created_at.isoformat(timespec="seconds"),
+            "text": f"{section_label(ItemKind.STATEMENT)} ({section_label(about.item.kind)}: "
+                    f"{about.item.text[:80]}): {statement.item.text}"}
+
+
+def _goal(pv: PlanView, view: ItemView, *, restricted: bool) -> dict:
+    goal = view.item
     state = pv.agreement.get(goal.id)
     subject = _person(pv, goal.youth_id) if goal.youth_id in pv.ctx.people else _family(pv)
     notes = [{"authorReference": _person(pv, goal.author_id), "text": goal.result} if goal.result else None,
-             {"text": f"{_('Who helps')}: {goal.helpers}"} if goal.helpers else None]
+             {"text": f"{_('Who helps')}: {goal.helpers}"} if goal.helpers else None] \
+        + [_statement(pv, view, statement) for statement in view.statements]
     return _clean({
         "resourceType": "Goal", "id": goal.id, "meta": RESTRICTED if restricted else None,
         "language": _language(),

@@ -84,8 +84,9 @@ class Item:
 
 PROFESSIONAL_ONLY_KINDS = frozenset({"safety"})
 # What assigned provider staff see of a goal: the goal, its progress notes and the family's reactions to them.
-PROVIDER_KINDS = frozenset({"goal", "note", "reaction"})
-AUTHOR_ONLY_KINDS = frozenset({"note", "reaction"})  # a progress note or a reaction is changed by its writer alone
+PROVIDER_KINDS = frozenset({"goal", "note", "reaction", "statement"})  # with the family's statements on them
+# a progress note, a reaction or a statement is changed by its writer alone
+AUTHOR_ONLY_KINDS = frozenset({"note", "reaction", "statement"})
 
 
 def can_view(actor: Actor, item: Item) -> bool:
@@ -235,8 +236,8 @@ def has_voice_not_vote(member: Member) -> bool:
 
 CREATABLE = {
     Role.PROFESSIONAL: frozenset({"strength", "worry", "goal", "action", "safety", "evaluation", "own_words", "note"}),
-    Role.PARENT: frozenset({"strength", "worry", "goal", "action", "reaction"}),
-    Role.YOUTH: frozenset({"strength", "worry", "goal", "action", "own_words", "reaction"}),
+    Role.PARENT: frozenset({"strength", "worry", "goal", "action", "reaction", "statement"}),
+    Role.YOUTH: frozenset({"strength", "worry", "goal", "action", "own_words", "reaction", "statement"}),
     Role.PROVIDER_STAFF: frozenset({"note"}),  # on a goal assigned to their organisation (they see no other)
 }
 
@@ -267,6 +268,21 @@ def can_show_child_view(actor: Actor, child: Actor) -> bool:
     if actor.person_id == child.person_id:
         return True
     return (actor.role is Role.PARENT and actor.has_custody) or actor.role is Role.PROFESSIONAL
+
+
+def can_make_statement(actor: Actor, item: Item) -> bool:
+    """Who may add their own statement to an item (Jeugdwet 7.3.8 lid 2): the betrokkene, by the age rules. About a
+    child under 12: the parents with custody; 12 to 15: the youth and those parents; from 16: the youth alone; about
+    the whole family: the parents with custody and youths from 12. Only on what they may see, never on a statement."""
+    if item.kind == "statement" or not can_view(actor, item) or not can_create(actor, "statement"):
+        return False
+    parent = actor.role is Role.PARENT and actor.has_custody
+    if item.youth is None:
+        return parent or (actor.role is Role.YOUTH and (actor.age or 0) >= CHILD_UNTIL)
+    band = age_band(item.youth.age)
+    if actor.role is Role.YOUTH:
+        return actor.person_id == item.youth.person_id and band is not AgeBand.CHILD
+    return parent and band is not AgeBand.DECIDES
 
 
 def can_release_to_non_custody(actor: Actor) -> bool:

@@ -73,8 +73,9 @@ class PlanContext:
         note's)."""
         organisations = self.goal_organisations.get(item.goal_id or item.id, ())
         parent = None
-        above_id = item.reply_to_id if item.kind == "reaction" else item.goal_id if item.kind == "note" else None
-        if item.kind in ("note", "reaction"):  # seen only by who sees the goal (and note) it is about
+        above_id = item.reply_to_id if item.kind in ("reaction", "statement") else \
+            item.goal_id if item.kind == "note" else None
+        if item.kind in ("note", "reaction", "statement"):  # seen only by who sees what it hangs on
             session = object_session(item)
             above = session.get(PlanItem, above_id) if session is not None and above_id else None
             parent = self.policy_item(above) if above is not None and above.deleted_at is None else GONE

@@ -22,6 +22,7 @@ TEXT_LABELS = {
     "own_words": _l("In my own words"),
     "note": _l("How is the help going?"),
     "reaction": _l("Your reaction, in your own words"),
+    "statement": _l("Your statement: what do you want to add to this, or what do you not agree with, and why?"),
 }
 DATE_LABELS = {"goal": _l("Reached by (date)"), "action": _l("Done by (date)"), "evaluation": _l("Date"),
                "note": _l("Date of the note")}
@@ -62,6 +63,7 @@ class ItemForm(BaseForm):
         "own_words": ("text",),
         "note": ("text", "due_date", "goal_id"),  # the goal is the one the form is under (a hidden field)
         "reaction": ("text", "reply_to_id"),
+        "statement": ("text", "reply_to_id"),  # the item it is about (a hidden field)
     }
     KIND_FIELD_NAMES = frozenset(name for names in KIND_FIELDS.values() for name in names)
 

@@ -17,6 +17,7 @@ SECTIONS = {
     "own_words": _l("In my own words"),
     "note": _l("How the help is going"),
     "reaction": _l("Reactions"),
+    "statement": _l("Own statement"),
 }
 INTROS = {
     "strength": _l("What the family and the people around it do well. We start from here."),
@@ -37,12 +38,13 @@ ADD = {
     "own_words": _l("Write in my own words"),
     "note": _l("Write a progress note"),
     "reaction": _l("React"),
+    "statement": _l("Add my own statement"),
 }
 CHANGES = {"create": _l("added"), "update": _l("changed"), "delete": _l("removed"), "restore": _l("brought back")}
 FIELDS = {
     "text": _l("Text"), "result": _l("Result"), "domain": _l("Part of life"), "due_date": _l("Date"),
     "helpers": _l("Who helps"), "owner_id": _l("Who does it"), "youth_id": _l("About"), "goal_id": _l("Goal"),
-    "is_done": _l("Done"),
+    "is_done": _l("Done"), "child_text": _l("In words for a child"), "picture": _l("Picture"),
 }
 
 

@@ -63,9 +63,12 @@ class ItemKind(enum.StrEnum):
     OWN_WORDS = "own_words"  # in mijn eigen woorden
     NOTE = "note"  # voortgang: a dated progress note on an assigned goal (the provider or the professional)
     REACTION = "reaction"  # a family member's own words beside a progress note
+    STATEMENT = "statement"  # the betrokkene's own statement on an item (Jeugdwet 7.3.8 lid 2): beside it, theirs alone
 
 
-PROGRESS_KINDS = frozenset({ItemKind.NOTE, ItemKind.REACTION})  # drawn under their goal; progress, not content
+# Drawn under the item they hang on (a note under its goal, a reaction under its note, a statement under its item):
+# no content of the plan's own, so they ask nobody to agree again
+PROGRESS_KINDS = frozenset({ItemKind.NOTE, ItemKind.REACTION, ItemKind.STATEMENT})
 
 
 class LifeDomain(enum.StrEnum):
@@ -92,7 +95,7 @@ DOMAIN_LABELS = {
     LifeDomain.SAFETY: _l("Safety"),
 }
 KINDS_SQL = ("kind IN ('strength', 'worry', 'goal', 'action', 'safety', 'evaluation', 'own_words', 'note', "
-             "'reaction')")
+             "'reaction', 'statement')")
 CONTENT_FIELDS = ("text", "result", "domain", "due_date", "helpers", "owner_id", "youth_id", "goal_id", "reply_to_id",
                   "is_done", "child_text", "picture")
 
@@ -202,4 +205,6 @@ def drawn_in(item: PlanItem) -> str:
         return f"notes-{item.goal_id}"
     if item.kind == ItemKind.REACTION:
         return f"reactions-{item.reply_to_id}"
+    if item.kind == ItemKind.STATEMENT:
+        return f"statements-{item.reply_to_id}"
     return f"items-{item.kind}"

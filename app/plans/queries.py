@@ -33,6 +33,7 @@ from app.identity.policy import (
     can_create,
     can_decide_sharing,
     can_edit,
+    can_make_statement,
     can_release_to_non_custody,
     can_tick_off,
     can_view,
@@ -83,6 +84,8 @@ class ItemView:
     needs_help: bool = False
     replies: list["ItemView"] = field(default_factory=list)  # a progress note's reactions this viewer may see
     can_reply: bool = False  # a progress note this viewer may react to
+    statements: list["ItemView"] = field(default_factory=list)  # the betrokkenen's own statements on it, in order
+    can_state: bool = False  # this viewer may add their own statement (can_make_statement)
 
 
 @dataclass
@@ -126,8 +129,9 @@ class PlanView:
     @property
     def item_ids(self) -> set[str]:
         notes = [view for views in self.notes_by_goal.values() for view in views]
-        return ({view.item.id for views in self.sections.values() for view in views}
-                | {view.item.id for view in notes} | {reply.item.id for view in notes for reply in view.replies})
+        shown = [view for views in self.sections.values() for view in views] + notes \
+            + [reply for view in notes for reply in view.replies]
+        return {view.item.id for view in shown} | {s.item.id for view in shown for s in view.statements}
 
     def item_view(self, item_id: str) -> ItemView | None:
         for views in self.sections.values():
@@ -154,6 +158,7 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
     actions_by_goal: dict[str | None, list[ItemView]] = {}
     goal_ids = {view.item.id for view in sections[ItemKind.GOAL]}
     notes_by_goal = _threads(ctx, progress, goal_ids)
+    _attach_statements(visible)
     for view in sections[ItemKind.ACTION]:
         actions_by_goal.setdefault(view.item.goal_id if view.item.goal_id in goal_ids else None, []).append(view)
     all_goals = [item for item in items if item.kind == ItemKind.GOAL]
@@ -189,6 +194,14 @@ def _threads(ctx: PlanContext, progress: list[ItemView], goal_ids: set[str]) -> 
     return by_goal
 
 
+def _attach_statements(visible: list[ItemView]) -> None:
+    """Each statement under the item it is about (both seen by this viewer), in the order written."""
+    by_id = {view.item.id: view for view in visible}
+    for view in sorted(visible, key=lambda v: v.item.created_at):
+        if view.item.kind == ItemKind.STATEMENT and view.item.reply_to_id in by_id:
+            by_id[view.item.reply_to_id].statements.append(view)
+
+
 def names_for(session: Session, ctx: PlanContext, view: ItemView) -> dict[str, str]:
     """The names one item (a progress note with its reactions) shows: the family's and its writers'."""
     return ctx.names | staff_names(session, ctx, [view, *view.replies])
@@ -222,6 +235,7 @@ def view_of(ctx: PlanContext, item: PlanItem, facts=None) -> ItemView:
                     can_share=can_decide_sharing(ctx.actor, facts),
                     can_release=can_release_to_non_custody(ctx.actor) and ctx.actor.role is Role.PROFESSIONAL,
                     hidden_from_parents=not can_view(PARENT_WITH_CUSTODY, facts),
+                    can_state=can_make_statement(ctx.actor, facts),
                     needs_help=mentions_danger(item.text) or mentions_danger(item.result))
 
 
@@ -279,11 +293,13 @@ def item_view(session: Session, *, ctx: PlanContext, item_id: str) -> ItemView |
     record(session, event="item.view", action="read", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
            family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id)
     view = view_of(ctx, item)
-    if item.kind == ItemKind.NOTE:  # drawn with its reactions (a live update or a save replaces all of it)
-        replies = session.exec(select(PlanItem).where(PlanItem.reply_to_id == item.id, PlanItem.deleted_at.is_(None))
-                               .order_by(PlanItem.created_at)).all()
-        view.replies = [view_of(ctx, reply, facts) for reply in replies
-                        if can_view(ctx.actor, facts := ctx.policy_item(reply))]
+    # drawn with its reactions and statements (a live update or a save replaces all of it)
+    hanging = session.exec(select(PlanItem).where(PlanItem.reply_to_id == item.id, PlanItem.deleted_at.is_(None))
+                           .order_by(PlanItem.created_at)).all()
+    shown = [view_of(ctx, child, facts) for child in hanging if can_view(ctx.actor, facts := ctx.policy_item(child))]
+    view.statements = [child for child in shown if child.item.kind == ItemKind.STATEMENT]
+    if item.kind == ItemKind.NOTE:
+        view.replies = [child for child in shown if child.item.kind == ItemKind.REACTION]
         view.can_reply = can_create(ctx.actor, ItemKind.REACTION)
     return view
 
@@ -500,7 +516,7 @@ _PLACEHOLDER = "__item__"
 _WORDS: dict[str, SimpleNamespace] = {}
 _ITEM_ENDPOINTS = {"edit": "plans.edit", "history": "plans.history", "done": "plans.toggle_done",
                    "visibility": "plans.visibility", "visibility_form": "plans.visibility_form",
-                   "follow": "notifications.follow"}
+                   "follow": "notifications.follow", "statement": "plans.statement_form"}
 _GOAL_ENDPOINTS = {"find_help": ("catalog.index", "doel"), "confirm": ("catalog.confirm", "goal_id"),
                    "help": ("catalog.goal_help", "goal_id")}
 
@@ -508,7 +524,8 @@ _GOAL_ENDPOINTS = {"find_help": ("catalog.index", "doel"), "confirm": ("catalog.
 def _words() -> SimpleNamespace:
     """Every fixed word of the item and agreement templates, in the current language (formats keep %(x)s)."""
     return SimpleNamespace(**{
-        "result": _("Result"), "child_words": _("In words for a child"), "reached_by": _("Reached by"),
+        "result": _("Result"), "child_words": _("In words for a child"), "statement": _("Own statement"),
+        "add_statement": _("Add my own statement"), "reached_by": _("Reached by"),
         "who_helps": _("Who helps"), "done": _("Done"),
         "done_lower": _("done"), "by_date": _("by %(date)s"), "help_lines": _("Help lines"),
         "help_intro": _("Is this about violence, abuse or thoughts of suicide? You do not have to carry it alone. "

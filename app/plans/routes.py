@@ -25,7 +25,7 @@ from app.identity.auth import login_required
 from app.identity.policy import can_create, can_view, leads_the_plan
 from app.plans import agreement, live, queries, services, signals
 from app.plans.context import PlanContext, plan_context
-from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm, posted_over_saved
+from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm, empty_progress_form, posted_over_saved
 from app.plans.models import PROGRESS_KINDS, ItemKind, PlanStatus
 from app.plans.services import StaleEdit
 from app.web.offline import allow_offline_copy
@@ -266,6 +266,20 @@ def visibility_form(plan_id: str, item_id: str) -> Response:
     if iv is None or not iv.can_withhold:
         abort(404)
     return render("plans/visibility.html", ctx=ctx, iv=iv, form=VisibilityForm(change="withhold"))
+
+
+@bp.get("/<plan_id>/onderdelen/<item_id>/verklaring")
+@login_required
+def statement_form(plan_id: str, item_id: str) -> Response:
+    """The form for one's own statement on an item (Jeugdwet 7.3.8 lid 2): for the betrokkene only, by the age
+    rules; for htmx in place of its link."""
+    ctx = _ctx(plan_id)
+    iv = queries.item_view(db.session, ctx=ctx, item_id=item_id)
+    db.session.commit()
+    if iv is None or not iv.can_state:
+        abort(404)
+    return render("plans/progress_new.html", block="progress_form", ctx=ctx, kind=ItemKind.STATEMENT, anchor=item_id,
+                  form=empty_progress_form(ItemKind.STATEMENT), opened=True, about=iv.item.text)
 
 
 @bp.get("/<plan_id>/onderdelen/<item_id>/geschiedenis")

@@ -20,6 +20,7 @@ from app.identity.policy import (
     can_create,
     can_decide_sharing,
     can_edit,
+    can_make_statement,
     can_release_to_non_custody,
     can_tick_off,
     can_view,
@@ -81,6 +82,8 @@ def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: s
         return earlier
     values = _inherit_youth(session, _progress(session, ctx, kind, _with_goal(session, ctx,
                                                                           _validated(ctx, kind, fields))))
+    if kind == ItemKind.STATEMENT and not can_make_statement(speaker.author, _statement_on(session, ctx, values)):
+        raise NotAllowed(kind)  # only the betrokkene, by the age rules, states their own view
     author_id = speaker.author.person_id  # provider staff write notes without being a family member
     is_youth = ctx.role_of(author_id) == "youth"
     if kind == ItemKind.OWN_WORDS and is_youth:
@@ -92,6 +95,11 @@ def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: s
     session.flush()
     _after_change(session, ctx, item, speaker, "create", client_id=client_id)
     return item
+
+
+def _statement_on(session: Session, ctx: PlanContext, values: dict):
+    """The policy facts of the item a statement is about (`_progress` checked that it is there and seen)."""
+    return ctx.policy_item(session.get(PlanItem, values["reply_to_id"]))
 
 
 def _created_with(session: Session, ctx: PlanContext, speaker: Speaker, client_id: str) -> PlanItem | None:
@@ -251,6 +259,13 @@ def _progress(session: Session, ctx: PlanContext, kind: str, values: dict) -> di
                 or not can_view(ctx.actor, ctx.policy_item(note))):
             raise ValidationFailed([("text", _("This progress note is no longer there."))])
         values |= {"goal_id": note.goal_id, "youth_id": note.youth_id}
+    if kind == ItemKind.STATEMENT:  # on an item of this plan the person sees: about whom it is, under its goal
+        item_id = values.get("reply_to_id")
+        item = session.get(PlanItem, item_id) if item_id and looks_like_id(item_id) else None
+        if (item is None or item.plan_id != ctx.plan.id or item.kind == ItemKind.STATEMENT
+                or item.deleted_at is not None or not can_view(ctx.actor, ctx.policy_item(item))):
+            raise ValidationFailed([("text", _("This part of the plan is no longer there."))])
+        values |= {"goal_id": item.id if item.kind == ItemKind.GOAL else item.goal_id, "youth_id": item.youth_id}
     return values
 
 
@@ -365,6 +380,7 @@ EMPTY_MESSAGES = {
     "own_words": _l("Write something in your own words."),
     "note": _l("Write how the help is going."),
     "reaction": _l("Write your reaction."),
+    "statement": _l("Write your statement."),
 }
 
 

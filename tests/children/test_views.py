@@ -255,3 +255,4 @@ def test_a_goal_in_child_words_is_what_noor_reads(plan_app):
     assert "Ik mei sels in sport kieze. Dan gean ik alle wiken sporten!" in page
     assert "Noor docht mei oan in sport" not in page  # the adult text stays in the adult plan
     assert 'class="initials" aria-hidden="true">FH<' in page  # oma Fenna helps (her task under the goal)
+    assert "/resultaat" not in page  # its help has not ended: no faces to choose yet

@@ -81,6 +81,8 @@ GET = {
     "/plan/{plan}/onderdelen/{item}/geschiedenis": [303, 200, 200, 200, 200, 404, 404, 200, 404, 404, 404],
     # a worry about Tom (14): only the professional may withhold it from the parents
     "/plan/{plan}/onderdelen/{tom_item}/zichtbaarheid": [303, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404],
+    # one's own statement on that worry: the betrokkenen (Tom, 14, and his parents with custody), not the professional
+    "/plan/{plan}/onderdelen/{tom_item}/verklaring": [303, 404, 200, 404, 200, 404, 404, 404, 404, 404, 404],
     # a worry about Lisa (16), not shared with her parents
     "/plan/{plan}/onderdelen/{lisa_item}":         [303, 404, 404, 200, 404, 404, 404, 200, 404, 404, 404],
     "/gezinnen/{other}/wie-heeft-gekeken": [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
