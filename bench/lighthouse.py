@@ -106,7 +106,7 @@ def sign_in(base: str, key: str) -> str:
 def pages(base: str, cookie: str) -> list[tuple[str, str, bool]]:
     """(name, path, signed in) of the pages to audit."""
     home = requests.get(f"{base}/", headers=extra_headers(cookie), timeout=10).text
-    plan = re.search(r'href="(/plan/\w+)"', home).group(1)
+    plan = re.search(r'href="(/plan/\w+)[/"]', home).group(1)
     return [("welcome", "/", False), ("home", "/", True), ("plan", f"{plan}?live=0", True),
             ("catalog", "/catalogus?q=school", True), ("complaints", "/klachten", True),
             ("complaint-new", "/klachten/nieuw", True)]

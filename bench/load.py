@@ -73,7 +73,7 @@ def sign_in(base: str, key: str) -> tuple[requests.Session, str]:
 
 
 def plan_path(client: requests.Session, base: str) -> str:
-    return re.search(r'href="(/plan/[a-z0-9]+)"', client.get(f"{base}/").text).group(1)
+    return re.search(r'href="(/plan/[a-z0-9]+)[/"]', client.get(f"{base}/").text).group(1)
 
 
 def lua_script(folder: Path, name: str, *, cookie: str, method: str = "GET", path: str = "/",

@@ -183,7 +183,7 @@ def main() -> None:
 def re_plan(client, base: str) -> str:
     import re
 
-    return re.search(r'href="(/plan/[a-z0-9]+)"', client.get(f"{base}/").text).group(1)
+    return re.search(r'href="(/plan/[a-z0-9]+)[/"]', client.get(f"{base}/").text).group(1)
 
 
 if __name__ == "__main__":

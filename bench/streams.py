@@ -155,7 +155,7 @@ def main() -> None:
             client.post(f"{server.url}/demo/inloggen/sanne", data={"csrf_token": token}).raise_for_status()
             home = client.get(f"{server.url}/").text
             token = re.search(r'name="csrf_token" value="([^"]+)"', home).group(1)
-            plan = re.search(r'href="(/plan/[a-z0-9]+)"', home).group(1)
+            plan = re.search(r'href="(/plan/[a-z0-9]+)[/"]', home).group(1)
             cookie = "; ".join(f"{c.name}={c.value}" for c in client.cookies)
             workers = os.environ.get("WEB_CONCURRENCY", "1")
             threads = os.environ.get("GUNICORN_THREADS", "300")

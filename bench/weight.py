@@ -183,7 +183,7 @@ def main() -> int:
             server.start()
         base = server.url
         client = sign_in(base, "sanne")
-        plan = re.search(r'href="(/plan/\w+)"', client.get(base + "/", timeout=10).text).group(1)
+        plan = re.search(r'href="(/plan/\w+)[/"]', client.get(base + "/", timeout=10).text).group(1)
         host = urlparse(base).hostname
         cookies = [{"name": c.name, "value": c.value, "domain": host, "path": "/"} for c in client.cookies]
 

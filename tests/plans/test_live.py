@@ -30,7 +30,7 @@ def browser(server: AppServer, key: str) -> tuple[requests.Session, str]:
     """A signed-in HTTP session and the demo plan's URL."""
     http = signed_in(server, key)
     home = http.get(f"{server.url}/", timeout=10).text
-    return http, re.search(r'href="(/plan/\w+)"', home).group(1)
+    return http, re.search(r'href="(/plan/\w+)[/"]', home).group(1)
 
 
 def read_events(response: requests.Response, found: list, stop: threading.Event) -> None:

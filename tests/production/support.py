@@ -105,7 +105,7 @@ class Visitor:
                                   allow_redirects=False, timeout=15)
         assert response.status_code == 303, response.status_code
         home = self.http.get(f"{server.url}/", timeout=15).text
-        self.plan = re.search(r'href="(/plan/\w+)"', home).group(1)
+        self.plan = re.search(r'href="(/plan/\w+)[/"]', home).group(1)  # a youth's button opens their own view
 
     def url(self, path: str) -> str:
         return f"{self.server.url}{path}"

@@ -24,7 +24,7 @@ def plan_client(tmp_path):
     """Sanne, signed in, and the demo plan's URL."""
     client = make_app(MAIL_DIR=str(tmp_path / "mail"), with_plan=True).test_client()
     sign_in(client, "sanne")
-    plan = re.search(r'href="(/plan/\w+)"', client.get("/").get_data(as_text=True)).group(1)
+    plan = re.search(r'href="(/plan/\w+)[/"]', client.get("/").get_data(as_text=True)).group(1)
     return client, plan
 
 

@@ -29,7 +29,7 @@ def sanne(tmp_path):
     """Sanne's signed-in test client and the demo plan's URL."""
     client = make_app(MAIL_DIR=str(tmp_path / "mail"), with_plan=True).test_client()
     sign_in(client, "sanne")
-    plan = re.search(r'href="(/plan/\w+)"', client.get("/").get_data(as_text=True)).group(1)
+    plan = re.search(r'href="(/plan/\w+)[/"]', client.get("/").get_data(as_text=True)).group(1)
     return client, plan
 
 
