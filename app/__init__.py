@@ -75,8 +75,8 @@ def _install_hooks() -> None:
 
 # Each feature package has routes.py with one blueprint `bp` named like the package; some add commands (`cli`).
 FEATURES = ("web", "home", "identity", "login", "invitations", "families", "consent", "plans", "overview",
-            "caseload", "export", "notifications", "catalog", "results", "ratings", "complaints", "children", "monitor",
-            "sync", "api", "admin", "demo")
+            "caseload", "export", "notifications", "catalog", "results", "ratings", "complaints", "children",
+            "dossier", "monitor", "sync", "api", "admin", "demo")
 COMMANDS = ("core.migrate", "web.translate", "admin.cli", "audit.cli", "catalog.cli", "complaints.cli", "demo.cli",
             "notifications.cli", "ratings.cli", "simulator.cli", "sync.cli", "zgw.cli")
 

@@ -52,6 +52,15 @@ def test_signed_in_home(tab_for, persona: str, language: str):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona", ["sanne", "lisa"])
+def test_my_data(tab_for, persona: str, language: str):
+    page = tab_for(persona)
+    page.goto(f"/mijn-gegevens?lang={language}")
+    expect(page.locator("h1")).to_be_visible()
+    assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_profile(tab_for, language: str):
     page = tab_for("tom")
     page.goto(f"/profiel?lang={language}")

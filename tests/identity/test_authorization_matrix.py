@@ -51,6 +51,7 @@ GET = {
     "/inloggen/{provider}": [404] * 11,
     "/inloggen/{provider}/terug": [404] * 11,
     "/profiel": SIGNED_IN,
+    "/mijn-gegevens": SIGNED_IN,  # what exists about yourself, as far as you may see it
     "/toestemming": SIGNED_IN,
     "/gezinnen": PROFESSIONALS_ONLY_PAGE,
     "/gezinnen/nieuw": PROFESSIONALS_ONLY_PAGE,
