@@ -32,7 +32,7 @@ class FamilyData:
     items: list[PlanItem]  # about them, by them or theirs to do, that they may see; newest first
     versions: int  # the changes of those items
     last_change: datetime | None
-    reads: int  # access-log entries about them by others
+    reads: int  # others' access-log entries: about them (a youth), or reads of the family's data (anyone else)
     events: list[OutboxEvent] = field(default_factory=list)  # what the municipality received about the plan
     events_total: int = 0
 
@@ -72,9 +72,9 @@ def _family_data(session: Session, ctx: PlanContext, person: Person) -> FamilyDa
     ids = [item.id for item in items]
     versions, last = session.exec(select(sa.func.count(), sa.func.max(ItemVersion.changed_at))
                                   .where(ItemVersion.item_id.in_(ids))).one() if ids else (0, None)
+    about = AccessLogEntry.youth_id == person.id if is_youth(ctx.actor) else AccessLogEntry.action == "read"
     reads = session.exec(select(sa.func.count()).select_from(AccessLogEntry).where(
-        AccessLogEntry.family_id == ctx.plan.family_id, AccessLogEntry.youth_id == person.id,
-        AccessLogEntry.actor_id != person.id)).one()
+        AccessLogEntry.family_id == ctx.plan.family_id, about, AccessLogEntry.actor_id != person.id)).one()
     sent = session.exec(select(OutboxEvent).where(OutboxEvent.aggregate_type == "plan",
                                                   OutboxEvent.aggregate_id == ctx.plan.id)
                         .order_by(OutboxEvent.id.desc())).all()
