@@ -274,8 +274,8 @@ def can_make_statement(actor: Actor, item: Item) -> bool:
     """Who may add their own statement to an item (Jeugdwet 7.3.8 lid 2): the betrokkene, by the age rules. About a
     child under 12: the parents with custody; 12 to 15: the youth and those parents; from 16: the youth alone; about
     the whole family: the parents with custody and youths from 12. Only on what they may see, never on a statement."""
-    if item.kind == "statement" or not can_view(actor, item) or not can_create(actor, "statement"):
-        return False
+    if item.kind == "statement" or not can_create(actor, "statement") or not can_view(actor, item):
+        return False  # (the cheap questions first: a plan page asks this of every item)
     parent = actor.role is Role.PARENT and actor.has_custody
     if item.youth is None:
         return parent or (actor.role is Role.YOUTH and (actor.age or 0) >= CHILD_UNTIL)

@@ -206,5 +206,5 @@ def drawn_in(item: PlanItem) -> str:
     if item.kind == ItemKind.REACTION:
         return f"reactions-{item.reply_to_id}"
     if item.kind == ItemKind.STATEMENT:
-        return f"statements-{item.reply_to_id}"
+        return f"item-{item.reply_to_id}"  # at the end of the item it is about
     return f"items-{item.kind}"

@@ -196,10 +196,13 @@ def _threads(ctx: PlanContext, progress: list[ItemView], goal_ids: set[str]) -> 
 
 def _attach_statements(visible: list[ItemView]) -> None:
     """Each statement under the item it is about (both seen by this viewer), in the order written."""
-    by_id = {view.item.id: view for view in visible}
-    for view in sorted(visible, key=lambda v: v.item.created_at):
-        if view.item.kind == ItemKind.STATEMENT and view.item.reply_to_id in by_id:
-            by_id[view.item.reply_to_id].statements.append(view)
+    statements = sorted((view for view in visible if view.item.kind == ItemKind.STATEMENT),
+                        key=lambda v: v.item.created_at)
+    if statements:
+        by_id = {view.item.id: view for view in visible}
+        for view in statements:
+            if view.item.reply_to_id in by_id:
+                by_id[view.item.reply_to_id].statements.append(view)
 
 
 def names_for(session: Session, ctx: PlanContext, view: ItemView) -> dict[str, str]:

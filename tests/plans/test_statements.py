@@ -54,8 +54,9 @@ def test_sanne_states_her_view_beside_a_worry_about_tom(any_plan_app):
     for key in ("mark", "tom", "erik"):
         _, client = signed_in_world(any_plan_app, key)
         page = client.get(f"/plan/{world.plan_id}").get_data(as_text=True)
-        beside = page[page.index(f'id="statements-{worry.id}"'):]
-        assert STATEMENT.split(":")[0] in beside[:beside.index("</div>") + 2000], key
+        worry_at = page.index(f'id="item-{worry.id}"')
+        next_item = page.find('<article class="item item--worry', worry_at + 1)
+        assert STATEMENT in page[worry_at:next_item if next_item > 0 else None], key  # drawn inside the worry
 
 
 @pytest.mark.parametrize(("actor", "facts", "may"), [
