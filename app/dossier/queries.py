@@ -15,10 +15,11 @@ from app.audit.models import AccessLogEntry
 from app.audit.services import AuditActor, record_at_commit
 from app.complaints.models import Complaint
 from app.identity.models import Family, Membership, Person
-from app.identity.policy import can_view, is_youth
+from app.identity.policy import can_make_statement, can_view, is_youth
 from app.outbox.models import OutboxEvent
 from app.plans.context import WHOLE_PLAN, PlanContext, plan_context
-from app.plans.models import ItemVersion, Plan, PlanItem
+from app.plans.models import ItemKind, ItemVersion, Plan, PlanItem
+from app.plans.services import DOSSIER
 from app.ratings.models import Rating
 
 SHOWN = 10  # the latest entries a list shows (the counts are of all)
@@ -35,6 +36,8 @@ class FamilyData:
     reads: int  # others' access-log entries: about them (a youth), or reads of the family's data (anyone else)
     events: list[OutboxEvent] = field(default_factory=list)  # what the municipality received about the plan
     events_total: int = 0
+    statements: list[PlanItem] = field(default_factory=list)  # own statements on the dossier as a whole, seen
+    can_state: bool = False  # they may add one (the betrokkene: parents with custody, youths from 12)
 
 
 @dataclass
@@ -79,7 +82,12 @@ def _family_data(session: Session, ctx: PlanContext, person: Person) -> FamilyDa
                                                   OutboxEvent.aggregate_id == ctx.plan.id)
                         .order_by(OutboxEvent.id.desc())).all()
     events = [event for event in sent if _may_know(session, ctx, event)]
-    return FamilyData(ctx, items, versions, last, reads, events[:SHOWN], len(events))
+    said = session.exec(select(PlanItem).where(PlanItem.plan_id == ctx.plan.id, PlanItem.kind == ItemKind.STATEMENT,
+                                               PlanItem.reply_to_id.is_(None), PlanItem.deleted_at.is_(None))
+                        .order_by(PlanItem.created_at)).all()
+    statements = [item for item in said if can_view(ctx.actor, ctx.policy_item(item))]
+    return FamilyData(ctx, items, versions, last, reads, events[:SHOWN], len(events), statements,
+                      can_make_statement(ctx.actor, DOSSIER))
 
 
 def _may_know(session: Session, ctx: PlanContext, event: OutboxEvent) -> bool:

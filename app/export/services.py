@@ -88,7 +88,8 @@ def _care_plan(pv: PlanView, goals: list[dict], team: dict, *, restricted: bool)
                     + [_help(pv, goal_id, notes) for goal_id, notes in pv.notes_by_goal.items()],
         "note": [_note(pv, view.item) for kind in NOTE_KINDS for view in pv.sections[kind]]
                 + [_statement(pv, view, statement) for kind in STATED_KINDS for view in pv.sections[kind]
-                   for statement in view.statements],
+                   for statement in view.statements]
+                + [_note(pv, view.item) for view in pv.dossier_statements],
     })
 
 

@@ -75,7 +75,7 @@ class PlanContext:
         parent = None
         above_id = item.reply_to_id if item.kind in ("reaction", "statement") else \
             item.goal_id if item.kind == "note" else None
-        if item.kind in ("note", "reaction", "statement"):  # seen only by who sees what it hangs on
+        if above_id or item.kind in ("note", "reaction"):  # seen only by who sees what it hangs on
             session = object_session(item)
             above = session.get(PlanItem, above_id) if session is not None and above_id else None
             parent = self.policy_item(above) if above is not None and above.deleted_at is None else GONE

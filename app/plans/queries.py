@@ -112,6 +112,7 @@ class PlanView:
     waiting: list[Waiting] = field(default_factory=list)  # the goals they see that keep it waiting, and for whom
     notes_by_goal: dict[str, list[ItemView]] = field(default_factory=dict)  # progress notes, in the order written
     note_goals: set[str] = field(default_factory=set)  # goals with help this viewer may write a progress note on
+    dossier_statements: list[ItemView] = field(default_factory=list)  # own statements on the dossier as a whole
 
     @property
     def sees_whole_plan(self) -> bool:
@@ -175,8 +176,9 @@ def build(session: Session, *, ctx: PlanContext, record_visit: bool = True) -> P
     waiting = waiting_goals(ctx, agreement, [view.item for view in sections[ItemKind.GOAL]], shown_as.status)
     note_goals = {goal_id for goal_id in goal_ids if goal_id in ctx.goal_organisations} \
         if can_create(ctx.actor, ItemKind.NOTE) else set()
+    dossier = [view for view in visible if view.item.kind == ItemKind.STATEMENT and not view.item.reply_to_id]
     return PlanView(ctx, sections, actions_by_goal, agreement, changes, creatable, previous, names, shown_as, waiting,
-                    notes_by_goal, note_goals)
+                    notes_by_goal, note_goals, dossier)
 
 
 def _threads(ctx: PlanContext, progress: list[ItemView], goal_ids: set[str]) -> dict[str, list[ItemView]]:

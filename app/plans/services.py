@@ -15,6 +15,7 @@ from app.core.errors import DomainError, NotAllowed, NotFound, ValidationFailed
 from app.core.ids import looks_like_id
 from app.identity.policy import (
     Actor,
+    Item,
     Role,
     can_change_subject,
     can_create,
@@ -86,8 +87,8 @@ def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: s
         raise NotAllowed(kind)  # only the betrokkene, by the age rules, states their own view
     author_id = speaker.author.person_id  # provider staff write notes without being a family member
     is_youth = ctx.role_of(author_id) == "youth"
-    if kind == ItemKind.OWN_WORDS and is_youth:
-        values["youth_id"] = author_id
+    if is_youth and (kind == ItemKind.OWN_WORDS or (kind == ItemKind.STATEMENT and not values.get("reply_to_id"))):
+        values["youth_id"] = author_id  # their own words, and their statement on the dossier, are about them
     item = PlanItem(plan_id=ctx.plan.id, kind=kind, author_id=author_id, typed_by_id=speaker.typed_by.person_id,
                     author_youth_age=ctx.people[author_id].age if is_youth else None,
                     position=_next_position(ctx, kind), **values)
@@ -98,8 +99,14 @@ def create_item(session: Session, *, ctx: PlanContext, speaker: Speaker, kind: s
 
 
 def _statement_on(session: Session, ctx: PlanContext, values: dict):
-    """The policy facts of the item a statement is about (`_progress` checked that it is there and seen)."""
+    """The policy facts of the item a statement is about (`_progress` checked that it is there and seen), or of the
+    dossier as a whole (no item)."""
+    if not values.get("reply_to_id"):
+        return DOSSIER
     return ctx.policy_item(session.get(PlanItem, values["reply_to_id"]))
+
+
+DOSSIER = Item(kind="dossier")  # the family's dossier as a whole: what a statement without an item is about
 
 
 def _created_with(session: Session, ctx: PlanContext, speaker: Speaker, client_id: str) -> PlanItem | None:
@@ -259,9 +266,9 @@ def _progress(session: Session, ctx: PlanContext, kind: str, values: dict) -> di
                 or not can_view(ctx.actor, ctx.policy_item(note))):
             raise ValidationFailed([("text", _("This progress note is no longer there."))])
         values |= {"goal_id": note.goal_id, "youth_id": note.youth_id}
-    if kind == ItemKind.STATEMENT:  # on an item of this plan the person sees: about whom it is, under its goal
-        item_id = values.get("reply_to_id")
-        item = session.get(PlanItem, item_id) if item_id and looks_like_id(item_id) else None
+    if kind == ItemKind.STATEMENT and values.get("reply_to_id"):  # on an item the person sees: its youth and goal
+        item_id = values["reply_to_id"]
+        item = session.get(PlanItem, item_id) if looks_like_id(item_id) else None
         if (item is None or item.plan_id != ctx.plan.id or item.kind == ItemKind.STATEMENT
                 or item.deleted_at is not None or not can_view(ctx.actor, ctx.policy_item(item))):
             raise ValidationFailed([("text", _("This part of the plan is no longer there."))])

@@ -77,3 +77,26 @@ def test_everyone_signed_in_reaches_it_and_nobody_else(plan_app):
     for key in ("noor", "fenna", "mark", "karin", "jeroen"):
         _, client = signed_in_world(plan_app, key)
         assert client.get("/mijn-gegevens").status_code == 200, key
+
+
+def test_a_statement_on_the_dossier_as_a_whole_by_the_age_rules(any_plan_app):
+    world, tom = signed_in_world(any_plan_app, "tom")
+    page = "/mijn-gegevens"
+    words = "Ik wil dat in myn dossier stiet dat ik sels om help frege ha. 🙂"
+    url = f"{page}/{world.plan_id}/verklaring"
+    empty = tom.post(url, data={"csrf_token": csrf_token(tom, page), "text": "  "})
+    assert empty.status_code == 422
+    assert "Schrijf je verklaring." in empty.get_data(as_text=True)
+    assert tom.post(url, data={"csrf_token": csrf_token(tom, page), "text": words}).status_code == 303
+    assert words in tom.get(page).get_data(as_text=True)
+    _, sanne = signed_in_world(any_plan_app, "sanne")
+    assert words in sanne.get(page).get_data(as_text=True)  # Tom is 14: his parents see it
+    assert words in sanne.get(f"/plan/{world.plan_id}/afdrukken").get_data(as_text=True)
+    _, lisa = signed_in_world(any_plan_app, "lisa")
+    private = "Dit is fan my allinne."
+    assert lisa.post(url, data={"csrf_token": csrf_token(lisa, page), "text": private}).status_code == 303
+    assert private not in sanne.get(page).get_data(as_text=True)  # Lisa is 16: hers alone
+    for key in ("mark", "noor", "fenna"):
+        _, client = signed_in_world(any_plan_app, key)
+        refused = client.post(url, data={"csrf_token": csrf_token(client, page), "text": "Ik ek"})
+        assert refused.status_code == 403, key

@@ -100,6 +100,10 @@ ID_FIELDS = {
     "/plan/{plan}/mijn/klaar/{tom_action}": {},
     "/plan/{plan}/mijn/zichtbaarheid/{lisa_item}": {},
     "/plan/{plan}/weergave": {},
+    # a statement on the dossier as a whole: about the plan in the path; the item form's other fields are not read
+    "/mijn-gegevens/{plan}/verklaring": {
+        "owner_id": Id("member", ignored=True), "youth_id": Id("youth", ignored=True),
+        "goal_id": Id("goal", ignored=True), "reply_to_id": Id("item", ignored=True)},
     # agreeing is for yourself (or the speaker at the table): the form's person and the item form's fields,
     # drawn again when it fails, are not read
     "/plan/{plan}/akkoord": {

@@ -177,6 +177,8 @@ POST = {
     "/plan/{plan}/mijn/zichtbaarheid/{lisa_item}": [303, 404, 404, 303, 404, 404, 404, 404, 404, 404, 404],
     # the whole plan or one's own view: a setting of the person, for whoever opens the plan
     "/plan/{plan}/weergave":         [303, 303, 303, 303, 303, 303, 303, 303, 404, 303, 404],
+    # one's own statement on the dossier as a whole: parents with custody and youths from 12 (not Noor, 9)
+    "/mijn-gegevens/{plan}/verklaring": [303, 403, 303, 303, 303, 403, 403, 403, 404, 403, 404],
     # (before "sign out everywhere" below, which ends the sessions these clients use)
     "/meldingen/instellingen":       [303] * 11,
     "/meldingen/alles-gelezen":      [303] * 11,
