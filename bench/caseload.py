@@ -30,8 +30,8 @@ import time
 from datetime import date, timedelta
 
 from catalog import in_process_app, time_bare
-from common import ROOT, seeded_app, server_line, start_bare, stderr_to, summary
-from monitor import logged, sign_in, time_page
+from common import ROOT, seeded_app, signed_in, start_bare, stderr_to, summary
+from monitor import budgeted_pages
 
 BUDGET_MS = 50.0
 PAGES = {  # name: (path, counts against the budget)
@@ -169,15 +169,9 @@ def main() -> int:
                 server.start()
             bare, bare_url = start_bare()
             floor = summary("bare endpoint", time_bare(bare_url, args.count))["median_ms"]
-            client = sign_in(server.url, "karin")
-            met = True
-            for number, (name, (path, budgeted)) in enumerate(PAGES.items()):
-                walls, size = time_page(client, server.url + path, args.count, str(number))
-                summary(f"{name} (wall)", walls, floor)
-                durations = logged(log, "caseload.index", str(number))
-                median = server_line(durations, size)
-                if budgeted:
-                    met = met and median < BUDGET_MS
+            client = signed_in(server.url, "karin")
+            met = budgeted_pages(client, server.url, PAGES, args.count, log, lambda _path: "caseload.index", floor,
+                                 BUDGET_MS)
             print(f"budget (median server time < {BUDGET_MS:.0f} ms, first pages): {'met' if met else 'NOT met'}")
         finally:
             if bare is not None:

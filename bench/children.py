@@ -10,17 +10,9 @@ speed budget: these show that a youth's own view costs no more than the whole pl
 
 import argparse
 import re
-import tempfile
 
 import requests
-from common import start_app, start_bare, summary, time_requests
-
-
-def signed_in(base: str, key: str) -> requests.Session:
-    session = requests.Session()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', session.get(f"{base}/demo").text).group(1)
-    session.post(f"{base}/demo/inloggen/{key}", data={"csrf_token": token}).raise_for_status()
-    return session
+from common import seeded_app, signed_in, start_bare, stderr_to, summary, time_requests
 
 
 def main() -> None:
@@ -28,34 +20,24 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--postgres", action="store_true", help="use a throwaway PostgreSQL instead of SQLite")
     args = parser.parse_args()
-    postgres = None
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.postgres:
-            from tests.support.servers import PostgresServer
-
-            postgres = PostgresServer().start()
-            url = postgres.create_database("bench")
-        else:
-            url = f"sqlite:///{tmp}/bench.db"
-        bare, bare_url = start_bare()
-        app = start_app(url)
-        try:
+    bare, bare_url = start_bare()
+    try:
+        with seeded_app(args.postgres) as (server, _url, log, database):
+            with stderr_to(log):  # the app's log lines go to a file, not between the figures
+                app = server.start()
             with requests.Session() as client:
                 floor = summary("bare Flask endpoint", time_requests(client, bare_url, args.count))["median_ms"]
             sanne, tom = signed_in(app.url, "sanne"), signed_in(app.url, "tom")
             plan = re.search(r'href="(/plan/[^"/]+)"', sanne.get(f"{app.url}/").text).group(1)
             child = re.search(r'href="(/plan/[^"]+/kind/[^"]+)"', sanne.get(app.url + plan).text).group(1)
-            print(f"database: {'PostgreSQL' if postgres else 'SQLite'}; {args.count} requests per page")
+            print(f"database: {database}; {args.count} requests per page")
             pages = (("whole plan, Sanne", sanne, plan), ("child view, Sanne shows Noor", sanne, child),
                      ("youth view, Tom", tom, f"{plan}/mijn"))
             for name, client, path in pages:
                 summary(name, time_requests(client, app.url + path, args.count), floor)
                 print(f"    size {len(client.get(app.url + path).content) / 1024:.1f} KB")
-        finally:
-            app.stop()
-            bare.terminate()
-            if postgres:
-                postgres.stop()
+    finally:
+        bare.terminate()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -127,3 +128,13 @@ def server_line(durations: list[float], size: int) -> float:
     median, p95 = statistics.median(durations), statistics.quantiles(durations, n=20)[18]
     print(f"{'':<38} server {median:7.2f} ms   p95 {p95:7.2f} ms   body {size:,} bytes")
     return median
+
+
+def signed_in(base: str, key: str) -> requests.Session:
+    """A session signed in through the demo persona picker, as a person does."""
+    http = requests.Session()
+    page = http.get(f"{base}/demo", timeout=15).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    http.post(f"{base}/demo/inloggen/{key}", data={"csrf_token": token}, allow_redirects=False,
+              timeout=15).raise_for_status()
+    return http

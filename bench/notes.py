@@ -31,19 +31,9 @@ import urllib3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import seeded_app  # noqa: E402
+from bench.common import seeded_app, signed_in  # noqa: E402
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def signed_in(base: str, key: str) -> requests.Session:
-    """A session signed in through the demo page, as a person would."""
-    http = requests.Session()
-    page = http.get(f"{base}/demo", timeout=15).text
-    answer = http.post(f"{base}/demo/inloggen/{key}", data={"csrf_token": TOKEN.search(page).group(1)},
-                       allow_redirects=False, timeout=15)
-    answer.raise_for_status()
-    return http
 
 
 def listen(http: requests.Session, url: str, news: queue.Queue, stop: threading.Event) -> None:

@@ -81,7 +81,10 @@ def _family_data(session: Session, ctx: PlanContext, person: Person) -> FamilyDa
     sent = session.exec(select(OutboxEvent).where(OutboxEvent.aggregate_type == "plan",
                                                   OutboxEvent.aggregate_id == ctx.plan.id)
                         .order_by(OutboxEvent.id.desc())).all()
-    events = [event for event in sent if _may_know(session, ctx, event)]
+    about = {(event.payload or {}).get("goal_id") for event in sent} - {None}
+    goals = {goal.id: goal for goal in session.exec(select(PlanItem).where(PlanItem.id.in_(about))).all()} \
+        if about else {}
+    events = [event for event in sent if _may_know(ctx, goals, event)]
     said = session.exec(select(PlanItem).where(PlanItem.plan_id == ctx.plan.id, PlanItem.kind == ItemKind.STATEMENT,
                                                PlanItem.reply_to_id.is_(None), PlanItem.deleted_at.is_(None))
                         .order_by(PlanItem.created_at)).all()
@@ -90,11 +93,11 @@ def _family_data(session: Session, ctx: PlanContext, person: Person) -> FamilyDa
                       can_make_statement(ctx.actor, DOSSIER))
 
 
-def _may_know(session: Session, ctx: PlanContext, event: OutboxEvent) -> bool:
+def _may_know(ctx: PlanContext, goals: dict[str, PlanItem], event: OutboxEvent) -> bool:
     """An event about a goal only for who may see that goal; one about the plan for who may see the plan as a whole:
     the list of what was sent never tells of a goal hidden from the reader."""
     goal_id = (event.payload or {}).get("goal_id")
     if goal_id:
-        goal = session.get(PlanItem, goal_id)
+        goal = goals.get(goal_id)
         return goal is not None and goal.deleted_at is None and can_view(ctx.actor, ctx.policy_item(goal))
     return can_view(ctx.actor, WHOLE_PLAN)
