@@ -59,6 +59,7 @@ def _install_hooks() -> None:
     """Answer the questions lower packages ask of features above them (their `hooks.py`)."""
     from app.catalog import hooks as catalog_hooks
     from app.catalog.assignments import goal_organisations, plan_assignments, provider_family_ids
+    from app.dossier.cli import run_expiry
     from app.identity import hooks as identity_hooks
     from app.notifications import hooks as notification_hooks
     from app.notifications.models import Topic
@@ -70,7 +71,7 @@ def _install_hooks() -> None:
     catalog_hooks.install({"offer_figures": figures.offer_figures, "provider_figures": figures.provider_figures,
                            "best_rated_first": figures.best_rated_first})
     notification_hooks.install({"topic_words": {Topic.RATING_ASKED: notes, Topic.RATING_CHECKED: notes},
-                                "invite_raters": invitations.invite_due})
+                                "invite_raters": invitations.invite_due, "expire_dossiers": run_expiry})
 
 
 # Each feature package has routes.py with one blueprint `bp` named like the package; some add commands (`cli`).
@@ -78,7 +79,7 @@ FEATURES = ("web", "home", "identity", "login", "invitations", "families", "cons
             "caseload", "export", "notifications", "catalog", "results", "ratings", "complaints", "children",
             "dossier", "monitor", "sync", "api", "admin", "demo")
 COMMANDS = ("core.migrate", "web.translate", "admin.cli", "audit.cli", "catalog.cli", "complaints.cli", "demo.cli",
-            "notifications.cli", "ratings.cli", "simulator.cli", "sync.cli", "zgw.cli")
+            "dossier.cli", "notifications.cli", "ratings.cli", "simulator.cli", "sync.cli", "zgw.cli")
 
 
 def _register_blueprints(app: Flask) -> None:

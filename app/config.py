@@ -78,6 +78,11 @@ class Config:
         self.SITE_URL = env.get("SITE_URL") or None  # links in e-mails sent by jobs (digest, reminders)
         # Contact of /.well-known/security.txt: mailto:/https: URIs, commas between several; unset outside the demo: 404
         self.SECURITY_CONTACT = env.get("SECURITY_CONTACT") or (DEMO_SECURITY_CONTACT if self.DEMO else "")
+        # Jeugdwet 7.3.8 lid 3: a dossier is kept 20 years from its last change; the access log 5 years (NEN 7513)
+        self.DOSSIER_RETENTION_YEARS = int(env.get("DOSSIER_RETENTION_YEARS", 20))
+        self.ACCESS_LOG_RETENTION_YEARS = int(env.get("ACCESS_LOG_RETENTION_YEARS", 5))
+        # Signs where a pruned access-log chain begins; by default derived from SECRET_KEY
+        self.AUDIT_CHECKPOINT_KEY = env.get("AUDIT_CHECKPOINT_KEY") or None
         self.PROXY_HOPS = int(env.get("PROXY_HOPS", 0))  # load balancers in front that set X-Forwarded-*
         self.OIDC = oidc_providers(env)
         self.SIMULATOR_URL = simulator_url(env, demo=self.DEMO)  # "" outside demo mode

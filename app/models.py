@@ -11,6 +11,7 @@ from app.complaints.models import (  # noqa: F401
     ComplaintMessage,
     ComplaintPart,
 )
+from app.dossier.models import DestructionRequest, JobReport, RetainedFigure  # noqa: F401
 from app.identity.models import (  # noqa: F401
     ConsentRecord,
     Family,

@@ -50,4 +50,19 @@ class AccessLogChain(SQLModel, table=True):
     last_hash: str = Field(max_length=64)
 
 
+class AccessLogCheckpoint(SQLModel, table=True):
+    """Where a chain begins after its oldest entries were pruned (kept 5 years): the last pruned entry's number and
+    hash, signed with the app's checkpoint key, so the entries that remain still verify and nobody can move the start
+    unseen."""
+
+    __tablename__ = "access_log_checkpoint"
+
+    chain: str = Field(primary_key=True, max_length=20)
+    seq: int  # the last pruned entry's number: the chain goes on at seq + 1
+    hash: str = Field(max_length=64)  # the last pruned entry's hash: the next entry's prev_hash
+    pruned_before: datetime = Field(sa_type=UTCDateTime)  # entries older than this were pruned
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    signature: str = Field(max_length=64)  # HMAC-SHA256 of chain, seq, hash and pruned_before
+
+
 protect_append_only(AccessLogEntry.__table__)

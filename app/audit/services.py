@@ -1,17 +1,19 @@
 """Write and check the access log: one hash chain per family (and one for the system)."""
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlmodel import Session, select
 
-from app.audit.models import AccessLogChain, AccessLogEntry
+from app.audit.models import AccessLogChain, AccessLogCheckpoint, AccessLogEntry
 from app.core.clock import utcnow
-from app.core.db import dialect_insert
+from app.core.db import destruction_permit, dialect_insert
 from app.extensions import db
 
 GENESIS = "0" * 64
@@ -149,21 +151,28 @@ class ChainProblem:
 
 
 def verify(session: Session) -> list[ChainProblem]:
-    """Recompute every chain; return the problems (empty when nothing was changed, removed or added)."""
+    """Recompute every chain; return the problems (empty when nothing was changed, removed or added). A pruned
+    chain starts after its signed checkpoint."""
     problems: list[ChainProblem] = []
     heads = {head.chain: head for head in session.exec(select(AccessLogChain)).all()}
+    starts = {point.chain: point for point in session.exec(select(AccessLogCheckpoint)).all()}
     entries = session.exec(select(AccessLogEntry).order_by(AccessLogEntry.chain, AccessLogEntry.seq)).all()
     by_chain: dict[str, list[AccessLogEntry]] = {}
     for entry in entries:
         by_chain.setdefault(entry.chain, []).append(entry)
     for chain in sorted(set(heads) | set(by_chain)):
-        problems.extend(_verify_chain(chain, by_chain.get(chain, []), heads.get(chain)))
+        problems.extend(_verify_chain(chain, by_chain.get(chain, []), heads.get(chain), starts.get(chain)))
     return problems
 
 
-def _verify_chain(chain: str, entries: Iterable[AccessLogEntry], head: AccessLogChain | None) -> list[ChainProblem]:
+def _verify_chain(chain: str, entries: Iterable[AccessLogEntry], head: AccessLogChain | None,
+                  start: AccessLogCheckpoint | None = None) -> list[ChainProblem]:
     problems = []
     previous, expected_seq = GENESIS, 1
+    if start is not None:
+        if not hmac.compare_digest(start.signature, checkpoint_signature(start)):
+            problems.append(ChainProblem(chain, start.seq, "checkpoint signature does not match"))
+        previous, expected_seq = start.hash, start.seq + 1
     for entry in entries:
         if entry.seq != expected_seq:
             problems.append(ChainProblem(chain, entry.seq, f"missing entries before {entry.seq}"))
@@ -221,3 +230,41 @@ def record_refusal(*, event: str, actor: AuditActor, family_id: str | None = Non
     with db.new_session() as session:
         record(session, event=event, action="execute", actor=actor, family_id=family_id, youth_id=youth_id,
                object_type=object_type, object_id=object_id, outcome="refused", detail=detail)
+
+
+def _checkpoint_key() -> bytes:
+    configured = current_app.config.get("AUDIT_CHECKPOINT_KEY")
+    if configured:
+        return configured.encode()
+    return hmac.new(str(current_app.config["SECRET_KEY"]).encode(), b"access-log-checkpoint", hashlib.sha256).digest()
+
+
+def checkpoint_signature(point: AccessLogCheckpoint) -> str:
+    """HMAC-SHA256 over where the chain now starts: who moves the start, or removes it, is seen by `verify`."""
+    message = json.dumps([point.chain, point.seq, point.hash, point.pruned_before.isoformat(timespec="microseconds")])
+    return hmac.new(_checkpoint_key(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def prune(session: Session, *, chain: str, before: datetime) -> int:
+    """Remove the chain's entries older than `before` (the access log is kept 5 years), in the caller's
+    transaction, and sign where the chain now starts; return how many went. The chain still verifies."""
+    last = session.exec(select(AccessLogEntry).where(AccessLogEntry.chain == chain, AccessLogEntry.created_at < before)
+                        .order_by(AccessLogEntry.seq.desc()).limit(1)).first()
+    if last is None:
+        return 0
+    point = session.get(AccessLogCheckpoint, chain) or AccessLogCheckpoint(chain=chain, seq=0, hash=GENESIS,
+                                                                            pruned_before=before, signature="")
+    point.seq, point.hash, point.pruned_before, point.created_at = last.seq, last.hash, before, utcnow()
+    point.signature = checkpoint_signature(point)
+    session.add(point)
+    with destruction_permit(session):
+        gone = session.execute(sa.delete(AccessLogEntry).where(AccessLogEntry.chain == chain,
+                                                               AccessLogEntry.seq <= last.seq)
+                               .execution_options(synchronize_session=False)).rowcount
+    return gone
+
+
+def chains_with_entries_before(session: Session, before: datetime) -> list[str]:
+    """The chains that have entries older than this moment."""
+    return list(session.exec(select(AccessLogEntry.chain).where(AccessLogEntry.created_at < before)
+                             .distinct().order_by(AccessLogEntry.chain)).all())

@@ -38,6 +38,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # With WAL, NORMAL syncs at checkpoints instead of at every commit: the file cannot be corrupted, but a power cut
     # may lose the last moments. Fine for the embedded default; production runs on PostgreSQL (docs/decisions.md).
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A deleted row's bytes are overwritten, not left in free pages: a destroyed dossier is gone from the file too.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -138,10 +140,43 @@ def append_only_sql(table: str, dialect: str) -> list[str]:
     return []
 
 
+DESTRUCTION_PERMIT = sa.Table("destruction_permit", SQLModel.metadata,
+                              sa.Column("id", sa.Integer, primary_key=True))
+"""A row here, inserted and removed inside one transaction (never committed), lets that transaction delete rows of
+the append-only tables: the destruction of a dossier and the pruning of old access-log entries. Updates stay refused."""
+
+
+def erasable_append_only_sql(table: str, dialect: str) -> list[str]:
+    """SQL for triggers that refuse UPDATE always, and DELETE unless the transaction holds a destruction permit."""
+    refuse = f"'{table} is append-only'"
+    if dialect == "sqlite":
+        return [f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, {refuse}); END",
+                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                f"WHEN NOT EXISTS (SELECT 1 FROM destruction_permit) BEGIN SELECT RAISE(ABORT, {refuse}); END"]
+    if dialect == "postgresql":
+        return [f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+                f"IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM destruction_permit) THEN RETURN OLD; END IF; "
+                f"RAISE EXCEPTION {refuse}; END $$ LANGUAGE plpgsql",
+                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"]
+    return []
+
+
+@contextmanager
+def destruction_permit(session: Session) -> Iterator[None]:
+    """Let this transaction delete rows of the append-only tables while inside the block (nobody else ever sees the
+    permit: it is removed before the transaction can commit)."""
+    session.execute(DESTRUCTION_PERMIT.insert().values(id=1))
+    try:
+        yield
+    finally:
+        session.execute(DESTRUCTION_PERMIT.delete())
+
+
 def protect_append_only(table: sa.Table) -> None:
-    """Attach the append-only triggers so create_all (tests) makes them just like the migration."""
+    """Attach the append-only triggers so create_all (tests) makes them just like the migrations."""
     for dialect in ("sqlite", "postgresql"):
-        for statement in append_only_sql(table.name, dialect):
+        for statement in erasable_append_only_sql(table.name, dialect):
             sa.event.listen(table, "after_create", sa.DDL(statement.replace("%", "%%")).execute_if(dialect=dialect))
 
 

@@ -91,7 +91,9 @@ def _history_and_agreement(session, ctx, people, worry, school, switch, calm, sp
                                         "maand ziek.", "due_date": school.due_date, "helpers": school.helpers})
     services.set_done(session, ctx=ctx, speaker=sanne, item_id=talk.id, done=True)
     services.set_visibility(session, ctx=ctx, item_id=secret.id, change="withhold",
-                            reason="Tom wil dit eerst zelf met zijn ouders bespreken, samen met Mark.")
+                            reason="Tom wil dit eerst zelf met zijn ouders bespreken, samen met Mark.",
+                            consulted="Hiske de Vries, gedragswetenschapper in het gebiedsteam",
+                            opinion="Eens: Tom vertelt het zelf, met Mark erbij, binnen vier weken.")
     agreement.ask_for_agreement(session, ctx=ctx)
     for key, goal, decision, reason in [
         ("sanne", sport, "agree", ""), ("erik", sport, "agree", ""), ("lisa", calm, "agree", ""),

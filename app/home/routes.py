@@ -3,6 +3,8 @@
 from flask import Blueprint, Response, current_app, g, request, session
 
 from app.consent.services import needs_sixteen_review
+from app.dossier import queries as dossier_queries
+from app.dossier import vocab as dossier_vocab
 from app.extensions import db
 from app.home.queries import home_overview
 from app.identity import services as identity
@@ -20,7 +22,9 @@ def index() -> Response:
         return render("home/welcome.html")
     overview = home_overview(db.session, person=g.person)
     review = needs_sixteen_review(db.session, person=g.person)
-    return render("home/home.html", overview=overview, sixteen_review=review)
+    assess = dossier_queries.to_assess(db.session, person=g.person)
+    return render("home/home.html", overview=overview, sixteen_review=review, to_assess=assess,
+                  part_words=dossier_vocab.part_words)
 
 
 @bp.post("/taal")

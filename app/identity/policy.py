@@ -285,6 +285,13 @@ def can_make_statement(actor: Actor, item: Item) -> bool:
     return parent and band is not AgeBand.DECIDES
 
 
+def must_ask_destruction(members: Iterable[Member], youth_id: str | None) -> frozenset[str]:
+    """Who must ask before a part of the dossier may be destroyed (Jeugdwet 7.3.9): the betrokkene of the youth it is
+    about by the age rules (under 12 the parents with custody; 12 to 15 the youth and those parents together; from 16
+    the youth alone); for a part about the whole family, or the whole dossier, those of every youth."""
+    return required_consenters(members, youth_id)
+
+
 def can_release_to_non_custody(actor: Actor) -> bool:
     """Only the professional releases items to a parent without custody."""
     return actor.role is Role.PROFESSIONAL

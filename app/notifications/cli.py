@@ -59,6 +59,7 @@ def run(daily_at: str, every: int, once: bool) -> None:
                 hooks.invite_raters(session)  # everyone whose help ended or lasted 3 months is asked to rate it
                 session.commit()
                 digests = mails.send_digests(session)
+                hooks.expire_dossiers()  # the retention job: dossiers past their term, the access log's old entries
                 last_daily = now.date()
                 say("notify", f"{now:%Y-%m-%d %H:%M}: {len(made)} reminders, {digests} digests.",
                     reminders=len(made), digests=digests)

@@ -22,3 +22,8 @@ def words(topic: str) -> ModuleType | None:
 def invite_raters(session: Session) -> None:
     """Ask everyone whose help ended or lasted 3 months to rate it (once a day, with the reminders)."""
     _answer("invite_raters")(session)
+
+
+def expire_dossiers() -> None:
+    """Run the retention job (destroy dossiers past their term, prune the access log), once a day."""
+    _answer("expire_dossiers")()

@@ -231,3 +231,29 @@ COMPLAINT_FILED = {
     },
 }
 SCHEMAS["complaint.filed"] = COMPLAINT_FILED
+
+DOSSIER_DESTROYED = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": f"{BASE}/dossier.destroyed/1",
+    "title": "Dossier (deels) vernietigd",
+    "description": "Part of a family's dossier, or all of it, was destroyed: on the request of the betrokkene(n) "
+                   "after the professional's assessment (Jeugdwet 7.3.9), or after the retention period (7.3.8 lid "
+                   "3). The fact only: references, dates and a count of rows; no names, no text, nothing of what "
+                   "was destroyed.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["request_id", "plan_id", "family_id", "municipality_code", "scope", "asked_at", "destroyed_at",
+                 "rows", "reason"],
+    "properties": {
+        "request_id": {"oneOf": [ID, {"type": "null"}]},
+        "plan_id": ID,
+        "family_id": ID,
+        "municipality_code": {"type": "string", "pattern": "^[0-9]{4}$", "description": "CBS gemeentecode"},
+        "scope": {"enum": ["item", "dossier"]},
+        "asked_at": {"oneOf": [DATETIME, {"type": "null"}]},
+        "destroyed_at": DATETIME,
+        "rows": COUNT,
+        "reason": {"enum": ["request", "retention"]},
+    },
+}
+SCHEMAS["dossier.destroyed"] = DOSSIER_DESTROYED

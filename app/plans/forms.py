@@ -124,6 +124,9 @@ class VisibilityForm(BaseForm):
 
     change = HiddenField()
     reason = TextAreaField(_l("Why is sharing with the parents not good care now?"), validators=[at_most(1000)])
+    consulted = StringField(_l("Which other professional did you consult? Name and role"),
+                            validators=[at_most(200)])
+    opinion = TextAreaField(_l("What does that professional think?"), validators=[at_most(1000)])
 
 
 class SpeakerForm(BaseForm):

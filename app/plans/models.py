@@ -131,6 +131,10 @@ class PlanItem(SQLModel, table=True):
     author_youth_age: int | None = None
     withheld_from_parents: bool = False
     withheld_reason: str = Field(default="", max_length=1000)
+    # Jeugdwet 7.3.2 lid 4: withheld only after consulting another professional, whose name, role and opinion are kept
+    withheld_consulted: str = Field(default="", max_length=200)
+    withheld_opinion: str = Field(default="", max_length=1000)
+    withheld_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     shared_with_parents: bool | None = None
     released_to_non_custody: bool = False
     version: int = 1

@@ -246,7 +246,8 @@ def visibility(plan_id: str, item_id: str) -> Response:
     form = VisibilityForm()
     try:
         services.set_visibility(db.session, ctx=ctx, item_id=item_id, change=form.change.data or "",
-                                reason=form.reason.data or "")
+                                reason=form.reason.data or "", consulted=form.consulted.data or "",
+                                opinion=form.opinion.data or "")
         db.session.commit()
     except ValidationFailed as failed:
         db.session.rollback()

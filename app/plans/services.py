@@ -176,15 +176,17 @@ def set_done(session: Session, *, ctx: PlanContext, speaker: Speaker, item_id: s
     return item
 
 
-def set_visibility(session: Session, *, ctx: PlanContext, item_id: str, change: str, reason: str = "") -> PlanItem:
-    """Withhold from parents (professional, 12-15, with a reason), share (youth 16+), or release (no custody)."""
+def set_visibility(session: Session, *, ctx: PlanContext, item_id: str, change: str, reason: str = "",
+                   consulted: str = "", opinion: str = "") -> PlanItem:
+    """Withhold from parents (professional, 12-15, with a reason and the opinion of another professional they
+    consulted: Jeugdwet 7.3.2 lid 4), share (youth 16+), or release (no custody)."""
     item = session.get(PlanItem, item_id)
     if item is None or item.plan_id != ctx.plan.id or not can_view(ctx.actor, ctx.policy_item(item)):
         raise NotFound(item_id)
     facts, reason = ctx.policy_item(item), " ".join((reason or "").split())
     if change in ("withhold", "unwithhold") and can_withhold_from_parents(ctx.actor, facts):
-        if change == "withhold" and not reason:
-            raise ValidationFailed([("reason", _("Write down why sharing with the parents is not good care now."))])
+        if change == "withhold":
+            _check_withholding(reason, consulted, opinion)
         flag, value = "withheld_from_parents", change == "withhold"
     elif change in ("share", "unshare") and can_decide_sharing(ctx.actor, facts):
         flag, value = "shared_with_parents", change == "share"
@@ -197,15 +199,32 @@ def set_visibility(session: Session, *, ctx: PlanContext, item_id: str, change: 
     setattr(item, flag, value)
     if flag == "withheld_from_parents":
         item.withheld_reason = reason[:1000] if value else ""
+        item.withheld_consulted = " ".join(consulted.split())[:200] if value else ""
+        item.withheld_opinion = " ".join(opinion.split())[:1000] if value else ""
+        item.withheld_at = utcnow() if value else None
     session.add(item)
     session.flush()
     record(session, event=f"item.{change}", action="update", actor=AuditActor(ctx.actor.person_id, ctx.actor.role),
-           family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id)
+           family_id=ctx.plan.family_id, youth_id=item.youth_id, object_type=item.kind, object_id=item.id,
+           detail="second opinion recorded" if change == "withhold" else "")
     live.publish_after_commit(session, ctx.plan.id, {"type": "item", "item": item.id, "kind": item.kind,
                                                      "version": item.version, "event_id": None,
                                                      "by": ctx.actor.person_id, "visibility": True,
                                                      "to": ctx.audience(ctx.policy_item(item))})
     return item
+
+
+def _check_withholding(reason: str, consulted: str, opinion: str) -> None:
+    """A withholding needs its reason, and the name and opinion of the other professional consulted."""
+    problems = []
+    if not reason:
+        problems.append(("reason", _("Write down why sharing with the parents is not good care now.")))
+    if not consulted.strip():
+        problems.append(("consulted", _("Write down which other professional you consulted, and their role.")))
+    if not opinion.strip():
+        problems.append(("opinion", _("Write down what the other professional thinks.")))
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def _editable(session: Session, ctx: PlanContext, speaker: Speaker, item_id: str, allowed=can_edit) -> PlanItem:

@@ -104,6 +104,10 @@ ID_FIELDS = {
     "/mijn-gegevens/{plan}/verklaring": {
         "owner_id": Id("member", ignored=True), "youth_id": Id("youth", ignored=True),
         "goal_id": Id("goal", ignored=True), "reply_to_id": Id("item", ignored=True)},
+    # asking to destroy and deciding on it: the part and the request are in the path, the body holds no id
+    "/mijn-gegevens/{plan}/vernietigen/{tom_item}": {},
+    "/mijn-gegevens/{plan}/vernietigen": {},
+    "/dossierverzoeken/{destruction}": {},
     # agreeing is for yourself (or the speaker at the table): the form's person and the item form's fields,
     # drawn again when it fails, are not read
     "/plan/{plan}/akkoord": {

@@ -87,6 +87,14 @@ GET = {
     # a worry about Lisa (16), not shared with her parents
     "/plan/{plan}/onderdelen/{lisa_item}":         [303, 404, 404, 200, 404, 404, 404, 200, 404, 404, 404],
     "/gezinnen/{other}/wie-heeft-gekeken": [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
+    # asking to destroy Tom's worry: what it means and who must ask (Tom, 14, and his parents with custody); the
+    # professional reads that only they may ask; whoever may not see the worry does not learn it exists
+    "/mijn-gegevens/{plan}/vernietigen/{tom_item}": [303, 404, 200, 404, 200, 404, 404, 200, 404, 404, 404],
+    "/mijn-gegevens/{plan}/vernietigen": [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
+    # Lisa's request to destroy her worry: for the family's professional to decide
+    "/dossierverzoeken/{destruction}": [303, 404, 404, 404, 404, 404, 404, 200, 404, 404, 404],
+    # the data protection officer's counts: auditors and the functional manager
+    "/dossierverzoeken":             [303, 303, 303, 303, 303, 303, 303, 303, 303, 303, 200],
     # Noor's child view: Noor, and on their own phone her parents with custody and the professional
     "/plan/{plan}/kind/{noor}":      [303, 200, 404, 404, 200, 404, 404, 200, 404, 404, 404],
     # the check-ins part of the plan page: whoever opens the plan (it holds only what the reader may see)
@@ -179,6 +187,12 @@ POST = {
     "/plan/{plan}/weergave":         [303, 303, 303, 303, 303, 303, 303, 303, 404, 303, 404],
     # one's own statement on the dossier as a whole: parents with custody and youths from 12 (not Noor, 9)
     "/mijn-gegevens/{plan}/verklaring": [303, 403, 303, 303, 303, 403, 403, 403, 404, 403, 404],
+    # asking to destroy Tom's worry: the betrokkenen by the age rules (422: told who may ask instead)
+    "/mijn-gegevens/{plan}/vernietigen/{tom_item}": [303, 404, 303, 404, 303, 404, 404, 422, 404, 404, 404],
+    # the whole dossier: the betrokkenen of every youth (parents with custody, Tom and Lisa), not Noor (9)
+    "/mijn-gegevens/{plan}/vernietigen": [303, 422, 303, 303, 303, 422, 422, 422, 404, 422, 404],
+    # deciding without choosing (422 for the professional); nobody else reaches it
+    "/dossierverzoeken/{destruction}": [303, 404, 404, 404, 404, 404, 404, 422, 404, 404, 404],
     # (before "sign out everywhere" below, which ends the sessions these clients use)
     "/meldingen/instellingen":       [303] * 11,
     "/meldingen/alles-gelezen":      [303] * 11,
@@ -313,10 +327,20 @@ def build_world(tmp_path_factory) -> tuple:
 
         values["event"] = session.exec(select(OutboxEvent.id).order_by(OutboxEvent.id)).first()
         values["org"] = kompas.organisation_id
+        values["destruction"] = _lisas_request(session, plan, lisa_item, ids["lisa"])
         values["staff"] = session.exec(select(StaffMembership.id).where(StaffMembership.person_id == ids["karin"],
                                                                         StaffMembership.organisation_id ==
                                                                         kompas.organisation_id)).one()
     return app, ids, values
+
+
+def _lisas_request(session, plan, item, lisa_id: str) -> str:
+    """Lisa (16) asked to destroy her worry: the request waits for the professional's decision."""
+    from app.dossier import services as dossier
+    from app.plans.context import plan_context
+
+    ctx = plan_context(session, person=session.get(Person, lisa_id), plan_id=plan.id)
+    return dossier.ask_destruction(session, ctx=ctx, item_id=item.id).id
 
 
 @pytest.fixture(scope="module")
@@ -363,7 +387,8 @@ def token(client) -> str:
 
 POST_DATA = {"lang": "fy", "next": "/", "given_name": "Naam", "language": "nl", "name": "Gezin Test",
              "code": "AAAA-AAAA", "role": "network", "text": "Iets nieuws", "version": "999", "done": "1",
-             "change": "withhold", "reason": "Niet goed voor Tom nu", "decision": "agree", "goal_id": "",
+             "change": "withhold", "reason": "Niet goed voor Tom nu",
+             "consulted": "Hiske de Vries, gedragswetenschapper", "opinion": "Eens", "decision": "agree", "goal_id": "",
              "speaker_id": ""}
 
 
@@ -447,7 +472,8 @@ def test_every_route_is_in_the_matrix(world):
                 .replace("<attachment_id>", "{attachment}").replace("<reference>", "{reference}")
                 .replace("<path:rest>", "{rest}").replace("<problem>", "{problem}").replace("<int:event_id>", "{event}")
                 .replace("<organisation_id>", "{org}").replace("<int:membership_id>", "{staff}")
-                .replace("<child_id>", "{noor}").replace("<house>", "{kind}"))
+                .replace("<child_id>", "{noor}").replace("<house>", "{kind}")
+                .replace("<request_id>", "{destruction}"))
         if "GET" in rule.methods:
             assert path in listed_get, f"GET {rule.rule} is not in the matrix"
         if "POST" in rule.methods:

@@ -598,7 +598,8 @@ def _visibility(world: World, reader: Reader, action: Visibility, before: State)
         or (change in ("share", "unshare") and can_decide_sharing(reader.actor, facts))
         or (change in ("release", "unrelease") and can_release_to_non_custody(reader.actor)))
     response = post(reader, f"/plan/{world.plan_id}/onderdelen/{item_id}/zichtbaarheid",
-                    {"change": change, "reason": "Eerst samen bespreken"})
+                    {"change": change, "reason": "Eerst samen bespreken",
+                     "consulted": "Hiske de Vries", "opinion": "Eens"})
     what = f"{reader.name} asks to {change} a {before.rows[item_id].kind}"
     if not _expect(response, allowed, visible, what):
         _unchanged(world, before, item_id, what)

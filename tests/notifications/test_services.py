@@ -165,7 +165,8 @@ def test_an_old_notification_disappears_when_the_item_is_withheld_later(any_plan
         before = inbox.unread_count(db.session, person=sanne)
         assert about_school.id in [v.notification.id for v in inbox.inbox(db.session, person=sanne)]
         plans.set_visibility(db.session, ctx=world.ctx("mark"), item_id=school.id, change="withhold",
-                             reason="Tom wil dit eerst zelf vertellen.")
+                             reason="Tom wil dit eerst zelf vertellen.",
+                             consulted="Hiske de Vries, gedragswetenschapper", opinion="Eens: eerst met Tom.")
         db.session.commit()
         assert about_school.id not in [v.notification.id for v in inbox.inbox(db.session, person=sanne)]
         assert inbox.unread_count(db.session, person=sanne) == before - 1

@@ -186,7 +186,8 @@ def test_a_reconnecting_page_catches_up_on_agreement_and_on_what_it_may_no_longe
                      timeout=10).status_code == 200
     response = mark.post(f"{one_server.url}{plan}/onderdelen/{withheld}/zichtbaarheid",
                          data={"csrf_token": TOKEN.search(page).group(1), "change": "withhold",
-                               "reason": "Eerst met Tom bespreken"}, allow_redirects=False, timeout=10)
+                               "reason": "Eerst met Tom bespreken", "consulted": "Hiske de Vries",
+                               "opinion": "Eens"}, allow_redirects=False, timeout=10)
     assert response.status_code == 303
     token = TOKEN.search(erik.get(f"{one_server.url}{plan}", timeout=10).text).group(1)
     response = erik.post(f"{one_server.url}{plan}/akkoord", data={"csrf_token": token, "decision": "agree"},

@@ -262,7 +262,8 @@ def test_a_goal_withheld_from_the_parents_does_not_ask_them_to_agree(world):
         try:
             school = world.item("goal", youth_id=world.people["tom"], domain="school")
             mark = world.ctx("mark")
-            services.set_visibility(db.session, ctx=mark, item_id=school.id, change="withhold", reason="Eerst met Tom")
+            services.set_visibility(db.session, ctx=mark, item_id=school.id, change="withhold", reason="Eerst met Tom",
+                                    consulted="Hiske de Vries, gedragswetenschapper", opinion="Eens: eerst met Tom.")
             notified_up_to = max_notification()
             services.update_item(db.session, ctx=mark, speaker=services.speaker_for(mark, None), item_id=school.id,
                                  expected_version=school.version,
@@ -296,11 +297,13 @@ def test_a_visibility_change_reaches_only_who_may_see_it_or_could_before(world, 
             could = {key: can_view(ctx.actor, ctx.policy_item(item)) for key, ctx in contexts.items()}
             after = last_change(world)
             if first:
-                services.set_visibility(db.session, ctx=world.ctx(by), item_id=item.id, change=first, reason="Eerst")
+                services.set_visibility(db.session, ctx=world.ctx(by), item_id=item.id, change=first, reason="Eerst",
+                                        consulted="Hiske de Vries", opinion="Eens")
             readers = {key: queries.reader(db.session, ctx=world.ctx(key)) for key in PERSONAS}
             shown_now = {key: item.id in readers[key].seen for key in PERSONAS}
             db.session.info.pop("live_messages", None)
-            services.set_visibility(db.session, ctx=world.ctx(by), item_id=item.id, change=change, reason="Eerst")
+            services.set_visibility(db.session, ctx=world.ctx(by), item_id=item.id, change=change, reason="Eerst",
+                                    consulted="Hiske de Vries, gedragswetenschapper", opinion="Eens: eerst met Tom.")
             messages = published()
             for key in PERSONAS:
                 ctx = world.ctx(key)

@@ -152,7 +152,8 @@ def test_withholding_from_parents_needs_a_reason_and_hides_the_item(plan_app):
         with pytest.raises(ValidationFailed):
             services.set_visibility(db.session, ctx=world.ctx("mark"), item_id=worry.id, change="withhold", reason=" ")
         services.set_visibility(db.session, ctx=world.ctx("mark"), item_id=worry.id, change="withhold",
-                                reason="Eerst met Tom bespreken")
+                                reason="Eerst met Tom bespreken",
+                                consulted="Hiske de Vries, gedragswetenschapper", opinion="Eens: eerst met Tom.")
         db.session.commit()
         assert queries.build(db.session, ctx=world.ctx("sanne"), record_visit=False).item_view(worry.id) is None
         assert queries.build(db.session, ctx=world.ctx("tom"), record_visit=False).item_view(worry.id) is not None
@@ -369,7 +370,8 @@ def test_plan_page_uses_the_same_number_of_queries_whatever_the_size(plan_app):
                                                  "youth_id": world.people["tom"], "helpers": ""})
             agreement.decide(db.session, ctx=ctx, person_id=world.people["erik"], goal_id=goal.id, decision="agree")
             if n % 5 == 0:
-                services.set_visibility(db.session, ctx=ctx, item_id=goal.id, change="withhold", reason="Eerst met Tom")
+                services.set_visibility(db.session, ctx=ctx, item_id=goal.id, change="withhold", reason="Eerst met Tom",
+                                        consulted="Hiske de Vries", opinion="Eens")
         db.session.commit()
     assert {key: count_queries(key) for key in clients} == small
 

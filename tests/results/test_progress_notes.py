@@ -133,7 +133,8 @@ def test_a_reaction_sits_beside_the_note_and_hides_with_it(sqlite_world):
     professional = as_(world.app.test_client(), world, "professional")
     withheld = professional.post(f"{plan_url(world)}/onderdelen/{note.id}/zichtbaarheid",
                                  data={"csrf_token": csrf_token(professional, plan_url(world)), "change": "withhold",
-                                       "reason": "Sietse wol dit sels fertelle"})
+                                       "reason": "Sietse wol dit sels fertelle", "consulted": "Hiske de Vries",
+                                       "opinion": "Iens"})
     assert withheld.status_code == 303
     parent = as_(world.app.test_client(), world, "parent")
     html = parent.get(plan_url(world)).get_data(as_text=True)
