@@ -120,7 +120,8 @@ def test_a_young_teen_asks_with_a_parent_and_the_part_is_destroyed_for_real(any_
     assert TOMS_WORRY not in shown
 
 
-def test_from_16_only_the_youth_asks_and_a_parent_is_told_so(plan_app):
+def test_from_16_only_the_youth_asks_and_a_parent_is_told_so(any_plan_app):
+    plan_app = any_plan_app
     world, sanne = signed_in_world(plan_app, "sanne")
     goal = item_id(plan_app, world, "Beter omgaan")
     assert ask(sanne, world, goal).status_code == 404  # Lisa did not share it: for Sanne it does not exist
@@ -137,7 +138,8 @@ def test_from_16_only_the_youth_asks_and_a_parent_is_told_so(plan_app):
     assert the_request(plan_app).status == "asked"  # hers alone: no one else is asked
 
 
-def test_under_12_the_parents_ask_not_the_child(plan_app):
+def test_under_12_the_parents_ask_not_the_child(any_plan_app):
+    plan_app = any_plan_app
     world, noor = signed_in_world(plan_app, "noor")
     words = item_id(plan_app, world, NOORS_WORDS)
     assert ask(noor, world, words).status_code == 422
@@ -215,6 +217,9 @@ def test_a_stale_save_after_destruction_brings_nothing_back(any_plan_app):
 
 def test_the_whole_dossier_when_every_betrokkene_asked(any_plan_app, tmp_path):
     world, tom = signed_in_world(any_plan_app, "tom")
+    any_plan_app.config["COMPLAINT_FILES_DIR"] = str(tmp_path / "files")
+    stored = _toms_complaint_with_a_file(any_plan_app, world)
+    assert stored.is_file()
     for key in ("tom", "lisa", "sanne", "erik"):
         _, client = signed_in_world(any_plan_app, key)
         assert ask(client, world).status_code == 303, key
@@ -223,8 +228,10 @@ def test_the_whole_dossier_when_every_betrokkene_asked(any_plan_app, tmp_path):
     assert request.scope == "dossier"
     _, mark = signed_in_world(any_plan_app, "mark")
     assert decide(mark, request.id, "destroy").status_code == 303
-    for words in (TOMS_WORRY, LISAS_WORRY, NOORS_WORDS, "Wy meitsje alle sneonen"):
+    for words in (TOMS_WORRY, LISAS_WORRY, NOORS_WORDS, "Wy meitsje alle sneonen", "Te faak ôfsein"):
         assert texts_anywhere(any_plan_app, words) == [], words
+    assert not stored.exists()  # the attachment store too
+    assert list((tmp_path / "files").iterdir()) == []
     with any_plan_app.app_context():
         assert db.session.exec(select(Family).where(Family.name == "De Boer-Hoekstra")).first() is None
         assert db.session.get(Person, world.people["mark"]) is not None  # staff stays
@@ -232,6 +239,24 @@ def test_the_whole_dossier_when_every_betrokkene_asked(any_plan_app, tmp_path):
         assert db.session.get(DestructionRequest, request.id).destroyed["plan_item"] > 10
     mine = tom.get(PAGE)
     assert mine.status_code in (200, 303)
+
+
+def _toms_complaint_with_a_file(app, world) -> Path:
+    """Tom files a complaint with a PDF; where the file is stored."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from app.complaints import files
+    from app.complaints import services as complaints
+
+    with app.test_request_context(), db.new_session() as session:
+        tom = session.get(Person, world.people["tom"])
+        complaint = complaints.file_complaint(session, person=tom, about=["app"], text="Te faak ôfsein",
+                                              client_id="destruction-complaint")
+        attachment = files.add_attachment(session, person=tom, complaint=complaint,
+                                          upload=FileStorage(io.BytesIO(b"%PDF-1.4 Te faak"), filename="brief.pdf"))
+        return files.folder() / attachment.storage_name
 
 
 def test_a_backup_made_afterwards_holds_none_of_it(any_plan_app, tmp_path, request):
