@@ -67,6 +67,9 @@ class Config:
         self.LOG_JSON = env_flag("LOG_JSON", self.ENV_NAME == "production")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.LIVE_HEARTBEAT_SECONDS = float(env.get("LIVE_HEARTBEAT_SECONDS", 15))
+        # how often an open stream asks again whether its person may still open the plan (with the heartbeat's 15 s:
+        # someone taken out of the family hears nothing more after at most a minute)
+        self.LIVE_ACCESS_RECHECK_SECONDS = float(env.get("LIVE_ACCESS_RECHECK_SECONDS", 40))
         self.STAFF_IDLE_SECONDS = int(env.get("STAFF_IDLE_SECONDS", 30 * 60))
         self.FAMILY_IDLE_SECONDS = int(env.get("FAMILY_IDLE_SECONDS", 4 * 3600))
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
@@ -196,6 +199,7 @@ RATE_LIMITS = {
     "RATELIMIT_RATING": "20 per minute;100 per day",  # saving a rating (each save is a version for the editors)
     "RATELIMIT_RATING_REPORT": "10 per minute;50 per day",  # reporting a published rating
     "RATELIMIT_RATING_REPLY": "20 per minute;200 per day",  # a provider's public reply to a rating
+    "RATELIMIT_LIVE": "120 per minute",  # opening a plan's live stream (a page load each): more is a flood
 }
 
 

@@ -105,7 +105,7 @@ def seeded_app(postgres: bool):
         if postgres:
             from tests.support.servers import PostgresServer
 
-            database = PostgresServer().start()
+            database = PostgresServer(durable=True).start()
             url = database.create_database("bench")
         else:
             url = f"sqlite:///{tmp}/bench.db"

@@ -128,7 +128,7 @@ def main() -> None:
         env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "bench-secret", "SESSION_COOKIE_SECURE": "0",
                "LOG_LEVEL": "WARNING", "RATELIMIT_ENABLED": "0", "LIVE_HEARTBEAT_SECONDS": "15"}
         if args.postgres:
-            database, redis = PostgresServer().start(), RedisServer().start()
+            database, redis = PostgresServer(durable=True).start(), RedisServer().start()
             env |= {"DATABASE_URL": database.create_database("load"), "REDIS_URL": redis.url}
             instances = [AppServer(env), AppServer(env)]
         else:

@@ -378,7 +378,7 @@ def main() -> int:
         if args.postgres:
             from tests.support.servers import PostgresServer
 
-            postgres = PostgresServer().start()
+            postgres = PostgresServer(durable=True).start()
             url = postgres.create_database("bench")
         else:
             url = f"sqlite:///{tmp}/bench.db"

@@ -127,7 +127,7 @@ def main() -> int:
     postgres = None
     with tempfile.TemporaryDirectory() as tmp:
         if args.postgres:
-            postgres = PostgresServer().start()
+            postgres = PostgresServer(durable=True).start()
             url = postgres.create_database("bench")
         else:
             url = f"sqlite:///{tmp}/bench.db"

@@ -150,42 +150,83 @@ class ChainProblem:
     problem: str
 
 
-def verify(session: Session) -> list[ChainProblem]:
+MAX_PROBLEMS = 1000  # a wholly rewritten log would otherwise fill memory with its problems
+
+
+def verify(session: Session, *, batch: int = 5000) -> list[ChainProblem]:
     """Recompute every chain; return the problems (empty when nothing was changed, removed or added). A pruned
-    chain starts after its signed checkpoint."""
-    problems: list[ChainProblem] = []
+    chain starts after its signed checkpoint. The log is read as a stream in (chain, seq) order, `batch` rows at a
+    time, so memory stays the same however long it is (bench/audit.py); only the chains' heads are held."""
     heads = {head.chain: head for head in session.exec(select(AccessLogChain)).all()}
     starts = {point.chain: point for point in session.exec(select(AccessLogCheckpoint)).all()}
-    entries = session.exec(select(AccessLogEntry).order_by(AccessLogEntry.chain, AccessLogEntry.seq)).all()
-    by_chain: dict[str, list[AccessLogEntry]] = {}
-    for entry in entries:
-        by_chain.setdefault(entry.chain, []).append(entry)
-    for chain in sorted(set(heads) | set(by_chain)):
-        problems.extend(_verify_chain(chain, by_chain.get(chain, []), heads.get(chain), starts.get(chain)))
-    return problems
+    table = AccessLogEntry.__table__
+    stream = session.connection().execution_options(stream_results=True, yield_per=batch)
+    rows = stream.execute(sa.select(*(table.c[name] for name in (*HASHED_FIELDS, "hash")))
+                          .order_by(table.c.chain, table.c.seq))
+    found = _Found()
+    walk: _ChainWalk | None = None
+    for row in rows:
+        if walk is None or row.chain != walk.chain:
+            if walk is not None:
+                found.extend(walk.finish(heads.get(walk.chain)))
+            walk = _ChainWalk(row.chain, starts.get(row.chain))
+            found.chains.add(row.chain)
+        found.extend(walk.step(row._mapping))
+    if walk is not None:
+        found.extend(walk.finish(heads.get(walk.chain)))
+    for chain in sorted(set(heads) - found.chains):  # a head whose entries are all gone (or were all pruned)
+        found.extend(_ChainWalk(chain, starts.get(chain)).finish(heads[chain]))
+    return found.problems()
 
 
-def _verify_chain(chain: str, entries: Iterable[AccessLogEntry], head: AccessLogChain | None,
-                  start: AccessLogCheckpoint | None = None) -> list[ChainProblem]:
-    problems = []
-    previous, expected_seq = GENESIS, 1
-    if start is not None:
-        if not hmac.compare_digest(start.signature, checkpoint_signature(start)):
-            problems.append(ChainProblem(chain, start.seq, "checkpoint signature does not match"))
-        previous, expected_seq = start.hash, start.seq + 1
-    for entry in entries:
-        if entry.seq != expected_seq:
-            problems.append(ChainProblem(chain, entry.seq, f"missing entries before {entry.seq}"))
-        if entry.prev_hash != previous:
-            problems.append(ChainProblem(chain, entry.seq, "previous hash does not match"))
-        if entry_hash(entry) != entry.hash:
-            problems.append(ChainProblem(chain, entry.seq, "entry was changed"))
-        previous, expected_seq = entry.hash, entry.seq + 1
-    if head is None:
-        problems.append(ChainProblem(chain, 0, "chain head is missing"))
-    elif head.last_hash != previous or head.seq != expected_seq - 1:
-        problems.append(ChainProblem(chain, head.seq, "latest entries were removed"))
-    return problems
+class _Found:
+    """The problems found so far (at most MAX_PROBLEMS kept, the rest counted) and the chains walked."""
+
+    def __init__(self) -> None:
+        self.kept: list[ChainProblem] = []
+        self.more = 0
+        self.chains: set[str] = set()
+
+    def extend(self, problems: list[ChainProblem]) -> None:
+        for problem in problems:
+            if len(self.kept) < MAX_PROBLEMS:
+                self.kept.append(problem)
+            else:
+                self.more += 1
+
+    def problems(self) -> list[ChainProblem]:
+        return self.kept + ([ChainProblem("*", 0, f"{self.more} more problems")] if self.more else [])
+
+
+class _ChainWalk:
+    """One chain read entry by entry: the number and hash each next entry must have."""
+
+    def __init__(self, chain: str, start: AccessLogCheckpoint | None) -> None:
+        self.chain, self.previous, self.expected_seq = chain, GENESIS, 1
+        self.opening: list[ChainProblem] = []
+        if start is not None:
+            if not hmac.compare_digest(start.signature, checkpoint_signature(start)):
+                self.opening.append(ChainProblem(chain, start.seq, "checkpoint signature does not match"))
+            self.previous, self.expected_seq = start.hash, start.seq + 1
+
+    def step(self, entry) -> list[ChainProblem]:
+        problems, self.opening = self.opening, []
+        if entry["seq"] != self.expected_seq:
+            problems.append(ChainProblem(self.chain, entry["seq"], f"missing entries before {entry['seq']}"))
+        if entry["prev_hash"] != self.previous:
+            problems.append(ChainProblem(self.chain, entry["seq"], "previous hash does not match"))
+        if _hash(entry) != entry["hash"]:
+            problems.append(ChainProblem(self.chain, entry["seq"], "entry was changed"))
+        self.previous, self.expected_seq = entry["hash"], entry["seq"] + 1
+        return problems
+
+    def finish(self, head: AccessLogChain | None) -> list[ChainProblem]:
+        problems, self.opening = self.opening, []
+        if head is None:
+            problems.append(ChainProblem(self.chain, 0, "chain head is missing"))
+        elif head.last_hash != self.previous or head.seq != self.expected_seq - 1:
+            problems.append(ChainProblem(self.chain, head.seq, "latest entries were removed"))
+        return problems
 
 
 def objects_changed_since(session: Session, *, family_id: str, events: Iterable[str], since: datetime) -> list[str]:

@@ -26,6 +26,8 @@ _quiet_until: dict[str, float] = {}
 _local_lock = threading.Lock()
 _local_listeners: dict[str, set[queue.Queue]] = {}
 _local_presence: dict[str, dict[str, float]] = {}
+_local_streams: dict[str, dict[str, float]] = {}
+STREAMS_PER_PERSON = 6  # open plan pages per person across tabs and devices; more is a flood, refused politely
 
 
 def publish_after_commit(session: Session, plan_id: str, message: dict) -> None:
@@ -265,6 +267,59 @@ def present(plan_id: str, *, redis_url: str | None) -> set[str]:
     with _local_lock:
         return {key.split(":")[0] for key, stamp in _local_presence.get(plan_id, {}).items()
                 if now - stamp < PRESENCE_TTL}
+
+
+def claim_stream(person_id: str, stream: str, *, redis_url: str | None, ttl: float, new: bool = False) -> bool:
+    """Count an open stream of this person (`new`) or keep counting it; False when it may not (go on). `stream` is
+    "<browser session>:<stream id>". A person has at most STREAMS_PER_PERSON: a new one from the same browser (a
+    page opened again before the old one's connection was seen to close) takes the place of that browser's oldest,
+    which ends at its next heartbeat; one from yet another browser is refused. A stream not kept for `ttl` seconds
+    (its process died) no longer counts."""
+    now, browser = time.time(), stream.split(":", 1)[0] + ":"
+    if redis_url:
+        key = f"streams:{person_id}"
+        client = _redis(redis_url)
+        with _redis_errors():
+            client.zremrangebyscore(key, "-inf", now - ttl)
+            if client.zscore(key, stream) is None:
+                if not new:
+                    return False  # its place was taken
+                open_now = [name.decode() for name in client.zrange(key, 0, -1)]  # oldest first
+                if len(open_now) >= STREAMS_PER_PERSON:
+                    same = [name for name in open_now if name.startswith(browser)]
+                    if not same:
+                        return False
+                    client.zrem(key, same[0])
+            client.zadd(key, {stream: now})
+            client.expire(key, int(ttl) + 1)
+        return True
+    with _local_lock:
+        mine = _local_streams.setdefault(person_id, {})
+        for other, stamp in list(mine.items()):
+            if now - stamp > ttl:
+                del mine[other]
+        if stream not in mine:
+            if not new:
+                return False
+            if len(mine) >= STREAMS_PER_PERSON:
+                same = sorted((stamp, name) for name, stamp in mine.items() if name.startswith(browser))
+                if not same:
+                    return False
+                del mine[same[0][1]]
+        mine[stream] = now
+        return True
+
+
+def release_stream(person_id: str, stream: str, *, redis_url: str | None) -> None:
+    """The stream closed: it no longer counts."""
+    try:
+        if redis_url:
+            _redis(redis_url).zrem(f"streams:{person_id}", stream)
+            return
+    except Exception:  # noqa: BLE001 - a closing stream must not raise; the entry expires by itself
+        return
+    with _local_lock:
+        _local_streams.get(person_id, {}).pop(stream, None)
 
 
 def sse(message: dict) -> str:

@@ -2,6 +2,7 @@
 
 import json
 import secrets
+import time
 from collections.abc import Iterator
 
 from flask import (
@@ -17,17 +18,19 @@ from flask import (
     url_for,
 )
 
-from app.core.errors import ValidationFailed
+from app.core.errors import NotFound, ValidationFailed
 from app.core.ids import looks_like_id
 from app.extensions import db
 from app.identity import services as identity
 from app.identity.auth import login_required
+from app.identity.models import Person
 from app.identity.policy import can_create, can_view, leads_the_plan
 from app.plans import agreement, live, queries, services, signals
 from app.plans.context import PlanContext, plan_context
 from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm, empty_progress_form, posted_over_saved
 from app.plans.models import PROGRESS_KINDS, ItemKind, PlanStatus
 from app.plans.services import StaleEdit
+from app.web.limits import opening_streams
 from app.web.offline import allow_offline_copy
 from app.web.render import aimed_at, is_partial, render, respond, retarget, see_other, tell
 
@@ -358,6 +361,7 @@ def render_item(ctx: PlanContext, iv) -> str:
 
 @bp.get("/<plan_id>/live")
 @login_required
+@opening_streams()
 def stream(plan_id: str) -> Response:
     """Server-sent events: ids of changed items this person may see (never content), presence, and a ping every 15
     seconds; the stream ends when the session it was opened with does (signed out everywhere, a role ended).
@@ -367,24 +371,33 @@ def stream(plan_id: str) -> Response:
     Redis the stream says "paused" and ends; the page shows a reload hint and asks again until it is "ready".
     """
     ctx = _ctx(plan_id)
+    redis_url, person_id = current_app.config.get("REDIS_URL"), ctx.actor.person_id
+    stream_id = secrets.token_hex(6)  # presence per open page: closing one tab leaves the person in the others
+    counted = f"{session.get('sid') or 'none'}:{stream_id}"  # the streams a person has open, by browser
+    heartbeat = float(current_app.config.get("LIVE_HEARTBEAT_SECONDS", 15))
+    try:
+        if not live.claim_stream(person_id, counted, redis_url=redis_url, ttl=heartbeat * 3, new=True):
+            return _too_many_streams()
+    except live.LiveUnavailable:
+        pass  # Redis away: the stream below says "paused" and ends
     after = request.headers.get("Last-Event-ID") or request.args.get("after")
     missed = queries.missed_events(db.session, ctx=ctx, after=after, drawn=queries.drawn_at(request.args.get("drawn")))
     reader = queries.reader(db.session, ctx=ctx)
     db.session.commit()
     db.session.close()  # no database connection is held while the stream stays open
-    redis_url, person_id = current_app.config.get("REDIS_URL"), ctx.actor.person_id
     signed_in_as = (session.get("version"), session.get("sid") or "")
-    stream_id = secrets.token_hex(6)  # presence per open page: closing one tab leaves the person in the others
-    heartbeat = float(current_app.config.get("LIVE_HEARTBEAT_SECONDS", 15))
+    recheck = float(current_app.config.get("LIVE_ACCESS_RECHECK_SECONDS", 40))
 
     def events():
         try:
             messages = live.listen(plan_id, redis_url=redis_url, heartbeat=heartbeat)  # subscribed from here on
         except live.LiveUnavailable:
+            live.release_stream(person_id, counted, redis_url=redis_url)
             yield from _paused()
             return
         yield "retry: 3000\n\n"
         yield from (live.sse(message) for message in missed)
+        checked = time.monotonic()
         try:
             live.join(plan_id, person_id, redis_url=redis_url, stream=stream_id)
             yield live.sse({"type": "ready"})
@@ -392,8 +405,14 @@ def stream(plan_id: str) -> Response:
                 if body is None:
                     if not _still_signed_in(person_id, *signed_in_as):
                         return  # signed out everywhere, or their role ended: nothing more reaches this page
+                    if time.monotonic() - checked >= recheck:
+                        if not _may_still_open(plan_id, person_id):
+                            return  # taken out of the family (or the help ended): within a minute, nothing more
+                        checked = time.monotonic()
                     if live.touch_presence(plan_id, person_id, redis_url=redis_url, stream=stream_id):
                         live.publish(plan_id, {"type": "presence"}, redis_url=redis_url)  # back after a reload
+                    if not live.claim_stream(person_id, counted, redis_url=redis_url, ttl=heartbeat * 3):
+                        return  # the same browser opened the plan again in its place
                     yield ": ping\n\n"
                 elif (message := queries.for_reader(reader, json.loads(body))) is not None:
                     yield live.sse(message)
@@ -403,9 +422,30 @@ def stream(plan_id: str) -> Response:
         finally:
             messages.close()
             live.leave(plan_id, person_id, redis_url=redis_url, stream=stream_id)
+            live.release_stream(person_id, counted, redis_url=redis_url)
 
     return Response(stream_with_context(events()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"})
+
+
+def _too_many_streams() -> Response:
+    """Streams from more browsers than one person has: refused with a wait, which the page shows as live updates
+    paused."""
+    current_app.logger.warning("live stream refused: too many open for one person")
+    return Response(f"retry: {live.PAUSED_RETRY_MS * 6}\n\n", status=429, mimetype="text/event-stream",
+                    headers={"Retry-After": "30", "Cache-Control": "no-store"})
+
+
+def _may_still_open(plan_id: str, person_id: str) -> bool:
+    """Whether the person may still open this plan (a membership, or help their organisation gives), in a short
+    session of its own."""
+    with db.new_session() as check:
+        person = check.get(Person, person_id)
+        try:
+            plan_context(check, person=person, plan_id=plan_id)
+        except NotFound:
+            return False
+        return True
 
 
 def _paused() -> Iterator[str]:

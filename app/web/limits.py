@@ -27,6 +27,13 @@ def per_person(name: str) -> Callable:
                          error_message=lambda: str(FLOOD_DETAIL))
 
 
+def opening_streams() -> Callable:
+    """Limit how often one person opens live streams (RATELIMIT_LIVE): a flood is refused with 429 before it can take
+    the server's threads."""
+    return limiter.limit(lambda: current_app.config["RATELIMIT_LIVE"], key_func=person_key, methods=["GET"],
+                         error_message=lambda: str(FLOOD_DETAIL))
+
+
 def retry_after() -> int:
     """Seconds until the limit this request broke lets the next one through (at least 1)."""
     try:

@@ -72,6 +72,33 @@ def test_verify_finds_a_changed_or_removed_entry(any_app):
     assert not any(chain == "system" for chain, _ in problems)
 
 
+def test_verify_reads_the_log_in_batches_across_chains_and_keeps_a_bounded_list(any_app, monkeypatch):
+    """The log is streamed: a batch that ends inside a chain, or between two, changes nothing; a changed entry in the
+    middle of a chain is found; a log with more problems than MAX_PROBLEMS keeps that many and counts the rest."""
+    from app.audit import services as audit
+
+    with any_app.app_context(), db.new_session() as session:
+        for i in range(7):
+            for family in ("f1", "f2", "f3"):
+                record(session, event="test", action="read", actor=AuditActor(f"p{i}", "parent"), family_id=family)
+    with any_app.app_context(), db.new_session() as session:
+        for batch in (1, 2, 3, 7, 1000):
+            assert verify(session, batch=batch) == [], batch
+    with any_app.app_context():
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "sqlite":
+                conn.execute(sa.text("DROP TRIGGER access_log_no_update"))
+            else:
+                conn.execute(sa.text("DROP TRIGGER access_log_append_only ON access_log"))
+            conn.execute(sa.text("UPDATE access_log SET detail = 'x' WHERE chain = 'f2' AND seq IN (3, 4, 5)"))
+    with any_app.app_context(), db.new_session() as session:
+        found = [(p.chain, p.seq, p.problem) for p in verify(session, batch=2)]
+        assert found == [("f2", seq, "entry was changed") for seq in (3, 4, 5)]
+        monkeypatch.setattr(audit, "MAX_PROBLEMS", 2)
+        capped = [(p.chain, p.problem) for p in verify(session, batch=2)]
+    assert capped == [("f2", "entry was changed"), ("f2", "entry was changed"), ("*", "1 more problems")]
+
+
 def test_many_entries_over_several_chains_are_written_at_once_and_chain_on(any_app):
     """record_many (a list page logging one read per family): new and existing chains, several entries in one."""
     from app.audit.services import record_many

@@ -4,11 +4,13 @@ a reconnecting page catches up, and Redis carries it across app instances."""
 import json
 import re
 import signal
+import sqlite3
 import threading
 import time
 
 import pytest
 import requests
+import sqlalchemy as sa
 
 from app.core import health
 from app.plans import live
@@ -79,7 +81,8 @@ def wait_for(found: list, predicate, seconds: float = 5.0):
 
 def start(env_extra: dict, database: str) -> AppServer:
     env = {"APP_ENV": "development", "DEMO": "1", "SECRET_KEY": "live-test-secret", "SESSION_COOKIE_SECURE": "0",
-           "DATABASE_URL": database, "LOG_LEVEL": "WARNING", "LIVE_HEARTBEAT_SECONDS": "1", **env_extra}
+           "DATABASE_URL": database, "LOG_LEVEL": "WARNING", "LIVE_HEARTBEAT_SECONDS": "1",
+           "LIVE_ACCESS_RECHECK_SECONDS": "1", **env_extra}
     return AppServer(env).start()
 
 
@@ -138,6 +141,63 @@ def test_ending_someones_role_ends_their_open_stream(one_server):
     assert not reader.is_alive(), "Karin's stream stayed open after her role ended"
     stream.close()
     assert karin.get(f"{one_server.url}{plan}", allow_redirects=False, timeout=10).status_code == 303  # signed out
+
+
+def test_taken_out_of_the_family_their_open_stream_ends(one_server, database):
+    """Fenna (network) has the plan open; she is taken out of the family: within the access re-check (1 s here,
+    40 s in production, so under a minute with the heartbeat) her stream ends, and nothing more reaches it."""
+    _, plan = browser(one_server, "sanne")
+    fenna, _ = browser(one_server, "fenna")
+    found, stop = [], threading.Event()
+    stream = fenna.get(f"{one_server.url}{plan}/live", stream=True, timeout=30)
+    reader = threading.Thread(target=read_events, args=(stream, found, stop), daemon=True)
+    reader.start()
+    wait_for(found, lambda e: e.get("event") == "ready")
+    path = sa.engine.make_url(database).database
+    fenna_only = "person_id = (SELECT id FROM person WHERE given_name = 'Fenna')"
+    with sqlite3.connect(path) as conn:
+        (row,) = conn.execute(f"SELECT * FROM membership WHERE {fenna_only}").fetchall()
+        conn.execute(f"DELETE FROM membership WHERE {fenna_only}")
+    try:
+        reader.join(timeout=6)
+        assert not reader.is_alive(), "Fenna's stream stayed open after she left the family"
+    finally:
+        stream.close()
+        with sqlite3.connect(path) as conn:  # the module's other tests use the same world
+            conn.execute(f"INSERT INTO membership VALUES ({', '.join('?' * len(row))})", row)
+
+
+def test_a_flood_of_streams_from_one_person_is_refused_politely(one_server):
+    """Six open plan pages per person. A seventh from the same browser (the plan opened again before the old page's
+    connection was seen to close) takes the place of its oldest, which ends at its next heartbeat; one from another
+    browser is told to wait (429, Retry-After), which the page shows as live updates paused."""
+    sanne, plan = browser(one_server, "sanne")
+    phone, _ = browser(one_server, "sanne")  # Sanne signed in on another device too
+    streams = []
+    try:
+        for _ in range(6):
+            streams.append(sanne.get(f"{one_server.url}{plan}/live", stream=True, timeout=30))
+            assert streams[-1].status_code == 200
+        oldest, stop = [], threading.Event()
+        reader = threading.Thread(target=read_events, args=(streams[0], oldest, stop), daemon=True)
+        reader.start()
+        refused = phone.get(f"{one_server.url}{plan}/live", stream=True, timeout=30)
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) > 0
+        assert refused.text.startswith("retry: ")
+        again = sanne.get(f"{one_server.url}{plan}/live", stream=True, timeout=30)
+        streams.append(again)
+        assert again.status_code == 200
+        reader.join(timeout=5)
+        assert not reader.is_alive(), "the oldest stream of that browser stayed open"
+    finally:
+        for stream in streams:
+            stream.close()
+    time.sleep(2.5)  # closed streams are let go at their next heartbeat (1 s here)
+    reopened = phone.get(f"{one_server.url}{plan}/live", stream=True, timeout=30)
+    reopened.close()
+    assert reopened.status_code == 200
+    time.sleep(1.5)  # (and that one too, before the next test opens Sanne's)
 
 
 def test_a_reconnecting_page_catches_up_on_what_it_missed(one_server):

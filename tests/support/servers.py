@@ -47,9 +47,12 @@ def _pg_bindir() -> Path:
 
 
 class PostgresServer:
-    """A PostgreSQL cluster in a temporary folder, on its own port, gone after stop()."""
+    """A PostgreSQL cluster in a temporary folder, on its own port, gone after stop(). For the tests it skips the
+    waits for the disk (fsync, synchronous_commit and full-page writes off: a crash loses a throwaway cluster);
+    `durable=True`, for the benches, keeps PostgreSQL's own defaults, as production runs it."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        self.durable = durable
         self.bindir = _pg_bindir()
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="onsplan-pg-"))
@@ -67,8 +70,9 @@ class PostgresServer:
             shutil.chown(self.dir, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                   "--locale=C.UTF-8")
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        fast = "" if self.durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 {fast}"
+                   "-c max_connections=200")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w", "start")
         return self
 
