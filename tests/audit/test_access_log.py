@@ -84,13 +84,12 @@ def test_verify_reads_the_log_in_batches_across_chains_and_keeps_a_bounded_list(
     with any_app.app_context(), db.new_session() as session:
         for batch in (1, 2, 3, 7, 1000):
             assert verify(session, batch=batch) == [], batch
-    with any_app.app_context():
-        with db.engine.begin() as conn:
-            if db.engine.dialect.name == "sqlite":
-                conn.execute(sa.text("DROP TRIGGER access_log_no_update"))
-            else:
-                conn.execute(sa.text("DROP TRIGGER access_log_append_only ON access_log"))
-            conn.execute(sa.text("UPDATE access_log SET detail = 'x' WHERE chain = 'f2' AND seq IN (3, 4, 5)"))
+    with any_app.app_context(), db.engine.begin() as conn:
+        if db.engine.dialect.name == "sqlite":
+            conn.execute(sa.text("DROP TRIGGER access_log_no_update"))
+        else:
+            conn.execute(sa.text("DROP TRIGGER access_log_append_only ON access_log"))
+        conn.execute(sa.text("UPDATE access_log SET detail = 'x' WHERE chain = 'f2' AND seq IN (3, 4, 5)"))
     with any_app.app_context(), db.new_session() as session:
         found = [(p.chain, p.seq, p.problem) for p in verify(session, batch=2)]
         assert found == [("f2", seq, "entry was changed") for seq in (3, 4, 5)]
