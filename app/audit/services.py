@@ -160,9 +160,10 @@ def verify(session: Session, *, batch: int = 5000) -> list[ChainProblem]:
     heads = {head.chain: head for head in session.exec(select(AccessLogChain)).all()}
     starts = {point.chain: point for point in session.exec(select(AccessLogCheckpoint)).all()}
     table = AccessLogEntry.__table__
-    stream = session.connection().execution_options(stream_results=True, yield_per=batch)
-    rows = stream.execute(sa.select(*(table.c[name] for name in (*HASHED_FIELDS, "hash")))
-                          .order_by(table.c.chain, table.c.seq))
+    # (the options go on the statement: set on the connection they would stay for the request's later statements)
+    rows = session.connection().execute(sa.select(*(table.c[name] for name in (*HASHED_FIELDS, "hash")))
+                                        .order_by(table.c.chain, table.c.seq)
+                                        .execution_options(stream_results=True, yield_per=batch))
     found = _Found()
     walk: _ChainWalk | None = None
     for row in rows:

@@ -57,17 +57,17 @@ def unread_count(session: Session, *, person: Person) -> int:
     """How many unread notifications the person may still see (for the header)."""
     unread = [Notification.person_id == person.id, Notification.in_app, Notification.read_at.is_(None)]
     found = session.exec(
-        select(Notification, Membership.role, PlanItem.id).where(*unread)
+        select(Notification, Membership.role, PlanItem).where(*unread)
         .join(Plan, Plan.id == Notification.plan_id)
         .outerjoin(Membership, sa.and_(Membership.family_id == Plan.family_id, Membership.person_id == person.id))
         .outerjoin(PlanItem, PlanItem.id == Notification.item_id)
         .order_by(Notification.id.desc()).limit(LIMIT)).all()
     # A family's professional sees everything in its plan (policy.can_view): only whether the item is still there
     # counts. Everyone else goes through the age rules, item by item, as on the plan page; provider staff through
-    # what their organisation may see.
-    professional = sum(1 for row, role, item_id in found if row.topic not in PROVIDER_TOPICS
-                       and role == Role.PROFESSIONAL and (row.item_id is None or item_id is not None))
-    others = [row for row, role, _item_id in found
+    # what their organisation may see. (The items came with the notifications: they are in the session now.)
+    professional = sum(1 for row, role, item in found if row.topic not in PROVIDER_TOPICS
+                       and role == Role.PROFESSIONAL and (row.item_id is None or item is not None))
+    others = [row for row, role, _item in found
               if row.topic in PROVIDER_TOPICS or (role is not None and role != Role.PROFESSIONAL)]
     return professional + (len(_still_theirs(session, person, others)[0]) if others else 0)
 
@@ -132,7 +132,8 @@ def _still_theirs(session: Session, person: Person, rows: list[Notification]) ->
     contexts: dict[str, PlanContext] = {}
     # On a plan page, that plan's context is loaded already; a complaint or a rating needs none.
     for plan_id in {row.plan_id for row in rows if row.topic not in ORGANISATION_TOPICS}:
-        contexts[plan_id] = request_plan_context(plan_id) or family_context(session, plan_id)
+        providers = any(row.topic in PROVIDER_TOPICS for row in rows if row.plan_id == plan_id)
+        contexts[plan_id] = request_plan_context(plan_id) or family_context(session, plan_id, with_help=providers)
     items = {}
     for item_id in {row.item_id for row in rows if row.item_id}:  # items the page loaded are in the session
         if (item := session.identity_map.get(identity_key(PlanItem, item_id))) is not None:

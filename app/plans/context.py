@@ -103,13 +103,16 @@ def plan_context(session: Session, *, person: Person | None, plan_id: str) -> Pl
     return ctx
 
 
-def family_context(session: Session, plan_id: str) -> PlanContext:
-    """The plan's people and rules without anyone asking (for jobs and for reading notifications)."""
-    plan = session.get(Plan, plan_id)
+def family_context(session: Session, plan_id: str, *, with_help: bool = True) -> PlanContext:
+    """The plan's people and rules without anyone asking (for jobs and for reading notifications). `with_help=False`
+    leaves out the help chosen per goal, which only decides what provider staff may see: enough to ask about a
+    family member (the header's unread count)."""
+    plan, family = session.exec(select(Plan, Family).join(Family).where(Plan.id == plan_id)).one()
     rows = family_members(session, plan.family_id)
-    access = FamilyAccess(session.get(Family, plan.family_id), Actor(None, Role.NONE), None)
+    access = FamilyAccess(family, Actor(None, Role.NONE), None)
     return PlanContext(plan=plan, access=access, rows=rows, people={p.id: p for _, p in rows},
-                       members=policy_members(rows), assignments=hooks.plan_assignments(session, plan.id))
+                       members=policy_members(rows),
+                       assignments=hooks.plan_assignments(session, plan.id) if with_help else [])
 
 
 def may_see(ctx: PlanContext, person_id: str, item: PlanItem | None) -> bool:

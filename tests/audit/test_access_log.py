@@ -98,6 +98,17 @@ def test_verify_reads_the_log_in_batches_across_chains_and_keeps_a_bounded_list(
     assert capped == [("f2", "entry was changed"), ("f2", "entry was changed"), ("*", "1 more problems")]
 
 
+def test_after_verify_the_same_transaction_still_writes(any_app):
+    """The auditor's check page verifies and then logs that it did, in one request: the stream's cursor options must
+    not stay on the connection (on PostgreSQL a later UPDATE ... RETURNING would go to a server-side cursor)."""
+    with any_app.app_context(), db.new_session() as session:
+        record(session, event="test", action="read", actor=AuditActor("p", "parent"), family_id="f1")
+        assert verify(session, batch=1) == []
+        record(session, event="access_log.verify", action="read", actor=AuditActor("a", "auditor"))
+    with any_app.app_context(), db.new_session() as session:
+        assert verify(session) == []
+
+
 def test_many_entries_over_several_chains_are_written_at_once_and_chain_on(any_app):
     """record_many (a list page logging one read per family): new and existing chains, several entries in one."""
     from app.audit.services import record_many
