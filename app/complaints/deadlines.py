@@ -13,8 +13,9 @@ day (Algemene termijnenwet art. 1 and 3). We apply that rule to every regime, so
 Acknowledgement (a person, not the app, confirms and starts handling) within 5 working days: an app rule.
 """
 
-import calendar
 from datetime import date, timedelta
+
+from app.core.clock import add_months
 
 TERM_WEEKS = {"awb": 6, "wkkgz": 6, "jeugdwet": 6}
 COMMITTEE_WEEKS = 10  # Awb 9:11 lid 1 with an advisory committee (afd. 9.1.3)
@@ -64,13 +65,6 @@ def add_working_days(day: date, count: int) -> date:
         day += timedelta(days=1)
         count -= is_working_day(day)
     return day
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the 31st becomes the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def acknowledge_by(received: date) -> date:

@@ -8,10 +8,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from app.complaints.deadlines import add_months
 from app.complaints.models import Complaint, ComplaintEvent, ComplaintPart
 from app.complaints.vocab import OUTCOMES, SUBJECTS
-from app.core.clock import utcnow
+from app.core.clock import add_months, utcnow
 from app.identity.models import Family, Municipality
 from app.outbox import services as outbox
 from app.outbox.models import OutboxEvent

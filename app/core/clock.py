@@ -1,5 +1,6 @@
 """Time: stored in UTC, shown and reasoned about in Europe/Amsterdam."""
 
+import calendar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,13 @@ def utcnow() -> datetime:
 def today() -> date:
     """Return today's date in Europe/Amsterdam (birthdays change rights at local midnight)."""
     return utcnow().astimezone(AMSTERDAM).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier); the 31st becomes the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def age_on(birthdate: date, day: date) -> int:

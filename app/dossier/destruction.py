@@ -110,15 +110,13 @@ def _forget_people(session: Session, person_ids: list[str], destroyed: Destroyed
     """Destroy former members with nothing left but their account (no other family, no work, no row naming them)."""
     person = SQLModel.metadata.tables["person"]
     references = [(child, column) for child, column in _referrers(person) if child.name not in ACCOUNT_TABLES]
-    for person_id in person_ids:
-        if any(session.execute(sa.select(sa.literal(1)).where(column == person_id).limit(1)).first()
-               for _child, column in references):
-            continue
-        with destruction_permit(session):
-            for name in ACCOUNT_TABLES:
-                table = SQLModel.metadata.tables[name]
-                destroyed.rows[name] += session.execute(table.delete().where(table.c.person_id == person_id)).rowcount
-            destroyed.rows["person"] += session.execute(person.delete().where(person.c.id == person_id)).rowcount
+    alone = [person_id for person_id in person_ids
+             if not any(session.execute(sa.select(sa.literal(1)).where(column == person_id).limit(1)).first()
+                        for _child, column in references)]
+    for name in ACCOUNT_TABLES:
+        table = SQLModel.metadata.tables[name]
+        destroyed.rows[name] += session.execute(table.delete().where(table.c.person_id.in_(alone))).rowcount
+    destroyed.rows["person"] += session.execute(person.delete().where(person.c.id.in_(alone))).rowcount
 
 
 def _remove_files_after_commit(session: Session, names: list[str]) -> None:

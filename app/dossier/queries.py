@@ -18,7 +18,7 @@ from app.complaints.models import Complaint
 from app.core.clock import AMSTERDAM, utcnow
 from app.core.errors import NotFound
 from app.dossier.models import DestructionRequest, JobReport, RequestStatus
-from app.dossier.services import who_must_ask
+from app.dossier.services import waiting_for, who_must_ask
 from app.identity.models import Family, Membership, Organisation, Person, StaffMembership, StaffRole
 from app.identity.policy import can_make_statement, can_view, is_youth
 from app.outbox.models import OutboxEvent
@@ -106,7 +106,7 @@ def _requests(session: Session, ctx: PlanContext, person: Person) -> list[Reques
         item = session.get(PlanItem, request.item_id) if request.item_id else None
         if item is not None and not can_view(ctx.actor, ctx.policy_item(item)):
             item = None  # hidden from them since: its words are not shown
-        waiting = [person_id for person_id in request.required_ids if person_id not in request.asked_ids]
+        waiting = waiting_for(request)
         views.append(RequestView(request, item, [ctx.names.get(p, "") for p in waiting],
                                  request.status == RequestStatus.WAITING and person.id in waiting))
     return views

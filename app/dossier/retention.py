@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from app.audit import services as audit
 from app.audit.models import AccessLogEntry
 from app.audit.services import AuditActor
+from app.catalog.models import Assignment
 from app.complaints.models import Complaint
 from app.core.clock import utcnow
 from app.dossier import destruction
@@ -71,8 +72,8 @@ def _keep_figures(session: Session, family: Family, plan: Plan | None) -> None:
     if plan is not None:
         counts["goals"] = session.exec(select(sa.func.count()).select_from(PlanItem).where(
             PlanItem.plan_id == plan.id, PlanItem.kind == ItemKind.GOAL)).one()
-        counts["assignments"] = session.execute(sa.text("SELECT count(*) FROM assignment WHERE plan_id = :p"),
-                                                {"p": plan.id}).scalar_one()
+        counts["assignments"] = session.exec(select(sa.func.count()).select_from(Assignment)
+                                             .where(Assignment.plan_id == plan.id)).one()
     counts["complaints"] = session.exec(select(sa.func.count()).select_from(Complaint)
                                         .where(Complaint.family_id == family.id)).one()
     for name, count in counts.items():

@@ -2,13 +2,11 @@
 and destruction on request (7.3.9): the betrokkenen ask, the professional assesses within three months and records
 why not, or it is destroyed for real with a receipt."""
 
-from datetime import date, timedelta
-
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from app.audit.services import AuditActor, record
-from app.core.clock import AMSTERDAM, utcnow
+from app.core.clock import AMSTERDAM, add_months, utcnow
 from app.core.errors import NotAllowed, NotFound, ValidationFailed
 from app.dossier import destruction, mails
 from app.dossier.models import OPEN, DestructionRequest, RequestStatus
@@ -80,7 +78,7 @@ def ask_destruction(session: Session, *, ctx: PlanContext, item_id: str | None) 
     request.required_ids = sorted(set(required) | set(request.required_ids))
     if request.status == RequestStatus.WAITING and set(request.required_ids) <= set(request.asked_ids):
         request.status, request.asked_at = RequestStatus.ASKED, utcnow()
-        request.decide_by = months_after(request.asked_at.astimezone(AMSTERDAM).date(), LEGAL_TERM_MONTHS)
+        request.decide_by = add_months(request.asked_at.astimezone(AMSTERDAM).date(), LEGAL_TERM_MONTHS)
     session.flush()
     _log(session, ctx, request, "dossier.destruction_ask", "create", youth_id=item.youth_id if item else None)
     return request
@@ -133,7 +131,7 @@ def _destroy(session: Session, ctx: PlanContext, request: DestructionRequest) ->
             raise NotFound(request.item_id)
         gone_items = _subtree(session, item)
         audiences = [(gone.id, gone.kind, ctx.audience(ctx.policy_item(gone))) for gone in gone_items]
-        destroyed = destruction.destroy_items(session, [gone.id for gone in gone_items])
+        destroyed = destruction.destroy_items(session, [item.id])  # the foreign keys find what hangs under it
     else:
         audiences = []
         destroyed = destruction.destroy_family(session, ctx.plan.family_id)
@@ -172,10 +170,3 @@ def _log(session: Session, ctx: PlanContext, request: DestructionRequest, event:
            family_id=request.family_id, youth_id=youth_id, object_type="destruction_request", object_id=request.id,
            detail=f"{request.scope}:{request.item_kind or 'dossier'}")
 
-
-def months_after(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it has fewer days)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    following = date(year + month // 12, month % 12 + 1, 1)  # the first of the month after
-    return min(date(year, month, 1) + timedelta(days=day.day - 1), following - timedelta(days=1))

@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 
 from app.catalog.models import Assignment, Offer, ProviderContract
 from app.catalog.vocab import DROPOUT_REASONS
-from app.complaints.deadlines import add_months, add_working_days, is_working_day
+from app.complaints.deadlines import add_working_days, is_working_day
 from app.complaints.models import Complaint, ComplaintPart
-from app.core.clock import AMSTERDAM, utcnow
+from app.core.clock import AMSTERDAM, add_months, utcnow
 from app.identity.models import Family
 from app.outbox.models import OutboxEvent
 from app.plans.models import Plan

@@ -9,8 +9,7 @@ from wtforms.validators import ValidationError
 
 from app.catalog.forms import Choice
 from app.catalog.vocab import CATEGORIES
-from app.complaints.deadlines import add_months
-from app.core.clock import today
+from app.core.clock import add_months, today
 from app.web.forms import BaseForm
 
 DEFAULT_MONTHS = 12

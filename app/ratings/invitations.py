@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from app.catalog.models import Assignment
-from app.core.clock import today
+from app.core.clock import add_months, today
 from app.notifications.services import rating_asked
 from app.plans.context import family_context
 from app.plans.models import PlanItem
 from app.ratings.models import Rating, RatingInvitation
-from app.ratings.services import add_months, raters
+from app.ratings.services import raters
 from app.ratings.vocab import CHILD_UNTIL, ONGOING_MONTHS
 
 

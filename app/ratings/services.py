@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from app.audit.services import AuditActor, record
 from app.catalog.models import Assignment, Offer, Provider
-from app.core.clock import today, utcnow
+from app.core.clock import add_months, today, utcnow
 from app.core.errors import NotFound, ValidationFailed
 from app.identity.models import Family, Membership, Person
 from app.identity.policy import can_view
@@ -54,18 +54,6 @@ class Trajectory:
     @property
     def informant(self) -> str:
         return "youth" if self.ctx.role_of(self.person.id) == "youth" else "parent"
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the last day of the month when it has fewer days)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def opens_on(assignment: Assignment) -> date:
