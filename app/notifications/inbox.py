@@ -15,12 +15,12 @@ from sqlmodel import Session, select
 from app.audit.services import AuditActor, record
 from app.core.clock import utcnow
 from app.core.errors import NotFound
-from app.identity.models import Membership, Person
+from app.identity.models import Person
 from app.identity.policy import Role
-from app.notifications import hooks, provider_notes
+from app.notifications import hooks, provider_notes, unread
 from app.notifications.models import DIVIDED, HELP, ORGANISATION_TOPICS, PROVIDER_TOPICS, Notification, Topic
 from app.plans.context import PlanContext, family_context, may_see, request_plan_context
-from app.plans.models import Plan, PlanItem
+from app.plans.models import PlanItem
 
 LIMIT = 100
 SHORT = 80  # characters of an item's text in a notification
@@ -54,22 +54,14 @@ def inbox(session: Session, *, person: Person, limit: int = LIMIT) -> list[Notif
 
 
 def unread_count(session: Session, *, person: Person) -> int:
-    """How many unread notifications the person may still see (for the header)."""
-    unread = [Notification.person_id == person.id, Notification.in_app, Notification.read_at.is_(None)]
-    found = session.exec(
-        select(Notification, Membership.role, PlanItem).where(*unread)
-        .join(Plan, Plan.id == Notification.plan_id)
-        .outerjoin(Membership, sa.and_(Membership.family_id == Plan.family_id, Membership.person_id == person.id))
-        .outerjoin(PlanItem, PlanItem.id == Notification.item_id)
-        .order_by(Notification.id.desc()).limit(LIMIT)).all()
-    # A family's professional sees everything in its plan (policy.can_view): only whether the item is still there
-    # counts. Everyone else goes through the age rules, item by item, as on the plan page; provider staff through
-    # what their organisation may see. (The items came with the notifications: they are in the session now.)
-    professional = sum(1 for row, role, item in found if row.topic not in PROVIDER_TOPICS
-                       and role == Role.PROFESSIONAL and (row.item_id is None or item is not None))
-    others = [row for row, role, _item in found
-              if row.topic in PROVIDER_TOPICS or (role is not None and role != Role.PROFESSIONAL)]
-    return professional + (len(_still_theirs(session, person, others)[0]) if others else 0)
+    """How many unread notifications the person may still see (for the header): one indexed query (a second for
+    provider staff), and the plan page's rules on its rows (app.notifications.unread); one about an item that hangs
+    on another is decided as the inbox decides it."""
+    count, undecided = unread.count(session, person)
+    if undecided:
+        rows = session.exec(select(Notification).where(Notification.id.in_(undecided))).all()
+        count += len(_still_theirs(session, person, list(rows))[0])
+    return count
 
 
 def open_notification(session: Session, *, person: Person, notification_id: int) -> NotificationView:

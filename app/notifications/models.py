@@ -138,11 +138,14 @@ class Notification(SQLModel, table=True):
         sa.UniqueConstraint("person_id", "dedupe_key", name="once_per_key"),
         sa.Index("ix_notification_person_created", "person_id", "created_at"),
         sa.Index("ix_notification_mail_pending", "mail", "emailed_at", "digested_at"),
+        # the header's unread count (app.notifications.unread): only the unread rows, newest first by id
+        sa.Index("ix_notification_unread", "person_id", "id", sqlite_where=sa.text("read_at IS NULL"),
+                 postgresql_where=sa.text("read_at IS NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: str = Field(foreign_key="person.id", max_length=20)
-    family_id: str = Field(foreign_key="family.id", max_length=20)
+    family_id: str = Field(foreign_key="family.id", max_length=20)  # the plan's (the unread count reads it)
     plan_id: str = Field(foreign_key="plan.id", max_length=20)
     topic: str = Field(max_length=20)
     item_id: str | None = Field(default=None, foreign_key="plan_item.id", max_length=20)
