@@ -1,7 +1,7 @@
-"""Forms of running Ons Plan: a new organisation, and inviting staff."""
+"""Forms of running Ons Plan: a new organisation, inviting staff, and the catalog search's words."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, StringField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
@@ -37,3 +37,12 @@ class StaffInviteForm(BaseForm):
     language = RadioField(_l("Language of the invitation"),
                           choices=[SelectChoice(code, name) for code, name in AUTONYMS.items()],
                           default="nl", validators=[InputRequired(_l("Choose a language."))], validate_choice=False)
+
+
+class ThesaurusForm(BaseForm):
+    """A functional manager saves a new version of the catalog search's words."""
+
+    text = TextAreaField(_l("The search words (thesaurus)"), validators=[InputRequired(_l(
+        "Fill in the thesaurus."))], render_kw={"spellcheck": "false", "autocomplete": "off", "rows": 24})
+    note = StringField(_l("What did you change, and why?"), validators=[InputRequired(_l(
+        "Say what you changed, for the next person.")), at_most(300)])

@@ -1,10 +1,11 @@
 """Running Ons Plan: the organisations a functional manager looks after, their staff, and the access log check."""
 
-from flask import Blueprint, Response, flash, g, session, url_for
+from flask import Blueprint, Response, flash, g, request, session, url_for
 from flask_babel import gettext as _
 
 from app.admin import services
-from app.admin.forms import OrganisationForm, StaffInviteForm
+from app.admin.forms import OrganisationForm, StaffInviteForm, ThesaurusForm
+from app.catalog import thesaurus
 from app.core.errors import NotAllowed, ValidationFailed
 from app.extensions import db
 from app.identity.auth import login_required
@@ -25,7 +26,8 @@ def index() -> Response:
         return see_other(url_for("home.index"))
     organisations = services.managed_organisations(db.session, person=g.person)
     return render("admin/index.html", organisations=organisations, adds_organisations=bool(found.municipality_ids),
-                  audits=services.may_audit(db.session, person=g.person))
+                  audits=services.may_audit(db.session, person=g.person),
+                  edits_search_words=thesaurus.may_edit(db.session, person=g.person))
 
 
 @bp.route("/organisaties/nieuw", methods=["GET", "POST"])
@@ -121,6 +123,35 @@ def access_log_check() -> Response:
     check = services.check_access_log(db.session, person=g.person)
     db.session.commit()
     return render("admin/access_log_check.html", check=check)
+
+
+@bp.route("/zoekwoorden", methods=["GET", "POST"])
+@login_required
+def search_words() -> Response:
+    """The catalog search's words (the thesaurus): its newest version to change, saved as a new version, and the
+    versions before it, with who saved them and why."""
+    if not thesaurus.may_edit(db.session, person=g.person):
+        raise NotAllowed("only a functional manager changes the thesaurus")
+    number, text = thesaurus.current_text(db.session)
+    opened = request.args.get("versie", "")  # an earlier version, to save again (going back to it)
+    older = thesaurus.version_text(db.session, number=int(opened)) if opened.isdigit() and len(opened) < 9 else None
+    form = ThesaurusForm(data={"text": older if older is not None else text})
+    status = 200
+    if form.is_submitted():
+        if form.validate():
+            try:
+                saved = thesaurus.save(db.session, actor=g.person, text=form.text.data, note=form.note.data)
+                db.session.commit()
+                flash(_("Version %(number)d is saved. Searches use it within a minute.", number=saved.number),
+                      "success")
+                return see_other(url_for("admin.search_words"))
+            except ValidationFailed as failed:
+                db.session.rollback()
+                form.apply_errors(failed.reasons)
+        status = 422
+    return render("admin/search_words.html", block="search_words_form" if status == 422 else None, form=form,
+                  number=number, opened=int(opened) if older is not None else None,
+                  versions=thesaurus.history(db.session), status=status)
 
 
 def _first_up(label: str) -> str:

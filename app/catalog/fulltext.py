@@ -7,6 +7,7 @@ made of letters and digits only and quoted, so nothing a person types reaches FT
 
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -17,7 +18,6 @@ from sqlmodel import Session
 from app.core.db import leave_out_of_migrations
 
 FTS_TABLE = "offer_fts"
-MAX_TERMS = 8
 _WORD = re.compile(r"[^\W_]+")
 
 SQLITE_DDL = [f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(title, body, "
@@ -72,24 +72,48 @@ def stem_text(text: str) -> str:
     return " ".join(out)
 
 
-def query_terms(text: str) -> list[str]:
-    """The words of a search, at most MAX_TERMS, each at most 40 characters."""
-    return [word[:40] for word in words(text)][:MAX_TERMS]
+# A search as the database takes it: groups that must all match, each a list of phrases of which one must match;
+# a phrase is its words (each given as the forms the catalog writes it in) and whether the last may be a word's start.
+Phrase = tuple[tuple[tuple[str, ...], ...], bool]
 
 
-def sqlite_match(terms: list[str]) -> str:
-    """An FTS5 MATCH expression: every term, as its stem or as the start of a word."""
-    parts = []
-    for term in terms:
-        options = {f'"{stem(term)}"', f'"{term}"*' if len(term) >= 3 else f'"{term}"'}
-        parts.append("(" + " OR ".join(sorted(options)) + ")")
-    return " AND ".join(parts)
+def sqlite_match(groups: list[list[Phrase]]) -> str:
+    """An FTS5 MATCH expression: every group, as any of its phrases; a word as its stem or itself (or its start)."""
+    def word(forms: tuple[str, ...], prefix: bool) -> str:
+        options = set()
+        for form in forms:
+            options |= {f'"{stem(form)}"', f'"{form}"*' if prefix and len(form) >= 3 else f'"{form}"'}
+        return "(" + " OR ".join(sorted(options)) + ")"
+
+    def phrase(words_: tuple[tuple[str, ...], ...], prefix: bool) -> str:
+        return "(" + " AND ".join(word(forms, prefix and i == len(words_) - 1) for i, forms in enumerate(words_)) + ")"
+
+    return " AND ".join("(" + " OR ".join(phrase(*p) for p in group) + ")" for group in groups)
 
 
-def postgres_tsquery(terms: list[str]) -> str:
-    """A to_tsquery('dutch', ...) text: every term as the Snowball stem or as a prefix (PostgreSQL stems both
-    again; its older Dutch stemmer keeps "angstig" where the Python one gives "angst")."""
-    return " & ".join(f"({stem(term)} | {term}:*)" for term in terms)
+def postgres_tsquery(groups: list[list[Phrase]]) -> str:
+    """The same as a to_tsquery('dutch', ...) text: a word as its Snowball stem or itself (or its start);
+    PostgreSQL stems both again (its older Dutch stemmer keeps "angstig" where the Python one gives "angst")."""
+    def word(forms: tuple[str, ...], prefix: bool) -> str:
+        options = set()
+        for form in forms:
+            options |= {stem(form), f"{form}:*" if prefix and len(form) >= 3 else form}
+        return "(" + " | ".join(sorted(options)) + ")"
+
+    def phrase(words_: tuple[tuple[str, ...], ...], prefix: bool) -> str:
+        return "(" + " & ".join(word(forms, prefix and i == len(words_) - 1) for i, forms in enumerate(words_)) + ")"
+
+    return " & ".join("(" + " | ".join(phrase(*p) for p in group) + ")" for group in groups)
+
+
+# The catalog's words per database engine (app/catalog/understand.py reads and keeps them): (valid until, words).
+# Weak keys: an engine that is disposed of (a test's app) takes its words with it.
+VOCABULARIES: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
+
+
+def changed(session: Session) -> None:
+    """The offers' texts changed: the next search reads the catalog's words again (in this process)."""
+    VOCABULARIES.pop(session.get_bind(), None)
 
 
 def reindex(session: Session, offers: Iterable) -> None:
@@ -101,6 +125,7 @@ def reindex(session: Session, offers: Iterable) -> None:
 
 def add(session: Session, offers: Iterable[tuple[int, str, str]]) -> None:
     """Add SQLite search rows for new offers given as (id, name, search_text) (PostgreSQL computes its column)."""
+    changed(session)
     if session.get_bind().dialect.name != "sqlite":
         return
     rows = [{"id": id_, "title": stem_text(name), "body": stem_text(text)} for id_, name, text in offers]
@@ -110,5 +135,6 @@ def add(session: Session, offers: Iterable[tuple[int, str, str]]) -> None:
 
 def remove(session: Session, offer_ids: list[int]) -> None:
     """Drop search rows of deleted offers (SQLite)."""
+    changed(session)
     if offer_ids and session.get_bind().dialect.name == "sqlite":
         session.execute(sa.text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), [{"id": i} for i in offer_ids])

@@ -224,3 +224,17 @@ class Assignment(SQLModel, table=True):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class ThesaurusVersion(SQLModel, table=True):
+    """One saved version of the search thesaurus (issue 24): the whole text, who saved it, when and why. The newest
+    is the one searches use; none at all means the file in the repository (app/catalog/data/thesaurus.toml)."""
+
+    __tablename__ = "thesaurus_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)  # 1, 2, 3 … as saved
+    text: str = Field(sa_type=sa.Text)  # TOML, the same shape as the file
+    note: str = Field(default="", max_length=300)  # what changed and why, in the saver's words
+    created_by_id: str = Field(foreign_key="person.id", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

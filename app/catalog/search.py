@@ -7,9 +7,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
 from sqlmodel import Session, select
 
-from app.catalog import fulltext, geo, hooks
+from app.catalog import fulltext, geo, hooks, thesaurus, understand
+from app.catalog.explain import Reason, reasons_for
 from app.catalog.models import Location, Offer, OfferTheme, Provider, ProviderContract, ProviderLanguage
 from app.identity.models import Municipality
+from app.plans.help_words import mentions_danger
 
 PAGE_SIZE = 12
 
@@ -47,7 +49,10 @@ class SearchResult:
     pages: int
     distances: dict[int, float] = field(default_factory=dict)
     origin: geo.Place | None = None
-    notes: list[str] = field(default_factory=list)  # codes: unknown_postcode, no_ratings, distance_needs_postcode
+    # codes: unknown_postcode, no_ratings, distance_needs_postcode, rated_first, help_lines
+    notes: list[str] = field(default_factory=list)
+    understood: understand.Understood | None = None  # how the search words were read (None: no words)
+    reasons: dict[int, list[Reason]] = field(default_factory=dict)  # per offer on the page: why it matched
 
 
 def search_offers(session: Session, *, query: SearchQuery) -> SearchResult:
@@ -56,10 +61,33 @@ def search_offers(session: Session, *, query: SearchQuery) -> SearchResult:
     origin = geo.place_of(query.postcode) if query.postcode else None
     if query.postcode and origin is None:
         notes.append("unknown_postcode")
-    terms = fulltext.query_terms(query.text)
-    filters, rank, fts = _conditions(session, query, terms, origin)
+    if mentions_danger(query.text):
+        notes.append("help_lines")  # words about violence, abuse, self-harm or suicide: the help lines first
+    understood = vocab = None
+    if fulltext.words(query.text):
+        vocab = understand.vocabulary(session)
+        understood = understand.understand(query.text, vocab, thesaurus.current(session))
+    offers, total, page, pages = _find(session, query, understood, vocab, origin, notes)
+    while total == 0 and understood is not None and (plain := understood.least_needed()) is not None:
+        # Nothing has all the words: leave out, from the last, a word that is not one the thesaurus knows (a
+        # word the person asked for by its meaning is never dropped), as Meilisearch's "last" matching strategy.
+        understood = understood.without(plain)
+        offers, total, page, pages = _find(session, query, understood, vocab, origin, notes)
+    distances = {}
+    if origin is not None:
+        distances = {o.id: geo.haversine_km(origin.latitude, origin.longitude, o.location.latitude,
+                                            o.location.longitude) for o in offers}
+    reasons = reasons_for(offers, understood) if understood is not None else {}
+    return SearchResult(offers, total, page, pages, distances, origin, list(dict.fromkeys(notes)), understood,
+                        reasons)
+
+
+def _find(session: Session, query: SearchQuery, understood, vocab, origin: geo.Place | None,
+          notes: list[str]) -> tuple[list[Offer], int, int, int]:
+    """One page of the offers that match: the cards, how many match in all, the page shown and the number of pages."""
+    filters, rank, fts = _conditions(session, query, understood, vocab, origin)
     first, reads_every_match = _order(query, rank, origin, notes)
-    order = [first, Offer.name, Offer.id]
+    order = [*first, Offer.name, Offer.id]
     if query.sort == "rating" and (by_rating := hooks.best_rated_first(session, notes)):
         order, reads_every_match = by_rating + order, True
     window = reads_every_match and fts is None  # SQLite's bm25() cannot run beside a window function
@@ -72,6 +100,8 @@ def search_offers(session: Session, *, query: SearchQuery) -> SearchResult:
         return statement.where(*filters)
 
     def count() -> int:
+        if fts is not None and len(filters) == 1 and origin is None:  # words only: the index alone counts them
+            return session.exec(select(sa.func.count()).select_from(fts).where(*filters)).one()
         return session.exec(base(select(sa.func.count()).select_from(Offer))).one()
 
     def page_of(number: int) -> tuple[list[Offer], int | None]:
@@ -95,11 +125,7 @@ def search_offers(session: Session, *, query: SearchQuery) -> SearchResult:
     if page > pages:  # past the last page (an old link): show the last one
         page = pages
         offers = page_of(page)[0] if total else []
-    distances = {}
-    if origin is not None:
-        distances = {o.id: geo.haversine_km(origin.latitude, origin.longitude, o.location.latitude,
-                                            o.location.longitude) for o in offers}
-    return SearchResult(offers, total, page, pages, distances, origin, notes)
+    return offers, total, page, pages
 
 
 def _total_from_page(page: int, found: int) -> int | None:
@@ -109,19 +135,41 @@ def _total_from_page(page: int, found: int) -> int | None:
     return None
 
 
-def _conditions(session: Session, query: SearchQuery, terms: list[str], origin: geo.Place | None):
+def _phrases(groups, vocab: understand.Vocabulary, exact: bool = False) -> list[list[fulltext.Phrase]]:
+    """The groups as the database searches them: each word in every form the catalog writes it in."""
+    return [[(tuple(vocab.forms(word) for word in alternative.words), alternative.prefix)
+             for alternative in (group.exact if exact else group.alternatives)] for group in groups]
+
+
+def _conditions(session: Session, query: SearchQuery, understood, vocab, origin: geo.Place | None):
+    """The WHERE conditions; the ORDER BY terms of a search by words (the offers that match the person's own words
+    first, then the best match by the database's rank), or None; the joined SQLite full-text table, or None."""
     filters = []
     rank = fts = None
-    if terms:
+    if understood is not None and not understood.groups:
+        filters.append(sa.false())  # words, none of them known in any way: nothing matches
+    elif understood is not None:
+        groups, exact = _phrases(understood.groups, vocab), _phrases(understood.groups, vocab, exact=True)
         if session.get_bind().dialect.name == "postgresql":
-            tsquery = sa.func.to_tsquery(sa.literal_column("'dutch'::regconfig"), fulltext.postgres_tsquery(terms))
+            def tsquery(text: str):
+                # A scalar subquery, so PostgreSQL parses and stems it once per search (an InitPlan): as a plain
+                # call its generic plan (a statement psycopg prepared after 5 runs) did so again for every row.
+                return sa.select(sa.func.to_tsquery(sa.literal_column("'dutch'::regconfig"), text)).scalar_subquery()
+
             vector = sa.literal_column("offer.search_vector")
-            filters.append(vector.op("@@")(tsquery))
-            rank = sa.desc(sa.func.ts_rank_cd(vector, tsquery))
+            everything = tsquery(fulltext.postgres_tsquery(groups))
+            filters.append(vector.op("@@")(everything))
+            rank = [sa.desc(sa.func.ts_rank(vector, everything))]  # the name (weight A) 2.5 times the rest
+            if exact != groups:
+                rank.insert(0, sa.case((vector.op("@@")(tsquery(fulltext.postgres_tsquery(exact))), 0), else_=1))
         else:
             fts = sa.table(fulltext.FTS_TABLE, sa.column("rowid"))
-            filters.append(sa.text(f"{fulltext.FTS_TABLE} MATCH :fts").bindparams(fts=fulltext.sqlite_match(terms)))
-            rank = sa.func.bm25(sa.literal_column(fulltext.FTS_TABLE), 5.0, 1.0).asc()  # titles count 5 times
+            filters.append(sa.text(f"{fulltext.FTS_TABLE} MATCH :fts").bindparams(fts=fulltext.sqlite_match(groups)))
+            rank = [sa.func.bm25(sa.literal_column(fulltext.FTS_TABLE), 5.0, 1.0).asc()]  # titles count 5 times
+            if exact != groups:
+                own = sa.text(f"offer.id IN (SELECT rowid FROM {fulltext.FTS_TABLE} WHERE {fulltext.FTS_TABLE} "
+                              "MATCH :exact)").bindparams(exact=fulltext.sqlite_match(exact))
+                rank.insert(0, sa.case((own, 0), else_=1))
     if query.category:
         filters.append(Offer.product_category == query.category)
     if query.age is not None:
@@ -160,8 +208,8 @@ def _within(origin: geo.Place, km: int) -> list:
             _squared_km(origin) <= km * km]
 
 
-def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str]) -> tuple[object, bool]:
-    """The first sort key, and whether sorting by it means reading every match (relevance, distance)."""
+def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str]) -> tuple[list, bool]:
+    """The first sort keys, and whether sorting by them means reading every match (relevance, distance)."""
     sort = query.sort
     if sort == "rating":
         sort = "relevance"  # among offers with the same (or no) published average, the best match first
@@ -169,22 +217,23 @@ def _order(query: SearchQuery, rank, origin: geo.Place | None, notes: list[str])
         notes.append("distance_needs_postcode")
         sort = "relevance"
     if sort == "waiting":
-        return Offer.waiting_weeks.asc(), False
+        return [Offer.waiting_weeks.asc()], False
     if sort == "distance" or (sort == "relevance" and rank is None and origin is not None):
-        return _squared_km(origin).asc(), True
+        return [_squared_km(origin).asc()], True
     if rank is not None:
         return rank, True
-    return Offer.waiting_weeks.asc(), False
+    return [Offer.waiting_weeks.asc()], False
 
 
 def _cards(session: Session, ids: list[int]) -> list[Offer]:
     """The offers with these ids, in this order, with what a result card shows: provider and location (joined, in
-    the same statement) and the provider's languages (one more); not the themes, nor the long texts."""
+    the same statement) and the provider's languages (one more); not the themes, nor the descriptions (the search
+    text, which holds them all, tells why an offer matched)."""
     if not ids:
         return []
     rows = session.exec(select(Offer).where(Offer.id.in_(ids)).options(
         joinedload(Offer.location, innerjoin=True), joinedload(Offer.provider, innerjoin=True)
         .selectinload(Provider.languages), defer(Offer.description_nl), defer(Offer.description_fy),
-        defer(Offer.description_en), defer(Offer.search_text))).all()
+        defer(Offer.description_en))).all()
     by_id = {offer.id: offer for offer in rows}
     return [by_id[i] for i in ids]

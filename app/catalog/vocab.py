@@ -131,6 +131,7 @@ def language_name(code: str, locale: str | None = None) -> str:
 
 
 TEMPLATE_GLOBALS = {"category_label": lambda code: label(CATEGORIES, code),
+                    "theme_codes": tuple(THEMES),
                     "form_label": lambda code: label(FORMS, code),
                     "theme_label": lambda code: label(THEMES, code),
                     "funding_label": lambda code: label(FUNDING, code),

@@ -1,5 +1,6 @@
-"""The catalog in real Chromium at 390×844: axe-core finds nothing on search, offer and compare in nl, fy and en;
-typing in the search box updates the results without a reload; the compare table scrolls inside its box."""
+"""The catalog in real Chromium at 390×844: axe-core finds nothing on search (with a typo, with nothing found and
+worrying words), offer and compare in nl, fy and en; typing in the search box updates the results without a reload;
+the compare table scrolls inside its box; the functional manager's search words page (with its error) too."""
 
 import re
 
@@ -42,6 +43,30 @@ def test_empty_state(tab_for, language):
     assert page.goto(f"/catalogus?lang={language}&q=zzzzqqq&thema=autisme").status == 200
     expect(page.locator(".empty-state a").first).to_be_visible()
     assert_no_violations(page, language)
+
+
+WHY = {"nl": "Waarom gevonden", "fy": "Wêrom fûn", "en": "Why it matched"}
+DID_YOU_MEAN = {"nl": "Bedoel je", "fy": "Bedoelsto", "en": "Did you mean"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_typo_shows_bedoel_je_and_why_it_matched(tab_for, language):
+    page = tab_for()
+    assert page.goto(f"/catalogus?lang={language}&q=angts").status == 200
+    expect(page.locator(".search-note").first).to_contain_text(DID_YOU_MEAN[language])
+    expect(page.locator(".offer-card__why").first).to_contain_text(WHY[language])
+    assert_no_violations(page, language)
+    assert_no_sideways_scrolling(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_nothing_found_offers_themes_and_worrying_words_the_help_lines(tab_for, language):
+    page = tab_for()
+    assert page.goto(f"/catalogus?lang={language}&q=slaapproblemen+zelfmoord").status == 200
+    expect(page.locator(".help-now a[href='tel:113']")).to_be_visible()
+    expect(page.locator(".empty-state a[href*='thema=']").first).to_be_visible()
+    assert_no_violations(page, language)
+    assert_no_sideways_scrolling(page)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -114,3 +139,17 @@ def test_search_works_without_javascript(browser, browser_context_args):
         expect(page.locator(".compare__table th[scope=col]")).to_have_count(2)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_search_words_page_for_the_functional_manager(tab_for, language):
+    page = tab_for("jeroen")
+    assert page.goto(f"/beheer/zoekwoorden?lang={language}").status == 200
+    expect(page.locator("textarea#text")).to_contain_text("[[concept]]")
+    assert_no_violations(page, language)
+    assert_no_sideways_scrolling(page)
+    page.locator("textarea#text").fill("[[concept")
+    page.locator("#note").fill("test")
+    page.locator("#search_words_form button[type=submit]").click()
+    expect(page.locator("#search_words_form .field__error")).to_be_visible()  # htmx swapped in the 422 form
+    assert_no_violations(page, language)

@@ -238,3 +238,67 @@ def test_compare_without_a_choice_explains_how(client):
 
 def test_the_header_links_to_the_catalogue(client):
     assert 'href="/catalogus">Catalogus</a>' in text(client.get("/"))
+
+
+# --- issue 24: what a person sees of how the search read their words -------------------------------------------------
+
+def test_a_typo_shows_bedoel_je_and_why_each_offer_matched(client):
+    html = text(client.get("/catalogus?q=angts", headers=HX))
+    assert 'Bedoel je: <a href="/catalogus?q=angst">angst</a>?' in html
+    assert html.count("Waarom gevonden: “angts” gelezen als “angst”") == 12
+    assert len(html.encode()) < 15_000
+
+
+def test_an_everyday_word_says_which_catalog_word_it_found(client):
+    html = text(client.get("/catalogus?q=depressief", headers=HX))
+    assert "Online coaching bij somberheid" in html
+    assert "“depressief” betekent “somberheid”" in html
+    own = text(client.get("/catalogus?q=somberheid", headers=HX))
+    assert "“somberheid” in de naam" in own
+
+
+def test_nothing_found_is_never_a_dead_end(client):
+    html = text(client.get("/catalogus?q=slaapproblemen"))
+    assert "Staat niet in de catalogus, dus niet op gezocht: “slaapproblemen”" in html
+    assert "Of bekijk een thema:" in html
+    assert html.count('href="/catalogus?thema=') == 12  # every theme, without the words that found nothing
+    assert "Je jeugdprofessional kan met je meezoeken." in html
+    both = text(client.get("/catalogus?q=angst+trauma"))
+    assert "Zoek op één van je woorden:" in both
+    assert 'href="/catalogus?q=angst">angst</a>' in both
+    assert 'href="/catalogus?q=trauma">trauma</a>' in both
+    assert 'href="/catalogus?thema=angst">Angst</a>' in both  # the themes of the words, not all twelve
+    assert 'href="/catalogus?thema=opvoeden"' not in both
+
+
+def test_a_word_no_offer_has_with_the_others_is_left_out_and_said(client):
+    html = text(client.get("/catalogus?q=hulp+bij+autisme+thuis", headers=HX))
+    assert "Geen aanbod heeft al je woorden, dus we lieten weg: “thuis”" in html
+    assert "Ouderbegeleiding bij autisme" in html
+
+
+def test_worrying_words_show_the_help_lines_first(client):
+    html = text(client.get("/catalogus?q=mijn+zoon+wil+zelfmoord+plegen", headers=HX))
+    assert 'href="tel:113"' in html
+    assert 'href="tel:08002000"' in html
+    assert html.index('href="tel:113"') < html.index("Er is geen aanbod")  # before the empty state
+    assert 'href="tel:113"' not in text(client.get("/catalogus?q=angst", headers=HX))
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("fy", ["Bedoelsto:", "Wêrom fûn: “angts” lêzen as “angst”"]),
+    ("en", ["Did you mean:", "Why it matched: “angts” read as “angst”"]),
+])
+def test_search_explanations_in_frysk_and_english(client, lang, words):
+    html = text(client.get(f"/catalogus?q=angts&lang={lang}"))
+    for word in words:
+        assert word in html
+
+
+def test_a_frysk_or_english_query_finds_what_its_dutch_meaning_finds(client):
+    def names(query: str) -> set[str]:
+        return set(re.findall(r'class="offer-card__title"><a [^>]*>([^<]+)</a>', text(client.get(
+            f"/catalogus?q={query}&lang=en", headers=HX))))
+
+    assert names("skieding") == names("divorce") == names("scheiding") == {"Kinderen in scheiding (groep)"}
+    assert names("eangst") == names("anxiety") == names("angst")

@@ -1,5 +1,6 @@
 """Searching the catalog on SQLite and PostgreSQL: Dutch stemming, each filter, distance, hostile input."""
 
+import time
 from dataclasses import replace
 
 from app.catalog.search import PAGE_SIZE, SearchQuery, search_offers
@@ -133,3 +134,91 @@ def test_pages_sorted_by_distance_or_relevance_count_every_match(any_app):
             assert (second.total, len(second.offers)) == (30, PAGE_SIZE), query
             assert (last.page, last.total, len(last.offers)) == (3, 30, 30 - 2 * PAGE_SIZE), query
             assert not {o.id for o in first.offers} & {o.id for o in second.offers}
+
+
+# --- issue 24: typos, the thesaurus, compounds, why it matched, never a dead end --------------------------------------
+
+def searched(app, text: str, **query):
+    with app.test_request_context():
+        return search_offers(db.session, query=SearchQuery(text=text, **query))
+
+
+def test_a_typo_is_forgiven_and_offered_as_bedoel_je(small_app):
+    assert found(small_app, text="angts") == ["angst-lwd"]
+    assert found(small_app, text="traumabehandelnig") == ["trauma-sneek"]
+    result = searched(small_app, "angts")
+    assert result.understood.suggestion == "angst"
+    assert [(r.typed, r.word, r.how) for r in result.reasons[result.offers[0].id]] == [("angts", "angst", "typo")]
+
+
+def test_everyday_frysk_and_english_words_find_the_catalog_words(small_app):
+    for text in ("bang", "paniekaanvallen", "eangst", "êangst", "benaud", "anxiety", "my son is scared"):
+        assert found(small_app, text=text) == ["angst-lwd"], text
+    for text in ("uit elkaar", "echtscheiding", "skieding", "divorce", "parents splitting up"):
+        assert found(small_app, text=text) == ["scheiding-roosendaal"], text
+    assert found(small_app, text="ptss") == ["trauma-sneek"]
+
+
+def test_the_persons_own_word_ranks_before_a_synonym(small_app):
+    load(small_app, [row(offer_id="own-word", offer_name="Steun", description_nl="Voor kinderen die bang zijn.",
+                         themes="opvoeden")])
+    assert found(small_app, text="bang") == ["own-word", "angst-lwd"]
+    result = searched(small_app, "bang")
+    why = {offer.external_id: result.reasons[offer.id] for offer in result.offers}
+    assert [(r.word, r.how, r.where) for r in why["own-word"]] == [("bang", "word", "text")]
+    assert [(r.word, r.how, r.where) for r in why["angst-lwd"]] == [("angst", "synonym", "name")]
+
+
+def test_a_compound_finds_its_parts(small_app):
+    load(small_app, [row(offer_id="slaap", offer_name="Slaapcoaching", themes="opvoeden",
+                         description_nl="Voor kinderen die slecht slapen. Slaap is belangrijk.")])
+    assert found(small_app, text="slaapproblemen") == ["slaap"]
+    assert found(small_app, text="opvoedtips")[0] == "opvoed-lwd"  # the offer named for it first
+    assert set(found(small_app, text="opvoedtips")) == set(found(small_app, text="opvoeden"))
+    result = searched(small_app, "behandeling")  # a word inside the catalog's compound
+    assert [o.external_id for o in result.offers] == ["trauma-sneek"]
+    assert [(r.word, r.how, r.where) for r in result.reasons[result.offers[0].id]] == [
+        ("traumabehandeling", "within", "name")]
+
+
+def test_a_plain_word_no_offer_has_is_left_out_and_said(small_app):
+    result = searched(small_app, "angst thuis")  # "thuis" is in the catalog, never beside angst
+    assert [o.external_id for o in result.offers] == ["angst-lwd"]
+    assert result.understood.left_out == ["thuis"]
+
+
+def test_two_meanings_are_never_dropped_to_find_something(small_app):
+    result = searched(small_app, "angst trauma")
+    assert (result.total, result.understood.left_out) == (0, [])
+    assert [g.typed for g in result.understood.groups] == ["angst", "trauma"]
+    assert result.understood.themes == ["angst", "trauma"]
+
+
+def test_words_unknown_in_every_way_find_nothing_and_are_named(small_app):
+    result = searched(small_app, "bijles wiskunde")
+    assert (result.total, result.understood.ignored) == (0, ["bijles", "wiskunde"])
+
+
+def test_new_words_are_found_right_after_an_import(small_app):
+    assert found(small_app, text="zonnebloemtraining") == []  # the catalog's words are now read and kept
+    load(small_app, [row(offer_id="new", offer_name="Zonnebloemtraining")])
+    assert found(small_app, text="zonnebloemtraining") == ["new"]
+    assert found(small_app, text="zonnebloemtrainnig") == ["new"]
+
+
+def test_worrying_words_bring_the_help_lines(small_app):
+    assert "help_lines" in searched(small_app, "ik wil zelfmoord plegen").notes
+    assert "help_lines" in searched(small_app, "he hits me").notes
+    assert "help_lines" not in searched(small_app, "angst").notes
+
+
+def test_more_hostile_queries(small_app):
+    fifty_typos = " ".join(f"angts{n}x scheidnig trauam" for n in range(17))
+    for text in ("\ud800angst", "angst\udfff", "x" * 500, '"angst" NEAR trauma OR -emdr', "*" * 50, fifty_typos,
+                 "ANGST", "a" * 41):
+        started = time.perf_counter()
+        result = searched(small_app, text)
+        assert time.perf_counter() - started < 3.0, text[:20]
+        assert len(result.offers) == min(result.total, PAGE_SIZE), text[:20]
+    assert found(small_app, text="\ud800angst") == ["angst-lwd"]
+    assert found(small_app, text='"angst" NEAR trauma OR -emdr') == []  # two meanings, no offer with both

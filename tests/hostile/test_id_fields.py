@@ -153,6 +153,7 @@ ID_FIELDS = {
     "/beheer/organisaties/nieuw": {},
     "/beheer/organisaties/{org}/uitnodigen": {},
     "/beheer/medewerkers/{staff}/verwijderen": {},
+    "/beheer/zoekwoorden": {},  # the catalog search's thesaurus: a text and a note, no ids
     "/gezinnen/nieuw": {},
     "/profiel": {},
     "/taal": {},
