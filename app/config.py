@@ -70,6 +70,10 @@ class Config:
         # how often an open stream asks again whether its person may still open the plan (with the heartbeat's 15 s:
         # someone taken out of the family hears nothing more after at most a minute)
         self.LIVE_ACCESS_RECHECK_SECONDS = float(env.get("LIVE_ACCESS_RECHECK_SECONDS", 40))
+        # nginx's nchan publisher (loopback, ending in "/"): open plan pages are then held by nginx, not app threads
+        self.LIVE_NCHAN_URL = env.get("LIVE_NCHAN_URL") or None
+        # rendered plan items kept per worker process (app/plans/fragments.py); 0 turns the cache off
+        self.PLAN_FRAGMENT_CACHE = int(env.get("PLAN_FRAGMENT_CACHE", 5000))
         self.STAFF_IDLE_SECONDS = int(env.get("STAFF_IDLE_SECONDS", 30 * 60))
         self.FAMILY_IDLE_SECONDS = int(env.get("FAMILY_IDLE_SECONDS", 4 * 3600))
         self.MAIL_SERVER = env.get("MAIL_SERVER") or None
@@ -98,6 +102,7 @@ class Config:
         """Refuse settings that are unsafe for this environment."""
         validate_oidc(self.OIDC, https_only=False)
         validate_rate_limits(self)
+        validate_live(self)
         if not self.SECRET_KEY:
             if not self.DEMO:
                 raise ConfigError("SECRET_KEY is required (set it in the environment).")
@@ -113,6 +118,7 @@ class ProductionConfig(Config):
         """Refuse to run production with demo data, without a secret or with a sign-in service over http."""
         validate_oidc(self.OIDC, https_only=True)
         validate_rate_limits(self)
+        validate_live(self)
         if self.DEMO:
             raise ConfigError("DEMO must be off in production.")
         if not self.SECRET_KEY:
@@ -206,6 +212,15 @@ RATE_LIMITS = {
 def rate_limits(env: Mapping[str, str]) -> dict[str, str]:
     """Read the flood limits (RATELIMIT_API, RATELIMIT_COMPLAINT, ...); unset ones keep their default."""
     return {name: (env.get(name) or default).strip() for name, default in RATE_LIMITS.items()}
+
+
+def validate_live(cfg: object) -> None:
+    """nginx holding the streams needs Redis (the open pages, for every instance) and a publisher URL ending in "/"."""
+    nchan = cfg.LIVE_NCHAN_URL
+    if nchan and not cfg.REDIS_URL:
+        raise ConfigError("LIVE_NCHAN_URL needs REDIS_URL (the open plan pages are kept there).")
+    if nchan and (not nchan.startswith(("http://", "https://")) or not nchan.endswith("/")):
+        raise ConfigError("LIVE_NCHAN_URL must be an http(s) URL ending in '/' (nginx's publisher location).")
 
 
 def validate_rate_limits(cfg: object) -> None:

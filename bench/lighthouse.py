@@ -8,7 +8,9 @@ slow 4G and 4x CPU slowdown) on real Chromium, `--runs` times per page:
 
 * the welcome page (signed out), home (signed in), the plan (`?live=0`: the plan page without its live stream,
   which would keep the network busy so the page never goes quiet), the catalog with a search, the complaints
-  page and the new-complaint form.
+  page and the new-complaint form;
+* then the demo plan is grown into Mark's big plan (30 goals, 100 actions, 500 history entries, as bench/plan.py
+  builds it) and audited as Mark (`plan-big`, `?live=0`): the professional sees every item and every form.
 
 Signed-in pages get the session cookie through Lighthouse's `--extra-headers` (a JSON file, so the cookie is not on
 a command line). Lighthouse clears the browser's storage before each run, so every run is a first visit.
@@ -34,6 +36,7 @@ from pathlib import Path
 
 import requests
 from common import ROOT, seeded_app, stderr_to
+from plan import make_big
 
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME = "/usr/bin/chromium"
@@ -109,7 +112,7 @@ def pages(base: str, cookie: str) -> list[tuple[str, str, bool]]:
     plan = re.search(r'href="(/plan/\w+)[/"]', home).group(1)
     return [("welcome", "/", False), ("home", "/", True), ("plan", f"{plan}?live=0", True),
             ("catalog", "/catalogus?q=school", True), ("complaints", "/klachten", True),
-            ("complaint-new", "/klachten/nieuw", True)]
+            ("complaint-new", "/klachten/nieuw", True), ("plan-big", f"{plan}?live=0", True)]
 
 
 def load() -> str:
@@ -157,14 +160,20 @@ def main() -> int:
         return 2
     print(f"load average before: {load()}")
     results, plain = {}, {}
-    with seeded_app(args.postgres) as (server, _url, log, database), tempfile.TemporaryDirectory() as tmp:
+    with seeded_app(args.postgres) as (server, url, log, database), tempfile.TemporaryDirectory() as tmp:
         with stderr_to(log):
             server.start()
         base = server.url
         cookie = sign_in(base, "sanne")
         chosen = [page for page in pages(base, cookie) if not args.only or page[0] in args.only.split(",")]
-        print(f"Lighthouse 12.8, mobile, {args.runs} runs per page, {database}, signed in as Sanne\n")
+        print(f"Lighthouse 12.8, mobile, {args.runs} runs per page, {database}, signed in as Sanne "
+              "(plan-big: as Mark)\n")
         for name, path, signed_in in chosen:
+            if name == "plan-big":  # the last page: the demo plan grows into the big plan, seen by Mark
+                facts = make_big(url)
+                print(f"(the demo plan grown to {facts['goals']} goals, {facts['actions']} actions, "
+                      f"{facts['history']} history entries)", flush=True)
+                cookie = sign_in(base, "mark")
             headers = write_headers(Path(tmp) / f"{name}.json", cookie if signed_in else None)
             results[name] = audit_page(base + path, headers, args.runs, args.keep, name)
             median, runs, _ = results[name]

@@ -16,6 +16,9 @@ Starts the migrated, demo-seeded app under gunicorn (common.seeded_app) and sign
 * Fragments: the bodies htmx swaps in: the item editor (GET .../bewerken), saving an item edit (POST
   .../bewerken: the item comes back), one item (live update), and the catalog's results for a search.
 
+* Mark's big plan: at the end the demo plan is grown into the big plan of bench/plan.py (30 goals, 100 actions,
+  500 history entries) and opened as Mark in a fresh browser: bytes on the wire, DOM nodes and forms.
+
 Budgets (issue 9): first load of the plan page ≤ 60 KB compressed with all CSS and JS; a fragment ≤ 6 KB.
 Sizes hardly vary between runs; --runs repeats the browser load and prints the median.
 """
@@ -31,6 +34,7 @@ from urllib.parse import urljoin, urlparse
 
 import requests
 from common import ROOT, seeded_app, stderr_to
+from plan import make_big
 
 sys.path.insert(0, str(ROOT))
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
@@ -163,9 +167,26 @@ def browser_load(base: str, plan: str, cookies: list[dict]) -> dict:
             cdp.send("Network.enable")
             page.goto(plan, wait_until="load")
             page.wait_for_timeout(1000)
-            return {"requests": list(requests_seen.values())}
+            counts = page.evaluate("() => [document.getElementsByTagName('*').length, document.forms.length]")
+            return {"requests": list(requests_seen.values()), "nodes": counts[0], "forms": counts[1]}
         finally:
             browser.close()
+
+
+def big_plan(url: str, base: str, plan: str, host: str, runs: int, database: str, small: list[float]) -> None:
+    """Grow the demo plan into Mark's big plan (bench/plan.py) and load it as Mark in a fresh browser: bytes on the
+    wire beside the small plan's, and the DOM nodes and forms the browser builds."""
+    facts = make_big(url)
+    client = sign_in(base, "mark")
+    cookies = [{"name": c.name, "value": c.value, "domain": host, "path": "/"} for c in client.cookies]
+    print(f"\n== Browser: first load of Mark's big plan ({facts['goals']} goals, {facts['actions']} actions, "
+          f"{facts['history']} history entries; {database}, Chromium, cache empty) ==")
+    loads = [browser_load(base, plan, cookies) for _ in range(runs)]
+    totals = [sum(r["encoded"] for r in load["requests"] if r.get("encoded") is not None) for load in loads]
+    median = statistics.median(totals)
+    print(f"  total on the wire (median of {runs}): {kb(median)}  budget {kb(PAGE_BUDGET)}  "
+          f"{'met' if median <= PAGE_BUDGET else 'NOT met'}; the small plan as Sanne: {kb(statistics.median(small))}")
+    print(f"  DOM nodes {loads[-1]['nodes']:,}, forms {loads[-1]['forms']}")
 
 
 def kb(size: float) -> str:
@@ -178,7 +199,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="browser loads of the plan page (median)")
     args = parser.parse_args()
     print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
-    with seeded_app(args.postgres) as (server, _url, log, database):
+    with seeded_app(args.postgres) as (server, url, log, database):
         with stderr_to(log):
             server.start()
         base = server.url
@@ -231,6 +252,8 @@ def main() -> int:
             print(f"  {row['name']:<38} br {row['br']:>6,} B  gzip {row['gzip']:>6,} B  identity "
                   f"{row['identity']:>6,} B  (gzip/identity {row['gzip'] / row['identity']:.2f}; "
                   f"headers ~{row['headers']:,} B)  {verdict}")
+
+        big_plan(url, base, plan, host, args.runs, database, totals)
     print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
     return 0
 

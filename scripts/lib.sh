@@ -55,6 +55,8 @@ ensure_tools() {
   command -v pdftotext >/dev/null || wanted+=(poppler-utils)  # the tests read the PDF's text
   # The deploy guide's nginx, run by the tests in front of two instances, with a throwaway certificate
   command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || wanted+=(nginx-light)
+  # ...with nchan, which holds the open plan pages' live streams (tests/production/test_nchan_streams.py)
+  [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ] || wanted+=(libnginx-mod-nchan)
   command -v openssl >/dev/null || wanted+=(openssl)
   if [ ${#wanted[@]} -gt 0 ]; then apt_install "${wanted[@]}"; fi
 }

@@ -1,6 +1,7 @@
 """A plan as one person may reach it: the plan, the family, their role and the members (with today's ages)."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import g
 from sqlalchemy.orm import object_session
@@ -38,9 +39,10 @@ class PlanContext:
     def actor(self) -> Actor:
         return self.access.actor
 
-    @property
+    @cached_property
     def names(self) -> dict[str, str]:
-        """Each family member's name by person id (authors, owners, speakers)."""
+        """Each family member's name by person id (authors, owners, speakers): worked out once per request (callers
+        merge it into a new dict, never change it)."""
         return {p.id: p.name for p in self.people.values()}
 
     @property

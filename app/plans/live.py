@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlmodel import Session
 
 from app.core.health import is_draining, start_draining
@@ -74,6 +74,15 @@ def _redis(url: str):
                                 max_connections=200)
 
 
+_fan_out = None  # app.plans.nchan.fan_out, when nginx holds the open pages (installed by that module)
+
+
+def fan_out_through(fan_out) -> None:
+    """Publish through `fan_out(plan_id, message, redis_url=...)` when LIVE_NCHAN_URL is set (app.plans.nchan)."""
+    global _fan_out
+    _fan_out = fan_out
+
+
 def publish(plan_id: str, message: dict, *, redis_url: str | None) -> None:
     """Send one message to every listener of the plan, in every process."""
     body = json.dumps(message)
@@ -82,6 +91,9 @@ def publish(plan_id: str, message: dict, *, redis_url: str | None) -> None:
             return  # Redis hung a moment ago: do not make this save wait for it again
         started = time.monotonic()
         try:
+            if _fan_out is not None and has_app_context() and current_app.config.get("LIVE_NCHAN_URL"):
+                _fan_out(plan_id, message, redis_url=redis_url)  # nginx holds the pages: each gets its reader's
+                return
             _redis(redis_url).publish(f"plan:{plan_id}", body)
             return
         except Exception:  # noqa: BLE001 - Redis gone: live updates degrade, saving does not
@@ -228,15 +240,16 @@ def _hub(url: str) -> _Hub:
         return _hubs.setdefault(url, _Hub(url))
 
 
-def touch_presence(plan_id: str, person_id: str, *, redis_url: str | None, stream: str = "") -> bool:
+def touch_presence(plan_id: str, person_id: str, *, redis_url: str | None, stream: str = "", hold: float = 0) -> bool:
     """Say this person has the plan open now (in one stream: a tab or a device); return True when that stream was
-    missing (others should hear it)."""
+    missing (others should hear it). `hold`: seconds it stays without pings (a page nginx holds says when it
+    closes)."""
     key = f"{person_id}:{stream}"
     if redis_url:
         client = _redis(redis_url)
         with _redis_errors():
-            added = client.hset(f"presence:{plan_id}", key, time.time())
-            client.expire(f"presence:{plan_id}", PRESENCE_TTL * 4)
+            added = client.hset(f"presence:{plan_id}", key, time.time() + hold)
+            client.expire(f"presence:{plan_id}", int(max(PRESENCE_TTL * 4, hold)))
         return bool(added)
     with _local_lock:
         people = _local_presence.setdefault(plan_id, {})
@@ -269,12 +282,13 @@ def present(plan_id: str, *, redis_url: str | None) -> set[str]:
                 if now - stamp < PRESENCE_TTL}
 
 
-def claim_stream(person_id: str, stream: str, *, redis_url: str | None, ttl: float, new: bool = False) -> bool:
+def claim_stream(person_id: str, stream: str, *, redis_url: str | None, ttl: float, new: bool = False,
+                 evicted: list[str] | None = None) -> bool:
     """Count an open stream of this person (`new`) or keep counting it; False when it may not (go on). `stream` is
     "<browser session>:<stream id>". A person has at most STREAMS_PER_PERSON: a new one from the same browser (a
     page opened again before the old one's connection was seen to close) takes the place of that browser's oldest,
-    which ends at its next heartbeat; one from yet another browser is refused. A stream not kept for `ttl` seconds
-    (its process died) no longer counts."""
+    which ends at its next heartbeat (its name is added to `evicted`); one from yet another browser is refused. A
+    stream not kept for `ttl` seconds (its process died) no longer counts."""
     now, browser = time.time(), stream.split(":", 1)[0] + ":"
     if redis_url:
         key = f"streams:{person_id}"
@@ -290,6 +304,8 @@ def claim_stream(person_id: str, stream: str, *, redis_url: str | None, ttl: flo
                     if not same:
                         return False
                     client.zrem(key, same[0])
+                    if evicted is not None:
+                        evicted.append(same[0])
             client.zadd(key, {stream: now})
             client.expire(key, int(ttl) + 1)
         return True

@@ -38,6 +38,7 @@ from app.identity.policy import (
     can_tick_off,
     can_view,
     can_withhold_from_parents,
+    leads_the_plan,
 )
 from app.plans import diff, labels, pictures
 from app.plans.agreement import (
@@ -54,6 +55,7 @@ from app.plans.agreement import (
 )
 from app.plans.context import PlanContext
 from app.plans.forms import empty_progress_form
+from app.plans.fragments import agreement_key, cached_block, cached_item, goal_key, progress_key, waiting_key
 from app.plans.help_words import mentions_danger
 from app.plans.models import (
     DOMAIN_LABELS,
@@ -86,6 +88,7 @@ class ItemView:
     can_reply: bool = False  # a progress note this viewer may react to
     statements: list["ItemView"] = field(default_factory=list)  # the betrokkenen's own statements on it, in order
     can_state: bool = False  # this viewer may add their own statement (can_make_statement)
+    sees_withheld_reason: bool = False  # why it is withheld from the parents (who leads the plan, the youth it is on)
 
 
 @dataclass
@@ -241,10 +244,17 @@ def view_of(ctx: PlanContext, item: PlanItem, facts=None) -> ItemView:
                     can_release=can_release_to_non_custody(ctx.actor) and ctx.actor.role is Role.PROFESSIONAL,
                     hidden_from_parents=not can_view(PARENT_WITH_CUSTODY, facts),
                     can_state=can_make_statement(ctx.actor, facts),
-                    needs_help=mentions_danger(item.text) or mentions_danger(item.result))
+                    sees_withheld_reason=leads_the_plan(ctx.actor) or item.youth_id == ctx.actor.person_id,
+                    needs_help=_mentions_danger(item.text) or _mentions_danger(item.result))
 
 
 PARENT_WITH_CUSTODY = Actor(None, Role.PARENT, has_custody=True)  # for the "parents do not see this" marker
+
+
+@lru_cache(maxsize=16384)
+def _mentions_danger(text: str | None) -> bool:
+    """mentions_danger, remembered per text in this process (a plan's texts rarely change between views)."""
+    return mentions_danger(text)
 
 
 def _visit(session: Session, ctx: PlanContext):
@@ -562,6 +572,7 @@ class Kit:
     w: SimpleNamespace
     u: SimpleNamespace  # URL patterns of the item and goal routes: `k.u.edit % item_id`
     csrf: str
+    u_key: tuple = ()  # the URL patterns as one hashable value (part of a cached fragment's key)
 
     def date(self, value: date | None, pattern: str = "long") -> str:
         """A date in the reader's language."""
@@ -595,8 +606,8 @@ def plan_kit(plan_id: str) -> Kit:
         urls["create"] = url_for("plans.create", plan_id=plan_id, kind=_PLACEHOLDER)
         urls |= {name: url_for(endpoint, **{arg: _PLACEHOLDER}) for name, (endpoint, arg) in _GOAL_ENDPOINTS.items()}
         urls = {name: url.replace("%", "%%").replace(_PLACEHOLDER, "%s") for name, url in urls.items()}
-        kits[plan_id, language] = Kit(language, _WORDS[language], SimpleNamespace(**urls),
-                                      generate_csrf())
+        kits[plan_id, language] = Kit(language, _WORDS[language], SimpleNamespace(**urls), generate_csrf(),
+                                      tuple(sorted(urls.items())))
     return kits[plan_id, language]
 
 
@@ -604,6 +615,9 @@ TEMPLATE_GLOBALS = {"section_label": labels.section_label, "section_intro": labe
                     "add_label": labels.add_label, "change_label": labels.change_label,
                     "field_label": labels.field_label, "domain_label": labels.domain_label,
                     "diff_fields": diff.diff_fields, "word_diff": diff.word_diff, "mentions_danger": mentions_danger,
-                    "plan_kit": plan_kit, "plan_standing": labels.plan_standing,
+                    "plan_kit": plan_kit, "cached_item": cached_item,
+                    "cached_block": cached_block, "agreement_key": agreement_key, "progress_key": progress_key,
+                    "goal_key": goal_key, "waiting_key": waiting_key,
+                    "plan_standing": labels.plan_standing,
                     "empty_progress_form": empty_progress_form, "picture_url": pictures.picture_url,
                     "picture_name": pictures.picture_name, "face_url": pictures.face_url}

@@ -1,9 +1,11 @@
 """The plan pages: read, add, edit (with conflicts shown in place), history, agreement, kitchen-table speaker."""
 
+import contextlib
 import json
 import secrets
 import time
 from collections.abc import Iterator
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -17,6 +19,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from markupsafe import Markup
 
 from app.core.errors import NotFound, ValidationFailed
 from app.core.ids import looks_like_id
@@ -25,7 +28,7 @@ from app.identity import services as identity
 from app.identity.auth import login_required
 from app.identity.models import Person
 from app.identity.policy import can_create, can_view, leads_the_plan
-from app.plans import agreement, live, queries, services, signals
+from app.plans import agreement, fragments, live, nchan, queries, services, signals
 from app.plans.context import PlanContext, plan_context
 from app.plans.forms import AgreementForm, ItemForm, SpeakerForm, VisibilityForm, empty_progress_form, posted_over_saved
 from app.plans.models import PROGRESS_KINDS, ItemKind, PlanStatus
@@ -74,9 +77,13 @@ def show(plan_id: str) -> Response:
     return allow_offline_copy(page)
 
 
-def _new_forms(ctx: PlanContext, plan_view) -> dict[str, ItemForm]:
+def _new_forms(ctx: PlanContext, plan_view) -> dict[str, Markup]:
+    """The empty add form of each section this person may add to, drawn (each from the cache when it can be)."""
     goals = [view.item for view in plan_view.sections["goal"]]
-    return {kind: item_form(ctx, kind, formdata=None, goals=goals, csrf=False) for kind in plan_view.creatable}
+    kit = queries.plan_kit(ctx.plan.id)
+    return {kind: fragments.cached_add_form(kind, ctx, goals, kit, partial(item_form, ctx, kind, goals=goals,
+                                                                             csrf=False))
+            for kind in plan_view.creatable}
 
 
 def _speaker_form(ctx: PlanContext) -> SpeakerForm | None:
@@ -375,9 +382,14 @@ def stream(plan_id: str) -> Response:
     stream_id = secrets.token_hex(6)  # presence per open page: closing one tab leaves the person in the others
     counted = f"{session.get('sid') or 'none'}:{stream_id}"  # the streams a person has open, by browser
     heartbeat = float(current_app.config.get("LIVE_HEARTBEAT_SECONDS", 15))
+    held_by_nginx, evicted = bool(nchan.url() and redis_url), []
     try:
-        if not live.claim_stream(person_id, counted, redis_url=redis_url, ttl=heartbeat * 3, new=True):
+        if not live.claim_stream(person_id, counted, redis_url=redis_url, new=True, evicted=evicted,
+                                 ttl=nchan.HOLD if held_by_nginx else heartbeat * 3):
             return _too_many_streams()
+        if held_by_nginx:
+            nchan.close_streams(evicted, redis_url=redis_url)  # the same browser's oldest page gives up its place
+            return _handed_to_nginx(ctx, counted)
     except live.LiveUnavailable:
         pass  # Redis away: the stream below says "paused" and ends
     after = request.headers.get("Last-Event-ID") or request.args.get("after")
@@ -426,6 +438,31 @@ def stream(plan_id: str) -> Response:
 
     return Response(stream_with_context(events()), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache, no-store", "X-Accel-Buffering": "no"})
+
+
+def _handed_to_nginx(ctx: PlanContext, counted: str) -> Response:
+    """The page's stream is held by nginx (nchan) on a channel of its own; this request ends here, no thread waits."""
+    after = nchan.catch_up_from(db.session, ctx.plan.id,
+                                request.headers.get("Last-Event-ID") or request.args.get("after"))
+    missed = queries.missed_events(db.session, ctx=ctx, after=after, drawn=queries.drawn_at(request.args.get("drawn")))
+    reader = queries.reader(db.session, ctx=ctx)
+    db.session.commit()
+    channel = nchan.open_page(ctx.plan.id, reader, redis_url=current_app.config["REDIS_URL"], stream=counted,
+                              missed=missed)  # worked out for this reader already
+    nchan.keep_sweeping(current_app._get_current_object())
+    return Response("", headers={"X-Accel-Redirect": nchan.subscribe_location(channel), "X-Accel-Buffering": "no",
+                                 "Cache-Control": "no-cache, no-store"})
+
+
+@bp.get("/live/gesloten/<channel>")
+def page_closed(channel: str) -> Response:
+    """nginx says a page's stream closed (its `nchan_unsubscribe_request`). The channel's name is random and never
+    leaves the server, so only nginx knows one; any other name changes nothing."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url and len(channel) <= 40:
+        with contextlib.suppress(live.LiveUnavailable):  # Redis away: the page's entries expire by themselves
+            nchan.page_closed(channel, redis_url=redis_url)
+    return Response(status=204)
 
 
 def _too_many_streams() -> Response:

@@ -121,7 +121,8 @@ def deployed(tmp_path_factory, redis_server):
     srv.mkdir(parents=True)
     ports = (free_port(), free_port())
     postgres = PostgresServer().start()
-    nginx = Nginx(folder, ports)
+    redis_url = redis_server.fresh_url()
+    nginx = Nginx(folder, ports, redis_url=redis_server.fresh_url())
     site = nginx.url
     clients = [{"client_id": f"onsplan-{name}", "client_secret": f"{name}-{secrets.token_hex(8)}",
                 "redirect_uris": [f"{site}/inloggen/{name}/terug"], "post_logout_redirect_uris": [f"{site}/"],
@@ -138,7 +139,7 @@ def deployed(tmp_path_factory, redis_server):
         overrides = {
             "SECRET_KEY": secrets.token_urlsafe(48),
             "DATABASE_URL": f"postgresql+psycopg://onsplan:{DB_PASSWORD}@127.0.0.1:{postgres.port}/onsplan",
-            "REDIS_URL": redis_server.fresh_url(), "SITE_URL": site,
+            "REDIS_URL": redis_url, "SITE_URL": site, "LIVE_NCHAN_URL": nginx.publisher,
             "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail.port), "MAIL_USERNAME": "onsplan-mail",
             "MAIL_PASSWORD": mail.password,
             "SYNC_CLIENT_ID": "onsplan-sync", "SYNC_CLIENT_SECRET": secrets.token_hex(8),

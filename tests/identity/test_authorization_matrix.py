@@ -66,6 +66,8 @@ GET = {
     "/plan/{plan}":                  [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{plan}/aanwezig":         [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{plan}/live":             [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
+    # nginx says a page it held closed: a random channel name only nginx knows; any other changes nothing
+    "/plan/live/gesloten/{channel}": [204] * 11,
     # the agreement parts the live page fetches: only what the reader may see (their own blocks)
     "/plan/{plan}/akkoord":          [303, 200, 200, 200, 200, 200, 200, 200, 404, 200, 404],
     "/plan/{other_plan}":            [303, 404, 404, 404, 404, 404, 404, 404, 200, 404, 404],
@@ -156,6 +158,7 @@ GET = {
     "/beheer/organisaties/{org}/uitnodigen": [303] + [403] * 9 + [200],
     "/beheer/toegangslog":           [303] * 10 + [200],
     "/beheer/medewerkers/{staff}/verwijderen": [303] + [403] * 9 + [200],  # the question before ending Karin's role
+    "/beheer/zoekwoorden":           [303] + [403] * 9 + [200],  # the catalog search's thesaurus (issue 24)
 }
 POST = {
     #                                 anon noor tom  lisa sanne piet fenna mark anna karin jeroen
@@ -213,6 +216,7 @@ POST = {
     "/beheer/organisaties/nieuw":    [303] + [403] * 9 + [422],
     "/beheer/organisaties/{org}/uitnodigen": [303] + [403] * 9 + [422],
     "/beheer/medewerkers/{staff}/verwijderen": [303] + [403] * 9 + [303],
+    "/beheer/zoekwoorden":           [303] + [403] * 9 + [422],  # a text that is no thesaurus, without a note
     # judging Tom's ended help (the posted form has no verdict: 422 for those who judge); Mark's conversation is saved
     "/doel/{ended_goal}/resultaat":  [303, 404, 422, 404, 422, 404, 404, 422, 404, 422, 404],
     "/doel/{ended_goal}/resultaat/correctie": [303, 404, 403, 404, 403, 404, 404, 422, 404, 403, 404],
@@ -294,7 +298,7 @@ def build_world(tmp_path_factory) -> tuple:
         goal = next(i for i in plan_items if i.kind == "goal" and i.youth_id == ids["tom"] and i.domain == "school")
         note = session.exec(select(Notification).where(Notification.person_id == ids["sanne"],
                                                        Notification.topic == "agreement_asked")).one()
-        values = {"fam": fam, "other": other.id, "inv": made.invitation.id, "token": made.token,
+        values = {"fam": fam, "other": other.id, "inv": made.invitation.id, "token": made.token, "channel": "made-up",
                   "tom": ids["tom"], "lisa": ids["lisa"], "noor": ids["noor"], "key": "tom", "provider": "citizens",
                   "plan": plan.id, "other_plan": other_plan.id, "item": strength.id, "tom_item": tom_item.id,
                   "lisa_item": lisa_item.id, "action": action.id, "kind": "worry",
@@ -473,7 +477,7 @@ def test_every_route_is_in_the_matrix(world):
                 .replace("<path:rest>", "{rest}").replace("<problem>", "{problem}").replace("<int:event_id>", "{event}")
                 .replace("<organisation_id>", "{org}").replace("<int:membership_id>", "{staff}")
                 .replace("<child_id>", "{noor}").replace("<house>", "{kind}")
-                .replace("<request_id>", "{destruction}"))
+                .replace("<request_id>", "{destruction}").replace("<channel>", "{channel}"))
         if "GET" in rule.methods:
             assert path in listed_get, f"GET {rule.rule} is not in the matrix"
         if "POST" in rule.methods:

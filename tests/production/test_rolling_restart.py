@@ -131,7 +131,8 @@ def stack(postgres, redis_server, seeded_template, tmp_path_factory):
     instances = [AppServer(env), AppServer(env)]
     for server in instances:
         server.start(PRODUCTION, output=folder / f"instance-{server.port}.log")
-    nginx = Nginx(folder, (instances[0].port, instances[1].port)).start()
+    # the instances hold their own streams here (no LIVE_NCHAN_URL): a restart must end them and send them on
+    nginx = Nginx(folder, (instances[0].port, instances[1].port), redis_url=redis_server.fresh_url()).start()
     yield database, instances, nginx, folder
     nginx.stop()
     for server in instances:
