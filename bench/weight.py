@@ -19,15 +19,21 @@ Starts the migrated, demo-seeded app under gunicorn (common.seeded_app) and sign
 * Mark's big plan: at the end the demo plan is grown into the big plan of bench/plan.py (30 goals, 100 actions,
   500 history entries) and opened as Mark in a fresh browser: bytes on the wire, DOM nodes and forms.
 
+* With the service worker (issue 23, point 6): the first visit of Sanne's plan page and of Mark's big plan with
+  service workers blocked and allowed, as the app served it (its access log: compressed body bytes, headers left
+  out), until the worker is active and its install fetches (the shell and the offline pages) are done.
+
 Budgets (issue 9): first load of the plan page ≤ 60 KB compressed with all CSS and JS; a fragment ≤ 6 KB.
 Sizes hardly vary between runs; --runs repeats the browser load and prints the median.
 """
 
 import argparse
 import html as html_lib
+import json
 import re
 import statistics
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -173,6 +179,56 @@ def browser_load(base: str, plan: str, cookies: list[dict]) -> dict:
             browser.close()
 
 
+def served_during(log: Path, load) -> tuple[int, list[dict]]:
+    """Run `load()` and return the body bytes the app sent meanwhile (its own access log: compressed bodies, headers
+    not counted) and the access lines, once the log has been quiet for 1.5 s. The live stream is left out."""
+    start = log.stat().st_size
+    load()
+    size, quiet_since = log.stat().st_size, time.monotonic()
+    while time.monotonic() - quiet_since < 1.5:
+        time.sleep(0.1)
+        if log.stat().st_size != size:
+            size, quiet_since = log.stat().st_size, time.monotonic()
+    with log.open("rb") as handle:
+        handle.seek(start)
+        lines = [json.loads(line) for line in handle.read().splitlines() if line.startswith(b"{")]
+    served = [line for line in lines if line.get("logger") == "gunicorn.access" and line.get("bytes") is not None
+              and line.get("endpoint") != "plans.stream"]
+    return sum(line["bytes"] for line in served), served
+
+
+def worker_load(base: str, plan: str, cookies: list[dict], workers: str) -> None:
+    """Open the plan page in a fresh context (`workers`: "allow" or "block" service workers); with the worker
+    allowed, wait until it is installed and active (its install fetches the shell and the offline pages)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(**PHONE, service_workers=workers, base_url=base)
+            context.add_cookies(cookies)
+            page = context.new_page()
+            page.goto(plan, wait_until="load")
+            if workers == "allow":
+                page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+            page.wait_for_timeout(1000)
+        finally:
+            browser.close()
+
+
+def with_the_worker(log: Path, base: str, plan: str, cookies: list[dict], who: str) -> None:
+    """The first visit as the app sees it, with the service worker blocked and allowed (issue 23, point 6: the first
+    load budget includes what the worker fetches at install)."""
+    blocked, blocked_lines = served_during(log, lambda: worker_load(base, plan, cookies, "block"))
+    allowed, allowed_lines = served_during(log, lambda: worker_load(base, plan, cookies, "allow"))
+    extra = [line for line in allowed_lines if line["endpoint"] in ("web.offline", "web.service_worker")]
+    print(f"\n== First visit of {who} with the service worker, as the app served it (body bytes, headers left out) ==")
+    print(f"  worker blocked: {kb(blocked)} in {len(blocked_lines)} requests")
+    print(f"  worker allowed: {kb(allowed)} in {len(allowed_lines)} requests (the worker itself and the offline "
+          f"pages it keeps: {kb(sum(line['bytes'] for line in extra)).strip()} in {len(extra)})  budget "
+          f"{kb(PAGE_BUDGET)}  {'met' if allowed <= PAGE_BUDGET else 'NOT met'} (before headers, ~0.3 KB a request)")
+
+
 def big_plan(url: str, base: str, plan: str, host: str, runs: int, database: str, small: list[float]) -> None:
     """Grow the demo plan into Mark's big plan (bench/plan.py) and load it as Mark in a fresh browser: bytes on the
     wire beside the small plan's, and the DOM nodes and forms the browser builds."""
@@ -253,7 +309,11 @@ def main() -> int:
                   f"{row['identity']:>6,} B  (gzip/identity {row['gzip'] / row['identity']:.2f}; "
                   f"headers ~{row['headers']:,} B)  {verdict}")
 
+        with_the_worker(log, base, plan, cookies, "Sanne's plan page")
         big_plan(url, base, plan, host, args.runs, database, totals)
+        mark = sign_in(base, "mark")
+        with_the_worker(log, base, plan, [{"name": c.name, "value": c.value, "domain": host, "path": "/"}
+                                          for c in mark.cookies], "Mark's big plan")
     print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
     return 0
 
