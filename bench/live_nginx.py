@@ -38,7 +38,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, start_bare  # noqa: E402
+from bench.common import ROOT, start_bare, time_requests  # noqa: E402
 from bench.scale import grow  # noqa: E402
 from bench.streams import memory_mb  # noqa: E402
 from tests.support.nginx import Nginx  # noqa: E402
@@ -132,15 +132,6 @@ def stack_memory(pids: dict[str, int]) -> tuple[float, float]:
         one_rss, one_pss, _ = memory_mb(pid)
         rss, pss = rss + one_rss, pss + one_pss
     return rss, pss
-
-
-def timed(http: requests.Session, url: str, count: int) -> list[float]:
-    walls = []
-    for _ in range(count):
-        started = time.perf_counter()
-        http.get(url, timeout=30).raise_for_status()
-        walls.append((time.perf_counter() - started) * 1000)
-    return walls
 
 
 def p95(values: list[float]) -> float:
@@ -246,10 +237,10 @@ def main() -> None:
         http.post(f"{nginx.url}/demo/inloggen/sanne", data={"csrf_token": token}, headers={"Referer": nginx.url},
                   timeout=15).raise_for_status()
         sanne_plan = re.search(r'href="(/plan/\w+)[/"]', http.get(f"{nginx.url}/", timeout=15).text).group(1)
-        floor = statistics.median(timed(requests.Session(), f"{bare_url}/", 100))
-        timed(http, f"{nginx.url}{sanne_plan}", 10)
-        idle_health = timed(http, f"{nginx.url}/healthz", 100)
-        idle_plan = timed(http, f"{nginx.url}{sanne_plan}", 30)
+        floor = statistics.median(time_requests(requests.Session(), f"{bare_url}/", 100))
+        time_requests(http, f"{nginx.url}{sanne_plan}", 10)
+        idle_health = time_requests(http, f"{nginx.url}/healthz", 100)
+        idle_plan = time_requests(http, f"{nginx.url}{sanne_plan}", 30)
         postmaster = int((postgres.data / "postmaster.pid").read_text().split()[0])
         pids = {"nginx": nginx.process.pid, "postgres": postmaster, "redis": redis.process.pid,
                 **{f"app-{n}": server.process.pid for n, server in enumerate(instances)}}
@@ -267,8 +258,8 @@ def main() -> None:
             seconds = open_pages(loop, pages, wanted, opened, args.pace)
             opened = step
             time.sleep(3)
-            health = timed(http, f"{nginx.url}/healthz", 100)
-            plan_page = timed(http, f"{nginx.url}{sanne_plan}", 30)
+            health = time_requests(http, f"{nginx.url}/healthz", 100)
+            plan_page = time_requests(http, f"{nginx.url}{sanne_plan}", 30)
             open_plans = sorted({path.rsplit("/", 1)[1] for path, _cookie in pages_wanted[:opened]})
             got, last, publishing = fan_out(app_env, open_plans, pages, len(pages.writers), round_no)
             one_got, one_last, _ = fan_out(app_env, open_plans[:1], pages, len(pages_on(open_plans[0])),

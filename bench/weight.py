@@ -147,14 +147,15 @@ def fragments(client: requests.Session, base: str, plan: str) -> list[dict]:
     return rows
 
 
-def browser_load(base: str, plan: str, cookies: list[dict]) -> dict:
-    """Open the plan page in a fresh Chromium context and count the bytes on the wire per request."""
+def browser_load(base: str, plan: str, cookies: list[dict], workers: str = "block") -> dict:
+    """Open the plan page in a fresh Chromium context and count the bytes on the wire per request (`workers`:
+    "allow" lets the service worker install, and waits until it is active; its own fetches are not counted here)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(**PHONE, service_workers="block", base_url=base)
+            context = browser.new_context(**PHONE, service_workers=workers, base_url=base)
             context.add_cookies(cookies)
             page = context.new_page()
             cdp = context.new_cdp_session(page)
@@ -172,6 +173,8 @@ def browser_load(base: str, plan: str, cookies: list[dict]) -> dict:
                 encoded=e["encodedDataLength"]))
             cdp.send("Network.enable")
             page.goto(plan, wait_until="load")
+            if workers == "allow":
+                page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
             page.wait_for_timeout(1000)
             counts = page.evaluate("() => [document.getElementsByTagName('*').length, document.forms.length]")
             return {"requests": list(requests_seen.values()), "nodes": counts[0], "forms": counts[1]}
@@ -197,30 +200,11 @@ def served_during(log: Path, load) -> tuple[int, list[dict]]:
     return sum(line["bytes"] for line in served), served
 
 
-def worker_load(base: str, plan: str, cookies: list[dict], workers: str) -> None:
-    """Open the plan page in a fresh context (`workers`: "allow" or "block" service workers); with the worker
-    allowed, wait until it is installed and active (its install fetches the shell and the offline pages)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(**PHONE, service_workers=workers, base_url=base)
-            context.add_cookies(cookies)
-            page = context.new_page()
-            page.goto(plan, wait_until="load")
-            if workers == "allow":
-                page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
-            page.wait_for_timeout(1000)
-        finally:
-            browser.close()
-
-
 def with_the_worker(log: Path, base: str, plan: str, cookies: list[dict], who: str) -> None:
     """The first visit as the app sees it, with the service worker blocked and allowed (issue 23, point 6: the first
     load budget includes what the worker fetches at install)."""
-    blocked, blocked_lines = served_during(log, lambda: worker_load(base, plan, cookies, "block"))
-    allowed, allowed_lines = served_during(log, lambda: worker_load(base, plan, cookies, "allow"))
+    blocked, blocked_lines = served_during(log, lambda: browser_load(base, plan, cookies, "block"))
+    allowed, allowed_lines = served_during(log, lambda: browser_load(base, plan, cookies, "allow"))
     extra = [line for line in allowed_lines if line["endpoint"] in ("web.offline", "web.service_worker")]
     print(f"\n== First visit of {who} with the service worker, as the app served it (body bytes, headers left out) ==")
     print(f"  worker blocked: {kb(blocked)} in {len(blocked_lines)} requests")

@@ -14,7 +14,6 @@ import json
 import secrets
 import threading
 import time
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import urllib3
@@ -26,7 +25,7 @@ from app.extensions import db
 from app.identity.models import Membership, Person, RevokedSession, StaffMembership
 from app.plans import live
 from app.plans.context import plan_context
-from app.plans.models import ItemVersion, Plan
+from app.plans.models import Plan
 from app.plans.queries import Reader, for_reader
 
 HOLD = 6 * 3600  # seconds an open page counts (presence, stream limit) when nginx never said it closed (a crash)
@@ -80,22 +79,6 @@ def open_page(plan_id: str, reader: Reader, *, redis_url: str, stream: str, miss
 def subscribe_location(channel: str) -> str:
     """Where nginx takes the page (an internal location: the browser never sees the channel's name)."""
     return f"/_live/sub/{channel}"
-
-
-def catch_up_from(session, plan_id: str, last_event_id: str | None) -> str | None:
-    """The plan's change cursor (app.plans.queries.missed_events' `after`) for a page that reconnects with the id of
-    the last event nginx gave it ("<unix seconds>:<n>"): every change from that second on is caught up again (a
-    change heard twice is fetched twice, never missed). Other ids are the app's own cursor and pass unchanged."""
-
-    if not last_event_id or ":" not in last_event_id:
-        return last_event_id
-    seconds = last_event_id.split(":", 1)[0]
-    if not seconds.isdigit() or len(seconds) > 12:
-        return None
-    since = datetime.fromtimestamp(int(seconds), UTC)
-    before = session.exec(sa.select(sa.func.max(ItemVersion.id)).where(ItemVersion.plan_id == plan_id,
-                                                                       ItemVersion.changed_at < since)).one()[0]
-    return str(before or 0)
 
 
 def page_closed(channel: str, *, redis_url: str) -> None:

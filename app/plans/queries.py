@@ -375,6 +375,21 @@ def drawn_at(value: str | None) -> datetime | None:
     return min(datetime.fromtimestamp(int(value) / 1000, UTC), utcnow())
 
 
+def cursor_from(session: Session, plan_id: str, last_event_id: str | None) -> str | None:
+    """The plan's change cursor (`missed_events`' `after`) for a page that reconnects with the id of
+    the last event nginx gave it ("<unix seconds>:<n>"): every change from that second on is caught up again (a
+    change heard twice is fetched twice, never missed). Other ids are the app's own cursor and pass unchanged."""
+    if not last_event_id or ":" not in last_event_id:
+        return last_event_id
+    seconds = last_event_id.split(":", 1)[0]
+    if not seconds.isdigit() or len(seconds) > 12:
+        return None
+    since = datetime.fromtimestamp(int(seconds), UTC)
+    before = session.exec(sa.select(sa.func.max(ItemVersion.id)).where(ItemVersion.plan_id == plan_id,
+                                                                       ItemVersion.changed_at < since)).one()[0]
+    return str(before or 0)
+
+
 def missed_events(session: Session, *, ctx: PlanContext, after: str | None,
                   drawn: datetime | None = None) -> list[dict]:
     """What this reader missed after a stream's last event id, so a reconnecting page catches up: changes to items

@@ -442,7 +442,7 @@ def stream(plan_id: str) -> Response:
 
 def _handed_to_nginx(ctx: PlanContext, counted: str) -> Response:
     """The page's stream is held by nginx (nchan) on a channel of its own; this request ends here, no thread waits."""
-    after = nchan.catch_up_from(db.session, ctx.plan.id,
+    after = queries.cursor_from(db.session, ctx.plan.id,
                                 request.headers.get("Last-Event-ID") or request.args.get("after"))
     missed = queries.missed_events(db.session, ctx=ctx, after=after, drawn=queries.drawn_at(request.args.get("drawn")))
     reader = queries.reader(db.session, ctx=ctx)
