@@ -5,6 +5,8 @@ from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import Session, select
 
 from app.catalog import fulltext, geo, hooks, thesaurus, understand
@@ -109,10 +111,12 @@ def _find(session: Session, query: SearchQuery, understood, vocab, origin: geo.P
         # Sorted by relevance or distance the database reads every match before the first page anyway, so it counts
         # them in the same pass (a window); sorted by waiting time an index gives the page without reading the rest,
         # and a separate count (only when the page is full) is cheaper.
-        columns = (Offer.id, sa.func.count().over()) if window else (Offer.id,)
-        rows = session.exec(base(select(*columns)).order_by(*order).offset((number - 1) * PAGE_SIZE)
-                            .limit(PAGE_SIZE)).all()
-        ids = [row[0] for row in rows] if window else list(rows)
+        if window:
+            rows = session.exec(_narrow_window(base, order).offset((number - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+            ids = [row[0] for row in rows]
+        else:
+            ids = list(session.exec(base(select(Offer.id)).order_by(*order).offset((number - 1) * PAGE_SIZE)
+                                    .limit(PAGE_SIZE)).all())
         return _cards(session, ids), (rows[0][1] if window and rows else None)
 
     page = max(query.page, 1)
@@ -126,6 +130,25 @@ def _find(session: Session, query: SearchQuery, understood, vocab, origin: geo.P
         page = pages
         offers = page_of(page)[0] if total else []
     return offers, total, page, pages
+
+
+def _narrow_window(base, order: list):
+    """The ids in this order with the number of matches beside each (a window), counted over narrow rows: the sort
+    keys are worked out in a subquery the database may not merge (OFFSET 0), so the window keeps (id, keys) per
+    match instead of whole offers with their search vectors (which spilled to disk on PostgreSQL at 6,000 matches)."""
+    keys, directions = [], []
+    for term in order:
+        modifier = getattr(term, "modifier", None)
+        if isinstance(term, UnaryExpression) and modifier in (operators.asc_op, operators.desc_op):
+            keys.append(term.element)
+            directions.append(sa.desc if modifier is operators.desc_op else sa.asc)
+        else:
+            keys.append(term)
+            directions.append(sa.asc)
+    inner = base(select(Offer.id.label("id"), *(key.label(f"k{i}") for i, key in enumerate(keys)))).offset(0)
+    narrow = inner.subquery("ranked")
+    return select(narrow.c.id, sa.func.count().over()).order_by(
+        *(direction(narrow.c[f"k{i}"]) for i, direction in enumerate(directions)))
 
 
 def _total_from_page(page: int, found: int) -> int | None:
