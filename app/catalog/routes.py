@@ -27,8 +27,11 @@ def index() -> Response:
     args = _with_defaults(request.args, defaults, choice)
     form = SearchForm(formdata=args).fill_choices(services.contracting_municipalities(db.session))
     result = services.search_offers(db.session, query=form.query()) if form.validate() else None
+    contacts = services.professional_contacts(db.session, person=g.person, family_id=defaults.family_id) if (
+        result is not None and result.total == 0) else []
     db.session.commit()
     return render("catalog/index.html", block="results", form=form, result=result, args=args, choice=choice,
+                  contacts=contacts,
                   url_with=_url_with(args), filters=[name for name in FILTERS if args.get(name)],
                   paged=triggered_by("pager-prev", "pager-next"), status=200 if result is not None else 422)
 

@@ -26,6 +26,16 @@ class FamilyDefaults:
     municipality: str = ""  # CBS code
     municipality_id: int | None = None
     postcode: str = ""
+    family_id: str | None = None  # the family these come from (None for visitors and staff searching alone)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A family's youth care professional, as the empty search results name them."""
+
+    name: str
+    given_name: str
+    email: str
 
 
 def get_offer(session: Session, *, offer_id: int) -> Offer:
@@ -109,7 +119,7 @@ def family_defaults(session: Session, *, person: Person | None, family: Family |
     if family is not None:
         municipality = session.get(Municipality, family.municipality_id)
         return FamilyDefaults(municipality=municipality.cbs_code, municipality_id=municipality.id,
-                              postcode=family.postcode or "")
+                              postcode=family.postcode or "", family_id=family.id)
     if person is None:
         return FamilyDefaults()
     row = session.exec(select(Family, Municipality).join(Membership, Membership.family_id == Family.id)
@@ -120,7 +130,20 @@ def family_defaults(session: Session, *, person: Person | None, family: Family |
         return FamilyDefaults()
     family, municipality = row
     return FamilyDefaults(municipality=municipality.cbs_code, municipality_id=municipality.id,
-                          postcode=family.postcode or "")
+                          postcode=family.postcode or "", family_id=family.id)
+
+
+def professional_contacts(session: Session, *, person: Person | None, family_id: str | None) -> list[Contact]:
+    """The youth care professionals of the family a search is for, to name when nothing is found: none for
+    visitors, and none when the one searching is that family's professional."""
+    if person is None or family_id is None:
+        return []
+    rows = session.exec(select(Person).join(Membership, Membership.person_id == Person.id)
+                        .where(Membership.family_id == family_id, Membership.role == "professional")
+                        .order_by(Person.given_name, Person.id)).all()
+    if any(row.id == person.id for row in rows):
+        return []
+    return [Contact(row.name, row.given_name, row.email or "") for row in rows]
 
 
 def is_stale(updated_on: date, *, on: date | None = None) -> bool:

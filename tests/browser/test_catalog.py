@@ -153,3 +153,22 @@ def test_the_search_words_page_for_the_functional_manager(tab_for, language):
     page.locator("#search_words_form button[type=submit]").click()
     expect(page.locator("#search_words_form .field__error")).to_be_visible()  # htmx swapped in the 422 form
     assert_no_violations(page, language)
+
+
+CONTACT = {"nl": "Mark Visser, je jeugdprofessional", "fy": "Mark Visser, dyn jeugdprofessional"}
+MAIL = {"nl": "Mail Mark", "fy": "Mail Mark"}
+
+
+@pytest.mark.parametrize("language", ["fy", "nl"])
+def test_when_nothing_is_found_sanne_sees_her_professional_and_can_mail_him(tab_for, language):
+    page = tab_for("sanne")
+    page.goto(f"/catalogus?lang={language}")
+    page.locator("#q").fill("zzzzqqq")
+    contact = page.locator(".empty-state .search-contact")
+    expect(contact).to_contain_text(CONTACT[language])
+    link = contact.get_by_role("link", name=MAIL[language])
+    expect(link).to_have_attribute("href", re.compile(r"^mailto:mark@"))
+    box = link.bounding_box()
+    assert box["height"] >= 24 and box["width"] >= 24  # WCAG 2.5.8: big enough for a thumb
+    assert_no_violations(page, language)
+    assert_no_sideways_scrolling(page)
