@@ -79,31 +79,34 @@ Phrase = tuple[tuple[tuple[str, ...], ...], bool]
 
 def sqlite_match(groups: list[list[Phrase]]) -> str:
     """An FTS5 MATCH expression: every group, as any of its phrases; a word as its stem or itself (or its start)."""
-    def word(forms: tuple[str, ...], prefix: bool) -> str:
-        options = set()
-        for form in forms:
-            options |= {f'"{stem(form)}"', f'"{form}"*' if prefix and len(form) >= 3 else f'"{form}"'}
-        return "(" + " OR ".join(sorted(options)) + ")"
+    def options(form: str, prefix: bool) -> set[str]:
+        return {f'"{stem(form)}"', f'"{form}"*' if prefix and len(form) >= 3 else f'"{form}"'}
 
-    def phrase(words_: tuple[tuple[str, ...], ...], prefix: bool) -> str:
-        return "(" + " AND ".join(word(forms, prefix and i == len(words_) - 1) for i, forms in enumerate(words_)) + ")"
-
-    return " AND ".join("(" + " OR ".join(phrase(*p) for p in group) + ")" for group in groups)
+    return " AND ".join(_group(group, options, " OR ", " AND ") for group in groups)
 
 
 def postgres_tsquery(groups: list[list[Phrase]]) -> str:
     """The same as a to_tsquery('dutch', ...) text: a word as its Snowball stem or itself (or its start);
     PostgreSQL stems both again (its older Dutch stemmer keeps "angstig" where the Python one gives "angst")."""
-    def word(forms: tuple[str, ...], prefix: bool) -> str:
-        options = set()
-        for form in forms:
-            options |= {stem(form), f"{form}:*" if prefix and len(form) >= 3 else form}
-        return "(" + " | ".join(sorted(options)) + ")"
+    def options(form: str, prefix: bool) -> set[str]:
+        return {stem(form), f"{form}:*" if prefix and len(form) >= 3 else form}
 
-    def phrase(words_: tuple[tuple[str, ...], ...], prefix: bool) -> str:
-        return "(" + " & ".join(word(forms, prefix and i == len(words_) - 1) for i, forms in enumerate(words_)) + ")"
+    return " & ".join(_group(group, options, " | ", " & ") for group in groups)
 
-    return " & ".join("(" + " | ".join(phrase(*p) for p in group) + ")" for group in groups)
+
+def _group(group: list[Phrase], options, either: str, both: str) -> str:
+    """One group as the database's syntax: its one-word phrases merged into one set of words (the same matches as
+    each on its own, without asking the database to weigh a word twice: "angst", "angst"* and a typo's "angst" are
+    one word), then each phrase of several words."""
+    def word(forms: tuple[str, ...], prefix: bool) -> set[str]:
+        return set().union(*(options(form, prefix) for form in forms))
+
+    single = set().union(*(word(words_[0], prefix) for words_, prefix in group if len(words_) == 1))
+    phrases = dict.fromkeys("(" + both.join("(" + either.join(sorted(word(forms, prefix and i == len(words_) - 1)))
+                                            + ")" for i, forms in enumerate(words_)) + ")"
+                            for words_, prefix in group if len(words_) > 1)
+    parts = [*phrases, *(["(" + either.join(sorted(single)) + ")"] if single else [])]
+    return "(" + either.join(parts) + ")"
 
 
 # The catalog's words per database engine (app/catalog/understand.py reads and keeps them): (valid until, words).
