@@ -1,11 +1,12 @@
 """Print recall@5 and MRR of the catalog search on the judged queries, on SQLite and PostgreSQL (issue 24).
 
-    python bench/relevance.py [--sqlite-only] [--misses] [--show]
+    python bench/relevance.py [--sqlite-only] [--misses] [--show] [--section NAME]
 
 Builds the demo catalog (app/demo/catalog.py) on a SQLite file and on a throwaway PostgreSQL, runs every query of
 tests/catalog/judged_queries.toml through the search service and prints, per database, the mean recall@5 and the
-mean reciprocal rank (see tests/catalog/relevance.py for how a list is judged), per query language too. `--misses`
-lists the queries below recall 1 or rank 1 with the names shown; `--show` lists every query.
+mean reciprocal rank (see tests/catalog/relevance.py for how a list is judged), per query language and per section
+of the file too. `--misses` lists the queries below recall 1 or rank 1 with the names shown; `--show` lists every
+query; `--section NAME` limits those lists to one section (e.g. "Independent").
 Targets (issue 24): recall@5 >= 0.95 and MRR >= 0.85 on both databases, the same within 0.02.
 """
 
@@ -40,16 +41,20 @@ def run(app, label: str, args) -> tuple[float, float]:
         started = time.perf_counter()
         recall, mrr, outcomes = measure(db.session)
         seconds = time.perf_counter() - started
-    by_lang = defaultdict(list)
+    by_lang, by_section = defaultdict(list), defaultdict(list)
     for outcome in outcomes:
         by_lang[outcome.query.lang].append(outcome)
         if outcome.query.held_out:
             by_lang["held out"].append(outcome)
+        by_section[outcome.query.section].append(outcome)
     print(f"{label}: {len(outcomes)} queries   recall@5 {recall:.3f}   MRR {mrr:.3f}   ({seconds:.1f} s)")
-    for lang, items in sorted(by_lang.items()):
-        print(f"    {lang:>8}: {len(items):3d} queries   recall@5 {sum(o.recall for o in items) / len(items):.3f}   "
-              f"MRR {sum(o.reciprocal_rank for o in items) / len(items):.3f}")
+    for group in (sorted(by_lang.items()), by_section.items()):
+        for name, items in group:
+            print(f"    {name:>11}: {len(items):3d} queries   recall@5 {sum(o.recall for o in items) / len(items):.3f}"
+                  f"   MRR {sum(o.reciprocal_rank for o in items) / len(items):.3f}")
     for outcome in outcomes:
+        if args.section and outcome.query.section.lower() != args.section.lower():
+            continue
         if args.show or (args.misses and (outcome.recall < 1 or outcome.reciprocal_rank < 1)):
             print(f"  {outcome.recall:.2f} {outcome.reciprocal_rank:.2f}  {outcome.query.q!r} ({outcome.query.why}) "
                   f"-> {list(outcome.names[:5])}")
@@ -61,6 +66,7 @@ def main() -> int:
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--misses", action="store_true", help="list the queries that miss")
     parser.add_argument("--show", action="store_true", help="list every query")
+    parser.add_argument("--section", help="list only the queries of this section of the file")
     args = parser.parse_args()
     figures = {}
     with tempfile.TemporaryDirectory() as tmp:

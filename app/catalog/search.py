@@ -51,7 +51,7 @@ class SearchResult:
     pages: int
     distances: dict[int, float] = field(default_factory=dict)
     origin: geo.Place | None = None
-    # codes: unknown_postcode, no_ratings, distance_needs_postcode, rated_first, help_lines
+    # codes: unknown_postcode, no_ratings, distance_needs_postcode, rated_first, help_lines, ages_from_words
     notes: list[str] = field(default_factory=list)
     understood: understand.Understood | None = None  # how the search words were read (None: no words)
     reasons: dict[int, list[Reason]] = field(default_factory=dict)  # per offer on the page: why it matched
@@ -69,6 +69,8 @@ def search_offers(session: Session, *, query: SearchQuery) -> SearchResult:
     if fulltext.words(query.text):
         vocab = understand.vocabulary(session)
         understood = understand.understand(query.text, vocab, thesaurus.current(session))
+    if understood is not None and understood.ages and query.age is None:
+        notes.append("ages_from_words")
     offers, total, page, pages = _find(session, query, understood, vocab, origin, notes)
     while total == 0 and understood is not None and (plain := understood.least_needed()) is not None:
         # Nothing has all the words: leave out, from the last, a word that is not one the thesaurus knows (a
@@ -170,7 +172,8 @@ def _conditions(session: Session, query: SearchQuery, understood, vocab, origin:
     filters = []
     rank = fts = None
     if understood is not None and not understood.groups:
-        filters.append(sa.false())  # words, none of them known in any way: nothing matches
+        if not understood.ages:
+            filters.append(sa.false())  # words, none of them known in any way: nothing matches
     elif understood is not None:
         groups, exact = _phrases(understood.groups, vocab), _phrases(understood.groups, vocab, exact=True)
         if session.get_bind().dialect.name == "postgresql":
@@ -197,6 +200,8 @@ def _conditions(session: Session, query: SearchQuery, understood, vocab, origin:
         filters.append(Offer.product_category == query.category)
     if query.age is not None:
         filters += [Offer.age_min <= query.age, Offer.age_max >= query.age]
+    elif understood is not None and understood.ages:  # "kleuter": offers for some of those ages (the age filter wins)
+        filters += [Offer.age_min <= understood.ages[1], Offer.age_max >= understood.ages[0]]
     if query.theme:
         filters.append(Offer.id.in_(select(OfferTheme.offer_id).where(OfferTheme.theme == query.theme)))
     if query.form:

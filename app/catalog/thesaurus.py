@@ -113,6 +113,12 @@ def check(text: str) -> list[str]:
         if any(not isinstance(value, list) or not all(isinstance(w, str) for w in value) for value in lists.values()):
             problems.append(_("In “%(key)s”, search, nl, fy, en and unconfirmed must be lists of words in quotes.",
                               key=key))
+        elif "ages" in concept:
+            ages = concept["ages"]
+            if not (isinstance(ages, list) and len(ages) == 2 and all(type(a) is int and 0 <= a <= 27 for a in ages)
+                    and ages[0] <= ages[1]):
+                problems.append(_("In “%(key)s”, ages must be two whole numbers from 0 to 27, the youngest first.",
+                                  key=key))
         elif not any(w.strip() for w in lists["search"]):
             problems.append(_("“%(key)s” has no search words: the catalog words it is found by.", key=key))
         theme = concept.get("theme", "")

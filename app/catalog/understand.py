@@ -75,6 +75,7 @@ class Concept:
     key: str
     search: tuple[tuple[str, ...], ...]  # the catalog words, each a phrase of folded words
     theme: str = ""
+    ages: tuple[int, int] | None = None  # an age word ("kleuter"): the ages it means, not words to search for
 
 
 @dataclass
@@ -93,8 +94,9 @@ def thesaurus_from(data: dict) -> Thesaurus:
     concepts, terms, stems = {}, {}, {}
     for item in data.get("concept", []):
         key = item["key"]
-        concepts[key] = Concept(key, tuple(tuple(fold(w) for w in words(phrase)) for phrase in item["search"]),
-                                item.get("theme", ""))
+        ages = tuple(item["ages"]) if item.get("ages") else None
+        concepts[key] = Concept(key, tuple(tuple(fold(w) for w in words(phrase)) for phrase in item.get("search", [])),
+                                item.get("theme", ""), ages)
         for language in ("nl", "fy", "en"):
             for term in item.get(language, []):
                 folded = tuple(fold(w) for w in words(term))
@@ -239,6 +241,8 @@ class Understood:
     offered: dict[str, str] = field(default_factory=dict)  # unknown word -> a close catalog word (not searched)
     themes: list[str] = field(default_factory=list)  # themes of the concepts recognised
     left_out: list[str] = field(default_factory=list)  # words dropped because no offer had all of them
+    ages: tuple[int, int] | None = None  # the ages the query's age words mean ("peuter": 1 to 4), all of them
+    age_words: list[str] = field(default_factory=list)  # those words, as typed
     _typed: list[str] = field(default_factory=list)  # the query's words, as typed (lower case)
 
     @property
@@ -265,11 +269,15 @@ def understand(text: str, vocab: Vocabulary, thesaurus: Thesaurus | None = None)
     typed = [w[:MAX_WORD] for w in words(text)][:MAX_WORDS]
     folded = [fold(w) for w in typed]
     result = Understood(_typed=typed)
-    content = [w for w in folded if w not in thesaurus.stopwords]
+    content = any(w not in thesaurus.stopwords for w in folded) or _has_phrase(folded, thesaurus)
     i = 0
     while i < len(folded) and len(result.groups) < MAX_GROUPS:
         for size in range(min(thesaurus.longest, len(folded) - i), 1, -1):  # phrases first, the longest first
             key = thesaurus.terms.get(tuple(folded[i:i + size]))
+            if key is not None and thesaurus.concepts[key].ages:
+                _age(result, " ".join(typed[i:i + size]), thesaurus.concepts[key])
+                i += size
+                break
             if key is not None:
                 _add(result, _with_compounds(_remember(result, thesaurus, _concept_group(
                     " ".join(typed[i:i + size]), key, thesaurus, vocab, None)), vocab))
@@ -285,6 +293,23 @@ def understand(text: str, vocab: Vocabulary, thesaurus: Thesaurus | None = None)
                     _add(result, _with_compounds(group, vocab))
             i += 1
     return result
+
+
+def _has_phrase(folded: list[str], thesaurus: Thesaurus) -> bool:
+    """Whether the words hold a phrase of the thesaurus: "ik kan mijn kind niet meer aan" is all stop words but
+    one phrase, and its other words are then left out like any stop word."""
+    return any(tuple(folded[i:i + size]) in thesaurus.terms
+               for i in range(len(folded)) for size in range(2, min(thesaurus.longest, len(folded) - i) + 1))
+
+
+def _age(result: Understood, typed: str, concept: Concept) -> None:
+    """Note an age word: the search then looks for offers for those ages (all age words together: "baby of peuter"
+    is 0 to 4), instead of offers that have the word in their text."""
+    low, high = concept.ages
+    if result.ages is not None:
+        low, high = min(low, result.ages[0]), max(high, result.ages[1])
+    result.ages = (low, high)
+    result.age_words.append(typed)
 
 
 def _add(result: Understood, group: Group) -> None:
@@ -306,8 +331,11 @@ def _concept_group(typed: str, key: str, thesaurus: Thesaurus, vocab: Vocabulary
     concept = thesaurus.concepts[key]
     words_typed = tuple(fold(w) for w in words(typed))
     alternatives = [own] if own else []
-    if own is None and len(words_typed) > 1 and all(vocab.knows(w) for w in words_typed):
-        alternatives.append(Alternative(words_typed))  # a phrase the catalog itself may use
+    # The phrase as typed, less its stop words (PostgreSQL would drop its own, SQLite would require them), may be
+    # one the catalog itself uses.
+    own_words = tuple(w for w in words_typed if w not in thesaurus.stopwords)
+    if own is None and len(own_words) > 1 and all(vocab.knows(w) for w in own_words):
+        alternatives.append(Alternative(own_words))
     alternatives += [Alternative(phrase) for phrase in concept.search]
     if how == "synonym" and words_typed in concept.search:
         how = "word"
@@ -317,6 +345,9 @@ def _concept_group(typed: str, key: str, thesaurus: Thesaurus, vocab: Vocabulary
 def _word_group(typed: str, word: str, vocab: Vocabulary, thesaurus: Thesaurus, result: Understood,
                 compound: bool = True) -> Group | None:
     key = thesaurus.terms.get((word,)) or (thesaurus.stems.get(stem(word)) if len(word) >= 4 else None)
+    if key is not None and thesaurus.concepts[key].ages:
+        _age(result, typed, thesaurus.concepts[key])
+        return None
     known = vocab.knows(word)
     if key is not None:
         own = Alternative((word,), prefix=len(word) >= 3) if known or vocab.starts(word) else None
@@ -333,6 +364,9 @@ def _word_group(typed: str, word: str, vocab: Vocabulary, thesaurus: Thesaurus, 
     if fixed is not None:
         result.corrections[typed] = fixed
         key = thesaurus.terms.get((fixed,))
+        if key is not None and thesaurus.concepts[key].ages:
+            _age(result, typed, thesaurus.concepts[key])
+            return None
         if key is not None:
             return _remember(result, thesaurus, _concept_group(typed, key, thesaurus, vocab, None, "typo", fixed))
         return Group(typed, "typo", (Alternative((fixed,)),), fixed)

@@ -24,6 +24,7 @@ class Judged:
     why: str
     expect: tuple[str, ...]
     held_out: bool = False  # written after the thesaurus and never tuned for
+    section: str = ""  # the "# --- Title: ..." comment the query stands under in the file
 
 
 @dataclass(frozen=True)
@@ -35,9 +36,24 @@ class Outcome:
 
 
 def judged_queries() -> list[Judged]:
-    data = tomllib.loads(JUDGED.read_text(encoding="utf-8"))
-    return [Judged(item["q"], item["lang"], item.get("why", ""), tuple(item["expect"]), item.get("held_out", False))
-            for item in data["query"]]
+    text = JUDGED.read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    sections = _sections(text)
+    return [Judged(item["q"], item["lang"], item.get("why", ""), tuple(item["expect"]), item.get("held_out", False),
+                   section)
+            for item, section in zip(data["query"], sections, strict=True)]
+
+
+def _sections(text: str) -> list[str]:
+    """The section title of each [[query]] in the file, in order: the words of the last "# --- " line before it up
+    to its first colon (so "# --- Held out: written after ..." gives "Held out")."""
+    titles, current = [], ""
+    for line in text.splitlines():
+        if line.startswith("# --- "):
+            current = line.removeprefix("# --- ").split(":")[0].strip(" -")
+        elif line.strip() == "[[query]]":
+            titles.append(current)
+    return titles
 
 
 def ranked_names(session, text: str, depth: int = DEPTH) -> list[str]:

@@ -37,6 +37,9 @@ def test_the_judged_set_is_big_enough_and_names_real_offers():
     assert sum(q.lang == "fy" for q in queries) >= 10
     assert sum(q.lang == "en" for q in queries) >= 10
     assert sum(q.held_out for q in queries) >= 20
+    independent = [q for q in queries if q.section == "Independent"]  # a second reviewer's, before the thesaurus
+    assert [sum(q.lang == lang for q in independent) >= least for lang, least in (("nl", 20), ("fy", 10), ("en", 10))
+            ] == [True, True, True]
     for query in queries:
         assert query.expect, query.q
         assert set(query.expect) <= names, query.q
@@ -53,5 +56,8 @@ def test_recall_and_mrr_on_both_databases_and_the_same_within_002(postgres, tmp_
         assert mrr >= MRR, misses
         held_out = [o for o in outcomes if o.query.held_out]
         assert sum(o.recall for o in held_out) / len(held_out) >= RECALL_AT_5, misses
+        independent = [o for o in outcomes if o.query.section == "Independent"]
+        assert sum(o.recall for o in independent) / len(independent) >= RECALL_AT_5, misses
+        assert sum(o.reciprocal_rank for o in independent) / len(independent) >= MRR, misses
     assert abs(sqlite[0] - pg[0]) <= 0.02
     assert abs(sqlite[1] - pg[1]) <= 0.02

@@ -322,3 +322,13 @@ def test_nothing_found_names_the_familys_own_professional(demo_app, client):
     own = text(client.get(nothing, headers=HX))
     assert "Mark Visser, je" not in own  # the professional is not told to ask himself
     assert general in own
+
+
+def test_an_age_word_is_said_to_be_read_as_an_age(client):
+    html = text(client.get("/catalogus?lang=fy&q=beuker+mei+autisme", headers=HX))
+    assert "Wy lêze “beuker” as in leeftyd. Dit is dus oanbod foar 4 oant en mei 6 jier." in html
+    titles = re.findall(r'class="offer-card__title"><a [^>]+>([^<]+)<', html)
+    assert titles
+    assert all("autisme" in title.lower() for title in titles), titles
+    html = text(client.get("/catalogus?lang=nl&q=kleuter+met+autisme&leeftijd=10", headers=HX))
+    assert "als een leeftijd" not in html  # the age filter is used, not the word

@@ -222,3 +222,23 @@ def test_more_hostile_queries(small_app):
         assert len(result.offers) == min(result.total, PAGE_SIZE), text[:20]
     assert found(small_app, text="\ud800angst") == ["angst-lwd"]
     assert found(small_app, text='"angst" NEAR trauma OR -emdr') == []  # two meanings, no offer with both
+
+
+def test_an_age_word_looks_for_offers_for_that_age_not_for_the_word(small_app):
+    # Nothing in the catalog says "kleuter": autism help for 4 to 12 year olds is still what a parent of a kleuter
+    # (4 to 6) is looking for; help for 8 to 18 year olds is not.
+    assert found(small_app, text="kleuter met autisme") == ["autisme-drachten"]
+    assert found(small_app, text="beuker mei autisme") == ["autisme-drachten"]  # Frysk
+    assert found(small_app, text="baby autisme") == []  # 4 to 12 is not for babies
+    assert found(small_app, text="kleuter angst") == []  # angst-lwd is for 8 to 18
+    assert found(small_app, text="puber angst") == ["angst-lwd"]
+    assert found(small_app, text="kleuter angst", age=10) == ["angst-lwd"]  # the age filter wins over the word
+    # Only an age: every offer for some of 1 to 4 (0-18, 4-12 and 4-23; not 6-16 or 8-18)
+    assert set(found(small_app, text="peuters")) == {"opvoed-lwd", "autisme-drachten", "trauma-sneek"}
+    with small_app.test_request_context():
+        result = search_offers(db.session, query=SearchQuery(text="kleuter met autisme"))
+        assert "ages_from_words" in result.notes
+        assert result.understood.ages == (4, 6)
+        assert result.understood.age_words == ["kleuter"]
+        assert result.understood.ignored == []  # read as an age, so not "not in the catalog"
+        assert "ages_from_words" not in search_offers(db.session, query=SearchQuery(text="kleuter", age=10)).notes

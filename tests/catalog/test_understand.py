@@ -113,7 +113,7 @@ def test_the_thesaurus_file_is_consistent():
     data = file_thesaurus()
     assert data.version >= 1
     for concept in data.concepts.values():
-        assert concept.search, concept.key
+        assert bool(concept.search) != bool(concept.ages), concept.key  # searched for by words, or an age word
         assert concept.theme in THEMES or concept.theme == "", concept.key
     single_terms = {term[0] for term in data.terms if len(term) == 1}
     assert not single_terms & data.stopwords  # a stop word would hide the term
@@ -133,3 +133,37 @@ def test_a_thesaurus_version_can_replace_the_file():
                                                       "fy": ["sliepe"], "en": ["insomnia"]}]})
     assert [{"slaap"}] == [{" ".join(a.words) for a in g.alternatives}
                            for g in understand("insomnia", CATALOG, mine).groups]
+
+
+def test_a_phrase_of_the_thesaurus_leaves_the_stop_words_around_it_out():
+    catalog = Vocabulary.of(["Als het thuis niet meer gaat, komen we: crisis. Je kind doet mee aan opvoeden."])
+    understood = understand("ik kan mijn kind niet meer aan", catalog)
+    assert [g.concept for g in understood.groups] == ["vastgelopen"]
+    assert understood.ignored == []
+    # the stop words as typed are not what ranks first (PostgreSQL would drop them, SQLite require them)
+    assert understood.groups[0].exact[0].words == ("crisis",)
+
+
+def test_what_an_apostrophe_leaves_is_not_searched():
+    catalog = Vocabulary.of(["Learsto hoe't eangst wurket.", "Behandeling bij druk gedrag. adhd"])
+    understood = understand("child can't sit still", catalog)
+    assert [g.concept for g in understood.groups] == ["druk"]
+    assert {"druk", "adhd", "gedrag"} <= {" ".join(a.words) for a in understood.groups[0].alternatives}
+
+
+def test_every_frysk_word_finds_its_meaning_with_or_without_accents():
+    import tomllib
+
+    from app.catalog.understand import THESAURUS_FILE
+
+    raw = tomllib.loads(THESAURUS_FILE.read_text(encoding="utf-8"))
+    for concept in raw["concept"]:
+        for term in concept.get("fy", []):
+            for typed in (term, fold(term)):  # "ûngelok" as a phone without accents types it: "ungelok"
+                understood = understand(typed, CATALOG)
+                if "ages" in concept:  # an age word ("pjut"): the ages it means, no words to search for
+                    assert understood.groups == [], typed
+                    assert understood.ages == tuple(concept["ages"]), typed
+                else:
+                    assert [g.concept for g in understood.groups] == [concept["key"]], typed
+    assert searched("nachtmerjes nei in ungelok") == searched("nachtmerjes nei in ûngelok") == [{"trauma", "emdr"}]
