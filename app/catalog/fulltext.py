@@ -109,7 +109,8 @@ def _group(group: list[Phrase], options, either: str, both: str) -> str:
     return "(" + either.join(parts) + ")"
 
 
-# The catalog's words per database engine (app/catalog/understand.py reads and keeps them): (valid until, words).
+# The catalog's words per database engine (app/catalog/understand.py reads and keeps them): (look again after,
+# words, the offers' count and newest change when they were read).
 # Weak keys: an engine that is disposed of (a test's app) takes its words with it.
 VOCABULARIES: "weakref.WeakKeyDictionary[object, tuple]" = weakref.WeakKeyDictionary()
 

@@ -242,3 +242,35 @@ def test_an_age_word_looks_for_offers_for_that_age_not_for_the_word(small_app):
         assert result.understood.age_words == ["kleuter"]
         assert result.understood.ignored == []  # read as an age, so not "not in the catalog"
         assert "ages_from_words" not in search_offers(db.session, query=SearchQuery(text="kleuter", age=10)).notes
+
+
+def test_the_catalogs_words_are_read_again_only_when_another_process_changed_offers(small_app):
+    import sqlalchemy as sa
+
+    from app.catalog import fulltext, understand
+    from app.catalog.models import Offer
+    from app.core.clock import utcnow
+
+    with small_app.test_request_context():
+        first = understand.vocabulary(db.session)
+        engine = db.session.get_bind()
+
+        def expire() -> None:  # a minute went by
+            valid, words, stamp = fulltext.VOCABULARIES[engine]
+            fulltext.VOCABULARIES[engine] = (0.0, words, stamp)
+
+        expire()
+        assert understand.vocabulary(db.session) is first  # nothing changed: the words are not read again
+        # Another process renames an offer (this process's fulltext.changed is not called).
+        db.session.execute(sa.update(Offer).where(Offer.external_id == "opvoed-lwd")
+                           .values(name="Opvoedhulp thuis zwemles", updated_at=utcnow()))
+        db.session.commit()
+        assert understand.vocabulary(db.session) is first  # within the minute: still the kept words
+        expire()
+        again = understand.vocabulary(db.session)
+        db.session.execute(sa.update(Offer).where(Offer.external_id == "opvoed-lwd")
+                           .values(name="Opvoedhulp thuis"))  # as it was, for the module's other tests
+        db.session.commit()
+        fulltext.changed(db.session)
+        assert again is not first
+        assert again.knows("zwemles")
