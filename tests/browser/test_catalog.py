@@ -173,3 +173,16 @@ def test_when_nothing_is_found_sanne_sees_her_professional_and_can_mail_him(tab_
     assert box["width"] >= 24
     assert_no_violations(page, language)
     assert_no_sideways_scrolling(page)
+
+
+AGE_NOTE = {"nl": "als een leeftijd", "fy": "as in leeftyd", "en": "as an age"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_age_word_is_read_as_an_age_and_said(tab_for, language):
+    page = tab_for()
+    assert page.goto(f"/catalogus?lang={language}&q=kleuter+met+autisme").status == 200
+    expect(page.locator(".search-note").first).to_contain_text(AGE_NOTE[language])
+    expect(page.locator("#results .offer-card__title").first).to_contain_text(re.compile("autisme", re.I))
+    assert_no_violations(page, language)
+    assert_no_sideways_scrolling(page)
