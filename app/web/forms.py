@@ -1,17 +1,44 @@
 """The base form: services' (field, message) errors go back onto the form."""
 
 from datetime import date
+from functools import lru_cache
 
+from babel import support
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import DateField
+from wtforms.i18n import messages_path
 from wtforms.validators import Length
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalog(locale: str) -> support.NullTranslations:
+    """WTForms' own messages in a language, read from disk once per process (Flask-WTF reads them per request)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WtformsMessages:
+    """WTForms' messages in the language of the moment they are shown (a save can change the person's language)."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalog(str(get_locale() or "nl")).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalog(str(get_locale() or "nl")).ungettext(singular, plural, n)
+
+
+_WTFORMS_MESSAGES = _WtformsMessages()
 
 
 class BaseForm(FlaskForm):
     """A form that can take a service's validation reasons."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _WTFORMS_MESSAGES
 
     def apply_errors(self, reasons: list[tuple[str, str]]) -> None:
         """Attach each (field, message) reason to its field, or to the form as a whole."""
