@@ -23,7 +23,7 @@ def test_a_save_or_cancel_in_the_editor_focuses_the_edit_link_a_live_fetch_or_a_
         worry = world.item(ItemKind.WORRY)
     token = csrf_token(erik, plan_url(world))
     url = f"{plan_url(world)}/onderdelen/{worry.id}"
-    edit_link = f'id="edit-{worry.id}" hx-target="#item-{worry.id}" hx-swap="outerHTML" autofocus>'
+    edit_link = f'id="edit-{worry.id}" data-in-place=".item" autofocus>'
 
     saved = erik.post(f"{url}/bewerken", headers=at_the_item(worry.id, token),
                       data={"text": "Tom slaapt slecht", "version": worry.version})
@@ -48,7 +48,7 @@ def test_a_tick_keeps_focus_on_the_tick_by_its_id_and_marks_nothing(plan_app):
                        headers=at_the_item(task.id, csrf_token(erik, plan_url(world))), data={"done": "1"})
     assert ticked.status_code == 200
     html = ticked.get_data(as_text=True)
-    assert f'<button class="check" id="done-{task.id}" type="submit" aria-pressed="true">' in html
+    assert f'<button class="check" id="done-{task.id}" aria-pressed="true">' in html
     assert "autofocus" not in html
 
 

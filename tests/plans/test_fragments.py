@@ -148,7 +148,7 @@ def test_the_page_draws_no_editor_and_the_edit_link_brings_one_with_or_without_j
     assert 'name="version"' not in drawn
     assert "item--editing" not in drawn
     edit_url = f"{plan_url(world)}/onderdelen/{goal_id}/bewerken"
-    assert f'href="{edit_url}" hx-get="{edit_url}"' in article(page, goal_id)
+    assert f'<a href="{edit_url}" id="edit-{goal_id}" data-in-place=".item">' in article(page, goal_id)
     fragment = mark.get(edit_url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.lstrip().startswith(f'<div class="item item--editing" id="item-{goal_id}"')
     assert 'name="version"' in fragment
