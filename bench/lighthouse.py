@@ -13,7 +13,9 @@ slow 4G and 4x CPU slowdown) on real Chromium, `--runs` times per page:
   builds it) and audited as Mark (`plan-big`, `?live=0`): the professional sees every item and every form.
 
 Signed-in pages get the session cookie through Lighthouse's `--extra-headers` (a JSON file, so the cookie is not on
-a command line). Lighthouse clears the browser's storage before each run, so every run is a first visit.
+a command line). Lighthouse clears the browser's storage before each run, so every run is a first visit, with the
+service worker allowed: it registers at the page's load and installs during the run (the app's log shows
+/service-worker.js and the offline pages fetched; Lighthouse's own request list leaves out the worker's fetches).
 
 Prints per page the median score of performance, accessibility and best practices, the median LCP, TBT and CLS,
 the bytes transferred (KB, headers included), and the audits that kept a score below 100 in any run;
