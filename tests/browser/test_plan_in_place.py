@@ -52,7 +52,8 @@ def test_on_a_phone_edit_tick_and_follow_answer_in_place_without_a_page_load(sig
     goal_id = goal.get_attribute("id")
     edit = goal.locator(".item__tools a[href$='/bewerken']")
     expect(edit).to_be_visible()
-    with page.expect_request(lambda r: r.url.endswith(edit.get_attribute("href"))) as sent:
+    href = edit.get_attribute("href")  # read before: a predicate must not call back into the page while it waits
+    with page.expect_request(lambda r: r.url.endswith(href)) as sent:
         edit.click()
     assert sent.value.headers.get("hx-request") == "true"
     assert sent.value.headers.get("hx-target") == goal_id  # the server marks the Edit link for focus after Cancel
