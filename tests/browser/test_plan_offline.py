@@ -54,7 +54,8 @@ def with_service_worker(page: Page) -> None:
     """Open the home page and wait until the service worker is active and controls the page."""
     page.goto("/")
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # A function, not an expression string: polling an expression evaluates it as a string, which the CSP refuses.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def wait_for_copy(page: Page, path: str, containing: str = "") -> None:
